@@ -1,0 +1,124 @@
+import { MonwireError, type ConfigIssue } from "../errors.js";
+import { defaultConfig, type MonwireConfig, type MonwireConfigInput } from "./schema.js";
+
+type Check = (value: unknown) => string | undefined;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const string: Check = (v) => (typeof v === "string" && v.length > 0 ? undefined : "expected a non-empty string");
+const boolean: Check = (v) => (typeof v === "boolean" ? undefined : "expected true or false");
+const envName: Check = (v) =>
+  typeof v === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? undefined : "expected an environment variable name like SENTRY_DSN";
+const intAtLeast = (min: number): Check => (v) =>
+  Number.isInteger(v) && (v as number) >= min ? undefined : `expected integer ≥ ${min}`;
+const rate: Check = (v) =>
+  typeof v === "number" && v >= 0 && v <= 1 ? undefined : "expected a number from 0 to 1";
+const oneOf = (...allowed: string[]): Check => (v) =>
+  typeof v === "string" && allowed.includes(v) ? undefined : `expected one of ${allowed.map((a) => `"${a}"`).join(", ")}`;
+const stringList: Check = (v) =>
+  Array.isArray(v) && v.every((s) => typeof s === "string" && s.length > 0) ? undefined : "expected an array of non-empty strings";
+const path: Check = (v) => (typeof v === "string" && v.startsWith("/") ? undefined : 'expected a path starting with "/"');
+const httpUrl: Check = (v) => {
+  if (typeof v !== "string") return "expected a URL string";
+  try {
+    const url = new URL(v);
+    return url.protocol === "http:" || url.protocol === "https:" ? undefined : "expected an http(s) URL";
+  } catch {
+    return "expected a URL like http://127.0.0.1:5000/metrics";
+  }
+};
+const tenantSource: Check = (v) =>
+  typeof v === "string" && /^(header:[A-Za-z0-9-]+|param:\w+|query:\w+|subdomain)$/.test(v)
+    ? undefined
+    : 'expected "header:NAME", "param:NAME", "query:NAME" or "subdomain"';
+const currencyMap: Check = (v) =>
+  isRecord(v) && Object.values(v).every((c) => typeof c === "string" && /^[A-Z]{3}$/.test(c))
+    ? undefined
+    : "expected an object mapping tenant ids to ISO 4217 codes, e.g. {\"KM\": \"BAM\"}";
+const buckets: Check = (v) =>
+  Array.isArray(v) && v.length > 0 && v.every((b, i) => typeof b === "number" && b > 0 && (i === 0 || b > (v[i - 1] as number)))
+    ? undefined
+    : "expected a non-empty, strictly increasing array of positive seconds";
+const port: Check = (v) => (Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? undefined : "expected a port from 1 to 65535");
+
+/** Field rules per section; unknown keys are reported so typos never pass silently. */
+const RULES: Record<string, Record<string, Check>> = {
+  tenants: { values: stringList, from: tenantSource, currency: currencyMap },
+  metrics: {
+    enabled: boolean, path, url: httpUrl, tokenEnv: envName, port, products: stringList, buckets,
+    defaultMetrics: boolean, databaseProbeTimeoutMs: intAtLeast(1),
+  },
+  audit: {
+    enabled: boolean, dir: string, retentionDays: intAtLeast(1), durability: oneOf("write", "fsync"), keyEnv: envName,
+  },
+  sentry: {
+    enabled: boolean, dsnEnv: envName, environment: string, release: string, sampleRate: rate, tracesSampleRate: rate,
+  },
+};
+
+/** Validates raw input and returns the issues, each with the exact field path. */
+export function collectConfigIssues(input: unknown): ConfigIssue[] {
+  if (!isRecord(input)) return [{ path: "(root)", message: "expected a JSON object" }];
+  const issues: ConfigIssue[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    if (key === "$schema") continue;
+    if (key === "service") {
+      const problem = string(value);
+      if (problem) issues.push({ path: "service", message: problem });
+      continue;
+    }
+    const rules = RULES[key];
+    if (!rules) {
+      issues.push({ path: key, message: `unknown section (allowed: service, ${Object.keys(RULES).join(", ")})` });
+      continue;
+    }
+    if (!isRecord(value)) {
+      issues.push({ path: key, message: "expected an object" });
+      continue;
+    }
+    for (const [field, fieldValue] of Object.entries(value)) {
+      const check = rules[field];
+      if (!check) {
+        issues.push({ path: `${key}.${field}`, message: `unknown field (allowed: ${Object.keys(rules).join(", ")})` });
+        continue;
+      }
+      const problem = check(fieldValue);
+      if (problem) issues.push({ path: `${key}.${field}`, message: problem });
+    }
+  }
+  const tenants = isRecord(input.tenants) ? input.tenants : {};
+  if (Array.isArray(tenants.values) && isRecord(tenants.currency)) {
+    for (const tenant of Object.keys(tenants.currency)) {
+      if (!tenants.values.includes(tenant)) {
+        issues.push({ path: `tenants.currency.${tenant}`, message: `"${tenant}" is not listed in tenants.values` });
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * Validates and fills defaults. Throws one MonwireError listing every problem at once, so a
+ * user fixes a config in one pass rather than one field per run.
+ */
+export function resolveConfig(input: MonwireConfigInput | unknown, source = "mon.config.json"): MonwireConfig {
+  const issues = collectConfigIssues(input);
+  if (issues.length > 0) {
+    throw new MonwireError("E_CONFIG_INVALID", `${source} is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, {
+      exitCode: 2,
+      issues,
+      hint: `Correct the field${issues.length > 1 ? "s" : ""} above in ${source} (see docs/configuration.md).`,
+    });
+  }
+  const raw = input as MonwireConfigInput;
+  const base = defaultConfig();
+  return {
+    ...(raw.$schema ? { $schema: raw.$schema } : {}),
+    service: raw.service ?? base.service,
+    tenants: { ...base.tenants, ...raw.tenants },
+    metrics: { ...base.metrics, ...raw.metrics },
+    audit: { ...base.audit, ...raw.audit },
+    sentry: { ...base.sentry, ...raw.sentry },
+  };
+}

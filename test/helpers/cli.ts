@@ -1,0 +1,32 @@
+import { execa, type Options, type Result } from "execa";
+import { mkdtemp, rm, cp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const MON_BIN = join(REPO_ROOT, "bin", "mon.js");
+export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
+
+/** Runs the built CLI the way CI would: no colour, CI=true, never throwing on exit codes. */
+export function runMon(args: string[], options: Options = {}): Promise<Result> {
+  return execa(process.execPath, [MON_BIN, ...args], {
+    reject: false,
+    env: { CI: "true", FORCE_COLOR: "0", NO_COLOR: "1", ...(options.env ?? {}) },
+    extendEnv: true,
+    ...options,
+  } as Options) as Promise<Result>;
+}
+
+/** A fresh temp directory, removed by the returned cleanup function. */
+export async function makeTempDir(prefix = "monwire-test-"): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Copies a fixture app into a fresh temp dir: tests never write into the repo. */
+export async function copyFixture(name: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const temp = await makeTempDir(`monwire-${name}-`);
+  await cp(join(FIXTURES, name), temp.dir, { recursive: true });
+  return temp;
+}
