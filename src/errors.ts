@@ -21,6 +21,7 @@ export type ErrorCode =
   | "E_DSN_INVALID"
   | "E_AUDIT_WRITE"
   | "E_AUDIT_CLOSED"
+  | "E_AUDIT_INVALID"
   | "E_AUDIT_KEY_MISSING"
   | "E_AUDIT_DIR"
   | "E_AUDIT_NO_FILES"
@@ -29,6 +30,8 @@ export type ErrorCode =
   | "E_CONFLICT"
   | "E_APPLY_FAILED"
   | "E_NETWORK"
+  | "E_DEMO_FAILED"
+  | "E_PROMETHEUS_MISSING"
   | "E_INTERNAL";
 
 export interface MonwireErrorOptions {

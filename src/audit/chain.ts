@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHmac, createSecretKey, hash, type KeyObject } from "node:crypto";
 import { canonicalize } from "./canonical.js";
 import type { AuditEntry } from "./entry.js";
 
@@ -11,9 +11,15 @@ export function hashAlgorithm(key: string | undefined): HashAlgorithm {
   return key ? "hmac-sha256" : "sha256";
 }
 
+/** The last key's KeyObject: importing the key once instead of per entry makes HMAC ~2x faster. */
+let hmacKey: { key: string; object: KeyObject } | undefined;
+
 /** Hex SHA-256 (or HMAC-SHA256 with a key) of the canonical form of `body`. */
 export function digest(body: string, key: string | undefined): string {
-  return key ? createHmac("sha256", key).update(body).digest("hex") : createHash("sha256").update(body).digest("hex");
+  // One-shot crypto.hash (Node ≥ 20.12) skips the Hash object: this runs once per audit line.
+  if (!key) return hash("sha256", body, "hex");
+  if (hmacKey?.key !== key) hmacKey = { key, object: createSecretKey(Buffer.from(key, "utf8")) };
+  return createHmac("sha256", hmacKey.object).update(body).digest("hex");
 }
 
 /** The entry's hash: over the canonical entry without its `hash` field. */

@@ -70,7 +70,8 @@ export interface AuditEntry {
 export const ACTION_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 export const AUDIT_OUTCOME_VALUES: readonly AuditOutcome[] = ["success", "failure", "unknown"];
 const ACTOR_TYPES: readonly ActorType[] = ["user", "service", "system", "anonymous"];
-const TS_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Field ranges spelled out so the JSON Schema can state the same rule (JS alone would accept T24:00). */
+const TS_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const STRING_FIELDS = ["ip", "user_agent", "request_id", "tx_id", "branch", "reason"] as const;
 const KNOWN_FIELDS = new Set([
@@ -109,6 +110,7 @@ export function validateAuditEntry(value: unknown): string[] {
     if (e[field] !== undefined && typeof e[field] !== "string") problems.push(`${field}: expected a string`);
   }
   if (e.data !== undefined && !isRecord(e.data)) problems.push("data: expected an object");
+  if (e.truncated !== undefined && !(Array.isArray(e.truncated) && e.truncated.every((p) => typeof p === "string"))) problems.push("truncated: expected an array of field paths");
   if (typeof e.writer !== "string" || e.writer.length === 0) problems.push("writer: expected a non-empty string");
   if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 1) problems.push("seq: expected integer ≥ 1");
   if (typeof e.prev !== "string" || !HEX64.test(e.prev)) problems.push("prev: expected 64 hex digits");

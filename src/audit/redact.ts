@@ -20,7 +20,19 @@ function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[-_.\s]/g, "");
 }
 
+/** Keys repeat across entries, so answers are memoized (bounded: keys can be client-controlled). */
+const sensitiveKeyCache = new Map<string, boolean>();
+const KEY_CACHE_MAX = 2048;
+
 export function isSensitiveKey(key: string): boolean {
+  const cached = sensitiveKeyCache.get(key);
+  if (cached !== undefined) return cached;
+  const sensitive = classifyKey(key);
+  if (sensitiveKeyCache.size < KEY_CACHE_MAX) sensitiveKeyCache.set(key, sensitive);
+  return sensitive;
+}
+
+function classifyKey(key: string): boolean {
   const normalized = normalizeKey(key);
   if (SAFE_KEYS.has(normalized)) return false;
   return SENSITIVE_KEY_PARTS.some((part) =>
@@ -58,6 +70,8 @@ function luhnValid(digits: string): boolean {
 
 /** Scrubs secrets that hide inside free text: card numbers, bearer credentials, license keys. */
 export function redactString(value: string): string {
+  // The shortest match of any pattern below is 13 characters (a 13-digit card number).
+  if (value.length < 13) return value;
   let out = value.replace(BEARER, (_m, scheme: string) => `${scheme} ${REDACTED}`);
   out = out.replace(CARD_CANDIDATE, (match) => {
     const digits = match.replace(/[ -]/g, "");

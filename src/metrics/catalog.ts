@@ -17,6 +17,8 @@ export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "O
 export const ERROR_KINDS = ["client_error", "server_error", "exception"] as const;
 export const BINARY_OUTCOMES = ["success", "failure"] as const;
 export const AUDIT_OUTCOMES = ["success", "failure", "unknown"] as const;
+/** Login methods for authentication_attempts_total; anything else is counted as "other". */
+export const LOGIN_METHODS = ["password", "sso", "oauth", "api_key", "magic_link", "passkey", "mfa", "other"] as const;
 export const WALLET_TYPES = ["deposit", "purchase", "refund", "withdrawal", "adjustment"] as const;
 export const SENTRY_STATUSES = ["delivered", "rejected", "rate_limited", "network_error"] as const;
 export const AUDIT_CATEGORIES = [
@@ -61,7 +63,7 @@ export const CATALOG = [
     type: "counter",
     help: "Login attempts by authentication method and outcome.",
     labels: ["method", "outcome", "tenant"],
-    allowed: { outcome: BINARY_OUTCOMES },
+    allowed: { method: LOGIN_METHODS, outcome: BINARY_OUTCOMES },
   },
   {
     name: "license_keys_generated_total",

@@ -17,6 +17,8 @@ export interface RequestContext {
   userAgent?: string;
   branch?: string;
   txId?: string;
+  /** Template of the route being handled (`/api/licenses/:id`), once Express has matched one. */
+  route?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

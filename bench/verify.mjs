@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Benchmark: `mon verify` throughput (MB/s) on a generated, HMAC-signed audit trail.
+// Standalone: node bench/verify.mjs [--mb 200] [--days 8] [--keep]. Needs a built dist/.
+// Side by side in one run: mon verify with all cores, with one thread, and `sha256sum` over the
+// same files (the floor: reading and hashing the bytes once, no parsing). Prints one JSON document.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const { computeEntryHash, formatAuditLine, CHAIN_STARTED_ACTION, GENESIS_HASH } = await import(join(root, "dist/audit/chain.js"));
+const { sealThrough } = await import(join(root, "dist/audit/anchor.js"));
+
+const { values } = parseArgs({ options: { mb: { type: "string", default: "200" }, days: { type: "string", default: "8" }, keep: { type: "boolean", default: false } } });
+const targetBytes = Number(values.mb) * 1e6;
+const dayCount = Number(values.days);
+const key = "bench-key-0123456789abcdef";
+const dir = mkdtempSync(join(tmpdir(), "monwire-bench-verify-"));
+
+function makeWriter(id, prevWriter) {
+  return { id, seq: 0, hash: GENESIS_HASH, prevWriter };
+}
+
+function record(writer, ts, fields) {
+  const body = { v: 1, ts, outcome: "success", tenant: "KM", actor: { id: "branch-7", role: "cashier", type: "user" }, ...fields, writer: writer.id, seq: writer.seq + 1, prev: writer.hash };
+  const entry = { ...body, hash: computeEntryHash(body, key) };
+  writer.seq = entry.seq;
+  writer.hash = entry.hash;
+  return formatAuditLine(entry);
+}
+
+function start(writer, ts, last) {
+  return record(writer, ts, {
+    category: "admin", action: CHAIN_STARTED_ACTION, tenant: "none", actor: { id: "monwire", type: "system" },
+    data: { alg: "hmac-sha256", pid: 1234, hostname: "bench", prev_writer: last ? { writer: last.id, seq: last.seq, hash: last.hash } : null },
+  });
+}
+
+// A long-running writer spans every day; each day also has two short-lived writers (restarts).
+const generateStart = performance.now();
+const perDay = targetBytes / dayCount;
+const longRunner = makeWriter("longrunner01");
+let entries = 0;
+let last;
+for (let d = 0; d < dayCount; d++) {
+  const day = new Date(Date.UTC(2025, 0, 1 + d)).toISOString().slice(0, 10);
+  const parts = [];
+  let bytes = 0;
+  let t = Date.parse(`${day}T00:00:00.000Z`);
+  const writers = [makeWriter(`day${d}a`.padEnd(12, "0")), makeWriter(`day${d}b`.padEnd(12, "0"))];
+  if (d === 0) parts.push(start(longRunner, new Date(t).toISOString(), undefined));
+  for (const w of writers) parts.push(start(w, new Date(t++).toISOString(), last ?? longRunner)), (last = w);
+  for (let i = 0; bytes < perDay; i++, t += 250) {
+    const writer = i % 3 === 0 ? longRunner : writers[i % 2];
+    const line = record(writer, new Date(t).toISOString(), {
+      category: "financial", action: i % 5 === 0 ? "wallet.purchase" : "wallet.deposit", amount: { minor: 1000 + (i % 9000), currency: "BAM" },
+      ip: `10.0.${i % 255}.${(i * 7) % 255}`, request_id: `req-${i.toString(16).padStart(12, "0")}`, tx_id: `tx-${d}-${i}`,
+      user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+      data: { balance_after_minor: 250000 + i, note: `deposit at branch terminal ${i % 40}`, order: `ORD-${d}-${i}` },
+    });
+    parts.push(line);
+    bytes += line.length;
+    entries += 1;
+  }
+  writeFileSync(join(dir, `audit-${day}.log`), parts.join(""));
+}
+const lastDay = new Date(Date.UTC(2025, 0, dayCount)).toISOString().slice(0, 10);
+await sealThrough({ dir, throughDay: lastDay, firstDay: "2025-01-01", key, now: new Date(Date.UTC(2025, 0, dayCount + 1)) });
+const generateSeconds = (performance.now() - generateStart) / 1000;
+const files = readdirSync(dir).filter((n) => n.endsWith(".log")).map((n) => join(dir, n));
+const totalBytes = files.reduce((n, f) => n + statSync(f).size, 0);
+const mb = totalBytes / 1e6;
+
+function timeRun(name, command, args, env = {}) {
+  const t0 = performance.now();
+  const run = spawnSync(command, args, { env: { ...process.env, ...env }, maxBuffer: 1 << 28, encoding: "utf8" });
+  const seconds = (performance.now() - t0) / 1000;
+  return { name, seconds: round(seconds), mbPerSecond: round(mb / seconds), exitCode: run.status, ...(run.status !== 0 ? { stderr: run.stderr.slice(0, 500) } : {}) };
+}
+const round = (n) => Math.round(n * 100) / 100;
+
+const mon = [join(root, "bin/mon.js"), "verify", "--dir", dir, "--json"];
+const env = { MONWIRE_AUDIT_KEY: key };
+timeRun("warm-up", process.execPath, mon, env);
+const runs = [
+  timeRun("mon verify (auto jobs)", process.execPath, mon, env),
+  timeRun("mon verify --jobs 1", process.execPath, [...mon, "--jobs", "1"], env),
+  timeRun("sha256sum (read + hash floor)", "sha256sum", files),
+];
+const verdict = JSON.parse(execFileSync(process.execPath, mon, { env: { ...process.env, ...env }, maxBuffer: 1 << 28, encoding: "utf8" }));
+const best = runs[0];
+const result = {
+  benchmark: "mon verify",
+  trail: { megabytes: round(mb), files: files.length, entries, signed: "hmac-sha256", generateSeconds: round(generateSeconds) },
+  cores: availableParallelism(),
+  runs,
+  verifyStatus: verdict.status,
+  target: { mbPerSecond: 150 },
+  meetsTarget: best.exitCode === 0 && best.mbPerSecond >= 150,
+};
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+if (!values.keep) rmSync(dir, { recursive: true, force: true });
+else process.stderr.write(`trail kept in ${dir}\n`);

@@ -1,0 +1,186 @@
+import {
+  accountOf, authKindOf, keyCountOf, licenseKindOf, productOf, userManagementKindOf, walletTypeOf,
+} from "./aggregate-rules.js";
+import type { AuditEntry, AuditOutcome } from "./entry.js";
+
+/**
+ * The running totals behind `mon report`. One Aggregate per chunk of input (a worker's byte range
+ * of a file); chunks merge associatively, so the result does not depend on how the input was
+ * split. Everything is a counter or a bounded list: memory stays flat however large the day is.
+ * Maps (not objects) because they survive worker postMessage and never collide with "__proto__".
+ */
+export interface OutcomeCounts {
+  success: number;
+  failure: number;
+  unknown: number;
+}
+
+export interface MoneyRow extends OutcomeCounts {
+  /** Sum of successful amounts, in minor units. */
+  minor: number;
+}
+
+export interface LicenseRow {
+  /** Keys generated successfully. */
+  keys: number;
+  /** Successful generation events. */
+  events: number;
+  revoked: number;
+  failures: number;
+}
+
+/** One security or admin event as the report lists it. */
+export interface ListedEvent {
+  ts: string;
+  tenant: string;
+  action: string;
+  outcome: AuditOutcome;
+  actor: string;
+  ip?: string;
+  target?: string;
+  reason?: string;
+}
+
+export interface EventList {
+  count: number;
+  /** The earliest LIST_LIMIT events (by time), so merged chunks keep exactly the same ones. */
+  items: ListedEvent[];
+}
+
+export interface Aggregate {
+  total: number;
+  first: string | undefined;
+  last: string | undefined;
+  byCategory: Map<string, OutcomeCounts>;
+  byTenant: Map<string, OutcomeCounts>;
+  /** Key: category NUL action. */
+  byAction: Map<string, OutcomeCounts>;
+  /** Key: tenant NUL currency NUL wallet type. */
+  financial: Map<string, MoneyRow>;
+  /** Key: tenant NUL product. */
+  license: Map<string, LicenseRow>;
+  auth: { successes: number; failures: number; unknown: number; lockouts: number; logouts: number; failingIps: Map<string, number>; failingAccounts: Map<string, number> };
+  users: { branchesCreated: number; branchFailures: number; roleChanges: number; roleChangeFailures: number };
+  security: EventList;
+  admin: EventList;
+  /** Key: instant (ms) the local hour starts. */
+  hourly: Map<number, number>;
+}
+
+export const LIST_LIMIT = 500;
+/** "No currency" in ISO 4217: financial events that carry no amount. */
+export const NO_CURRENCY = "XXX";
+export const KEY_SEPARATOR = "\u0000";
+
+export function createAggregate(): Aggregate {
+  return {
+    total: 0, first: undefined, last: undefined,
+    byCategory: new Map(), byTenant: new Map(), byAction: new Map(), financial: new Map(), license: new Map(),
+    auth: { successes: 0, failures: 0, unknown: 0, lockouts: 0, logouts: 0, failingIps: new Map(), failingAccounts: new Map() },
+    users: { branchesCreated: 0, branchFailures: 0, roleChanges: 0, roleChangeFailures: 0 },
+    security: { count: 0, items: [] }, admin: { count: 0, items: [] },
+    hourly: new Map(),
+  };
+}
+
+const newCounts = (): OutcomeCounts => ({ success: 0, failure: 0, unknown: 0 });
+
+function countOutcome<K>(map: Map<K, OutcomeCounts>, key: K, outcome: AuditOutcome): void {
+  let counts = map.get(key);
+  if (!counts) map.set(key, (counts = newCounts()));
+  counts[outcome] += 1;
+}
+
+export function increment<K>(map: Map<K, number>, key: K, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** Orders listed events by time, then by content, so every split of the input keeps the same ones. */
+export function compareListed(a: ListedEvent, b: ListedEvent): number {
+  if (a.ts !== b.ts) return a.ts < b.ts ? -1 : 1;
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Keeps the earliest LIST_LIMIT; sorting only every LIST_LIMIT pushes keeps it cheap. */
+export function keepEarliest(items: ListedEvent[]): void {
+  if (items.length <= LIST_LIMIT) return;
+  items.sort(compareListed);
+  items.length = LIST_LIMIT;
+}
+
+function listEvent(list: EventList, entry: AuditEntry): void {
+  list.count += 1;
+  const item: ListedEvent = {
+    ts: entry.ts, tenant: entry.tenant, action: entry.action, outcome: entry.outcome,
+    actor: entry.actor.role ? `${entry.actor.id} (${entry.actor.role})` : entry.actor.id,
+  };
+  if (entry.ip) item.ip = entry.ip;
+  if (entry.target) item.target = `${entry.target.type}:${entry.target.id}`;
+  if (entry.reason) item.reason = entry.reason;
+  list.items.push(item);
+  if (list.items.length >= LIST_LIMIT * 2) keepEarliest(list.items);
+}
+
+/** Adds one entry (already filtered to the report's range and tenants). */
+export function addEntry(agg: Aggregate, entry: AuditEntry, hourStart: number): void {
+  const { outcome } = entry;
+  agg.total += 1;
+  if (agg.first === undefined || entry.ts < agg.first) agg.first = entry.ts;
+  if (agg.last === undefined || entry.ts > agg.last) agg.last = entry.ts;
+  countOutcome(agg.byCategory, entry.category, outcome);
+  countOutcome(agg.byTenant, entry.tenant, outcome);
+  countOutcome(agg.byAction, `${entry.category}${KEY_SEPARATOR}${entry.action}`, outcome);
+  increment(agg.hourly, hourStart);
+  switch (entry.category) {
+    case "financial": {
+      const key = [entry.tenant, entry.amount?.currency ?? NO_CURRENCY, walletTypeOf(entry)].join(KEY_SEPARATOR);
+      let row = agg.financial.get(key);
+      if (!row) agg.financial.set(key, (row = { ...newCounts(), minor: 0 }));
+      row[outcome] += 1;
+      if (outcome === "success") row.minor += entry.amount?.minor ?? 0;
+      break;
+    }
+    case "license": {
+      const key = `${entry.tenant}${KEY_SEPARATOR}${productOf(entry)}`;
+      let row = agg.license.get(key);
+      if (!row) agg.license.set(key, (row = { keys: 0, events: 0, revoked: 0, failures: 0 }));
+      const kind = licenseKindOf(entry.action);
+      if (outcome === "failure") row.failures += 1;
+      else if (outcome === "success" && kind === "generated") {
+        row.keys += keyCountOf(entry);
+        row.events += 1;
+      } else if (outcome === "success" && kind === "revoked") row.revoked += 1;
+      break;
+    }
+    case "authentication": {
+      const kind = authKindOf(entry.action);
+      if (kind === "lockout") agg.auth.lockouts += 1;
+      else if (kind === "logout") agg.auth.logouts += 1;
+      else if (outcome === "success") agg.auth.successes += 1;
+      else if (outcome === "unknown") agg.auth.unknown += 1;
+      else {
+        agg.auth.failures += 1;
+        if (entry.ip) increment(agg.auth.failingIps, entry.ip);
+        const account = accountOf(entry);
+        if (account) increment(agg.auth.failingAccounts, account);
+      }
+      break;
+    }
+    case "user_management": {
+      const kind = userManagementKindOf(entry.action);
+      if (kind === "branch_created" && outcome === "success") agg.users.branchesCreated += 1;
+      else if (kind === "branch_created" && outcome === "failure") agg.users.branchFailures += 1;
+      else if (kind === "role_changed" && outcome === "success") agg.users.roleChanges += 1;
+      else if (kind === "role_changed" && outcome === "failure") agg.users.roleChangeFailures += 1;
+      break;
+    }
+    case "security":
+      listEvent(agg.security, entry);
+      break;
+    case "admin":
+      listEvent(agg.admin, entry);
+      break;
+  }
+}

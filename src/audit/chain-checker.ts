@@ -1,0 +1,241 @@
+import { CHAIN_STARTED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
+import type { AuditEntry } from "./entry.js";
+import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
+import { hasByteOrderMark } from "./lines.js";
+import { parseAuditLine } from "./parse-line.js";
+import type { IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
+
+const HEAD_HASHES = 8;
+const TAIL_HASHES = 16;
+const MAX_KEPT_ISSUES = 200;
+const CR = 0x0d;
+
+interface WriterState {
+  span: WriterSpan;
+  recent: Map<number, { hash: string; line: number }>;
+  /** The last gap reported, so an entry filling it reads as a reordering, not a duplicate. */
+  gap?: { from: number; to: number; issue: VerifyIssue };
+}
+
+export type CheckedLines = Omit<SegmentResult, "bytes" | "sha256" | "prefixSha256">;
+
+/**
+ * Checks lines one at a time, in file order: parse, schema, hash recomputed from the raw bytes,
+ * and each writer's chain (seq + 1, prev = previous hash). It sees only what it is given, so a
+ * writer's first entry here is recorded (WriterSpan.first) for the caller to join with what came
+ * before; `mon verify` does that across segments and files, `mon tail --verify` can use it as is.
+ */
+export class ChainChecker {
+  readonly issues: VerifyIssue[] = [];
+  issueCount = 0;
+  lines = 0;
+  entries = 0;
+  tornLine: number | undefined;
+  keyRequired: { line: number; writer: string } | undefined;
+  private readonly writers = new Map<string, WriterState>();
+  private readonly links: WriterLink[] = [];
+  private readonly signed = { checked: 0, failed: 0 };
+  private readonly digester: LineDigester;
+  private crlfSeen = false;
+  private added: VerifyIssue[] = [];
+
+  constructor(private readonly options: { key?: string; fileStart?: boolean } = {}) {
+    this.digester = createLineDigester(options.key);
+  }
+
+  /** Checks the next line (bytes without "\n"); `terminated` is false for a final line without one. Returns its issues. */
+  line(bytes: Buffer, terminated = true): VerifyIssue[] {
+    this.added = [];
+    const n = ++this.lines;
+    let body = bytes;
+    if (body.length > 0 && body[body.length - 1] === CR) {
+      body = body.subarray(0, body.length - 1);
+      if (!this.crlfSeen) this.report("tamper", "crlf", `line ${n} ends with CR: the file was re-saved with CRLF line endings`, { line: n });
+      this.crlfSeen = true;
+    }
+    if (n === 1 && this.options.fileStart !== false && hasByteOrderMark(body)) {
+      body = body.subarray(3);
+      this.report("tamper", "bom", "the file starts with a byte-order mark: it was re-saved by an editor", { line: 1 });
+    }
+    const text = body.toString("utf8");
+    const parsed = parseAuditLine(text);
+    if (parsed.kind === "blank") {
+      this.report("note", "blank", `line ${n} is empty`, { line: n });
+    } else if (parsed.kind === "fragment" || parsed.kind === "corrupt") {
+      if (!terminated) {
+        this.tornLine = n;
+        this.report("torn", "torn_final", `torn final line ${n}: a write cut short by a crash (not tampering)`, { line: n });
+      } else if (parsed.kind === "fragment") {
+        this.report("torn", "fragment", `line ${n} is a fragment of an entry cut short by a crash`, { line: n });
+      } else this.report("tamper", "corrupt", `line ${n} is corrupt: not JSON (${parsed.error})`, { line: n });
+    } else {
+      let entryText = text;
+      let entryBytes = body;
+      if (parsed.entryOffset > 0) {
+        this.report("torn", "fragment", `line ${n} starts with a fragment of an entry cut short by a crash; the entry after it is complete`, { line: n });
+        entryText = text.slice(parsed.entryOffset);
+        entryBytes = body.subarray(Buffer.byteLength(text.slice(0, parsed.entryOffset), "utf8"));
+      }
+      let entry: AuditEntry | undefined;
+      if (parsed.kind === "invalid") {
+        const chainable = hasChainFields(parsed.value);
+        const what = chainable ? `seq ${(parsed.value as AuditEntry).seq} (line ${n}) is not a valid v1 entry` : `line ${n} is not an audit entry`;
+        this.report("tamper", "schema", `${what}: ${parsed.problems.join("; ")}`, { line: n });
+        if (chainable) entry = parsed.value as AuditEntry;
+      } else entry = parsed.entry;
+      if (entry) {
+        this.entries += 1;
+        this.checkEntry(entry, entryBytes, entryText, n);
+      }
+      if (!terminated) this.report("torn", "unterminated", `final line ${n} has no newline: the write was cut short at its very end`, { line: n });
+    }
+    return this.added;
+  }
+
+  /** Everything checked so far, in the form segments report it. */
+  result(): CheckedLines {
+    const writers = [...this.writers.values()].map(({ span, recent }) => ({ ...span, tailHashes: [...recent].map(([seq, r]) => [seq, r.hash] as [number, string]) }));
+    return {
+      lines: this.lines, entries: this.entries, issues: this.issues, issueCount: this.issueCount, writers, links: this.links,
+      tornLine: this.tornLine, keyRequired: this.keyRequired, signed: this.signed,
+    };
+  }
+
+  private checkEntry(e: AuditEntry, bytes: Buffer, text: string, n: number): void {
+    const started = e.action === CHAIN_STARTED_ACTION;
+    const declared = started ? declaredAlgorithm(e) : undefined;
+    let state = this.writers.get(e.writer);
+    const expected = declared ?? state?.span.alg;
+    if (expected === "hmac-sha256" && this.options.key === undefined) {
+      this.keyRequired ??= { line: n, writer: e.writer };
+    }
+    const alg = this.checkHash(e, bytes, text, n, expected);
+    if (expected === "hmac-sha256" && this.options.key !== undefined) {
+      this.signed.checked += 1;
+      if (alg !== "hmac-sha256") this.signed.failed += 1;
+    }
+    const at = { line: n, seq: e.seq, writer: e.writer };
+    if (!state) {
+      if (e.seq === 1 && !started) this.report("tamper", "chain_start", `writer ${e.writer} starts at line ${n} without an audit.chain.started entry`, at);
+      if (e.seq === 1 && e.prev !== GENESIS_HASH) this.report("tamper", "chain_broken", `seq 1 of writer ${e.writer} (line ${n}) does not start from the genesis hash`, at);
+      state = {
+        span: {
+          writer: e.writer, alg: expected ?? alg, count: 0, headHashes: [], tailHashes: [],
+          first: { seq: e.seq, prev: e.prev, line: n, started: started && e.seq === 1 },
+          last: { seq: e.seq, hash: e.hash, line: n }, fileLast: { seq: e.seq, hash: e.hash },
+        },
+        recent: new Map(),
+      };
+      this.writers.set(e.writer, state);
+      this.advance(state, e, n);
+    } else this.checkSequence(state, e, n);
+    if (started) this.checkLink(e, n);
+  }
+
+  private checkSequence(state: WriterState, e: AuditEntry, n: number): void {
+    const last = state.span.last;
+    const at = { line: n, seq: e.seq, writer: e.writer };
+    if (e.seq === last.seq + 1) {
+      if (e.prev !== last.hash) {
+        this.report("tamper", "chain_broken", `chain broken at seq ${e.seq} (line ${n}): prev is not the hash of seq ${last.seq} (line ${last.line}) — an entry was changed, inserted or removed`, at);
+      }
+      this.advance(state, e, n);
+    } else if (e.seq > last.seq + 1) {
+      const missing = e.seq - last.seq - 1;
+      const issue = this.report("tamper", "seq_gap", `seq gap in writer ${e.writer}: seq ${last.seq} (line ${last.line}) is followed by seq ${e.seq} (line ${n}) — ${missing} ${missing === 1 ? "entry" : "entries"} missing`, at);
+      state.gap = { from: last.seq + 1, to: e.seq - 1, issue };
+      this.advance(state, e, n);
+    } else {
+      const seen = state.recent.get(e.seq);
+      const gap = state.gap;
+      if (seen && seen.hash === e.hash) {
+        this.report("tamper", "duplicate_seq", `duplicate line: seq ${e.seq} of writer ${e.writer} at line ${n} repeats line ${seen.line}`, at);
+      } else if (gap && e.seq >= gap.from && e.seq <= gap.to) {
+        // The entry reported missing turned up later: the lines were reordered, not deleted.
+        gap.issue.kind = "out_of_order";
+        gap.issue.message = `lines reordered in writer ${e.writer}: seq ${e.seq} is at line ${n}, after seq ${last.seq} (line ${last.line})`;
+        state.gap = undefined;
+      } else {
+        this.report("tamper", "duplicate_seq", `duplicate seq ${e.seq} of writer ${e.writer} at line ${n}${seen ? ` (also at line ${seen.line}, with different content)` : ""}: the chain was already at seq ${last.seq}`, at);
+      }
+      state.span.fileLast = { seq: e.seq, hash: e.hash };
+      state.span.count += 1;
+    }
+  }
+
+  private advance(state: WriterState, e: AuditEntry, n: number): void {
+    const span = state.span;
+    span.last = { seq: e.seq, hash: e.hash, line: n };
+    span.fileLast = { seq: e.seq, hash: e.hash };
+    span.count += 1;
+    if (span.headHashes.length < HEAD_HASHES) span.headHashes.push([e.seq, e.hash]);
+    state.recent.set(e.seq, { hash: e.hash, line: n });
+    if (state.recent.size > TAIL_HASHES) state.recent.delete(state.recent.keys().next().value as number);
+  }
+
+  /** Returns the algorithm the entry's hash was made with, or undefined after reporting a mismatch. */
+  private checkHash(e: AuditEntry, bytes: Buffer, text: string, n: number, expected: HashAlgorithm | undefined): HashAlgorithm | undefined {
+    const key = this.options.key;
+    if (expected === "hmac-sha256" && key === undefined) return undefined;
+    const candidates: HashAlgorithm[] = expected ? [expected] : [];
+    for (const alg of key === undefined ? (["sha256"] as const) : (["hmac-sha256", "sha256"] as const)) if (!candidates.includes(alg)) candidates.push(alg);
+    const at = { line: n, seq: e.seq, writer: e.writer };
+    let matched: HashAlgorithm | undefined;
+    const cut = findHashMember(bytes, text, e.hash);
+    if (cut) matched = candidates.find((alg) => this.digester.digest(bytes, cut, alg) === e.hash);
+    if (!matched) {
+      matched = candidates.find((alg) => computeEntryHash(e, alg === "sha256" ? undefined : key) === e.hash);
+      if (!matched) {
+        this.report("tamper", "hash_mismatch", `hash mismatch at seq ${e.seq} (line ${n})`, at);
+        return undefined;
+      }
+      this.report("tamper", "not_canonical", `seq ${e.seq} (line ${n}) is not in canonical form: the line was rewritten after it was written`, at);
+    }
+    if (expected && matched !== expected) {
+      const what = expected === "hmac-sha256" ? "is not signed with the key (plain SHA-256): forged without the key" : "is signed with HMAC although its writer declared plain SHA-256";
+      this.report("tamper", expected === "hmac-sha256" ? "unsigned" : "alg_changed", `seq ${e.seq} of writer ${e.writer} (line ${n}) ${what}`, at);
+    }
+    return matched;
+  }
+
+  /** A chain.started entry names the head of the previous writer; check it when that writer is known here. */
+  private checkLink(e: AuditEntry, n: number): void {
+    const ref = (e.data as { prev_writer?: unknown } | undefined)?.prev_writer;
+    if (!isLink(ref) || ref.writer === e.writer) return;
+    const target = this.writers.get(ref.writer);
+    const seen = target?.recent.get(ref.seq);
+    if (seen) {
+      if (seen.hash !== ref.hash) {
+        this.report("tamper", "link_broken", `audit.chain.started of writer ${e.writer} (line ${n}) links seq ${ref.seq} of writer ${ref.writer} (line ${seen.line}), whose hash differs — that entry was changed`, { line: n, writer: e.writer });
+      }
+      return;
+    }
+    // Older than the hashes kept here: nothing left to compare with.
+    if (target && ref.seq <= target.span.last.seq) return;
+    this.links.push({ line: n, from: e.writer, writer: ref.writer, seq: ref.seq, hash: ref.hash });
+  }
+
+  /** Records an issue found outside line checking (e.g. the file could not be read to its end). */
+  report(severity: IssueSeverity, kind: IssueKind, message: string, at: Partial<VerifyIssue> = {}): VerifyIssue {
+    const issue: VerifyIssue = { kind, severity, message, ...at };
+    this.issueCount += 1;
+    this.added.push(issue);
+    if (this.issues.length < MAX_KEPT_ISSUES) this.issues.push(issue);
+    return issue;
+  }
+}
+
+function declaredAlgorithm(e: AuditEntry): HashAlgorithm | undefined {
+  const alg = (e.data as { alg?: unknown } | undefined)?.alg;
+  return alg === "sha256" || alg === "hmac-sha256" ? alg : undefined;
+}
+
+function hasChainFields(value: unknown): boolean {
+  const v = value as Partial<AuditEntry> | null;
+  return typeof v === "object" && v !== null && typeof v.writer === "string" && Number.isSafeInteger(v.seq) && typeof v.prev === "string" && typeof v.hash === "string" && /^[0-9a-f]{64}$/.test(v.hash);
+}
+
+function isLink(value: unknown): value is { writer: string; seq: number; hash: string } {
+  const v = value as { writer?: unknown; seq?: unknown; hash?: unknown } | null;
+  return typeof v === "object" && v !== null && typeof v.writer === "string" && Number.isSafeInteger(v.seq) && typeof v.hash === "string";
+}

@@ -1,0 +1,91 @@
+import { existsSync, statSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { MonwireError } from "../errors.js";
+import { ANCHOR_FILE_PATTERN, DAY_FILE_PATTERN, isValidDay } from "./chain.js";
+
+/** One UTC day's audit file in a directory. */
+export interface DayFile {
+  day: string;
+  /** File name as on disk: `audit-YYYY-MM-DD.log` or `audit-YYYY-MM-DD.log.gz`. */
+  name: string;
+  path: string;
+  compressed: boolean;
+  /** The `.gz` copy when both the plain file and its archive exist (the plain file is read). */
+  archive?: string;
+}
+
+/** An inclusive range of UTC days; either end may be open. */
+export interface DayRange {
+  from?: string;
+  to?: string;
+}
+
+/** The UTC day (YYYY-MM-DD) of `now`. */
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export function inDayRange(day: string, range: DayRange): boolean {
+  return (range.from === undefined || day >= range.from) && (range.to === undefined || day <= range.to);
+}
+
+/** Checks a user-given day range; a bad day or an inverted range is a usage error naming the flag. */
+export function checkDayRange(range: DayRange, flags: { from: string; to: string } = { from: "--from", to: "--to" }): DayRange {
+  for (const [value, flag] of [[range.from, flags.from], [range.to, flags.to]] as const) {
+    if (value !== undefined && !isValidDay(value)) {
+      throw new MonwireError("E_OPTION_INVALID", `${flag} ${JSON.stringify(value)} is not a day`, {
+        hint: `Pass ${flag} as a UTC day in the form YYYY-MM-DD, e.g. ${flag} 2025-01-31.`,
+      });
+    }
+  }
+  if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
+    throw new MonwireError("E_OPTION_INVALID", `${flags.from} ${range.from} is after ${flags.to} ${range.to}`, {
+      hint: `Swap the two days, or drop one of them.`,
+    });
+  }
+  return range;
+}
+
+/** Throws a usage error when the audit directory does not exist or is not a directory. */
+export function assertAuditDir(dir: string): void {
+  if (!existsSync(dir)) {
+    throw new MonwireError("E_AUDIT_DIR", `audit directory ${dir} does not exist`, {
+      hint: "Pass --dir with the directory holding audit-YYYY-MM-DD.log files, or set audit.dir in mon.config.json.",
+    });
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new MonwireError("E_AUDIT_DIR", `${dir} is not a directory`, { hint: "Pass --dir with the audit directory, not a file in it." });
+  }
+}
+
+/**
+ * The day files in `dir` within `range`, sorted by the day in their name (the entry's UTC date,
+ * not the file's mtime). When a day has both a plain file and a `.gz` archive, the plain file
+ * wins: an archive being written next to it may be incomplete.
+ */
+export async function listDayFiles(dir: string, range: DayRange = {}): Promise<DayFile[]> {
+  const byDay = new Map<string, DayFile>();
+  for (const name of await readdir(dir)) {
+    const match = DAY_FILE_PATTERN.exec(name);
+    const day = match?.[1];
+    if (!day || !isValidDay(day) || !inDayRange(day, range)) continue;
+    const compressed = match[2] !== undefined;
+    const file: DayFile = { day, name, path: join(dir, name), compressed };
+    const other = byDay.get(day);
+    if (!other) byDay.set(day, file);
+    else if (compressed) other.archive = file.path;
+    else byDay.set(day, { ...file, archive: other.path });
+  }
+  return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+}
+
+/** Days with an anchor file in `dir` within `range`, sorted ascending. */
+export async function listAnchoredDays(dir: string, range: DayRange = {}): Promise<string[]> {
+  const days: string[] = [];
+  for (const name of await readdir(dir)) {
+    const day = ANCHOR_FILE_PATTERN.exec(name)?.[1];
+    if (day && isValidDay(day) && inDayRange(day, range)) days.push(day);
+  }
+  return days.sort();
+}

@@ -1,0 +1,79 @@
+import { createHash, hash as oneShotHash } from "node:crypto";
+import type { HashAlgorithm } from "./chain.js";
+
+/**
+ * Recomputes entry hashes straight from the bytes on disk. A canonical line IS the canonical
+ * entry with `"hash":"…"` spliced in at its sorted place, so removing that one member gives
+ * exactly the bytes the writer hashed: no re-serialisation per line, which is what makes
+ * `mon verify` fast. HMAC is built from two one-shot SHA-256 calls over preallocated buffers
+ * (RFC 2104) because creating an Hmac object per line costs more than hashing the line; the
+ * inner digest travels as a latin1 string, which is cheaper than a Buffer result.
+ */
+export interface LineDigester {
+  /** Hex digest of `bytes` without the bytes in [cut.from, cut.to), with SHA-256 or (keyed) HMAC-SHA256. */
+  digest(bytes: Buffer, cut: ByteCut, alg: HashAlgorithm): string;
+}
+
+/** A byte range removed from a line before hashing it. */
+export interface ByteCut {
+  from: number;
+  to: number;
+}
+
+const BLOCK = 64;
+
+export function createLineDigester(key: string | undefined): LineDigester {
+  let scratch = Buffer.allocUnsafe(BLOCK + 64 * 1024);
+  let ipad: Buffer | undefined;
+  let outer: Buffer | undefined;
+  if (key !== undefined) {
+    // HMAC keys longer than one block are hashed first; shorter ones are zero-padded.
+    let raw = Buffer.from(key, "utf8");
+    if (raw.length > BLOCK) raw = createHash("sha256").update(raw).digest();
+    const padded = Buffer.alloc(BLOCK);
+    raw.copy(padded);
+    ipad = Buffer.from(padded.map((b) => b ^ 0x36));
+    outer = Buffer.alloc(BLOCK + 32);
+    Buffer.from(padded.map((b) => b ^ 0x5c)).copy(outer);
+    ipad.copy(scratch);
+  }
+  return {
+    digest(bytes, cut, alg) {
+      const length = bytes.length - (cut.to - cut.from);
+      if (scratch.length < BLOCK + length) {
+        scratch = Buffer.allocUnsafe(BLOCK + length * 2);
+        ipad?.copy(scratch);
+      }
+      let offset = BLOCK + bytes.copy(scratch, BLOCK, 0, cut.from);
+      offset += bytes.copy(scratch, offset, cut.to);
+      if (alg === "sha256") return oneShotHash("sha256", scratch.subarray(BLOCK, offset), "hex");
+      if (!outer) throw new Error("HMAC-SHA256 needs a key");
+      outer.write(oneShotHash("sha256", scratch.subarray(0, offset), "binary"), BLOCK, "latin1");
+      return oneShotHash("sha256", outer, "hex");
+    },
+  };
+}
+
+const HASH_KEY = '"hash":"';
+/** Length of `"hash":"` + 64 hex digits + `"`. */
+const HASH_MEMBER_CHARS = 73;
+
+/**
+ * Where the line's top-level `hash` member (with the comma that joins it) sits in `bytes`, so
+ * the rest is exactly what was hashed. `text` is `bytes` decoded; `hash` the value parsed from
+ * it. Undefined when the member is not there as written (the line is then not canonical).
+ */
+export function findHashMember(bytes: Buffer, text: string, hash: string): ByteCut | undefined {
+  let at = text.indexOf(HASH_KEY);
+  // Skip a nested "hash" member (inside data) that is not this entry's own hash.
+  while (at !== -1 && !(text.startsWith(hash, at + HASH_KEY.length) && text.charCodeAt(at + HASH_MEMBER_CHARS - 1) === 0x22)) at = text.indexOf(HASH_KEY, at + 1);
+  if (at <= 0) return undefined;
+  let from = at;
+  let to = at + HASH_MEMBER_CHARS;
+  if (text.charCodeAt(at - 1) === 0x2c /* , */) from -= 1;
+  else if (text.charCodeAt(at - 1) === 0x7b /* { */ && text.charCodeAt(to) === 0x2c) to += 1;
+  else return undefined;
+  // Everything removed is ASCII, so only the start needs converting from characters to bytes.
+  const fromByte = bytes.length === text.length ? from : Buffer.byteLength(text.slice(0, from), "utf8");
+  return { from: fromByte, to: fromByte + (to - from) };
+}

@@ -1,0 +1,96 @@
+import { createReadStream } from "node:fs";
+import { pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+
+/**
+ * Writers cap an entry far below this; anything longer is kept only up to here so that one
+ * corrupt, newline-free file cannot make a reader hold gigabytes. The cut line fails to parse
+ * and is reported like any other corrupt line.
+ */
+export const MAX_LINE_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Splits a byte stream into lines on `\n`. Splitting happens on bytes, before decoding, so a
+ * multi-byte character cut by a chunk boundary is never damaged (UTF-8 never uses 0x0A inside a
+ * character). Returned lines exclude the `\n` and may be views into the pushed chunk.
+ */
+export class LineSplitter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  /** The complete lines that `chunk` finishes, in order. */
+  push(chunk: Buffer): Buffer[] {
+    const lines: Buffer[] = [];
+    let start = 0;
+    let nl = chunk.indexOf(NEWLINE);
+    if (nl === -1) {
+      this.keep(chunk);
+      return lines;
+    }
+    if (this.pending.length > 0) {
+      this.keep(chunk.subarray(0, nl));
+      lines.push(this.take());
+      start = nl + 1;
+      nl = chunk.indexOf(NEWLINE, start);
+    }
+    while (nl !== -1) {
+      lines.push(chunk.subarray(start, nl));
+      start = nl + 1;
+      nl = chunk.indexOf(NEWLINE, start);
+    }
+    if (start < chunk.length) this.keep(chunk.subarray(start));
+    return lines;
+  }
+
+  /** The bytes after the last `\n` (an unterminated final line), if any. */
+  end(): Buffer | undefined {
+    return this.pending.length > 0 ? this.take() : undefined;
+  }
+
+  private keep(part: Buffer): void {
+    const room = MAX_LINE_BYTES - this.pendingBytes;
+    if (room <= 0) return;
+    const kept = part.length > room ? part.subarray(0, room) : part;
+    this.pending.push(kept);
+    this.pendingBytes += kept.length;
+  }
+
+  private take(): Buffer {
+    const line = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return line;
+  }
+}
+
+/** Byte window of a plain file; `end` is exclusive. Compressed files are always read whole. */
+export interface ByteRange {
+  start?: number;
+  end?: number;
+}
+
+/** The (uncompressed) content of a day file as a stream of chunks. */
+export function openDayStream(path: string, range: ByteRange = {}): AsyncIterable<Buffer> {
+  const compressed = path.endsWith(".gz");
+  if (compressed && (range.start !== undefined || range.end !== undefined)) {
+    throw new RangeError(`byte ranges are not supported for compressed file ${path}`);
+  }
+  const options = { highWaterMark: 256 * 1024, start: range.start, end: range.end === undefined ? undefined : range.end - 1 };
+  if (range.end !== undefined && range.end <= (range.start ?? 0)) return (async function* () {})();
+  const stream = createReadStream(path, options);
+  if (!compressed) return stream;
+  // pipeline() forwards a read error to the gunzip stream, so iterating it rejects instead of crashing.
+  return pipeline(stream, createGunzip(), () => undefined);
+}
+
+/** Removes a trailing CR (a file re-saved with CRLF line endings); returns the line unchanged otherwise. */
+export function stripCarriageReturn(line: Buffer): Buffer {
+  return line.length > 0 && line[line.length - 1] === CR ? line.subarray(0, line.length - 1) : line;
+}
+
+/** Whether the buffer starts with a UTF-8 byte-order mark (an editor re-saved the file). */
+export function hasByteOrderMark(line: Buffer): boolean {
+  return line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf;
+}

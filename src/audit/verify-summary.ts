@@ -1,0 +1,68 @@
+import type { DayVerdict } from "./verify-day.js";
+import type { FileStatus, VerifyReport } from "./verify-types.js";
+
+export interface ReportParts {
+  dir: string;
+  from: string | undefined;
+  to: string | undefined;
+  keyed: boolean;
+  days: DayVerdict[];
+  /** Distinct writers with entries in the range. */
+  writers: number;
+  checkpoint: VerifyReport["checkpoint"];
+  notes: string[];
+}
+
+/** Collects day verdicts into the report: counts, overall status, and a hint when a key looks wrong. */
+export function summarizeReport(parts: ReportParts): VerifyReport {
+  const files = parts.days.flatMap((d) => (d.file ? [d.file] : []));
+  const anchors = parts.days.flatMap((d) => (d.anchor ? [d.anchor] : []));
+  const fileCounts: Record<FileStatus, number> = { valid: 0, torn: 0, invalid: 0, missing: 0 };
+  for (const file of files) fileCounts[file.status] += 1;
+  const anchorCounts = { valid: 0, invalid: 0, missing: 0 };
+  for (const anchor of anchors) anchorCounts[anchor.status] += 1;
+  const tampered = fileCounts.invalid + fileCounts.missing + anchorCounts.invalid + anchorCounts.missing > 0 || parts.checkpoint?.status === "invalid";
+  const signed = parts.days.reduce((acc, d) => ({ checked: acc.checked + d.signed.checked, failed: acc.failed + d.signed.failed }), { checked: 0, failed: 0 });
+  const notes = [...parts.notes];
+  const unprovenDays = parts.days.filter((d) => d.unproven).map((d) => d.day);
+  if (unprovenDays.length > 0) notes.push(`${unprovenDays.length} day(s) without a file or an anchor outside the sealed range: nothing proves they had no events (run mon seal)`);
+  const report: VerifyReport = {
+    dir: parts.dir,
+    from: parts.from,
+    to: parts.to,
+    keyed: parts.keyed,
+    status: files.length === 0 && anchors.length === 0 ? "empty" : tampered ? "tampered" : "intact",
+    files,
+    anchors,
+    ...(parts.checkpoint ? { checkpoint: parts.checkpoint } : {}),
+    unprovenDays,
+    notes,
+    summary: {
+      days: parts.days.length,
+      entries: files.reduce((n, f) => n + f.entries, 0),
+      bytes: files.reduce((n, f) => n + f.bytes, 0),
+      writers: parts.writers,
+      files: fileCounts,
+      anchors: anchorCounts,
+      unsealed: parts.days.filter((d) => d.unsealed).length,
+    },
+  };
+  if (signed.checked > 0 && signed.failed === signed.checked) {
+    report.hint = "Every signed entry failed to verify: the key given is probably not the one this trail was written with.";
+  }
+  return report;
+}
+
+/** The one-line summary printed after the per-file verdicts. */
+export function formatSummaryLine(report: VerifyReport): string {
+  const { files, anchors } = report.summary;
+  const parts = [
+    `${report.files.length} file(s): ${files.valid} valid`,
+    files.torn ? `${files.torn} torn` : "",
+    files.invalid ? `${files.invalid} INVALID` : "",
+    files.missing ? `${files.missing} missing` : "",
+  ].filter(Boolean);
+  const anchorParts = [`${anchors.valid} valid`, anchors.invalid ? `${anchors.invalid} INVALID` : "", anchors.missing ? `${anchors.missing} missing` : ""].filter(Boolean);
+  const verdict = report.status === "tampered" ? "TAMPERED" : report.status === "empty" ? "nothing to verify" : "intact";
+  return `${parts.join(", ")}; ${report.anchors.length} anchor(s): ${anchorParts.join(", ")}; ${report.summary.entries} entries — ${verdict}`;
+}

@@ -1,0 +1,175 @@
+import { addDays, GENESIS_HASH } from "./chain.js";
+import { ContentDigest } from "./content-digest.js";
+import { CHECKPOINT_FILE, checkpointShapeProblems, computeCheckpointHash, readCheckpoint, type PruneCheckpoint } from "./checkpoint.js";
+import { assertAuditDir, checkDayRange, listAnchoredDays, listDayFiles, type DayFile } from "./files.js";
+import { openDayStream } from "./lines.js";
+import { keyMissingError, findSignedStart, DEFAULT_KEY_ENV } from "./trail-key.js";
+import { TrailChain } from "./trail-chain.js";
+import { loadAnchor, type LoadedAnchor } from "./verify-anchor.js";
+import { finalizeDay, verifyDay, type DayInput } from "./verify-day.js";
+import { resolveJobs, runSegments } from "./verify-pool.js";
+import { fileSize, splitAtLines } from "./verify-segment.js";
+import { summarizeReport } from "./verify-summary.js";
+import type { SegmentResult, SegmentTask, VerifyReport } from "./verify-types.js";
+
+export interface VerifyOptions {
+  dir: string;
+  /** First and last UTC day to verify (inclusive); default: the whole trail. */
+  from?: string;
+  to?: string;
+  /** HMAC key; required when the trail is signed. */
+  key?: string;
+  /** Name of the env var the key comes from, for error messages. */
+  keyEnv?: string;
+  /** Worker threads: a number, or `auto` (all cores for large trails). */
+  jobs?: number | "auto";
+  /** Plain files larger than about this are verified in several segments (default 32 MiB). */
+  segmentBytes?: number;
+  onProgress?: (progress: { doneBytes: number; totalBytes: number }) => void;
+}
+
+interface PlannedFile {
+  file: DayFile;
+  tasks: number[];
+  /** Digest of a file split into several segments, computed here while workers check its lines. */
+  digest?: Promise<{ sha256: string; prefixSha256?: string }>;
+}
+
+/**
+ * Verifies an audit directory: every day file's lines and writer chains (joined across files and
+ * days), every anchor (hash, chain, and the file it sealed), the prune checkpoint, and missing
+ * days. Returns the verdicts; it never prints and only throws for usage problems (bad range,
+ * missing directory, a signed trail without its key).
+ */
+export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyReport> {
+  const { dir, key } = options;
+  const keyEnv = options.keyEnv ?? DEFAULT_KEY_ENV;
+  assertAuditDir(dir);
+  checkDayRange({ from: options.from, to: options.to });
+  const { checkpoint, problem: checkpointProblem } = await loadCheckpoint(dir);
+  const pruned = checkpoint?.pruned_through;
+  const allFiles = (await listDayFiles(dir)).filter((f) => pruned === undefined || f.day > pruned);
+  const allAnchorDays = (await listAnchoredDays(dir)).filter((d) => pruned === undefined || d > pruned);
+  const firstDay = minOf(allFiles[0]?.day, allAnchorDays[0]);
+  const lastDay = maxOf(allFiles[allFiles.length - 1]?.day, allAnchorDays[allAnchorDays.length - 1]);
+  if (firstDay === undefined || lastDay === undefined) return summarizeReport({ dir, from: options.from, to: options.to, keyed: key !== undefined, days: [], writers: 0, checkpoint: undefined, notes: [] });
+  const from = options.from ?? firstDay;
+  const to = options.to ?? lastDay;
+  const fromStart = options.from === undefined || options.from <= firstDay;
+  const files = allFiles.filter((f) => f.day >= from && f.day <= to);
+  const anchors = new Map<string, LoadedAnchor>();
+  for (const day of allAnchorDays.filter((d) => d >= addDays(from, -1) && d <= to)) {
+    const loaded = await loadAnchor(dir, day);
+    if (loaded) anchors.set(day, loaded);
+  }
+  if (key === undefined) {
+    const signed = (checkpoint?.alg === "hmac-sha256" ? CHECKPOINT_FILE : undefined)
+      ?? [...anchors.values()].find((a) => a.anchor?.alg === "hmac-sha256")?.name
+      ?? (await findSignedStart(files));
+    if (signed) throw keyMissingError(keyEnv, signed);
+  }
+  const chain = new TrailChain({ key, ...(await startingHeads(dir, { fromStart, from, checkpoint, allAnchorDays, anchors })) });
+  if (checkpoint?.alg === "hmac-sha256") chain.noteSigned();
+
+  const tasks: SegmentTask[] = [];
+  const planned: PlannedFile[] = [];
+  const taskBytes: number[] = [];
+  let totalBytes = 0;
+  for (const file of files) {
+    const prefixBytes = anchors.get(file.day)?.anchor?.files[0]?.bytes;
+    const size = await fileSize(file.path);
+    totalBytes += size;
+    const ranges = file.compressed ? [[0, undefined] as const] : await splitAtLines(file.path, size, options.segmentBytes);
+    const whole = ranges.length === 1;
+    const entry: PlannedFile = { file, tasks: [] };
+    for (const [start, end] of ranges) {
+      entry.tasks.push(tasks.length);
+      taskBytes.push((end ?? size) - start);
+      tasks.push({ path: file.path, start, end, fileStart: start === 0, fileEnd: end === undefined || end === size, key, hashFile: whole, prefixBytes });
+    }
+    if (!whole) entry.digest = digestFile(file.path, size, prefixBytes);
+    planned.push(entry);
+  }
+  let doneBytes = 0;
+  const results = await runSegments(tasks, resolveJobs(options.jobs, totalBytes, tasks.length), (index) => {
+    doneBytes += taskBytes[index] ?? 0;
+    options.onProgress?.({ doneBytes, totalBytes });
+  });
+  const needsKey = results.find((r) => r?.keyRequired);
+  if (needsKey?.keyRequired) {
+    const index = results.indexOf(needsKey);
+    const file = planned.find((p) => p.tasks.includes(index))?.file.name ?? "a day file";
+    throw keyMissingError(keyEnv, `${file}, writer ${needsKey.keyRequired.writer}`);
+  }
+
+  const byDay = new Map(planned.map((p) => [p.file.day, p]));
+  const sealedSpan = { first: allAnchorDays[0], last: allAnchorDays[allAnchorDays.length - 1] };
+  const days: DayInput[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    const plan = byDay.get(day);
+    const segments = plan ? plan.tasks.map((i) => results[i] as SegmentResult) : [];
+    days.push({ day, file: plan?.file, segments, digest: plan?.digest ? await plan.digest : undefined, anchor: anchors.get(day) });
+  }
+  const verdicts = days.map((input) =>
+    verifyDay(input, {
+      chain, key, sealedSpan, anchors,
+      firstAnchorPrev: checkpoint?.last_anchor?.hash ?? GENESIS_HASH,
+      firstAnchorPrevName: checkpoint?.last_anchor ? `the last pruned anchor (${checkpoint.last_anchor.day})` : "the genesis hash (this is the first anchor)",
+    }),
+  );
+  chain.finish();
+  const finalVerdicts = verdicts.map(finalizeDay);
+  const checkpointVerdict = checkpoint || checkpointProblem ? verifyCheckpoint(checkpoint, checkpointProblem, key, chain.signedSeen) : undefined;
+  const notes = chain.signedSeen ? [] : ["the trail is not signed with a key: the chain shows edits, but someone able to rewrite the files could recompute it (set the key named by audit.keyEnv)"];
+  return summarizeReport({ dir, from, to, keyed: key !== undefined, days: finalVerdicts, writers: chain.writers.size, checkpoint: checkpointVerdict, notes });
+}
+
+async function loadCheckpoint(dir: string): Promise<{ checkpoint?: PruneCheckpoint; problem?: string }> {
+  try {
+    const checkpoint = await readCheckpoint(dir);
+    const problems = checkpoint ? checkpointShapeProblems(checkpoint) : [];
+    return problems.length > 0 ? { problem: problems.join("; ") } : { checkpoint };
+  } catch (error) {
+    return { problem: `not valid JSON (${(error as Error).message})` };
+  }
+}
+
+function verifyCheckpoint(checkpoint: PruneCheckpoint | undefined, problem: string | undefined, key: string | undefined, signedSeen: boolean): VerifyReport["checkpoint"] {
+  if (!checkpoint) return { status: "invalid", verdict: `INVALID: ${CHECKPOINT_FILE} is unreadable: ${problem}`, prunedThrough: "" };
+  const prunedThrough = checkpoint.pruned_through;
+  if (computeCheckpointHash(checkpoint, key) !== checkpoint.hash) return { status: "invalid", verdict: "INVALID: checkpoint hash mismatch: the prune checkpoint was edited", prunedThrough };
+  if (key !== undefined && checkpoint.alg === "sha256" && signedSeen) return { status: "invalid", verdict: "INVALID: the prune checkpoint is not signed with the key although the trail is", prunedThrough };
+  return { status: "valid", verdict: `valid (days through ${prunedThrough} pruned)`, prunedThrough };
+}
+
+/**
+ * Where each writer's chain stood before the first verified day. From the trail's start, that is
+ * the prune checkpoint. From a later --from day it is the newest head in the anchors before it —
+ * usable only when the day before --from is sealed; otherwise chains are picked up as found.
+ */
+async function startingHeads(dir: string, context: { fromStart: boolean; from: string; checkpoint?: PruneCheckpoint; allAnchorDays: string[]; anchors: Map<string, LoadedAnchor> }) {
+  const seeds = new Map<string, { writer: string; seq: number; hash: string }>();
+  for (const w of context.checkpoint?.writers ?? []) seeds.set(w.writer, { writer: w.writer, seq: w.last_seq, hash: w.last_hash });
+  if (context.fromStart) return { strict: true, seeds: seeds.values() };
+  if (!context.anchors.get(addDays(context.from, -1))?.anchor) return { strict: false, seeds: [] };
+  for (const day of context.allAnchorDays.filter((d) => d < context.from)) {
+    const anchor = context.anchors.get(day)?.anchor ?? (await loadAnchor(dir, day))?.anchor;
+    for (const w of anchor?.writers ?? []) seeds.set(w.writer, { writer: w.writer, seq: w.last_seq, hash: w.last_hash });
+  }
+  return { strict: true, seeds: seeds.values() };
+}
+
+/** SHA-256 of a whole file (and of its first `prefixBytes`), for files verified in several segments. */
+async function digestFile(path: string, size: number, prefixBytes: number | undefined): Promise<{ sha256: string; prefixSha256?: string }> {
+  const digest = new ContentDigest(prefixBytes);
+  for await (const chunk of openDayStream(path, { start: 0, end: size })) digest.update(chunk);
+  return digest.result();
+}
+
+function minOf(a: string | undefined, b: string | undefined): string | undefined {
+  return a === undefined ? b : b === undefined || a < b ? a : b;
+}
+
+function maxOf(a: string | undefined, b: string | undefined): string | undefined {
+  return a === undefined ? b : b === undefined || a > b ? a : b;
+}

@@ -1,0 +1,59 @@
+import { Option, type Command } from "commander";
+import { createOutput } from "../output.js";
+
+/** `mon init`: detect the host, ask or read answers, preview the plan, apply it atomically. */
+export function registerInit(program: Command): Command {
+  return program
+    .command("init")
+    .description("scaffold Sentry, Prometheus metrics and the audit trail into this Express app")
+    .option("--entry <path>", "file that creates the Express app (default: detected)")
+    .addOption(new Option("--pm <manager>", "package manager to install with").choices(["npm", "pnpm", "yarn", "bun"]))
+    .addOption(new Option("--module <system>", "module system of generated files").choices(["esm", "cjs"]))
+    .option("--tenants <ids>", "tenant ids, comma-separated (e.g. EUR,KM)")
+    .option("--tenant-from <source>", "where the tenant comes from: header:x-shop, param:shop, query:shop or subdomain")
+    .option("--currencies <map>", "tenant currencies, e.g. EUR=EUR,KM=BAM (default: inferred)")
+    .option("--port <port>", "port the app listens on (default: detected)")
+    .option("--metrics-path <path>", "scrape endpoint path (default /metrics)")
+    .option("--audit-dir <dir>", "audit trail directory")
+    .option("--retention-days <days>", "audit retention in days (default 2555)")
+    .option("--no-sentry", "skip Sentry error tracking")
+    .option("--no-metrics", "skip Prometheus metrics")
+    .option("--no-audit", "skip the audit trail")
+    .option("-y, --yes", "accept defaults for every unanswered question")
+    .option("--dry-run", "show the plan and diffs; change nothing")
+    .option("--force", "overwrite files you changed after monwire wrote them")
+    .option("--skip-install", "do not run the package manager")
+    .option("--monwire-from <path>", "depend on a local monwire checkout or tarball (file: spec)")
+    .option("--json", "print one JSON document with the plan and the result")
+    .action(async (raw: Record<string, unknown>, command: Command) => {
+      const [{ runInit }, { parseInitFlags }, report, { initResultJson }] = await Promise.all([
+        import("../../scaffold/init.js"), import("../../scaffold/flags.js"), import("../../scaffold/report.js"), import("../../scaffold/json.js"),
+      ]);
+      const output = createOutput({ color: command.optsWithGlobals().color !== false });
+      const json = raw.json === true;
+      const paint: import("../../scaffold/report.js").Paint = (kind, text) => {
+        const c = output.color;
+        const styles = { create: c.green, update: c.yellow, delete: c.red, skip: c.dim, conflict: c.red.bold, heading: c.bold, dim: c.dim, warn: c.yellow };
+        return styles[kind](text);
+      };
+      const { overrides, flags } = parseInitFlags(raw, (name) => command.getOptionValueSource(name) === "cli");
+      const interactive = Boolean(process.stdin.isTTY) && !process.env.CI && !json;
+      const prompts = interactive ? await import("../prompts.js") : undefined;
+      const result = await runInit(
+        {
+          cwd: process.cwd(), overrides, flags, interactive,
+          yes: raw.yes === true, dryRun: raw.dryRun === true, force: raw.force === true, skipInstall: raw.skipInstall === true,
+          ...(typeof raw.monwireFrom === "string" ? { monwireFrom: raw.monwireFrom } : {}),
+        },
+        {
+          detected: (project) => !json && output.out(report.formatDetection(project, paint)),
+          ...(prompts ? { ask: prompts.askInitAnswers, confirmOverwrite: prompts.confirmOverwrite } : {}),
+          planned: (plan) => !json && output.out(`\n${report.formatPlan(plan.changes, { diffs: raw.dryRun === true ? "all" : "edits", paint })}\n`),
+          installOutput: (chunk) => void process.stderr.write(chunk),
+        },
+      );
+      if (json) output.out(JSON.stringify(initResultJson(result)));
+      else output.out(report.formatInitSummary(result, paint));
+      process.exitCode = result.exitCode;
+    });
+}

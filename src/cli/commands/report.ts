@@ -1,0 +1,70 @@
+import type { Command } from "commander";
+import { MonwireError } from "../../errors.js";
+import { createOutput } from "../output.js";
+
+const FORMATS = ["table", "json", "csv", "markdown"] as const;
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * `mon report`: an aureport-style summary of a day (or --from/--to) of the audit trail. The format
+ * is a table unless --format (or --json) says otherwise, whether or not stdout is a TTY: output
+ * that changes shape when piped surprises scripts. Exit 1 on a missing day, tampering or corrupt
+ * lines (the report is still printed), 2 on usage errors.
+ */
+export function registerReport(program: Command): Command {
+  return program
+    .command("report")
+    .description("summarize the audit trail of a day or a range of days (aureport-style)")
+    .option("--day <day>", "local day YYYY-MM-DD, today or yesterday (default: today)")
+    .option("--from <day>", "first day of a range")
+    .option("--to <day>", "last day of a range (default: --from, or today)")
+    .option("--tz <zone>", "IANA time zone the days are in (default UTC)", "UTC")
+    .option("--tenant <id>", "only this tenant; repeatable", collect, [])
+    .option("--dir <dir>", "audit directory; repeat to merge trails of several hosts", collect, [])
+    .option("--format <format>", "table, json, csv or markdown (default table)")
+    .option("--json", "same as --format json")
+    .option("--no-verify", "skip the integrity check")
+    .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
+    .action(async (_flags, command: Command) => {
+      const flags = command.optsWithGlobals();
+      const output = createOutput({ color: flags.color !== false });
+      const format = flags.json ? "json" : (flags.format ?? "table");
+      if (!FORMATS.includes(format)) {
+        throw new MonwireError("E_OPTION_INVALID", `--format ${JSON.stringify(format)} is not a report format`, { hint: `Use one of ${FORMATS.join(", ")}.` });
+      }
+      if (flags.day && (flags.from || flags.to)) {
+        throw new MonwireError("E_OPTION_INVALID", "--day cannot be combined with --from/--to", { hint: "Pass --day D for one day, or --from D1 --to D2 for a range." });
+      }
+      const { parseDaySpec } = await import("../../audit/time-range.js");
+      const { assertTimeZone } = await import("../../audit/time-range-zone.js");
+      assertTimeZone(flags.tz);
+      const now = new Date();
+      const day = (value: string | undefined, flag: string) => parseDaySpec(value ?? "today", { now, timeZone: flags.tz, flag });
+      const from = flags.from ? day(flags.from, "--from") : day(flags.to ?? flags.day, flags.to ? "--to" : "--day");
+      const to = flags.to ? day(flags.to, "--to") : flags.from ? day(undefined, "--to") : from;
+      if (from > to) throw new MonwireError("E_OPTION_INVALID", `--from ${from} is after --to ${to}`, { hint: "Swap the two days." });
+      const { resolveAuditSettings } = await import("../../audit/settings.js");
+      const { keyFromEnv } = await import("../../audit/trail-key.js");
+      const { buildReport } = await import("../../audit/report.js");
+      const dirs: Array<string | undefined> = flags.dir.length > 0 ? flags.dir : [undefined];
+      const settings = dirs.map((dir) => resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir }));
+      const keyEnv = settings[0]?.keyEnv;
+      let shown = 0;
+      const report = await buildReport({
+        dirs: settings.map((s) => s.dir), from, to, timeZone: flags.tz, tenants: flags.tenant, verify: flags.verify !== false,
+        key: keyFromEnv(keyEnv), keyEnv, now,
+        onProgress: (stage, done, total) => {
+          if (!output.stderrIsTTY || total < 32 * 1024 * 1024 || Date.now() - shown < 200) return;
+          shown = Date.now();
+          process.stderr.write(`\r${stage}… ${Math.floor((done / total) * 100)}% of ${(total / 1e6).toFixed(0)} MB`);
+        },
+      });
+      if (shown > 0) process.stderr.write("\r\x1b[K");
+      const render = await import(format === "table" ? "../render-report-table.js" : "../render-report-text.js");
+      if (format === "json") output.out(JSON.stringify(report));
+      else if (format === "table") process.stdout.write(render.renderReportTable(report, { color: output.color }));
+      else process.stdout.write(format === "csv" ? render.renderReportCsv(report) : render.renderReportMarkdown(report));
+      for (const m of report.missing) output.err(`mon report: no audit data for ${m.day} in ${m.dir} (looked for ${m.lookedFor.join(", ")})`);
+      process.exitCode = report.findings ? 1 : 0;
+    });
+}

@@ -1,0 +1,36 @@
+import type { Command } from "commander";
+import { createOutput } from "../output.js";
+
+/**
+ * `mon seal`: writes the anchors of closed UTC days that have none yet (days without events too:
+ * their anchor proves the absence). Today and future days are refused with exit 2.
+ */
+export function registerSeal(program: Command): Command {
+  return program
+    .command("seal")
+    .description("seal closed UTC days of the audit trail with anchors (default: through yesterday)")
+    .option("--dir <dir>", "audit directory (default: audit.dir in mon.config.json)")
+    .option("--through <day>", "last UTC day to seal (YYYY-MM-DD, before today)")
+    .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
+    .option("--json", "print one JSON document")
+    .action(async (_flags, command: Command) => {
+      const flags = command.optsWithGlobals();
+      const output = createOutput({ color: flags.color !== false });
+      const { resolveAuditSettings } = await import("../../audit/settings.js");
+      const { keyFromEnv } = await import("../../audit/trail-key.js");
+      const { sealAuditDir } = await import("../../audit/seal.js");
+      const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
+      const result = await sealAuditDir({ dir: settings.dir, through: flags.through, key: keyFromEnv(settings.keyEnv), keyEnv: settings.keyEnv });
+      if (flags.json) {
+        output.out(JSON.stringify({ dir: settings.dir, ...result }));
+        return;
+      }
+      for (const anchor of result.sealed) {
+        const file = anchor.files[0];
+        const what = file ? `${file.lines} lines, ${file.bytes} bytes, ${anchor.writers.length} writer(s)` : "no events";
+        output.out(`sealed ${anchor.day}: ${what} (${anchor.alg})`);
+      }
+      const already = result.previouslySealedThrough ? ` (already sealed through ${result.previouslySealedThrough})` : "";
+      output.out(result.sealed.length === 0 ? `nothing to seal through ${result.through}${already}` : `${result.sealed.length} day(s) sealed through ${result.through}`);
+    });
+}

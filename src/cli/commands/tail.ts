@@ -1,0 +1,77 @@
+import type { Command } from "commander";
+import { MonwireError } from "../../errors.js";
+import { createOutput } from "../output.js";
+
+const collect = (value: string, previous: string[]) => [...previous, ...value.split(",").filter((v) => v.length > 0)];
+
+/**
+ * `mon tail`: follows the audit trail like `tail -F`, across the midnight switch to a new day file
+ * and across truncation. Filters AND together; a repeated flag ORs its values. Exit 0, or 1 when
+ * --verify found a chain break; Ctrl-C exits 130 (handled at the entry).
+ */
+export function registerTail(program: Command): Command {
+  return program
+    .command("tail")
+    .description("follow the audit trail live (like tail -F), with filters")
+    .option("-n, --lines <n>", "matching entries of history to show first (default 10; all with --since)")
+    .option("--category <name>", "category or alias (auth, finance, user, licence, system); repeatable", collect, [])
+    .option("--tenant <id>", "tenant id; repeatable", collect, [])
+    .option("--outcome <outcome>", "success, failure or unknown; repeatable", collect, [])
+    .option("--actor <id>", "actor id, * and ? wildcards allowed; repeatable", collect, [])
+    .option("--action <pattern>", "action, prefix (wallet), glob (*.failed) or /regex/; repeatable", collect, [])
+    .option("--grep <text>", "substring or /regex/ matched on the raw line; repeatable", (v: string, p: string[]) => [...p, v], [])
+    .option("--since <time>", "from this time: ISO, 15m, 2h, 3d, today, yesterday")
+    .option("--until <time>", "up to this time (a day means its end); following stops there")
+    .option("--no-follow", "print the history and exit")
+    .option("--json", "print the original lines (NDJSON), byte for byte")
+    .option("--verify", "check the hash chain as entries go by; a break is flagged and exits 1")
+    .option("--dir <dir>", "audit directory (default: audit.dir from mon.config.json)")
+    .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
+    .action(async (_flags, command: Command) => {
+      const flags = command.optsWithGlobals();
+      const output = createOutput({ color: flags.color !== false });
+      const { parseTimeSpec } = await import("../../audit/time-range.js");
+      const { resolveAuditSettings } = await import("../../audit/settings.js");
+      const { keyFromEnv } = await import("../../audit/trail-key.js");
+      const { assertAuditDir } = await import("../../audit/files.js");
+      const { tailAudit } = await import("../../audit/follow-session.js");
+      const { writeTail } = await import("../render-tail.js");
+      const now = new Date();
+      const time = (value: string | undefined, edge: "start" | "end", flag: string) =>
+        value === undefined ? undefined : parseTimeSpec(value, { now, edge, flag });
+      const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
+      assertAuditDir(settings.dir);
+      const follow = flags.follow !== false;
+      // The reader of a pipe going away ends following quietly (exit 0), as with EPIPE.
+      const reader = new AbortController();
+      const { watchStdoutReader } = await import("../render-tail-pipe.js");
+      const unwatch = follow ? watchStdoutReader(() => reader.abort()) : () => undefined;
+      const items = tailAudit({
+        dir: settings.dir,
+        count: parseCount(flags.lines),
+        filters: {
+          category: flags.category, tenant: flags.tenant, outcome: flags.outcome, actor: flags.actor, action: flags.action,
+          since: time(flags.since, "start", "--since"), until: time(flags.until, "end", "--until"),
+        },
+        grep: flags.grep,
+        follow,
+        verify: flags.verify ? { key: keyFromEnv(settings.keyEnv) } : undefined,
+        signal: reader.signal,
+      });
+      const result = await writeTail(items, output, { json: Boolean(flags.json), keyEnv: settings.keyEnv }).finally(unwatch);
+      if (reader.signal.aborted) return;
+      if (result.keyRequired) process.exitCode = 2;
+      else if (result.breaks > 0) {
+        output.err(output.color.red(`mon tail: ${result.breaks} chain break${result.breaks === 1 ? "" : "s"} found`));
+        process.exitCode = 1;
+      }
+    });
+}
+
+function parseCount(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) {
+    throw new MonwireError("E_OPTION_INVALID", `-n ${JSON.stringify(value)} is not a number of lines`, { hint: "Pass a whole number, e.g. -n 50 (or -n 0 for none)." });
+  }
+  return Number(value);
+}

@@ -1,0 +1,51 @@
+import type { Command } from "commander";
+import { MonwireError } from "../../errors.js";
+import { createOutput } from "../output.js";
+
+/**
+ * `mon verify`: proves the audit trail is intact. One verdict per day file and per anchor, then a
+ * summary; exit 0 intact (a torn final line is reported but is not tampering), 1 tampered or
+ * missing, 2 usage (bad day, missing directory, signed trail without its key).
+ */
+export function registerVerify(program: Command): Command {
+  return program
+    .command("verify")
+    .description("prove the audit trail is intact: hash chains, anchors, missing days (exit 1 on tampering)")
+    .option("--dir <dir>", "audit directory (default: audit.dir in mon.config.json)")
+    .option("--from <day>", "first UTC day to verify (YYYY-MM-DD)")
+    .option("--to <day>", "last UTC day to verify (YYYY-MM-DD)")
+    .option("--jobs <n>", "worker threads (default: all cores for large trails)")
+    .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
+    .option("--json", "print one JSON document")
+    .action(async (_flags, command: Command) => {
+      const flags = command.optsWithGlobals();
+      const output = createOutput({ color: flags.color !== false });
+      const jobs = flags.jobs === undefined ? "auto" : Number(flags.jobs);
+      if (jobs !== "auto" && (!Number.isInteger(jobs) || jobs < 1)) {
+        throw new MonwireError("E_OPTION_INVALID", `--jobs ${JSON.stringify(flags.jobs)} is not a positive integer`, { hint: "Pass --jobs 1 to verify in one thread, or leave it out." });
+      }
+      const { resolveAuditSettings } = await import("../../audit/settings.js");
+      const { keyFromEnv } = await import("../../audit/trail-key.js");
+      const { verifyAuditDir } = await import("../../audit/verify.js");
+      const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
+      let lastShown = 0;
+      const report = await verifyAuditDir({
+        dir: settings.dir, from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: keyFromEnv(settings.keyEnv),
+        onProgress: ({ doneBytes, totalBytes }) => {
+          if (!output.stderrIsTTY || flags.json || Date.now() - lastShown < 200) return;
+          lastShown = Date.now();
+          process.stderr.write(`\rverifying… ${Math.floor((doneBytes / Math.max(totalBytes, 1)) * 100)}% of ${(totalBytes / 1e6).toFixed(0)} MB`);
+        },
+      });
+      if (lastShown > 0) process.stderr.write("\r\x1b[K");
+      if (flags.json) {
+        output.out(JSON.stringify(report));
+      } else {
+        const { formatVerifyReport } = await import("../../audit/verify-format.js");
+        const { color } = output;
+        const paint = { valid: color.green, torn: color.yellow, invalid: color.red.bold, missing: color.red.bold };
+        output.out(formatVerifyReport(report, { style: (status, text) => paint[status](text) }).join("\n"));
+      }
+      process.exitCode = report.status === "tampered" ? 1 : 0;
+    });
+}

@@ -1,0 +1,74 @@
+import { EXIT, MonwireError } from "../errors.js";
+import type { FileChange, InitAnswers, ProjectInfo } from "../scaffold/types.js";
+
+/**
+ * Every question monwire asks, in one module. Prompts write to stderr (stdout carries results)
+ * and are only used when stdin is a TTY and CI is unset; @inquirer/prompts is loaded on first use.
+ */
+const context = () => ({ output: process.stderr });
+
+/** Ctrl-C in a prompt is an interruption (exit 130), not an internal error. */
+async function guard<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (error) {
+    if ((error as Error).name === "ExitPromptError" || (error as Error).name === "AbortPromptError") {
+      throw new MonwireError("E_USAGE", "interrupted", { exitCode: EXIT.interrupted });
+    }
+    throw error;
+  }
+}
+
+const TENANT_SOURCE = /^(header:[A-Za-z0-9-]+|param:\w+|query:\w+|subdomain)$/;
+
+export async function askInitAnswers(
+  project: ProjectInfo,
+  defaults: InitAnswers,
+  missing: Array<keyof InitAnswers>,
+  given: Array<keyof InitAnswers>,
+): Promise<Partial<InitAnswers>> {
+  const { input, number, checkbox } = await import("@inquirer/prompts");
+  return guard(async () => {
+    const answers: Partial<InitAnswers> = {};
+    if (missing.includes("tenants")) {
+      const tenants = await input({
+        message: "Tenant ids, comma-separated (empty for a single-tenant app):",
+        default: defaults.tenants.join(","),
+        validate: (value) => /^[\w-]*(,\s*[\w-]+)*$/.test(value.trim()) || "letters, digits, - and _, separated by commas",
+      }, context());
+      answers.tenants = tenants.split(",").map((t) => t.trim()).filter(Boolean);
+    }
+    if (!given.includes("tenantFrom") && (answers.tenants ?? defaults.tenants).length > 0) {
+      const from = await input({
+        message: "Where does a request's tenant come from? (header:NAME, param:NAME, query:NAME or subdomain)",
+        default: defaults.tenantFrom,
+        validate: (value) => TENANT_SOURCE.test(value.trim()) || "expected header:x-shop, param:shop, query:shop or subdomain",
+      }, context());
+      answers.tenantFrom = from.trim();
+    }
+    if (missing.includes("port")) {
+      answers.port = (await number({ message: "Port the app listens on:", default: defaults.port, min: 1, max: 65535, required: true }, context())) ?? defaults.port;
+    }
+    if (!given.some((key) => key === "sentry" || key === "metrics" || key === "audit")) {
+      const features = await checkbox({
+        message: "Set up:",
+        choices: [
+          { name: "Sentry error tracking", value: "sentry", checked: defaults.sentry },
+          { name: "Prometheus metrics", value: "metrics", checked: defaults.metrics },
+          { name: "Tamper-evident audit trail", value: "audit", checked: defaults.audit },
+        ],
+        required: true,
+      }, context());
+      answers.sentry = features.includes("sentry");
+      answers.metrics = features.includes("metrics");
+      answers.audit = features.includes("audit");
+    }
+    return answers;
+  });
+}
+
+export async function confirmOverwrite(conflicts: FileChange[]): Promise<boolean> {
+  const { confirm } = await import("@inquirer/prompts");
+  const list = conflicts.map((c) => c.path).join(", ");
+  return guard(() => confirm({ message: `You changed ${list} after monwire wrote ${conflicts.length > 1 ? "them" : "it"}. Overwrite with monwire's version?`, default: false }, context()));
+}

@@ -1,0 +1,40 @@
+import type { ReportResult } from "../audit/report.js";
+import type { FinancialRow, ReportSummary } from "../audit/report-summary.js";
+
+/** Pieces shared by the table, Markdown and CSV renderings of `mon report`. */
+
+export function rangeTitle(report: ReportResult): string {
+  const { from, to, timeZone } = report.range;
+  const days = from === to ? from : `${from} … ${to}`;
+  return `Audit report ${days} (${timeZone}) · ${report.range.start} → ${report.range.end}`;
+}
+
+const FIXED_TYPES = ["deposit", "purchase", "refund"];
+
+/** deposit, purchase, refund, then any other wallet type that occurs (withdrawal, adjustment, other). */
+export function moneyTypes(rows: FinancialRow[]): string[] {
+  const extra = new Set<string>();
+  for (const row of rows) for (const key of Object.keys(row)) if (!["tenant", "currency", ...FIXED_TYPES].includes(key)) extra.add(key);
+  return [...FIXED_TYPES, ...[...extra].sort()];
+}
+
+export interface HourBar {
+  label: string;
+  count: number;
+  bar: string;
+}
+
+/**
+ * Histogram bars scaled to `width`. Up to two days are shown per hour; longer ranges per day,
+ * so a month stays readable.
+ */
+export function hourBars(hourly: ReportSummary["hourly"], width: number): HourBar[] {
+  let rows = hourly.map((h) => ({ label: h.local, count: h.count }));
+  if (hourly.length > 48) {
+    const byDay = new Map<string, number>();
+    for (const h of hourly) byDay.set(h.local.slice(0, 10), (byDay.get(h.local.slice(0, 10)) ?? 0) + h.count);
+    rows = [...byDay].map(([label, count]) => ({ label, count }));
+  }
+  const max = Math.max(1, ...rows.map((r) => r.count));
+  return rows.map((r) => ({ ...r, bar: "█".repeat(Math.round((r.count / max) * width)) || (r.count > 0 ? "▏" : "") }));
+}

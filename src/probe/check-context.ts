@@ -1,0 +1,33 @@
+import type { MonwireConfig } from "../config/schema.js";
+import type { CheckGroup } from "./findings.js";
+
+/** Everything a `mon check` run was asked to do, already validated. */
+export interface CheckOptions {
+  cwd: string;
+  configPath?: string;
+  /** Overrides metrics.url from mon.config.json. */
+  url?: string;
+  only: readonly CheckGroup[];
+  /** No network at all: scrape and online Sentry checks are skipped. */
+  offline: boolean;
+  /** Post one test envelope to the DSN's project. */
+  online: boolean;
+  timeoutMs: number;
+  /** Number of random-path requests for the cardinality probe; undefined when not asked for. */
+  probeCardinality?: number;
+  seriesBudget: number;
+  sloEdges: readonly number[];
+  env: NodeJS.ProcessEnv;
+  now: Date;
+}
+
+/** The run's resolved inputs, shared by the metrics, Sentry and audit checks. */
+export interface CheckContext {
+  options: CheckOptions;
+  config: MonwireConfig;
+  /** mon.config.json that was read, when one was found. */
+  configFile?: string;
+  /** Host project root: where mon.config.json lives, else cwd. Relative paths resolve here. */
+  root: string;
+  userAgent: string;
+}

@@ -1,0 +1,290 @@
+import {
+  ExpositionParseError,
+  labelsKey,
+  type Exposition,
+  type FamilyType,
+  type Label,
+  type MetricFamily,
+  type MetricSeries,
+  type Sample,
+} from "./exposition.js";
+import { goQuote, goQuoteChar, parseGoFloat, parseGoInt64 } from "./parse-number.js";
+
+/**
+ * Parser for the Prometheus text format 0.0.4 that mirrors `expfmt.TextParser` (the parser
+ * promtool lints with) state by state: the same grouping of `_bucket`/`_sum`/`_count` lines
+ * into families, the same strictness (a trailing blank after the value is a bad timestamp, a
+ * missing final newline is a premature end) and the same error wording and line numbers.
+ */
+const EOF = "";
+const TYPES: Record<string, FamilyType> = {
+  COUNTER: "counter",
+  GAUGE: "gauge",
+  SUMMARY: "summary",
+  UNTYPED: "untyped",
+  HISTOGRAM: "histogram",
+  GAUGE_HISTOGRAM: "gaugehistogram",
+};
+
+// Character classes by code unit: these run once per byte of a scrape, so no regexes here.
+const isLetter = (c: string) => c.length === 1 && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_");
+const isDigit = (c: string) => c.length === 1 && c >= "0" && c <= "9";
+const isBlank = (c: string) => c === " " || c === "\t";
+const isNameStart = (c: string) => isLetter(c) || c === ":";
+const isNameChar = (c: string) => isLetter(c) || isDigit(c) || c === ":";
+const isLabelStart = isLetter;
+const isLabelChar = (c: string) => isLetter(c) || isDigit(c);
+
+interface TextFamily extends MetricFamily {
+  typeDeclared: boolean;
+  /** Series of histograms/summaries by label signature, as expfmt groups them. */
+  bySignature: Map<string, MetricSeries>;
+}
+
+export function parseText(body: string): Exposition {
+  const parser = new TextParser();
+  const lines = body.split("\n");
+  const last = lines.pop() ?? "";
+  lines.forEach((text, index) => parser.parseLine(text, index + 1, true));
+  if (last !== "") parser.parseLine(last, lines.length + 1, false);
+  return parser.result();
+}
+
+class TextParser {
+  private readonly families = new Map<string, TextFamily>();
+  private text = "";
+  private lineNo = 0;
+  private terminated = true;
+  private sampleCount = 0;
+
+  result(): Exposition {
+    const families = [...this.families.values()].map(({ typeDeclared: _t, bySignature: _b, ...family }) => family);
+    return { format: "text", families, sampleCount: this.sampleCount };
+  }
+
+  parseLine(text: string, lineNo: number, terminated: boolean): void {
+    this.text = text;
+    this.lineNo = lineNo;
+    this.terminated = terminated;
+    const i = this.skipBlankRaw(-1);
+    const c = this.at(i);
+    if (c === EOF || c === "\n") return;
+    if (c === "#") this.comment(i);
+    else this.sample(i);
+  }
+
+  /** The byte at `i`: the line's own text, then its newline, then EOF for an unterminated last line. */
+  private at(i: number): string {
+    if (i < this.text.length) return this.text[i] as string;
+    return i === this.text.length && this.terminated ? "\n" : EOF;
+  }
+
+  private fail(message: string): never {
+    throw new ExpositionParseError(this.lineNo, message);
+  }
+
+  /** expfmt reports io.EOF in the middle of a line as this. */
+  private need(i: number): number {
+    if (this.at(i) === EOF) this.fail("unexpected end of input stream");
+    return i;
+  }
+
+  /** Advances past the current byte, then past blanks and tabs (expfmt's skipBlankTab). */
+  private skipBlankRaw(i: number): number {
+    let j = i + 1;
+    while (isBlank(this.at(j))) j++;
+    return j;
+  }
+
+  /** skipBlankRaw where running out of input is an error: anywhere but at the start of a line. */
+  private skipBlank(i: number): number {
+    return this.need(this.skipBlankRaw(i));
+  }
+
+  private readWhile(i: number, accept: (c: string) => boolean): [string, number] {
+    let j = i;
+    while (this.at(j) !== EOF && accept(this.at(j))) j++;
+    this.need(j);
+    return [this.text.slice(i, j), j];
+  }
+
+  /** A metric or label name: empty (and nothing consumed) when the first byte cannot start one. */
+  private readName(i: number, start: (c: string) => boolean, rest: (c: string) => boolean): [string, number] {
+    if (!start(this.at(i))) return ["", i];
+    const [tail, end] = this.readWhile(i + 1, rest);
+    return [this.at(i) + tail, end];
+  }
+
+  private comment(hash: number): void {
+    let i = this.skipBlank(hash);
+    if (this.at(i) === "\n") return;
+    let keyword: string;
+    [keyword, i] = this.readWhile(i, (c) => !isBlank(c) && c !== "\n");
+    if (this.at(i) === "\n") return;
+    if (keyword !== "HELP" && keyword !== "TYPE") {
+      this.readWhile(i, (c) => c !== "\n");
+      return;
+    }
+    i = this.skipBlank(i);
+    let name: string;
+    [name, i] = this.readName(i, isNameStart, isNameChar);
+    if (this.at(i) === "\n") return;
+    if (!isBlank(this.at(i))) this.fail("invalid metric name in comment");
+    const family = this.familyFor(name);
+    i = this.skipBlank(i);
+    if (this.at(i) === "\n") return;
+    if (keyword === "HELP") this.help(family, i);
+    else this.type(family, i);
+  }
+
+  private help(family: TextFamily, i: number): void {
+    if (family.help !== undefined) this.fail(`second HELP line for metric name ${goQuote(family.name)}`);
+    let help = "";
+    let j = i;
+    for (;;) {
+      const c = this.at(this.need(j));
+      if (c === "\n") break;
+      if (c === "\\") {
+        const next = this.at(this.need(j + 1));
+        if (next === "\\") help += "\\";
+        else if (next === "n") help += "\n";
+        else this.fail(`invalid escape sequence '\\${next}'`);
+        j += 2;
+        continue;
+      }
+      help += c;
+      j++;
+    }
+    family.help = help;
+  }
+
+  private type(family: TextFamily, i: number): void {
+    if (family.typeDeclared || family.series.length > 0) {
+      this.fail(`second TYPE line for metric name ${goQuote(family.name)}, or TYPE reported after samples`);
+    }
+    const [token] = this.readWhile(i, (c) => c !== "\n");
+    const type = TYPES[token.toUpperCase()];
+    if (!type) this.fail(`unknown metric type ${goQuote(token)}`);
+    family.type = type;
+    family.typeDeclared = true;
+  }
+
+  /** expfmt's setOrCreateCurrentMF: `x_count`/`x_sum`/`x_bucket` join an existing summary or histogram `x`. */
+  private familyFor(name: string): TextFamily {
+    const exact = this.families.get(name);
+    if (exact) return exact;
+    const isCount = name.length > 6 && name.endsWith("_count");
+    const isSum = name.length > 4 && name.endsWith("_sum");
+    const isBucket = name.length > 7 && name.endsWith("_bucket");
+    const trimmed = isCount ? name.slice(0, -6) : isSum ? name.slice(0, -4) : undefined;
+    const summary = trimmed === undefined ? undefined : this.families.get(trimmed);
+    if (summary?.type === "summary" && summary.typeDeclared) return summary;
+    const histogramName = trimmed ?? (isBucket ? name.slice(0, -7) : undefined);
+    const histogram = histogramName === undefined ? undefined : this.families.get(histogramName);
+    if (histogram?.type === "histogram" && histogram.typeDeclared) return histogram;
+    const family: TextFamily = {
+      name, type: "untyped", line: this.lineNo, series: [], typeDeclared: false, bySignature: new Map(),
+    };
+    this.families.set(name, family);
+    return family;
+  }
+
+  private sample(start: number): void {
+    let [name, i] = this.readName(start, isNameStart, isNameChar);
+    if (name === "") this.fail("invalid metric name");
+    const family = this.familyFor(name);
+    if (isBlank(this.at(i))) i = this.skipBlank(i);
+    const labels: Label[] = [];
+    if (this.at(i) === "{") i = this.labels(family, labels, i);
+    const [valueText, afterValue] = this.readWhile(i, (c) => !isBlank(c) && c !== "\n");
+    const value = parseGoFloat(valueText);
+    if (value === undefined) this.fail(`expected float as value, got ${goQuote(valueText)}`);
+    const sample: Sample = { name, labels, value, line: this.lineNo };
+    if (this.at(afterValue) !== "\n") sample.timestampMs = this.timestamp(afterValue);
+    this.addSample(family, sample);
+  }
+
+  private labels(family: TextFamily, labels: Label[], open: number): number {
+    const special = family.type === "histogram" ? "le" : family.type === "summary" ? "quantile" : undefined;
+    let i = this.skipBlank(open);
+    while (this.at(i) !== "}") {
+      let name: string;
+      [name, i] = this.readName(i, isLabelStart, isLabelChar);
+      if (name === "") this.fail(`invalid label name for metric ${goQuote(family.name)}`);
+      if (isBlank(this.at(i))) i = this.skipBlank(i);
+      if (this.at(i) !== "=") this.fail(`expected '=' after label name, found ${goQuoteChar(this.at(i))}`);
+      if (name === "__name__") this.fail(`label name "__name__" is reserved`);
+      if (name !== special && labels.some((l) => l.name === name && l.name !== special)) {
+        this.fail(`duplicate label names for metric ${goQuote(family.name)}`);
+      }
+      i = this.skipBlank(i);
+      if (this.at(i) !== '"') this.fail(`expected '"' at start of label value, found ${goQuoteChar(this.at(i))}`);
+      let value: string;
+      [value, i] = this.labelValue(i);
+      if (name === special && parseGoFloat(value) === undefined) {
+        this.fail(`expected float as value for '${special}' label, got ${goQuote(value)}`);
+      }
+      labels.push({ name, value });
+      i = this.skipBlank(i);
+      if (this.at(i) === ",") i = this.skipBlank(i);
+      else if (this.at(i) !== "}") this.fail(`unexpected end of label value ${goQuote(value)}`);
+    }
+    return this.skipBlank(i);
+  }
+
+  /** Reads a quoted label value starting at its opening quote; returns it and the closing quote's index. */
+  private labelValue(quote: number): [string, number] {
+    let value = "";
+    let j = quote + 1;
+    for (;;) {
+      // Copy the run of ordinary characters in one slice; stop at a quote, escape or line end.
+      let end = j;
+      while (end < this.text.length && this.text[end] !== '"' && this.text[end] !== "\\") end++;
+      value += this.text.slice(j, end);
+      j = end;
+      const c = this.at(this.need(j));
+      if (c === '"') return [value, j];
+      if (c === "\n") this.fail(`label value ${goQuote(value)} contains unescaped new-line`);
+      if (c === "\\") {
+        const next = this.at(this.need(j + 1));
+        if (next === '"' || next === "\\") value += next;
+        else if (next === "n") value += "\n";
+        else this.fail(`invalid escape sequence '\\${next}'`);
+        j += 2;
+        continue;
+      }
+      value += c;
+      j++;
+    }
+  }
+
+  private timestamp(afterValue: number): number {
+    const i = this.skipBlank(afterValue);
+    const [text, end] = this.readWhile(i, (c) => !isBlank(c) && c !== "\n");
+    const timestamp = parseGoInt64(text);
+    if (timestamp === undefined) this.fail(`expected integer as timestamp, got ${goQuote(text)}`);
+    const [rest] = this.readWhile(end, (c) => c !== "\n");
+    if (rest.length > 0) this.fail(`spurious string after timestamp: ${goQuote(rest)}`);
+    return timestamp;
+  }
+
+  private addSample(family: TextFamily, sample: Sample): void {
+    this.sampleCount++;
+    const grouped = family.type === "histogram" || family.type === "summary";
+    const special = family.type === "histogram" ? "le" : "quantile";
+    const labels = grouped ? sample.labels.filter((l) => l.name !== special) : sample.labels;
+    if (!grouped) {
+      family.series.push({ labels, samples: [sample], line: sample.line });
+      return;
+    }
+    const key = labelsKey(labels);
+    const existing = family.bySignature.get(key);
+    if (existing) {
+      existing.samples.push(sample);
+      return;
+    }
+    const series: MetricSeries = { labels, samples: [sample], line: sample.line };
+    family.bySignature.set(key, series);
+    family.series.push(series);
+  }
+}

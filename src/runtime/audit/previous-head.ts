@@ -1,0 +1,71 @@
+import { open, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { DAY_FILE_PATTERN } from "../../audit/chain.js";
+
+/** The last entry another writer left in the directory. */
+export interface WriterHead {
+  writer: string;
+  seq: number;
+  hash: string;
+}
+
+/** Lines are capped well below this, so the tail of a file always holds its last complete line. */
+const TAIL_BYTES = 64 * 1024;
+/** Day files to look back through when the newest ones hold no complete entry (e.g. only a torn line). */
+const MAX_FILES = 31;
+
+async function readTail(path: string): Promise<string> {
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer.toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The last complete, parseable entry in `text`, skipping a torn final line and `ownWriter`'s lines. */
+export function lastHeadIn(text: string, ownWriter: string): WriterHead | null {
+  const lines = text.split("\n");
+  // A file that does not end in "\n" has a torn final line (a crash mid-write): ignore it.
+  if (!text.endsWith("\n")) lines.pop();
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i];
+    if (!line) continue;
+    try {
+      const entry = JSON.parse(line) as Partial<WriterHead>;
+      if (typeof entry.writer === "string" && entry.writer !== ownWriter && typeof entry.seq === "number" && typeof entry.hash === "string") {
+        return { writer: entry.writer, seq: entry.seq, hash: entry.hash };
+      }
+    } catch {
+      // The first line of a tail chunk is usually cut, and a fragment left by a crash is not an entry.
+    }
+  }
+  return null;
+}
+
+/**
+ * Finds the head of the previous writer in `dir`: the last complete entry of the newest day file
+ * that has one. Never throws: a directory that does not exist yet simply has no previous writer.
+ */
+export async function findPreviousHead(dir: string, ownWriter: string): Promise<WriterHead | null> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return null;
+  }
+  const days = names.filter((n) => DAY_FILE_PATTERN.test(n) && !n.endsWith(".gz")).sort().reverse().slice(0, MAX_FILES);
+  for (const name of days) {
+    try {
+      const head = lastHeadIn(await readTail(join(dir, name)), ownWriter);
+      if (head) return head;
+    } catch {
+      // An unreadable file is the verifier's business; keep looking at older days.
+    }
+  }
+  return null;
+}

@@ -1,0 +1,176 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { resolve } from "node:path";
+import { CHAIN_STARTED_ACTION, hashAlgorithm, type HashAlgorithm } from "../../audit/chain.js";
+import { AUDIT_FORMAT_VERSION, type AuditEntry } from "../../audit/entry.js";
+import { MonwireError } from "../../errors.js";
+import { TENANT_NONE, TENANT_UNKNOWN } from "../../metrics/catalog.js";
+import { getMetrics } from "../metrics.js";
+import { buildEntry, type AuditRecordInput, type BuiltEntry } from "./build-entry.js";
+import { Committer } from "./committer.js";
+import { DayFiles } from "./day-files.js";
+import { createCategoryHelpers, type CategoryHelpers } from "./helpers.js";
+import { findPreviousHead } from "./previous-head.js";
+import { Sealer } from "./sealer.js";
+import { AuditFileTransport, createAuditLogger, PENDING, type AuditInfo } from "./transport.js";
+
+export interface AuditTrailOptions {
+  /** Directory of the day files; created (0750) on the first write when missing. */
+  dir: string;
+  /** "write": resolve once the kernel has the line (survives a killed process); "fsync": once it is on disk (survives power loss). */
+  durability?: "write" | "fsync";
+  /** HMAC key for the chain. Prefer `keyEnv`; the key is never written anywhere. */
+  key?: string;
+  /** Name of the environment variable holding the HMAC key; unset or empty means an unkeyed (SHA-256) chain. */
+  keyEnv?: string;
+  /** Configured tenants and their currencies (amounts default to the tenant's currency). */
+  tenants?: { values?: readonly string[]; currency?: Readonly<Record<string, string>> };
+  /** Source of entry timestamps and of the UTC day; injectable for tests. */
+  clock?: () => Date;
+  /** Milliseconds after UTC midnight before the previous day is sealed with an anchor (default 5000). */
+  sealGraceMs?: number;
+  /** Receives background problems (anchor sealing failures); defaults to process.emitWarning. */
+  onWarning?: (message: string, error: unknown) => void;
+}
+
+/** A durable, hash-chained audit trail. Create one per process with createAuditTrail(). */
+export interface AuditTrail extends CategoryHelpers {
+  readonly dir: string;
+  /** This process's random writer id. */
+  readonly writer: string;
+  readonly algorithm: HashAlgorithm;
+  readonly durability: "write" | "fsync";
+  /**
+   * Validates, redacts and writes one entry. Resolves with the written entry only after it is in
+   * the file (`write`) or on disk (`fsync`); rejects with MonwireError E_AUDIT_INVALID for a bad
+   * event and E_AUDIT_WRITE when the write failed (nothing of it stays in the chain).
+   */
+  record(event: AuditRecordInput): Promise<AuditEntry>;
+  /** Resolves when every entry recorded so far has been written or rejected. */
+  flush(): Promise<void>;
+  /** Flushes, waits for a seal in progress, and closes the files; later records reject with E_AUDIT_CLOSED. */
+  close(): Promise<void>;
+  /** Counters for health checks and tests. */
+  stats(): AuditTrailStats;
+}
+
+export interface AuditTrailStats {
+  /** The last chained position: seq 0 before the first write. */
+  seq: number;
+  hash: string;
+  /** Entries written (this process's chain.started included) and entries rejected by a failed write. */
+  written: number;
+  failed: number;
+  /** Append calls that succeeded; fewer than `written` whenever group commit batched entries. */
+  writeCalls: number;
+  /** Background anchor sealing failures (each also reported through onWarning). */
+  sealFailures: number;
+}
+
+function checkOptions(options: AuditTrailOptions): void {
+  if (typeof options !== "object" || options === null || typeof options.dir !== "string" || options.dir.length === 0) {
+    throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.dir must be a directory path", { hint: 'Pass {dir: "logs"} (relative paths resolve against the working directory).' });
+  }
+  if (options.durability !== undefined && options.durability !== "write" && options.durability !== "fsync") {
+    throw new MonwireError("E_OPTION_INVALID", `createAuditTrail: options.durability must be "write" or "fsync", got ${JSON.stringify(options.durability)}`, { hint: 'Use "write" (survives a crash) or "fsync" (survives power loss).' });
+  }
+  if (options.sealGraceMs !== undefined && !(Number.isInteger(options.sealGraceMs) && options.sealGraceMs >= 0)) {
+    throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.sealGraceMs must be an integer ≥ 0", { hint: "Leave it unset for the default 5000 ms." });
+  }
+}
+
+/** Bounded tenant label for audit_events_total: a configured tenant, "none", else "unknown". */
+function tenantLabel(tenant: string, values: ReadonlySet<string>): string {
+  return values.has(tenant) || tenant === TENANT_NONE ? tenant : TENANT_UNKNOWN;
+}
+
+/**
+ * Creates the process's audit trail writer (Contract 2): canonical JSON lines in UTC day files,
+ * a per-writer hash chain (HMAC when keyed), group-committed appends, anchors for closed days.
+ * Options are checked here, once; the hot path only builds, queues and awaits.
+ */
+export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
+  checkOptions(options);
+  const dir = resolve(options.dir);
+  const durability = options.durability ?? "write";
+  const key = options.key || (options.keyEnv ? process.env[options.keyEnv] : undefined) || undefined;
+  const clock = options.clock ?? (() => new Date());
+  const writer = randomBytes(6).toString("hex");
+  const tenantValues = new Set(options.tenants?.values ?? []);
+  const settings = { currency: { ...options.tenants?.currency }, clock };
+  const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, { code: "MONWIRE_AUDIT" }));
+  const metrics = getMetrics();
+  const counts = { written: 0, failed: 0 };
+
+  const startEntry = async (ts: string): Promise<BuiltEntry> => ({
+    body: {
+      v: AUDIT_FORMAT_VERSION,
+      ts,
+      category: "admin",
+      action: CHAIN_STARTED_ACTION,
+      outcome: "success",
+      tenant: TENANT_NONE,
+      actor: { id: "monwire", type: "system" },
+      data: { alg: hashAlgorithm(key), pid: process.pid, hostname: hostname(), prev_writer: await findPreviousHead(dir, writer) },
+    },
+  });
+  const sealer = new Sealer({
+    dir, key, clock, graceMs: options.sealGraceMs ?? 5000,
+    onError: (error) => warn(`monwire audit: sealing closed days in ${dir} failed: ${(error as Error).message}`, error),
+  });
+  const files = new DayFiles(dir, durability === "fsync");
+  const committer = new Committer({
+    writer, key, files, buildStartEntry: startEntry,
+    onWritten(entries) {
+      counts.written += entries.length;
+      // One increment per label set per batch rather than per entry.
+      const series = new Map<string, { category: string; outcome: string; tenant: string; n: number }>();
+      for (const e of entries) {
+        const tenant = tenantLabel(e.tenant, tenantValues);
+        const id = `${e.category}\u0000${e.outcome}\u0000${tenant}`;
+        const one = series.get(id);
+        if (one) one.n += 1;
+        else series.set(id, { category: e.category, outcome: e.outcome, tenant, n: 1 });
+      }
+      for (const { n, ...labels } of series.values()) metrics.auditEvents.inc(labels, n);
+      sealer.afterWrite();
+    },
+    onFailed: (rejected) => {
+      counts.failed += rejected;
+      if (rejected > 0) metrics.auditWriteErrors.inc(rejected);
+    },
+  });
+  const logger = createAuditLogger(new AuditFileTransport((pending) => committer.push(pending)));
+  let closed = false;
+
+  const record = (event: AuditRecordInput): Promise<AuditEntry> => {
+    if (closed) return Promise.reject(new MonwireError("E_AUDIT_CLOSED", "audit trail is closed", { hint: "Record entries before monitoring.close() / audit.close()." }));
+    let built: BuiltEntry;
+    try {
+      built = buildEntry(event, settings);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<AuditEntry>((resolveEntry, rejectEntry) => {
+      const info: AuditInfo = { level: "audit", message: built.body.action, [PENDING]: { built, resolve: resolveEntry, reject: rejectEntry } };
+      logger.write(info);
+    });
+  };
+
+  return {
+    dir, writer, durability,
+    algorithm: hashAlgorithm(key),
+    record,
+    ...createCategoryHelpers(record),
+    flush: () => committer.idle(),
+    stats: () => ({ ...committer.head, ...counts, writeCalls: committer.writeCalls, sealFailures: sealer.failures }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await committer.idle();
+      await sealer.idle();
+      await files.closeAll();
+      logger.end();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import type { BINARY_OUTCOMES, WALLET_TYPES } from "../metrics/catalog.js";
+import type { RequestContext } from "./context.js";
+import type { MonwireMetrics } from "./metrics.js";
+
+export type BinaryOutcome = (typeof BINARY_OUTCOMES)[number];
+export type WalletType = (typeof WALLET_TYPES)[number];
+
+/** Fields every business event carries, resolved once by the track helper. */
+export interface BusinessEventBase {
+  /** When the helper was called (the monitoring clock). */
+  at: Date;
+  /** Bounded tenant label value: a configured tenant, "unknown" or "none". */
+  tenant: string;
+  /** The tenant as given, when it was not a configured one (for the audit trail). */
+  rawTenant?: string;
+  /** A copy of the request context at the time of the call; undefined outside a request. */
+  context?: RequestContext;
+}
+
+export interface LoginEvent extends BusinessEventBase {
+  kind: "login";
+  outcome: BinaryOutcome;
+  /** Bounded to LOGIN_METHODS ("other" for anything else). */
+  method: string;
+  actorId?: string;
+  reason?: string;
+}
+
+export interface WalletTransactionEvent extends BusinessEventBase {
+  kind: "wallet_transaction";
+  type: WalletType;
+  outcome: BinaryOutcome;
+  /** Integer minor units (cents, feninga). */
+  amountMinor: number;
+  /** ISO 4217; from the call, else the tenant's configured currency. */
+  currency?: string;
+  walletId?: string;
+  txId?: string;
+  reason?: string;
+}
+
+export interface LicenseKeysGeneratedEvent extends BusinessEventBase {
+  kind: "license_keys_generated";
+  /** Bounded to config.metrics.products ("other" for anything else). */
+  product: string;
+  /** The product as given by the caller. */
+  rawProduct: string;
+  count: number;
+  /** The generated keys, unmasked: sinks that persist or send them must mask them (audit/redact). */
+  keys?: readonly string[];
+}
+
+export interface BranchCreatedEvent extends BusinessEventBase {
+  kind: "branch_created";
+  branchId: string;
+  name?: string;
+}
+
+export interface SessionEvent extends BusinessEventBase {
+  kind: "session_started" | "session_ended";
+}
+
+/** One normalized business event: what a track helper hands to every sink. */
+export type BusinessEvent = LoginEvent | WalletTransactionEvent | LicenseKeysGeneratedEvent | BranchCreatedEvent | SessionEvent;
+
+/**
+ * Receives every business event. Metrics are one sink; the audit trail and Sentry breadcrumbs plug
+ * in as further sinks without touching any call site. A returned promise is awaited by the track
+ * helper and its rejection reaches the caller (the audit sink resolves once the entry is durable);
+ * a sink whose failure must not fail the business call catches its own errors.
+ */
+export interface BusinessEventSink {
+  readonly name: string;
+  handle(event: BusinessEvent): void | Promise<void>;
+}
+
+/**
+ * The metrics sink: updates the catalog families synchronously. It never throws — a broken metric
+ * must not break a purchase.
+ */
+export function createMetricsSink(metrics: MonwireMetrics): BusinessEventSink {
+  // Sessions per tenant, so that an "ended" without a matching "started" (e.g. a session begun
+  // before a restart) cannot drive the gauge below zero.
+  const sessions = new Map<string, number>();
+  const update = (event: BusinessEvent) => {
+    const { tenant } = event;
+    switch (event.kind) {
+      case "login":
+        return metrics.authAttempts.inc({ method: event.method, outcome: event.outcome, tenant });
+      case "wallet_transaction":
+        return metrics.walletTx.inc({ type: event.type, outcome: event.outcome, tenant });
+      case "license_keys_generated":
+        return metrics.licenseKeys.inc({ product: event.product, tenant }, event.count);
+      case "branch_created":
+        return metrics.branches.inc({ tenant });
+      case "session_started":
+      case "session_ended": {
+        const next = Math.max(0, (sessions.get(tenant) ?? 0) + (event.kind === "session_started" ? 1 : -1));
+        sessions.set(tenant, next);
+        return metrics.activeSessions.set({ tenant }, next);
+      }
+    }
+  };
+  return {
+    name: "metrics",
+    handle(event) {
+      try {
+        update(event);
+      } catch {
+        // Swallowed on purpose: see above.
+      }
+    },
+  };
+}

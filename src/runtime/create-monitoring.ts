@@ -1,0 +1,190 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { resolve } from "node:path";
+import type { Registry } from "prom-client";
+import { MonwireError } from "../errors.js";
+import { loadConfig } from "../config/load.js";
+import { defaultConfig, type MonwireConfig, type MonwireConfigInput } from "../config/schema.js";
+import { resolveConfig } from "../config/validate.js";
+import { createAuditSink } from "./audit/sink.js";
+import { createAuditTrail, type AuditTrail } from "./audit/trail.js";
+import { createErrorHandler } from "./error-handler.js";
+import { getMetrics, type MonwireMetrics } from "./metrics.js";
+import { createMetricsHandler, type DatabaseProbe } from "./metrics-handler.js";
+import { startMetricsServer, type MetricsServer } from "./metrics-server.js";
+import { createMiddleware } from "./middleware.js";
+import { installShutdown, type ClosableServer, type ShutdownHandle, type ShutdownHook, type ShutdownOptions } from "./shutdown.js";
+import { createTenantResolution, type TenantResolverFn } from "./tenant.js";
+import { createTracker, setActiveTracker, type Tracker } from "./track.js";
+
+export interface MonitoringOptions {
+  /** The config itself; when absent mon.config.json is searched upward from `cwd` (defaults if none). */
+  config?: MonwireConfigInput;
+  /** An explicit config file (relative to `cwd`); it must exist. */
+  configPath?: string;
+  /** Where the config search starts and relative config paths resolve when `config` is given. Default process.cwd(). */
+  cwd?: string;
+  /** Resolves the tenant in code instead of `tenants.from`; the answer is still bounded to `tenants.values`. */
+  tenantResolver?: TenantResolverFn;
+  /** Answers whether the database is up; run at each scrape, bounded by `metrics.databaseProbeTimeoutMs`. */
+  databaseProbe?: DatabaseProbe;
+  /** Time source for business events (tests freeze it). */
+  clock?: () => Date;
+  /** Interface of the separate metrics server (`metrics.port`). Default 127.0.0.1. */
+  metricsHost?: string;
+}
+
+/** Anything with Express's `app.get(path, handler)`. */
+export interface RouteTarget {
+  get(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): unknown;
+}
+
+export interface Monitoring {
+  config: MonwireConfig;
+  /** Directory that relative config paths (audit.dir) resolve against: the config file's, else cwd. */
+  root: string;
+  registry: Registry;
+  metrics: MonwireMetrics;
+  /** Express 4/5 middleware; mount it first, before the routes. */
+  middleware: ReturnType<typeof createMiddleware>;
+  /** GET handler for the scrape endpoint (bearer token when the token env var is set). */
+  metricsHandler: ReturnType<typeof createMetricsHandler>;
+  /** 4-arity Express error middleware; mount it after the routes, before your own error handler. */
+  errorHandler: ReturnType<typeof createErrorHandler>;
+  /** Mounts the scrape endpoint at `metrics.path`, or starts the separate server when `metrics.port` is set. */
+  mountMetrics(app: RouteTarget): void;
+  /** Starts a metrics server on its own port (default: `metrics.port`); closed by `close()`. */
+  startMetricsServer(options?: { port?: number; host?: string }): Promise<MetricsServer>;
+  track: Tracker;
+  /**
+   * The audit trail (`audit.dir` resolved against `root`, HMAC key from the `audit.keyEnv` env var);
+   * the track helpers also write to it. Undefined when `audit.enabled` is false.
+   */
+  audit: AuditTrail | undefined;
+  /** Graceful shutdown on SIGTERM/SIGINT; `close()` runs as one of its hooks. */
+  installShutdown(server: ClosableServer, options?: ShutdownOptions): ShutdownHandle;
+  /** Stops what this monitoring started (metrics server, writers). Idempotent. */
+  close(): Promise<void>;
+}
+
+const OPTION_KEYS = new Set(["config", "configPath", "cwd", "tenantResolver", "databaseProbe", "clock", "metricsHost"]);
+const FUNCTION_OPTIONS = ["tenantResolver", "databaseProbe", "clock"] as const;
+
+function optionError(option: string, message: string): MonwireError {
+  return new MonwireError("E_OPTION_INVALID", `createMonitoring: option "${option}" ${message}`, {
+    hint: "See the createMonitoring() options in the monwire README.",
+  });
+}
+
+/** Options are checked when monitoring is built, never per request. */
+function validateOptions(options: MonitoringOptions): void {
+  if (typeof options !== "object" || options === null) throw optionError("options", "must be an object");
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) throw optionError(key, `is unknown (allowed: ${[...OPTION_KEYS].join(", ")})`);
+  }
+  for (const key of FUNCTION_OPTIONS) {
+    if (options[key] !== undefined && typeof options[key] !== "function") throw optionError(key, "must be a function");
+  }
+  for (const key of ["configPath", "cwd", "metricsHost"] as const) {
+    if (options[key] !== undefined && (typeof options[key] !== "string" || options[key] === "")) throw optionError(key, "must be a non-empty string");
+  }
+}
+
+function resolveOptionsConfig(options: MonitoringOptions, cwd: string): { config: MonwireConfig; root: string } {
+  if (options.config !== undefined) {
+    if (options.configPath !== undefined) throw optionError("configPath", 'cannot be combined with "config"');
+    return { config: resolveConfig(options.config, "createMonitoring({ config })"), root: cwd };
+  }
+  const loaded = loadConfig({ cwd, ...(options.configPath ? { configPath: options.configPath } : {}) });
+  return loaded ? { config: loaded.config, root: loaded.root } : { config: defaultConfig(), root: cwd };
+}
+
+/**
+ * Wires monwire into an app: metrics (catalog families on monwire's registry), the request
+ * middleware and context, the scrape handler, the error handler, the track helpers and graceful
+ * shutdown. Throws MonwireError naming the option or config field that is wrong.
+ */
+export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
+  validateOptions(options);
+  const cwd = options.cwd ?? process.cwd();
+  const { config, root } = resolveOptionsConfig(options, cwd);
+
+  const metrics = getMetrics();
+  metrics.configure({ buckets: config.metrics.buckets, defaultMetrics: config.metrics.enabled && config.metrics.defaultMetrics });
+  const tenants = createTenantResolution(config.tenants, options.tenantResolver);
+  const tokenEnv = config.metrics.tokenEnv;
+  const token = tokenEnv ? process.env[tokenEnv] : undefined;
+
+  const middleware = createMiddleware({ metrics, tenants, metricsPath: config.metrics.path, measure: config.metrics.enabled });
+  const metricsHandler = createMetricsHandler({
+    metrics,
+    ...(token ? { token } : {}),
+    ...(options.databaseProbe ? { databaseProbe: options.databaseProbe } : {}),
+    probeTimeoutMs: config.metrics.databaseProbeTimeoutMs,
+  });
+  const tracker = createTracker({ config, metrics, ...(options.clock ? { clock: options.clock } : {}) });
+  setActiveTracker(tracker);
+
+  // Things close() stops, in order. Writers added later (the audit trail) append their close here.
+  const closers: ShutdownHook[] = [];
+  const servers = new Set<MetricsServer>();
+  closers.push(async () => {
+    await Promise.all([...servers].map((s) => s.close()));
+    servers.clear();
+  });
+
+  const audit = config.audit.enabled
+    ? createAuditTrail({
+        dir: resolve(root, config.audit.dir),
+        durability: config.audit.durability,
+        keyEnv: config.audit.keyEnv,
+        tenants: config.tenants,
+        ...(options.clock ? { clock: options.clock } : {}),
+      })
+    : undefined;
+  if (audit) {
+    tracker.addSink(createAuditSink(audit));
+    closers.push(() => audit.close());
+  }
+
+  const startServer = async (serverOptions: { port?: number; host?: string } = {}) => {
+    const port = serverOptions.port ?? config.metrics.port;
+    if (port === undefined) throw optionError("port", "is required when metrics.port is not configured");
+    const host = serverOptions.host ?? options.metricsHost ?? "127.0.0.1";
+    const server = await startMetricsServer(metricsHandler, { port, host, path: config.metrics.path });
+    servers.add(server);
+    return server;
+  };
+
+  let closing: Promise<void> | undefined;
+  const monitoring: Monitoring = {
+    config,
+    root,
+    registry: metrics.registry,
+    metrics,
+    middleware,
+    metricsHandler,
+    errorHandler: createErrorHandler(),
+    mountMetrics(app) {
+      if (!config.metrics.enabled) return;
+      if (config.metrics.port === undefined) {
+        app.get(config.metrics.path, metricsHandler);
+        return;
+      }
+      startServer().catch((error: Error) => {
+        process.stderr.write(`monwire: cannot serve metrics on port ${config.metrics.port}: ${error.message}\n`);
+      });
+    },
+    startMetricsServer: startServer,
+    track: tracker,
+    audit,
+    installShutdown: (server, shutdownOptions = {}) =>
+      installShutdown(server, { ...shutdownOptions, onShutdown: [...(shutdownOptions.onShutdown ?? []), () => monitoring.close()] }),
+    close() {
+      closing ??= (async () => {
+        for (const closer of closers) await closer();
+      })();
+      return closing;
+    },
+  };
+  return monitoring;
+}

@@ -1,0 +1,131 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Registry, type RegistryContentType } from "prom-client";
+import type { MonwireMetrics } from "./metrics.js";
+
+export type ExpositionFormat = "text" | "openmetrics";
+
+/** The user-supplied database check: true when the database answers. */
+export type DatabaseProbe = () => boolean | Promise<boolean>;
+
+export interface MetricsHandlerOptions {
+  metrics: MonwireMetrics;
+  /** The bearer token scrapers must send; undefined or empty means no auth. */
+  token?: string;
+  databaseProbe?: DatabaseProbe;
+  /** How long the probe may take before database_up is reported as 0. */
+  probeTimeoutMs: number;
+}
+
+export const CONTENT_TYPES: Record<ExpositionFormat, RegistryContentType> = {
+  text: Registry.PROMETHEUS_CONTENT_TYPE,
+  openmetrics: Registry.OPENMETRICS_CONTENT_TYPE,
+};
+
+/**
+ * Picks the exposition format from an Accept header. OpenMetrics is served only when the client
+ * prefers it at least as much as plain text (Prometheus sends it first, with a higher q).
+ */
+export function negotiateFormat(accept: string | undefined): ExpositionFormat {
+  if (!accept) return "text";
+  let openMetrics = 0;
+  let text = 0;
+  for (const range of accept.split(",")) {
+    const [type = "", ...params] = range.split(";").map((part) => part.trim().toLowerCase());
+    const qParam = params.find((p) => p.startsWith("q="));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q)) continue;
+    if (type === "application/openmetrics-text") openMetrics = Math.max(openMetrics, q);
+    else if (type === "text/plain" || type === "text/*" || type === "*/*") text = Math.max(text, q);
+  }
+  return openMetrics > 0 && openMetrics >= text ? "openmetrics" : "text";
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * Compares the presented bearer token with the expected one in constant time: both sides are
+ * hashed first, so neither the content nor the length of the secret leaks through timing.
+ */
+export function checkBearer(authorization: string | undefined, expected: Buffer): "ok" | "missing" | "invalid" {
+  const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+  if (!match) return "missing";
+  return timingSafeEqual(digest(match[1] as string), expected) ? "ok" : "invalid";
+}
+
+/** Runs the probe against a timer: a hung database yields 0 instead of a hung scrape. */
+export async function probeDatabase(probe: DatabaseProbe, timeoutMs: number): Promise<0 | 1> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    const up = await Promise.race([Promise.resolve().then(probe), timeout]);
+    return up === true ? 1 : 0;
+  } catch {
+    return 0;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Renders the registry in the requested format. prom-client renders OpenMetrics by renaming
+ * counters in place (it strips `_total` from the metric object), which would corrupt every later
+ * text scrape; so the OpenMetrics render registers per-scrape views (`Object.create(counter)`) that
+ * take the rename while sharing the counter's values.
+ */
+export function renderMetrics(registry: Registry, format: ExpositionFormat, exclude: ReadonlySet<string> = new Set()): Promise<string> {
+  // prom-client's typings bind a registry to one content type; this view is set per scrape.
+  const view = new Registry() as unknown as Registry<RegistryContentType>;
+  view.setContentType(CONTENT_TYPES[format]);
+  for (const metric of registry.getMetricsAsArray()) {
+    if (exclude.has(metric.name)) continue;
+    const registered = format === "openmetrics" && String(metric.type) === "counter" ? Object.create(metric) : metric;
+    view.registerMetric(registered);
+  }
+  return view.metrics();
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, head: boolean): void {
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.setHeader("Cache-Control", "no-store");
+  res.end(head ? undefined : body);
+}
+
+/**
+ * Builds the scrape handler; it works as Express route handler and as a plain `http` handler.
+ * Everything decidable at setup (auth on or off, probe present) is decided here, once.
+ */
+export function createMetricsHandler(options: MetricsHandlerOptions) {
+  const { metrics, databaseProbe, probeTimeoutMs } = options;
+  const expected = options.token ? digest(options.token) : undefined;
+  // Without a probe the truth about the database is unknown; reporting 0 would page someone.
+  const exclude = new Set<string>(databaseProbe ? [] : ["database_up"]);
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const head = req.method === "HEAD";
+    if (req.method !== "GET" && !head) {
+      return send(res, 405, { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" }, "method not allowed\n", false);
+    }
+    if (expected) {
+      const verdict = checkBearer(req.headers.authorization, expected);
+      if (verdict !== "ok") {
+        const challenge = verdict === "invalid" ? 'Bearer realm="metrics", error="invalid_token"' : 'Bearer realm="metrics"';
+        return send(res, 401, { "WWW-Authenticate": challenge, "Content-Type": "text/plain; charset=utf-8" }, "unauthorized\n", head);
+      }
+    }
+    if (databaseProbe) metrics.databaseUp.set(await probeDatabase(databaseProbe, probeTimeoutMs));
+    const format = negotiateFormat(req.headers.accept);
+    const body = await renderMetrics(metrics.registry, format, exclude);
+    send(res, 200, { "Content-Type": CONTENT_TYPES[format] }, body, head);
+  };
+
+  return function monwireMetricsHandler(req: IncomingMessage, res: ServerResponse): void {
+    serve(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, { "Content-Type": "text/plain; charset=utf-8" }, "metrics unavailable\n", false);
+      else res.destroy();
+    });
+  };
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HTTP_METHODS, ROUTE_UNMATCHED, TENANT_NONE } from "../metrics/catalog.js";
+import { runWithContext, type RequestContext } from "./context.js";
+import { REQUEST_STATE, type ExceptionMark } from "./error-handler.js";
+import type { MonwireMetrics } from "./metrics.js";
+import { watchRoute } from "./route-template.js";
+import type { TenantRequest, TenantResolution } from "./tenant.js";
+
+/** The Express request fields the middleware reads (Express 4 and 5 both provide them). */
+export type MonitoredRequest = IncomingMessage &
+  TenantRequest & { ip?: string; baseUrl?: string; route?: unknown; params?: Record<string, unknown> };
+
+export interface MiddlewareOptions {
+  metrics: MonwireMetrics;
+  tenants: TenantResolution;
+  /** The scrape path: requests for it are neither measured nor given a context. */
+  metricsPath: string;
+  /** When false the middleware only opens the request context. */
+  measure: boolean;
+}
+
+const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
+/** What an incoming x-request-id may look like to be reused: bounded, and safe in logs and headers. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** User agents are kept for the audit trail; a longer one is cut, not trusted. */
+const USER_AGENT_MAX = 512;
+/** Status label for a request whose client went away before any response was sent (nginx's convention). */
+export const STATUS_CLIENT_CLOSED = "499";
+
+export function normalizeMethod(method: string | undefined): string {
+  return method && METHODS.has(method) ? method : "_OTHER";
+}
+
+export function errorKind(status: number, exception: boolean): "exception" | "server_error" | "client_error" | undefined {
+  if (exception) return "exception";
+  if (status >= 500) return "server_error";
+  if (status >= 400) return "client_error";
+  return undefined;
+}
+
+export function pickRequestId(header: string | string[] | undefined): string {
+  return typeof header === "string" && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+function pathOf(req: MonitoredRequest): string {
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? "/";
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * Builds the Express 4/5 middleware: opens the request context, times the request with
+ * `process.hrtime.bigint()`, and when the response ends (or the client goes away, whichever comes
+ * first — counted exactly once) records http_requests_total, http_request_duration_seconds and
+ * api_errors_total. Monitoring never breaks a request: every metric update is guarded.
+ */
+export function createMiddleware(options: MiddlewareOptions) {
+  const { metrics, tenants, metricsPath, measure } = options;
+
+  const begin = (req: MonitoredRequest, res: ServerResponse): RequestContext => {
+    const start = process.hrtime.bigint();
+    const resolved = tenants.resolve(req);
+    const context: RequestContext = { requestId: pickRequestId(req.headers["x-request-id"]), tenant: resolved.tenant };
+    if (resolved.raw !== undefined) context.rawTenant = resolved.raw;
+    const ip = req.ip ?? req.socket?.remoteAddress;
+    if (ip) context.ip = ip;
+    const userAgent = req.headers["user-agent"];
+    if (userAgent) context.userAgent = userAgent.slice(0, USER_AGENT_MAX);
+    res.setHeader("x-request-id", context.requestId);
+
+    const state: ExceptionMark = { exception: false };
+    (req as unknown as Record<symbol, ExceptionMark>)[REQUEST_STATE] = state;
+    const onRoute = tenants.dependsOnParams
+      ? (params: Record<string, unknown>) => {
+          const next = tenants.resolve(req, params);
+          // A later route without the param must not erase a tenant an earlier one found.
+          if (next.tenant === TENANT_NONE && context.tenant !== TENANT_NONE) return;
+          context.tenant = next.tenant;
+          if (next.raw !== undefined) context.rawTenant = next.raw;
+        }
+      : undefined;
+    // The template also goes on the context: Sentry names events after it, as the metrics do.
+    const watch = watchRoute(req, (params) => {
+      context.route = watch.template();
+      onRoute?.(params);
+    });
+    if (!measure) return context;
+
+    let recorded = false;
+    const record = () => {
+      if (recorded) return;
+      recorded = true;
+      try {
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        const aborted = !res.writableFinished && !res.headersSent;
+        const status = aborted ? STATUS_CLIENT_CLOSED : String(res.statusCode);
+        const method = normalizeMethod(req.method);
+        const route = watch.template() ?? ROUTE_UNMATCHED;
+        const labels = { method, route, status_code: status, tenant: context.tenant };
+        metrics.httpRequests.inc(labels);
+        metrics.httpDuration.observe(labels, seconds);
+        const kind = errorKind(Number(status), state.exception);
+        if (kind) metrics.apiErrors.inc({ method, route, kind, tenant: context.tenant });
+      } catch {
+        // A broken metric must not break a purchase.
+      }
+    };
+    // Plain listeners, not once(): `recorded` already guards, and once() allocates a wrapper per request.
+    res.on("finish", record);
+    res.on("close", record);
+    return context;
+  };
+
+  return function monwireMiddleware(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
+    const request = req as MonitoredRequest;
+    if (pathOf(request) === metricsPath) return next();
+    let context: RequestContext | undefined;
+    try {
+      context = begin(request, res);
+    } catch {
+      context = undefined;
+    }
+    if (context) runWithContext(context, next);
+    else next();
+  };
+}

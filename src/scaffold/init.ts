@@ -1,0 +1,104 @@
+import { resolve } from "node:path";
+import { EXIT, MonwireError } from "../errors.js";
+import { answersFromConfig, defaultAnswers, missingAnswerError, missingAnswers, readExistingConfig, type AnswerFlags } from "./answers.js";
+import { applyChanges, removeEmptyDirs, type ApplyResult } from "./apply.js";
+import { getProjectInfo } from "./detect.js";
+import { gitDirtyFiles } from "./git.js";
+import { checkPackageManager, installDependencies, type InstallResult } from "./install.js";
+import { readManifest } from "./manifest.js";
+import { isNoop, planInit } from "./plan.js";
+import type { DetectOverrides, FileChange, InitAnswers, Plan, ProjectInfo } from "./types.js";
+
+/**
+ * `mon init` from detection to install. The core decides; the command supplies hooks for what
+ * needs a human (prompts, conflict questions) and for showing progress, and renders the result.
+ */
+export interface InitOptions {
+  cwd: string;
+  overrides?: DetectOverrides;
+  flags?: AnswerFlags;
+  yes?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+  skipInstall?: boolean;
+  monwireFrom?: string;
+  /** Prompts are allowed (stdin is a TTY and CI is unset): decided by the command. */
+  interactive?: boolean;
+}
+
+export interface InitHooks {
+  detected?(project: ProjectInfo): void;
+  /** Asks for the answers nobody gave; gets the defaults so far, the missing required ones and the given ones. */
+  ask?(project: ProjectInfo, defaults: InitAnswers, missing: Array<keyof InitAnswers>, given: Array<keyof InitAnswers>): Promise<Partial<InitAnswers>>;
+  /** Interactive runs: may the listed user-changed files be overwritten? */
+  confirmOverwrite?(conflicts: FileChange[]): Promise<boolean>;
+  planned?(plan: Plan): void;
+  installOutput?(chunk: string): void;
+}
+
+export type InitStatus = "dry-run" | "nothing-to-do" | "applied" | "conflicts";
+
+export interface InitResult {
+  status: InitStatus;
+  project: ProjectInfo;
+  answers: InitAnswers;
+  plan: Plan;
+  applied?: ApplyResult;
+  install?: InstallResult;
+  /** Exit code for the command: 0, or 1 when conflicts or a failed install need attention. */
+  exitCode: number;
+}
+
+async function collectAnswers(project: ProjectInfo, options: InitOptions, hooks: InitHooks): Promise<InitAnswers> {
+  const given: AnswerFlags = { ...answersFromConfig(readExistingConfig(project.root)), ...options.flags };
+  const defaults = { ...defaultAnswers(project), ...given };
+  const missing = missingAnswers(given, project);
+  let asked: Partial<InitAnswers> = {};
+  // Prompts only for what is still open: a re-run (answers in mon.config.json) or a fully
+  // flagged run goes straight to the plan.
+  if (missing.length > 0 && !options.yes) {
+    if (!options.interactive || !hooks.ask) throw missingAnswerError(missing);
+    asked = await hooks.ask(project, defaults, missing, Object.keys(given) as Array<keyof InitAnswers>);
+  }
+  const answers = { ...defaults, ...asked };
+  if (!answers.sentry && !answers.metrics && !answers.audit) {
+    throw new MonwireError("E_USAGE", "--no-sentry, --no-metrics and --no-audit together leave nothing to set up", {
+      exitCode: EXIT.usage,
+      hint: "Keep at least one of Sentry, metrics or the audit trail.",
+    });
+  }
+  return answers;
+}
+
+export async function runInit(options: InitOptions, hooks: InitHooks = {}): Promise<InitResult> {
+  const root = resolve(options.cwd);
+  const previous = readManifest(root);
+  const project = getProjectInfo(root, options.overrides, new Set(previous?.files.map((f) => f.path)));
+  hooks.detected?.(project);
+  const answers = await collectAnswers(project, options, hooks);
+  const planOptions = { project, answers, cwd: root, ...(options.monwireFrom ? { monwireFrom: options.monwireFrom } : {}) };
+  let plan = planInit({ ...planOptions, force: options.force ?? false });
+  let conflicts = plan.changes.filter((c) => c.kind === "conflict");
+  if (conflicts.length > 0 && options.interactive && !options.dryRun && hooks.confirmOverwrite && (await hooks.confirmOverwrite(conflicts))) {
+    plan = planInit({ ...planOptions, force: true });
+    conflicts = [];
+  }
+  const dirty = gitDirtyFiles(root);
+  if (dirty && dirty.length > 0) {
+    plan.warnings.push(`the git work tree has ${dirty.length} uncommitted change(s) (${dirty.slice(0, 3).join(", ")}${dirty.length > 3 ? ", …" : ""}): commit first to review monwire's changes on their own`);
+  }
+  hooks.planned?.(plan);
+  const base = { project, answers, plan };
+  if (options.dryRun) return { ...base, status: "dry-run", exitCode: conflicts.length > 0 ? EXIT.findings : EXIT.ok };
+  if (conflicts.length > 0) return { ...base, status: "conflicts", exitCode: EXIT.findings };
+  if (isNoop(plan)) return { ...base, status: "nothing-to-do", exitCode: EXIT.ok };
+
+  const packageChanged = plan.changes.some((c) => c.path === "package.json" && c.kind === "update");
+  const install = packageChanged && !options.skipInstall;
+  if (install) await checkPackageManager(project.packageManager, project.installRoot);
+  const applied = applyChanges(root, plan.changes);
+  removeEmptyDirs(root, applied.deleted);
+  if (!install) return { ...base, status: "applied", applied, exitCode: EXIT.ok };
+  const installed = await installDependencies(project.packageManager, project.installRoot, hooks.installOutput);
+  return { ...base, status: "applied", applied, install: installed, exitCode: installed.ok ? EXIT.ok : EXIT.findings };
+}

@@ -1,0 +1,53 @@
+import { unifiedDiff } from "./diff.js";
+import type { InitResult } from "./init.js";
+import { nextSteps } from "./report.js";
+import type { UninstallResult } from "./uninstall.js";
+
+/**
+ * The one JSON document `--json` prints: detection, answers, the plan with a diff per change,
+ * and what happened. File contents are not repeated; the diffs carry them.
+ */
+export function initResultJson(result: InitResult): Record<string, unknown> {
+  const { project } = result;
+  return {
+    status: result.status,
+    exitCode: result.exitCode,
+    project: {
+      root: project.root,
+      packageManager: project.packageManager,
+      workspace: project.workspace,
+      language: project.language,
+      moduleSystem: project.moduleSystem,
+      expressMajor: project.expressMajor,
+      entry: project.entry,
+      serverDir: project.serverDir,
+      port: project.port ?? null,
+      evidence: project.evidence,
+    },
+    answers: result.answers,
+    plan: {
+      changes: result.plan.changes.map((change) => ({
+        path: change.path,
+        kind: change.kind,
+        reason: change.reason,
+        ...(change.kind === "skip" ? {} : { diff: unifiedDiff(change) }),
+      })),
+      warnings: result.plan.warnings,
+      notes: result.plan.notes,
+    },
+    applied: result.applied ?? null,
+    install: result.install ?? null,
+    nextSteps: result.status === "applied" ? nextSteps(result) : [],
+  };
+}
+
+export function uninstallResultJson(result: UninstallResult, dryRun: boolean): Record<string, unknown> {
+  return {
+    status: dryRun ? "dry-run" : "removed",
+    exitCode: result.exitCode,
+    changes: result.plan.changes.map((change) => ({ path: change.path, kind: change.kind, reason: change.reason, diff: unifiedDiff(change) })),
+    left: result.plan.left,
+    applied: result.applied ?? null,
+    install: result.install ?? null,
+  };
+}

@@ -1,0 +1,177 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CONFIG_FILE } from "../config/load.js";
+import { resolveConfig } from "../config/validate.js";
+import { buildConfig, readExistingConfig } from "./answers.js";
+import { readTsConfig } from "./detect-module.js";
+import { editEntry } from "./entry-edit.js";
+import { emptyManifest, findManifestFile, formatManifest, MANIFEST_PATH, readManifest, sha256 } from "./manifest.js";
+import { renderOpsFiles } from "./ops.js";
+import { dependenciesToAdd, detectJsonStyle, formatJson, insertSection, readOwnPackage, withKeys } from "./package-edit.js";
+import { findRegions } from "./regions.js";
+import { planScriptEdits } from "./script-edit.js";
+import { renderSourceFiles, sourcePath } from "./templates.js";
+import { editRegionFile, envExampleLines, gitignoreLines } from "./text-files.js";
+import type { FileChange, InitAnswers, Manifest, Plan, ProjectInfo } from "./types.js";
+
+/**
+ * Computes every change `mon init` would make, in memory. The preview, --dry-run, --json and the
+ * real run all start from this one plan; nothing here writes.
+ */
+export interface PlanInitOptions {
+  project: ProjectInfo;
+  answers: InitAnswers;
+  /** Overwrite files the user changed after monwire wrote them. */
+  force?: boolean;
+  /** Local checkout or tarball of monwire to depend on (file: spec). */
+  monwireFrom?: string;
+  cwd?: string;
+}
+
+interface Planner {
+  changes: FileChange[];
+  manifest: Manifest;
+  previous: Manifest | undefined;
+  read(path: string): string | undefined;
+  force: boolean;
+}
+
+function createPlanner(root: string, force: boolean): Planner {
+  const previous = readManifest(root);
+  const manifest = emptyManifest(readOwnPackage().version);
+  if (previous) {
+    manifest.scripts = { ...previous.scripts };
+    manifest.dependencies = { ...previous.dependencies };
+  }
+  const read = (path: string) => (existsSync(join(root, path)) ? readFileSync(join(root, path), "utf8") : undefined);
+  return { changes: [], manifest, previous, read, force };
+}
+
+/** A file monwire owns whole. Changed since monwire wrote it (or never monwire's) → CONFLICT unless forced. */
+function planOwned(p: Planner, path: string, desired: string, reason: string, options: { merge?: boolean } = {}): void {
+  const before = p.read(path);
+  const previous = findManifestFile(p.previous, path);
+  const record = () => p.manifest.files.push({ path, sha256: sha256(desired), ownership: "created" });
+  if (before === undefined) {
+    p.changes.push({ path, kind: "create", reason, after: desired });
+    record();
+  } else if (before === desired) {
+    p.changes.push({ path, kind: "skip", reason, before, after: desired });
+    record();
+  } else if (options.merge || p.force || (previous && sha256(before) === previous.sha256)) {
+    p.changes.push({ path, kind: "update", reason, before, after: desired });
+    record();
+  } else {
+    const why = previous ? "changed since monwire wrote it" : "exists and was not written by monwire";
+    p.changes.push({ path, kind: "conflict", reason: `${why} — kept (use --force to overwrite)`, before, after: desired });
+    if (previous) p.manifest.files.push(previous);
+  }
+}
+
+/** A user file monwire edits inside owned regions. Regions the user changed → CONFLICT unless forced. */
+function planEdited(p: Planner, path: string, before: string | undefined, desired: string, reason: string, editedRegions: string[], comment: "//" | "#" | "" = "//"): void {
+  const previous = findManifestFile(p.previous, path);
+  const regions = comment === "" ? undefined : Object.fromEntries(findRegions(desired, comment).map((r) => [r.name, sha256(r.body.join("\n"))]));
+  if (before === undefined && desired === "") return;
+  const record = () => p.manifest.files.push({ path, sha256: sha256(desired), ownership: before === undefined && !previous ? "created" : (previous?.ownership ?? "edited"), ...(regions ? { regions } : {}) });
+  if (before === desired) {
+    p.changes.push({ path, kind: "skip", reason, before, after: desired });
+    record();
+  } else if (editedRegions.length > 0 && !p.force) {
+    p.changes.push({ path, kind: "conflict", reason: `you changed monwire's region${editedRegions.length > 1 ? "s" : ""} ${editedRegions.join(", ")} — kept (use --force to overwrite)`, ...(before !== undefined ? { before } : {}), after: desired });
+    if (previous) p.manifest.files.push(previous);
+  } else {
+    p.changes.push({ path, kind: before === undefined ? "create" : "update", reason, ...(before !== undefined ? { before } : {}), after: desired });
+    record();
+  }
+}
+
+function planPackageJson(p: Planner, options: PlanInitOptions, sentryWired: boolean, notes: string[]): void {
+  const { project, answers } = options;
+  const text = p.read("package.json")!;
+  const pkg = JSON.parse(text) as Record<string, unknown>;
+  const scripts = (pkg.scripts ?? {}) as Record<string, string>;
+  const added = dependenciesToAdd(pkg, answers, { ...(options.monwireFrom ? { monwireFrom: options.monwireFrom } : {}), cwd: options.cwd ?? project.root, nodeVersion: project.nodeVersion });
+  let next = pkg;
+  if (Object.keys(added).length > 0) {
+    next = insertSection(next, "dependencies", withKeys(pkg.dependencies as Record<string, string> | undefined, added), ["scripts", "main", "type", "version", "name"]);
+    Object.assign(p.manifest.dependencies, added);
+  }
+  if (!sentryWired || project.moduleSystem !== "esm") {
+    // Sentry was turned off since the last run: put back the scripts monwire changed for it.
+    for (const [name, { before, after }] of Object.entries(p.manifest.scripts)) {
+      if (scripts[name] === after) next = { ...next, scripts: { ...(next.scripts as Record<string, string>), [name]: before } };
+      delete p.manifest.scripts[name];
+    }
+  } else {
+    const tsconfig = readTsConfig(project.root);
+    const edits = planScriptEdits({ scripts, entry: project.entry, instrument: sourcePath(project, "monitoring/sentry"), ...(tsconfig ? { tsconfig } : {}) });
+    notes.push(...edits.notes);
+    for (const [name, after] of Object.entries(edits.scripts)) {
+      p.manifest.scripts[name] = { before: p.manifest.scripts[name]?.before ?? scripts[name]!, after };
+    }
+    if (Object.keys(edits.scripts).length > 0) next = { ...next, scripts: { ...scripts, ...edits.scripts } };
+  }
+  const desired = next === pkg ? text : formatJson(next, detectJsonStyle(text));
+  planEdited(p, "package.json", text, desired, "dependencies and start scripts", [], "");
+}
+
+/**
+ * Files an earlier run created that this run no longer wants (a feature was turned off): removed
+ * when unchanged, kept — and still listed in the manifest — when the user edited them.
+ */
+function planDropped(p: Planner): void {
+  for (const file of p.previous?.files ?? []) {
+    if (file.ownership !== "created" || file.path === MANIFEST_PATH || p.changes.some((c) => c.path === file.path)) continue;
+    const before = p.read(file.path);
+    if (before === undefined) continue;
+    if (sha256(before) === file.sha256) p.changes.push({ path: file.path, kind: "delete", reason: "no longer needed with these answers", before });
+    else p.manifest.files.push(file);
+  }
+}
+
+export function planInit(options: PlanInitOptions): Plan {
+  const { project, answers } = options;
+  const p = createPlanner(project.root, options.force ?? false);
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const sentryWired = answers.sentry && !project.existingSentry;
+  if (answers.sentry && project.existingSentry) {
+    warnings.push(`Sentry is already initialised in ${project.existingSentry}: monwire adds no second Sentry.init; its error handler reports through yours`);
+  }
+  if (answers.metrics && project.existingMetricsRoute === answers.metricsPath) {
+    warnings.push(`the app already serves ${answers.metricsPath}; rerun with --metrics-path /monwire/metrics to avoid two handlers on one path`);
+  }
+
+  const existingConfig = readExistingConfig(project.root);
+  const configInput = buildConfig(existingConfig, answers, project.packageName);
+  const configText = p.read(CONFIG_FILE);
+  planOwned(p, CONFIG_FILE, formatJson(configInput, configText ? detectJsonStyle(configText) : { indent: "  ", eol: "\n", finalNewline: true }), "monwire settings", { merge: true });
+
+  const wiring = { ...answers, sentry: sentryWired };
+  for (const file of renderSourceFiles(project, wiring)) planOwned(p, file.path, file.content, file.reason);
+  const config = resolveConfig(configInput);
+  for (const file of renderOpsFiles(config, { port: answers.port, tenants: answers.tenants })) planOwned(p, file.path, file.content, file.reason);
+
+  const entryText = p.read(project.entry)!;
+  const entry = editEntry(entryText, { file: project.entry, language: project.language, moduleSystem: project.moduleSystem, importExtension: project.importExtension, answers: wiring });
+  if (entry) {
+    notes.push(...entry.notes);
+    planEdited(p, project.entry, entryText, entry.text, "wire monitoring into the app (marked regions)", entry.editedRegions);
+  }
+  planPackageJson(p, options, sentryWired, notes);
+
+  const env = editRegionFile(p.read(".env.example"), "env", envExampleLines(answers));
+  planEdited(p, ".env.example", p.read(".env.example"), env.text, "environment variables monwire reads", env.edited ? ["env"] : [], "#");
+  const ignore = editRegionFile(p.read(".gitignore"), "ignore", gitignoreLines(answers.auditDir, answers.audit));
+  planEdited(p, ".gitignore", p.read(".gitignore"), ignore.text, "keep .env and the audit trail out of git", ignore.edited ? ["ignore"] : [], "#");
+
+  planDropped(p);
+  planOwned(p, MANIFEST_PATH, formatManifest(p.manifest), "what monwire wrote (for re-runs and uninstall)", { merge: true });
+  return { root: project.root, changes: p.changes, manifest: p.manifest, warnings, notes };
+}
+
+/** True when the plan changes nothing (a second run). */
+export function isNoop(plan: Plan): boolean {
+  return plan.changes.every((change) => change.kind === "skip");
+}

@@ -1,0 +1,107 @@
+import { diffStats, unifiedDiff } from "./diff.js";
+import type { InitResult } from "./init.js";
+import type { UninstallResult } from "./uninstall.js";
+import type { FileChange, ProjectInfo } from "./types.js";
+
+/**
+ * Text for humans: detection, the plan preview, and the closing summary with next steps. Pure
+ * functions returning strings; the commands decide where they go. `paint` colours a label.
+ */
+export type Paint = (kind: "create" | "update" | "delete" | "skip" | "conflict" | "heading" | "dim" | "warn", text: string) => string;
+
+export const plainPaint: Paint = (_kind, text) => text;
+
+const LABEL: Record<FileChange["kind"], string> = {
+  create: "CREATE",
+  update: "UPDATE",
+  delete: "DELETE",
+  skip: "SKIP",
+  conflict: "CONFLICT",
+};
+
+export function formatDetection(project: ProjectInfo, paint: Paint = plainPaint): string {
+  const lines = [paint("heading", "Detected")];
+  for (const item of project.evidence) lines.push(`  ${item.fact.padEnd(32)} ${paint("dim", `(${item.source})`)}`);
+  for (const warning of project.warnings) lines.push(`  ${paint("warn", "warning:")} ${warning}`);
+  return lines.join("\n");
+}
+
+export function formatChange(change: FileChange, paint: Paint = plainPaint): string {
+  const label = paint(change.kind, LABEL[change.kind].padEnd(8));
+  const stats = change.kind === "update" || change.kind === "conflict" ? (() => {
+    const { added, removed } = diffStats(change);
+    return ` ${paint("dim", `(+${added} -${removed})`)}`;
+  })() : "";
+  const why = change.kind === "skip" ? "identical" : change.reason;
+  return `  ${label} ${change.path}${stats}  ${paint("dim", `— ${why}`)}`;
+}
+
+/** Created files longer than this are listed, not shown, in the preview. */
+const MAX_CREATE_DIFF_LINES = 80;
+
+/**
+ * The preview: one line per file, then unified diffs. Edits to existing files are always shown;
+ * new files only in "all" mode (dry runs), and long generated ones only by size.
+ */
+export function formatPlan(changes: FileChange[], options: { diffs: "all" | "edits"; paint?: Paint }): string {
+  const paint = options.paint ?? plainPaint;
+  const lines = [paint("heading", "Plan"), ...changes.map((c) => formatChange(c, paint))];
+  for (const change of changes) {
+    if (change.kind === "skip" || change.kind === "delete") continue;
+    if (change.kind === "create" && options.diffs !== "all") continue;
+    const length = (change.after ?? "").split("\n").length;
+    if (change.kind === "create" && length > MAX_CREATE_DIFF_LINES) {
+      lines.push("", paint("dim", `+++ b/${change.path} (new, ${length} lines, not shown)`));
+      continue;
+    }
+    lines.push("", unifiedDiff(change).trimEnd());
+  }
+  return lines.join("\n");
+}
+
+export function nextSteps(result: InitResult): string[] {
+  const steps: string[] = [];
+  const { answers, project } = result;
+  if (result.install === undefined && result.status === "applied" && result.plan.changes.some((c) => c.path === "package.json" && c.kind === "update")) {
+    steps.push(`install the new dependencies: ${project.packageManager} install`);
+  }
+  if (answers.sentry) steps.push("set SENTRY_DSN in the app's environment (see .env.example) to turn Sentry on");
+  if (answers.metrics) steps.push(`start the app, then run \`mon check\` to prove ${answers.metricsPath} serves the catalog`);
+  if (answers.audit) steps.push("set MONWIRE_AUDIT_KEY to chain the audit trail with HMAC; `mon verify` proves it intact");
+  steps.push("review the alert rules and dashboard in monitoring/ (promtool test rules monitoring/alerts.test.yml)");
+  return steps;
+}
+
+export function formatInitSummary(result: InitResult, paint: Paint = plainPaint): string {
+  const lines: string[] = [];
+  for (const warning of result.plan.warnings) lines.push(`${paint("warn", "warning:")} ${warning}`);
+  const counts = (kind: FileChange["kind"]) => result.plan.changes.filter((c) => c.kind === kind).length;
+  switch (result.status) {
+    case "nothing-to-do":
+      lines.push("already set up — nothing to do");
+      return lines.join("\n");
+    case "dry-run":
+      lines.push(`dry run: ${counts("create")} to create, ${counts("update")} to update, ${counts("conflict")} conflict(s); nothing was written`);
+      return lines.join("\n");
+    case "conflicts":
+      lines.push(`${counts("conflict")} file(s) changed since monwire wrote them (CONFLICT above): nothing was written.`);
+      lines.push("Fix: keep your version and move it aside, or rerun with --force to overwrite (your edits are lost).");
+      return lines.join("\n");
+    default:
+      break;
+  }
+  lines.push(`done: ${counts("create")} created, ${counts("update")} updated, ${counts("delete") > 0 ? `${counts("delete")} removed, ` : ""}${counts("skip")} unchanged`);
+  if (result.install) lines.push(result.install.ok ? `installed with \`${result.install.command}\`` : `${paint("warn", "install failed:")} \`${result.install.command}\` exited ${result.install.exitCode} — run it yourself`);
+  for (const note of result.plan.notes) lines.push(`note: ${note}`);
+  lines.push(paint("heading", "Next steps"), ...nextSteps(result).map((step, i) => `  ${i + 1}. ${step}`));
+  return lines.join("\n");
+}
+
+export function formatUninstallSummary(result: UninstallResult, dryRun: boolean, paint: Paint = plainPaint): string {
+  const lines = [paint("heading", "Plan"), ...result.plan.changes.map((c) => formatChange(c, paint))];
+  for (const item of result.plan.left) lines.push(`  ${paint("warn", "LEFT    ")} ${item}`);
+  if (dryRun) lines.push("dry run: nothing was changed");
+  else lines.push(`removed monwire: ${result.plan.changes.length} file(s) changed${result.plan.left.length > 0 ? `, ${result.plan.left.length} item(s) left because you changed them` : ""}`);
+  if (result.install && !result.install.ok) lines.push(`${paint("warn", "install failed:")} \`${result.install.command}\` — run it yourself`);
+  return lines.join("\n");
+}

@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { EXIT, MonwireError } from "../errors.js";
+import { applyChanges, removeEmptyDirs, type ApplyResult } from "./apply.js";
+import { detectPackageManager } from "./detect-pm.js";
+import { installDependencies, type InstallResult } from "./install.js";
+import { MANIFEST_PATH, readManifest, sha256 } from "./manifest.js";
+import { detectJsonStyle, formatJson } from "./package-edit.js";
+import { findRegions, stripRegions, type CommentStyle } from "./regions.js";
+import type { FileChange, Manifest, ManifestFile } from "./types.js";
+
+/**
+ * `mon uninstall`: removes exactly what init added, as recorded in the manifest — owned regions,
+ * created files the user did not modify, added dependencies, script changes. Whatever the user
+ * changed is left in place and reported.
+ */
+export interface UninstallPlan {
+  root: string;
+  changes: FileChange[];
+  /** What stays because the user changed it, with why. */
+  left: string[];
+}
+
+const commentFor = (path: string): CommentStyle => (/\.(env\.example|gitignore)$|^\.(env\.example|gitignore)$|\.ya?ml$|\.toml$/.test(path) ? "#" : "//");
+
+function planRegionFile(text: string, file: ManifestFile, left: string[]): string {
+  const comment = commentFor(file.path);
+  const recorded = file.regions ?? {};
+  const keep = new Set<string>();
+  for (const region of findRegions(text, comment)) {
+    const expected = recorded[region.name];
+    if (expected !== undefined && expected !== sha256(region.body.join("\n"))) {
+      keep.add(region.name);
+      left.push(`${file.path}: region "${region.name}" was changed by you — kept`);
+    }
+  }
+  return stripRegions(text, comment, (region) => keep.has(region.name) || recorded[region.name] === undefined);
+}
+
+function planPackageJson(text: string, manifest: Manifest, left: string[]): string {
+  const pkg = JSON.parse(text) as Record<string, Record<string, string> | unknown>;
+  let changed = false;
+  const deps = { ...(pkg.dependencies as Record<string, string> | undefined) };
+  for (const [name, spec] of Object.entries(manifest.dependencies)) {
+    if (deps[name] === spec) {
+      delete deps[name];
+      changed = true;
+    } else if (deps[name] !== undefined) {
+      left.push(`package.json: dependency ${name} is now "${deps[name]}" (monwire added "${spec}") — kept`);
+    }
+  }
+  const scripts = { ...(pkg.scripts as Record<string, string> | undefined) };
+  for (const [name, { before, after }] of Object.entries(manifest.scripts)) {
+    if (scripts[name] === after) {
+      scripts[name] = before;
+      changed = true;
+    } else if (scripts[name] !== before) {
+      left.push(`package.json: script "${name}" was changed after monwire edited it — kept`);
+    }
+  }
+  if (!changed) return text;
+  const next: Record<string, unknown> = { ...pkg, scripts };
+  if (pkg.scripts === undefined) delete next.scripts;
+  if (Object.keys(deps).length > 0) next.dependencies = deps;
+  else delete next.dependencies;
+  return formatJson(next, detectJsonStyle(text));
+}
+
+export function planUninstall(root: string): UninstallPlan {
+  const manifest = readManifest(root);
+  if (!manifest) {
+    throw new MonwireError("E_CONFIG_NOT_FOUND", `nothing to uninstall: ${MANIFEST_PATH} not found in ${root}`, {
+      exitCode: EXIT.usage,
+      hint: "Run mon uninstall in the project where mon init ran (the folder with mon.config.json).",
+    });
+  }
+  const changes: FileChange[] = [];
+  const left: string[] = [];
+  for (const file of manifest.files) {
+    const path = join(root, file.path);
+    if (file.path === MANIFEST_PATH || !existsSync(path)) continue;
+    const text = readFileSync(path, "utf8");
+    if (file.path === "package.json") {
+      const after = planPackageJson(text, manifest, left);
+      if (after !== text) changes.push({ path: file.path, kind: "update", reason: "remove monwire's dependencies and script changes", before: text, after });
+      continue;
+    }
+    const unchanged = sha256(text) === file.sha256;
+    if (file.ownership === "created" && unchanged) {
+      changes.push({ path: file.path, kind: "delete", reason: "written by monwire, unchanged", before: text });
+    } else if (file.regions) {
+      const after = planRegionFile(text, file, left);
+      if (after === text) continue;
+      if (after.trim() === "" && file.ownership === "created") changes.push({ path: file.path, kind: "delete", reason: "only held monwire's lines", before: text });
+      else changes.push({ path: file.path, kind: "update", reason: "remove monwire's marked regions", before: text, after });
+    } else {
+      left.push(`${file.path}: changed since monwire wrote it — kept`);
+    }
+  }
+  changes.push({ path: MANIFEST_PATH, kind: "delete", reason: "monwire's manifest", before: readFileSync(join(root, MANIFEST_PATH), "utf8") });
+  return { root, changes, left };
+}
+
+export interface UninstallResult {
+  plan: UninstallPlan;
+  applied?: ApplyResult;
+  install?: InstallResult;
+  exitCode: number;
+}
+
+export async function runUninstall(options: { cwd: string; dryRun?: boolean; skipInstall?: boolean; installOutput?: (chunk: string) => void }): Promise<UninstallResult> {
+  const root = resolve(options.cwd);
+  const plan = planUninstall(root);
+  if (options.dryRun) return { plan, exitCode: EXIT.ok };
+  const applied = applyChanges(root, plan.changes);
+  removeEmptyDirs(root, applied.deleted);
+  const packageChanged = plan.changes.some((c) => c.path === "package.json");
+  if (!packageChanged || options.skipInstall) return { plan, applied, exitCode: EXIT.ok };
+  const pm = detectPackageManager(root);
+  const install = await installDependencies(pm.packageManager, pm.installRoot, options.installOutput);
+  return { plan, applied, install, exitCode: install.ok ? EXIT.ok : EXIT.findings };
+}

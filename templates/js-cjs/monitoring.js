@@ -1,0 +1,9 @@
+// The app's monitoring: request metrics, the /metrics endpoint, the audit trail and the error
+// handler, configured by mon.config.json. Written by `mon init`; the logic lives in
+// monwire/runtime, so upgrading monwire upgrades this app. Pass a tenantResolver or a
+// databaseProbe here when the defaults do not fit.
+const { createMonitoring } = require("monwire/runtime");
+
+const monitoring = createMonitoring();
+
+module.exports = { monitoring };

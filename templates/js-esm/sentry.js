@@ -1,0 +1,6 @@
+// Sentry error tracking, preloaded before the app with `node --import` (see package.json scripts)
+// so Sentry can instrument Express as it loads. Written by `mon init`; settings live in
+// mon.config.json and the DSN in the SENTRY_DSN environment variable.
+import { initSentry } from "monwire/runtime";
+
+await initSentry();

@@ -1,0 +1,217 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURES, makeTempDir, runMon } from "../helpers/cli.js";
+import { startProcess, type StartedProcess } from "../helpers/process.js";
+import { SHOP_CONFIG, startRuntimeApp, type RuntimeApp } from "../helpers/runtime-app.js";
+
+/**
+ * `mon check --only metrics` against real apps started as processes: monwire's own runtime
+ * fixture (which must pass) and a hand-rolled prom-client app broken one way per mode.
+ */
+interface JsonCheck {
+  id: string;
+  status: string;
+  summary: string;
+  hint?: string;
+  findings: Array<{ family?: string; message: string; severity: string; rule: string }>;
+}
+
+const BROKEN_APP = join(FIXTURES, "exposition", "apps", "broken-metrics-app.mjs");
+
+async function projectDir(metricsUrl: string, extra: Record<string, unknown> = {}) {
+  const temp = await makeTempDir("monwire-check-");
+  const config = { ...SHOP_CONFIG, metrics: { ...SHOP_CONFIG.metrics, url: metricsUrl }, ...extra };
+  await writeFile(join(temp.dir, "mon.config.json"), JSON.stringify(config));
+  return temp;
+}
+
+async function check(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const result = await runMon(["check", "--only", "metrics", "--json", ...args], { cwd, env });
+  if (!String(result.stdout).startsWith("{")) throw new Error(`mon check printed no JSON (exit ${result.exitCode}):\n${String(result.stderr)}`);
+  const report = JSON.parse(String(result.stdout)) as { ok: boolean; checks: JsonCheck[] };
+  const byId = (id: string) => report.checks.find((c) => c.id === id) as JsonCheck;
+  return { result, report, byId };
+}
+
+async function startBroken(mode: string): Promise<{ app: StartedProcess; url: string }> {
+  const app = await startProcess(process.execPath, [BROKEN_APP], { env: { BROKEN: mode }, ready: /listening on http:\/\/127\.0\.0\.1:\d+/ });
+  return { app, url: /listening on (\S+)/.exec(app.output())?.[1] as string };
+}
+
+describe("mon check --only metrics on monwire's runtime app", () => {
+  let app: RuntimeApp;
+  let project: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    app = await startRuntimeApp({});
+    for (const [path, shop] of [["/api/licenses/7", "EUR"], ["/api/licenses/8", "KM"], ["/api/nowhere", "XX"]] as const) {
+      await fetch(`${app.url}${path}`, { headers: { "x-shop": shop } }).then((r) => r.arrayBuffer());
+    }
+    project = await projectDir(`${app.url}/metrics`);
+  });
+  afterAll(async () => {
+    await app?.cleanup();
+    await project?.cleanup();
+  });
+
+  it("passes every metric check, the cardinality probe included, with exit 0", async () => {
+    const { result, report, byId } = await check(project.dir, ["--probe-cardinality", "20"]);
+    expect(result.exitCode, String(result.stdout)).toBe(0);
+    expect(report.ok).toBe(true);
+    for (const id of ["metrics.scrape", "metrics.content-type", "metrics.parse", "metrics.promlint", "metrics.catalog", "metrics.cardinality-probe"]) {
+      expect(byId(id).status, `${id}: ${byId(id).summary} ${JSON.stringify(byId(id).findings)}`).toBe("pass");
+    }
+    expect(byId("metrics.promlint").findings.filter((f) => f.severity === "info").map((f) => f.family).sort()).toEqual([
+      "nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total",
+    ]);
+  });
+
+  it("prints one ✓ line per check in the human format", async () => {
+    const result = await runMon(["check", "--only", "metrics"], { cwd: project.dir });
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout)).toMatch(/^ {2}✓ scrape http:\/\/127\.0\.0\.1:\d+\/metrics — HTTP 200 in \d+ ms/m);
+    expect(String(result.stdout)).toContain("6 passed, 0 failed, 0 warnings, 0 skipped");
+  });
+
+  it("flags a tenant value outside mon.config.json as a catalog finding", async () => {
+    const narrow = await projectDir(`${app.url}/metrics`, { tenants: { ...SHOP_CONFIG.tenants, values: ["EUR"], currency: { EUR: "EUR" } } });
+    try {
+      const { result, byId } = await check(narrow.dir, []);
+      expect(result.exitCode).toBe(1);
+      const values = byId("metrics.catalog").findings.filter((f) => f.rule === "monwire/catalog-values");
+      expect(values.map((f) => f.message)).toContain('tenant value "KM" outside the allowed set (EUR, unknown, none)');
+    } finally {
+      await narrow.cleanup();
+    }
+  });
+});
+
+describe("mon check against an app that requires a token", () => {
+  const token = "check-token-5d1e";
+  let app: RuntimeApp;
+  let project: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    app = await startRuntimeApp({ env: { MONWIRE_METRICS_TOKEN: token } });
+    project = await projectDir(`${app.url}/metrics`);
+  });
+  afterAll(async () => {
+    await app?.cleanup();
+    await project?.cleanup();
+  });
+
+  it("reports a missing token as a 401 finding naming the env var, not a crash", async () => {
+    const { result, byId } = await check(project.dir, [], { MONWIRE_METRICS_TOKEN: "" });
+    expect(result.exitCode).toBe(1);
+    expect(byId("metrics.scrape").status).toBe("fail");
+    expect(byId("metrics.scrape").summary).toBe("HTTP 401: the endpoint requires a bearer token and MONWIRE_METRICS_TOKEN is not set");
+    expect(byId("metrics.promlint").status).toBe("skip");
+  });
+
+  it("sends the token from the environment or .env and passes", async () => {
+    const fromEnv = await check(project.dir, [], { MONWIRE_METRICS_TOKEN: token });
+    expect(fromEnv.result.exitCode).toBe(0);
+    await writeFile(join(project.dir, ".env"), `# local secrets\nMONWIRE_METRICS_TOKEN="${token}"\n`);
+    const fromFile = await check(project.dir, [], { MONWIRE_METRICS_TOKEN: "" });
+    expect(fromFile.result.exitCode).toBe(0);
+    expect(String(fromFile.result.stdout)).not.toContain(token);
+  });
+});
+
+describe.each([
+  ["names", "metrics.promlint", [
+    'loginAttempts: counter metrics should have "_total" suffix',
+    "loginAttempts: metric names should be written in 'snake_case' not 'camelCase'",
+    'request_latency_milliseconds: use base unit "seconds" instead of "milliseconds"',
+  ]],
+  ["om-text", "metrics.content-type", [
+    'OpenMetrics body (ends with "# EOF") served as text/plain: Prometheus parses it as text 0.0.4, which fails on exemplars, info/stateset types and fractional timestamps and mis-names counters',
+  ]],
+])("a hand-rolled app broken as %s", (mode, checkId, messages) => {
+  let broken: { app: StartedProcess; url: string };
+  let project: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    broken = await startBroken(mode);
+    project = await projectDir(`${broken.url}/metrics`);
+  });
+  afterAll(async () => {
+    await broken?.app.stop();
+    await project?.cleanup();
+  });
+
+  it(`fails ${checkId} with the exact messages`, async () => {
+    const { result, byId } = await check(project.dir, []);
+    expect(result.exitCode).toBe(1);
+    expect(byId(checkId).status).toBe("fail");
+    const found = byId(checkId).findings.map((f) => (f.family ? `${f.family}: ${f.message}` : f.message));
+    for (const message of messages) expect(found).toContain(message);
+  });
+
+  it("speaks GitHub (within the annotation limits, the rest in the step summary) and JUnit", async () => {
+    const summaryFile = join(project.dir, "step-summary.md");
+    await writeFile(summaryFile, "");
+    const github = await runMon(["check", "--only", "metrics", "--format", "github"], { cwd: project.dir, env: { GITHUB_STEP_SUMMARY: summaryFile } });
+    expect(github.exitCode).toBe(1);
+    const annotations = String(github.stdout).split("\n").filter((l) => l.startsWith("::"));
+    expect(annotations.filter((l) => l.startsWith("::error ")).length).toBeGreaterThan(0);
+    expect(annotations.filter((l) => l.startsWith("::error ")).length).toBeLessThanOrEqual(10);
+    expect(annotations.filter((l) => l.startsWith("::warning ")).length).toBeLessThanOrEqual(10);
+    const { readFile } = await import("node:fs/promises");
+    const summary = await readFile(summaryFile, "utf8");
+    expect(summary).toContain("## mon check");
+    expect(summary).toContain("database_up");
+    for (const message of messages) expect(summary).toContain(message.replace(/\|/g, "\\|"));
+
+    const junitFile = join(project.dir, "junit.xml");
+    const junit = await runMon(["check", "--only", "metrics", "--format", "junit", "--output", junitFile], { cwd: project.dir });
+    expect(junit.exitCode).toBe(1);
+    expect(String(junit.stdout)).toBe("");
+    const xml = await readFile(junitFile, "utf8");
+    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="mon check" tests="6" failures="[1-9]" errors="0" skipped="0">/);
+    expect(xml.match(/<testcase /g)).toHaveLength(6);
+    expect(xml.trimEnd().endsWith("</testsuites>")).toBe(true);
+  });
+});
+
+describe("--probe-cardinality on an app whose route label is the raw path", () => {
+  let broken: { app: StartedProcess; url: string };
+  let project: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    broken = await startBroken("leak");
+    project = await projectDir(`${broken.url}/metrics`);
+  });
+  afterAll(async () => {
+    await broken?.app.stop();
+    await project?.cleanup();
+  });
+
+  it("passes without the probe and fails with it, naming the family and the leaking route values", async () => {
+    const without = await check(project.dir, []);
+    expect(without.byId("metrics.promlint").status).toBe("pass");
+    const { result, byId } = await check(project.dir, ["--probe-cardinality", "12"]);
+    expect(result.exitCode).toBe(1);
+    const probe = byId("metrics.cardinality-probe");
+    expect(probe.status).toBe("fail");
+    const leak = probe.findings.find((f) => f.family === "http_requests_total");
+    expect(leak?.message).toMatch(/^gained 12 series during 12 requests to non-existent paths: new route="\/monwire-probe-[0-9a-f]{8}\/2-/);
+    expect(probe.hint ?? leak).toBeDefined();
+  });
+});
+
+describe("when the app is not up", () => {
+  it("skips the metric checks (never passes them) and fails only under --strict", async () => {
+    const project = await projectDir("http://127.0.0.1:9/metrics");
+    try {
+      const plain = await check(project.dir, []);
+      expect(plain.result.exitCode).toBe(0);
+      expect(plain.report.checks.every((c) => c.status === "skip")).toBe(true);
+      expect(plain.byId("metrics.scrape").summary).toContain("app not reachable (ECONNREFUSED)");
+      const strict = await check(project.dir, ["--strict"]);
+      expect(strict.result.exitCode).toBe(1);
+      const offline = await check(project.dir, ["--offline", "--strict"]);
+      expect(offline.result.exitCode).toBe(0);
+      expect(offline.byId("metrics.scrape").summary).toContain("--offline");
+    } finally {
+      await project.cleanup();
+    }
+  });
+});

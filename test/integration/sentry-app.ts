@@ -1,0 +1,112 @@
+import { cp, mkdir, readdir, symlink, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { FIXTURES, makeTempDir, REPO_ROOT } from "../helpers/cli.js";
+import { startProcess, type StartedProcess } from "../helpers/process.js";
+import type { ReceivedEnvelope } from "../helpers/sentry-receiver.js";
+
+/** Shared by the sentry*.test.ts files: runs test/fixtures/sentry-app as a real process. */
+export const SENTRY_APP = join(FIXTURES, "sentry-app");
+
+export const SHOP_CONFIG = {
+  service: "shop",
+  tenants: { values: ["EUR", "KM"], from: "header:x-shop", currency: { EUR: "EUR", KM: "BAM" } },
+  audit: { enabled: false },
+  sentry: { environment: "test", release: "shop@1.2.3" },
+};
+
+export interface RunningApp extends StartedProcess {
+  base: string;
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * Starts the fixture with `node --import instrument.mjs app.mjs` in a fresh temp dir holding its
+ * mon.config.json (so nothing is written into the repo). `appDir` defaults to the fixture in the
+ * repo, whose `monwire/runtime` import resolves to the built dist/.
+ */
+export async function startSentryApp(env: Record<string, string | undefined>, options: { appDir?: string; config?: object } = {}): Promise<RunningApp> {
+  const temp = await makeTempDir("monwire-sentry-app-");
+  await writeFile(join(temp.dir, "mon.config.json"), JSON.stringify(options.config ?? SHOP_CONFIG));
+  const appDir = options.appDir ?? SENTRY_APP;
+  // The child must not inherit a DSN from the developer's shell.
+  const childEnv: Record<string, string | undefined> = { SENTRY_DSN: undefined, ...env };
+  const started = await startProcess(process.execPath, ["--import", join(appDir, "instrument.mjs"), join(appDir, "app.mjs")], {
+    cwd: temp.dir,
+    env: childEnv as NodeJS.ProcessEnv,
+    ready: /listening on http:\/\/127\.0\.0\.1:\d+/,
+  });
+  const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(started.output())?.[1];
+  return {
+    ...started,
+    base: `http://127.0.0.1:${port}`,
+    cleanup: async () => {
+      await started.stop();
+      await temp.cleanup();
+    },
+  };
+}
+
+/** POSTs JSON as a shop client would. */
+export function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+}
+
+/** The error events in an envelope whose exception message contains `text`. */
+export function eventWith(text: string) {
+  return (envelope: ReceivedEnvelope) => envelope.items.some((item) => item.header.type === "event" && JSON.stringify(exceptionValues(item.payload)).includes(text));
+}
+
+export function exceptionValues(event: unknown): string[] {
+  const values = (event as { exception?: { values?: Array<{ value?: string }> } }).exception?.values ?? [];
+  return values.map((v) => v.value ?? "");
+}
+
+export function firstEvent(envelope: ReceivedEnvelope): Record<string, any> {
+  const item = envelope.items.find((i) => i.header.type === "event");
+  if (!item) throw new Error("envelope holds no event");
+  return item.payload as Record<string, any>;
+}
+
+/** Reads sentry_envelopes_total{status} from a /metrics scrape. */
+export async function envelopeCount(base: string, status: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  const match = new RegExp(`^sentry_envelopes_total\\{status="${status}"\\} (\\d+)`, "m").exec(text);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** Scrapes until the counter reaches `atLeast` (the SDK counts after the response arrives), bounded in attempts. */
+export async function waitForEnvelopeCount(base: string, status: string, atLeast: number): Promise<number> {
+  let value = Number.NaN;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    value = await envelopeCount(base, status);
+    if (value >= atLeast) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return value;
+}
+
+const SKIPPED_REPO_ENTRIES = new Set([".bin", ".package-lock.json", "@sentry", "monwire"]);
+
+async function linkMissing(from: string, to: string): Promise<void> {
+  for (const entry of await readdir(from)) {
+    if (SKIPPED_REPO_ENTRIES.has(entry)) continue;
+    const target = join(to, entry);
+    if (!existsSync(target)) await symlink(join(from, entry), target);
+    else if (entry.startsWith("@")) await linkMissing(join(from, entry), target);
+  }
+}
+
+/**
+ * Makes `dir` a host whose node_modules holds monwire as users get it (package.json + dist/, a
+ * copy: a symlink would resolve @sentry/node from the repo) and the repo's other dependencies as
+ * links, but never the repo's @sentry packages: the host has its own SDK, or none at all.
+ */
+export async function installMonwireInto(dir: string): Promise<void> {
+  const modules = join(dir, "node_modules");
+  const monwire = join(modules, "monwire");
+  await mkdir(monwire, { recursive: true });
+  await cp(join(REPO_ROOT, "package.json"), join(monwire, "package.json"));
+  await cp(join(REPO_ROOT, "dist"), join(monwire, "dist"), { recursive: true });
+  await linkMissing(join(REPO_ROOT, "node_modules"), modules);
+}

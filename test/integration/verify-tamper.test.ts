@@ -1,0 +1,197 @@
+import { rm, truncate, stat, writeFile, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { canonicalize } from "../../src/audit/canonical.js";
+import { computeEntryHash, formatAuditLine } from "../../src/audit/chain.js";
+import type { AuditEntry } from "../../src/audit/entry.js";
+import { TestTrail, appendRaw, readLines, reforgeLine, writeLines } from "../helpers/audit-trail.js";
+import { makeTempDir, runMon } from "../helpers/cli.js";
+
+// The tamper matrix of issue 3: every case must make `mon verify` exit 1 and name the place
+// (file, and line or seq); the clean trails must exit 0. Trails come from the test generator;
+// verify-writer.test.ts covers trails written by the real runtime writer.
+const KEY = "tamper-matrix-key";
+const A = "aaaaaaaaaaaa";
+const C = "cccccccccccc";
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, cleanup } = await makeTempDir("monwire-tamper-"));
+});
+afterEach(async () => cleanup());
+
+const path = (day: string) => join(dir, `audit-${day}.log`);
+const D1 = "2025-03-10";
+const D2 = "2025-03-11";
+const D3 = "2025-03-12";
+
+/**
+ * Day 1: A.start B.start B A B A B A C.start (9 lines). Day 2: A C A C A C (6 lines).
+ * Day 3: D.start (links C's last entry) A D. Days 1–2 are sealed; day 3 is "today".
+ */
+async function fixture(key?: string): Promise<void> {
+  const trail = new TestTrail({ key, start: `${D1}T08:00:00.000Z`, stepMs: 60_000 });
+  const a = trail.writer({ id: A });
+  const b = trail.writer({ id: "bbbbbbbbbbbb" });
+  for (let i = 0; i < 6; i++) (i % 2 ? a : b).record({ amount: { minor: 1000 + i, currency: "EUR" } });
+  const c = trail.writer({ id: C });
+  trail.at(`${D2}T08:00:00.000Z`);
+  for (let i = 0; i < 6; i++) (i % 2 ? c : a).record({ tenant: "KM", amount: { minor: 500 + i, currency: "BAM" } });
+  trail.at(`${D3}T08:00:00.000Z`);
+  const d = trail.writer({ id: "dddddddddddd" });
+  a.record();
+  d.record({ category: "authentication", action: "login.failed", outcome: "failure" });
+  await trail.write(dir);
+  await trail.seal(dir, D2);
+}
+
+async function verify(key?: string, extra: string[] = []) {
+  return runMon(["verify", "--dir", dir, ...extra], { env: key ? { MONWIRE_AUDIT_KEY: key } : { MONWIRE_AUDIT_KEY: "" } });
+}
+
+/** Rewrites the entries of `days` the way a forger without the key would: every hash recomputed. */
+async function rechain(days: string[], change: (entry: AuditEntry, index: number) => AuditEntry): Promise<void> {
+  const heads = new Map<string, string>();
+  for (const line of await readLines(path(D1))) {
+    const entry = JSON.parse(line) as AuditEntry;
+    heads.set(entry.writer, entry.hash);
+  }
+  const renamed = new Map<string, string>();
+  let index = 0;
+  for (const day of days) {
+    const out: string[] = [];
+    for (const line of await readLines(path(day))) {
+      let entry = change(JSON.parse(line) as AuditEntry, index++);
+      const link = entry.data?.prev_writer as { hash: string } | undefined;
+      if (link && renamed.has(link.hash)) entry = { ...entry, data: { ...entry.data, prev_writer: { ...link, hash: renamed.get(link.hash) } } };
+      const { hash: old, ...body } = { ...entry, prev: heads.get(entry.writer) ?? entry.prev };
+      const hash = computeEntryHash(body, undefined);
+      renamed.set(old, hash);
+      heads.set(entry.writer, hash);
+      out.push(formatAuditLine({ ...body, hash } as AuditEntry));
+    }
+    await writeFile(path(day), out.join(""));
+  }
+}
+
+type Case = [name: string, key: string | undefined, tamper: () => Promise<void>, place: RegExp];
+
+const matrix: Case[] = [
+  ["edit a field", undefined, async () => {
+    const lines = await readLines(path(D1));
+    lines[3] = (lines[3] as string).replace('"minor":1001', '"minor":9001');
+    await writeLines(path(D1), lines);
+  }, /audit-2025-03-10\.log\s+INVALID: hash mismatch at seq 2 \(line 4\)/],
+  ["edit a field and recompute its hash without the key", KEY, async () => {
+    const lines = await readLines(path(D1));
+    lines[3] = reforgeLine(lines[3] as string, { amount: { minor: 9001, currency: "EUR" } });
+    await writeLines(path(D1), lines);
+  }, /audit-2025-03-10\.log\s+INVALID: seq 2 of writer a{12} \(line 4\) is not signed with the key/],
+  ["delete a line", undefined, async () => {
+    const lines = await readLines(path(D1));
+    await writeLines(path(D1), [...lines.slice(0, 4), ...lines.slice(5)]);
+  }, /audit-2025-03-10\.log\s+INVALID: seq gap in writer b{12}: seq 2 \(line 3\) is followed by seq 4 \(line 6\) — 1 entry missing/],
+  ["insert a forged line with a recomputed hash but a wrong prev", undefined, async () => {
+    const lines = await readLines(path(D1));
+    const forged = reforgeLine(lines[5] as string, { prev: "f".repeat(64), amount: { minor: 1, currency: "EUR" } });
+    await writeLines(path(D1), [...lines.slice(0, 4), forged, ...lines.slice(4)]);
+  }, /audit-2025-03-10\.log\s+INVALID: chain broken at seq 3 \(line 5\): prev is not the hash of seq 2 \(line 4\)/],
+  ["insert a forged line fully recomputed without the key", KEY, async () => {
+    const lines = await readLines(path(D1));
+    const forged = reforgeLine(lines[5] as string, { amount: { minor: 1, currency: "EUR" } });
+    await writeLines(path(D1), [...lines.slice(0, 4), forged, ...lines.slice(4)]);
+  }, /audit-2025-03-10\.log\s+INVALID: seq 3 of writer a{12} \(line 5\) is not signed with the key/],
+  ["swap two lines", undefined, async () => {
+    const lines = await readLines(path(D1));
+    [lines[3], lines[5]] = [lines[5] as string, lines[3] as string];
+    await writeLines(path(D1), lines);
+  }, /audit-2025-03-10\.log\s+INVALID: lines reordered in writer a{12}: seq 2 is at line 6, after seq 3 \(line 4\)/],
+  ["duplicate a line", undefined, async () => {
+    const lines = await readLines(path(D1));
+    await writeLines(path(D1), [...lines.slice(0, 4), lines[3] as string, ...lines.slice(4)]);
+  }, /audit-2025-03-10\.log\s+INVALID: duplicate line: seq 2 of writer a{12} at line 5 repeats line 4/],
+  ["truncate the tail (checked against the anchor)", undefined, async () => {
+    const lines = await readLines(path(D2));
+    await writeLines(path(D2), lines.slice(0, 4));
+  }, /audit-2025-03-11\.log\s+INVALID: tail truncated against anchor: sealed 6 lines \(\d+ bytes\), the file now has 4 lines/],
+  ["truncate the tail in the middle of a line", undefined, async () => {
+    const size = (await stat(path(D2))).size;
+    await truncate(path(D2), size - 40);
+  }, /audit-2025-03-11\.log\s+INVALID: tail truncated against anchor: sealed 6 lines \(\d+ bytes\), the file now has 6 lines/],
+  ["delete a sealed day file", undefined, async () => {
+    await rm(path(D2));
+  }, /audit-2025-03-11\.log\s+missing: the anchor sealed 6 lines \(\d+ bytes\) but the file is gone/],
+  ["delete an unsealed day file a writer continues from", undefined, async () => {
+    await rm(join(dir, `audit-${D2}.anchor.json`));
+    await rm(path(D2));
+  }, /audit-2025-03-12\.log\s+INVALID: audit\.chain\.started of writer d{12} \(line 1\) links seq 4 of writer c{12}, but that writer's chain ends at seq 1: its last entries were deleted \(\+1 more\)\n\s+.*\n\s+seq gap in writer a{12}: its previous entry is seq 4, the next one is seq 8 \(line 2\)/],
+  ["replace a day with a fully recomputed chain (caught by the anchor)", undefined, async () => {
+    await rechain([D2, D3], (e, i) => (i === 0 ? { ...e, amount: { minor: 1, currency: "BAM" } } : e));
+  }, /audit-2025-03-11\.log\s+INVALID: file changed after anchor: its SHA-256 differs from the sealed one/],
+  ["replace a day with a fully recomputed chain (caught by the key)", KEY, async () => {
+    await rm(join(dir, `audit-${D2}.anchor.json`));
+    await rechain([D2, D3], (e, i) => (i === 0 ? { ...e, amount: { minor: 1, currency: "BAM" } } : e));
+  }, /audit-2025-03-11\.log\s+INVALID: writer a{12} signs with the key, but its entries from line 1 are plain SHA-256: forged without the key/],
+  ["edit an anchor", KEY, async () => {
+    const anchorPath = join(dir, `audit-${D1}.anchor.json`);
+    const anchor = JSON.parse(await readFile(anchorPath, "utf8"));
+    anchor.files[0].lines -= 1;
+    await writeFile(anchorPath, `${canonicalize(anchor)}\n`);
+  }, /audit-2025-03-10\.anchor\.json\s+INVALID: anchor hash mismatch: the anchor was edited after sealing/],
+  ["delete an anchor", undefined, async () => {
+    await rm(join(dir, `audit-${D1}.anchor.json`));
+  }, /audit-2025-03-11\.anchor\.json\s+INVALID: anchor chain broken: prev_anchor is not the hash of the genesis hash/],
+];
+
+describe("mon verify: tamper matrix", () => {
+  it.each(matrix)("%s → exit 1, names the place", async (_name, key, tamper, place) => {
+    await fixture(key);
+    const clean = await verify(key);
+    expect(clean.exitCode, String(clean.stdout)).toBe(0);
+    await tamper();
+    const result = await verify(key);
+    expect(result.exitCode, String(result.stdout) + String(result.stderr)).toBe(1);
+    expect(String(result.stdout)).toMatch(place);
+    expect(String(result.stdout)).toMatch(/— TAMPERED$/m);
+  });
+});
+
+describe("mon verify: clean trails", () => {
+  it.each([["unkeyed", undefined], ["keyed", KEY]])("exits 0 on a clean %s trail with several writers, restarts and a day boundary", async (_name, key) => {
+    await fixture(key);
+    const result = await verify(key);
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout)).toMatch(/^audit-2025-03-10\.log\s+valid — 9 entries, 3 writers, sealed$/m);
+    expect(String(result.stdout)).toMatch(/^audit-2025-03-12\.log\s+valid — 3 entries, 2 writers, not sealed yet$/m);
+    expect(String(result.stdout)).toMatch(/3 file\(s\): 3 valid; 2 anchor\(s\): 2 valid; 18 entries — intact$/m);
+  });
+
+  it("exits 0 on a torn final line and says so", async () => {
+    await fixture();
+    await appendRaw(path(D3), '{"action":"wallet.deposit","actor":{"id":"u');
+    const result = await verify();
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout)).toMatch(/audit-2025-03-12\.log\s+torn final line 4: a write cut short by a crash \(not tampering\)/);
+  });
+
+  it("prints one JSON document with --json and verifies a range", async () => {
+    await fixture(KEY);
+    const result = await verify(KEY, ["--json", "--from", D2, "--to", D3]);
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(String(result.stdout));
+    expect(report).toMatchObject({ status: "intact", keyed: true, from: D2, to: D3 });
+    expect(report.files.map((f: { name: string }) => f.name)).toEqual(["audit-2025-03-11.log", "audit-2025-03-12.log"]);
+  });
+
+  it("exits 2 for a signed trail without its key, a bad day, or a missing directory", async () => {
+    await fixture(KEY);
+    const noKey = await verify(undefined);
+    expect(noKey.exitCode).toBe(2);
+    expect(String(noKey.stderr)).toMatch(/signed with HMAC-SHA256 .* but MONWIRE_AUDIT_KEY is not set/);
+    expect((await verify(KEY, ["--from", "2025-02-30"])).exitCode).toBe(2);
+    const missing = await runMon(["verify", "--dir", join(dir, "nope")]);
+    expect(missing.exitCode).toBe(2);
+    expect(String(missing.stderr)).toMatch(/audit directory .*nope does not exist/);
+  });
+});

@@ -1,0 +1,143 @@
+import { appendFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LIST_LIMIT, addEntry, createAggregate } from "../../src/audit/aggregate.js";
+import { mergeAggregates } from "../../src/audit/aggregate-merge.js";
+import { accountOf, authKindOf, keyCountOf, licenseKindOf, productOf, userManagementKindOf, walletTypeOf } from "../../src/audit/aggregate-rules.js";
+import type { AuditEntry } from "../../src/audit/entry.js";
+import { scanTask, type ScanResult, type ScanTask } from "../../src/audit/report-scan.js";
+import { summarizeAggregate } from "../../src/audit/report-summary.js";
+import { splitAtLines } from "../../src/audit/verify-segment.js";
+import { makeTempDir } from "../helpers/cli.js";
+import { generateShopTrail } from "../helpers/report-trail.js";
+
+const entry = (fields: Partial<AuditEntry>): AuditEntry => ({
+  v: 1, ts: "2025-01-04T10:00:00.000Z", category: "financial", action: "wallet.deposit", outcome: "success", tenant: "EUR",
+  actor: { id: "u-1", type: "user" }, writer: "w", seq: 1, prev: "0".repeat(64), hash: "1".repeat(64), ...fields,
+});
+
+describe("report rules read meaning out of actions", () => {
+  it.each([
+    ["wallet.deposit", undefined, "deposit"],
+    ["shop.wallet.refund", undefined, "refund"],
+    ["payment.captured", "purchase", "purchase"],
+    ["wallet.bonus", undefined, "other"],
+  ])("%s (data.type %s) is a %s", (action, type, expected) => {
+    expect(walletTypeOf(entry({ action, data: type ? { type } : undefined }))).toBe(expected);
+  });
+
+  it.each([
+    ["login.succeeded", "attempt"], ["login.failed", "attempt"], ["account.locked", "lockout"], ["auth.lockout", "lockout"],
+    ["session.logout", "logout"], ["session.end", "logout"],
+  ])("authentication %s is a %s", (action, kind) => {
+    expect(authKindOf(action)).toBe(kind);
+  });
+
+  it("finds the account a failed login was for", () => {
+    expect(accountOf(entry({ data: { username: "eve" }, actor: { id: "anonymous", type: "anonymous" } }))).toBe("eve");
+    expect(accountOf(entry({ target: { type: "user", id: "u-9" }, data: { username: "eve" } }))).toBe("u-9");
+    expect(accountOf(entry({ actor: { id: "anonymous", type: "anonymous" } }))).toBeUndefined();
+    expect(accountOf(entry({ actor: { id: "u-3", type: "user" } }))).toBe("u-3");
+  });
+
+  it.each([
+    ["license_key.generated", "generated"], ["license.issued", "generated"], ["license_key.revoked", "revoked"], ["license_key.viewed", "other"],
+  ])("license %s is %s", (action, kind) => {
+    expect(licenseKindOf(action)).toBe(kind);
+  });
+
+  it("counts keys and names products as the writer records them", () => {
+    expect(keyCountOf(entry({ data: { count: 5, keys: ["a"] } }))).toBe(5);
+    expect(keyCountOf(entry({ data: { keys: ["a", "b", "c"] } }))).toBe(3);
+    expect(keyCountOf(entry({}))).toBe(1);
+    expect(productOf(entry({ data: { product: "pro" } }))).toBe("pro");
+    expect(productOf(entry({ target: { type: "product", id: "basic" } }))).toBe("basic");
+    expect(productOf(entry({}))).toBe("unknown");
+  });
+
+  it.each([
+    ["branch.created", "branch_created"], ["user.role_changed", "role_changed"], ["role.granted", "role_changed"], ["user.created", "other"],
+  ])("user management %s is %s", (action, kind) => {
+    expect(userManagementKindOf(action)).toBe(kind);
+  });
+});
+
+describe("aggregates merge like one pass", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let path: string;
+  let firstLines = 0;
+  let moreLines = 0;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir("monwire-agg-"));
+    const { trail } = generateShopTrail({ seed: 3, start: "2025-01-04T00:00:10.000Z", entries: 3000, stepMs: 25_000, writers: 2 });
+    await trail.write(dir);
+    firstLines = trail.entries.length;
+    path = join(dir, "audit-2025-01-04.log");
+    // A corrupt line in the middle and a torn final line, so line numbers across pieces are checked too.
+    await appendFile(path, "{broken line}\n");
+    const more = generateShopTrail({ seed: 4, start: "2025-01-04T21:00:00.000Z", entries: 200, stepMs: 1000, writers: 1 });
+    moreLines = more.trail.entries.length;
+    await appendFile(path, more.trail.entries.map((e) => `${JSON.stringify(e)}\n`).join(""));
+    await appendFile(path, '{"action":"wallet.dep');
+  });
+  afterAll(() => cleanup());
+
+  const base = (start?: number, end?: number, fileStart = true, fileEnd = true): ScanTask => ({
+    path, start, end, fileStart, fileEnd, timeZone: "Europe/Sarajevo", filters: { since: new Date("2025-01-04T00:00:00Z"), until: new Date("2025-01-05T00:00:00Z") },
+  });
+
+  it("gives the same report whether the file is read whole or in pieces", async () => {
+    const whole = await scanTask(base());
+    const size = (await import("node:fs/promises")).stat(path).then((s) => s.size);
+    const ranges = await splitAtLines(path, await size, 64 * 1024);
+    expect(ranges.length).toBeGreaterThan(10);
+    const pieces: ScanResult[] = [];
+    for (const [start, end] of ranges) pieces.push(await scanTask(base(start, end, start === 0, end === (await size))));
+    // Merge in a scrambled order: the result must not depend on it.
+    const merged = createAggregate();
+    for (const i of [...pieces.keys()].sort((a, b) => ((a * 7) % 5) - ((b * 7) % 5) || a - b)) mergeAggregates(merged, (pieces[i] as ScanResult).aggregate);
+    const range = { start: Date.parse("2025-01-03T23:00:00Z"), end: Date.parse("2025-01-04T23:00:00Z"), timeZone: "Europe/Sarajevo" };
+    expect(summarizeAggregate(merged, range)).toEqual(summarizeAggregate(whole.aggregate, range));
+    expect(pieces.reduce((n, p) => n + p.lines, 0)).toBe(whole.lines);
+    let before = 0;
+    const lines = pieces.flatMap((p) => {
+      const found = p.problems.map((problem) => ({ kind: problem.kind, line: before + problem.line }));
+      before += p.lines;
+      return found;
+    });
+    expect(lines).toEqual(whole.problems.map((p) => ({ kind: p.kind, line: p.line })));
+    expect(whole.problems.map((p) => [p.kind, p.line])).toEqual([["corrupt", firstLines + 1], ["torn", firstLines + moreLines + 2]]);
+  });
+
+  it("keeps exactly the earliest listed events however chunks are merged", () => {
+    const chunks = [createAggregate(), createAggregate(), createAggregate()];
+    const times = Array.from({ length: LIST_LIMIT * 3 }, (_, i) => i);
+    // Deterministic shuffle across three chunks.
+    times.forEach((t, i) => {
+      const ts = new Date(Date.parse("2025-01-04T00:00:00Z") + ((t * 7919) % times.length) * 1000).toISOString();
+      addEntry(chunks[i % 3] as ReturnType<typeof createAggregate>, entry({ category: "security", action: "rate_limit.exceeded", ts }), 0);
+    });
+    const merged = chunks.reduce((into, from) => mergeAggregates(into, from), createAggregate());
+    const summary = summarizeAggregate(merged, { start: Date.parse("2025-01-04T00:00:00Z"), end: Date.parse("2025-01-05T00:00:00Z"), timeZone: "UTC" });
+    expect(summary.security.count).toBe(LIST_LIMIT * 3);
+    expect(summary.security.omitted).toBe(LIST_LIMIT * 2);
+    expect(summary.security.events.map((e) => e.ts)).toEqual(Array.from({ length: LIST_LIMIT }, (_, i) => new Date(Date.parse("2025-01-04T00:00:00Z") + i * 1000).toISOString()));
+  });
+
+  it("fills every local hour of the range, 23 on a spring-forward day", () => {
+    const agg = createAggregate();
+    const summary = summarizeAggregate(agg, { start: Date.parse("2025-03-29T23:00:00Z"), end: Date.parse("2025-03-30T22:00:00Z"), timeZone: "Europe/Sarajevo" });
+    expect(summary.hourly).toHaveLength(23);
+    expect(summary.hourly[1]?.local).toBe("2025-03-30 01:00");
+    expect(summary.hourly[2]?.local).toBe("2025-03-30 03:00");
+  });
+
+  it("writes a corrupt file's problems but never throws", async () => {
+    const temp = join(dir, "audit-2025-01-09.log");
+    await writeFile(temp, "\u0000\u0001garbage\n\n[1,2]\n");
+    const result = await scanTask({ ...base(), path: temp });
+    expect(result.problems.map((p) => [p.kind, p.line])).toEqual([["corrupt", 1], ["invalid", 3]]);
+    expect(result.aggregate.total).toBe(0);
+  });
+});

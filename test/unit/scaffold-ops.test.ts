@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../../src/config/validate.js";
+import { buildAlertTests } from "../../src/metrics/alert-tests.js";
+import { buildDashboard, dashboardQueries } from "../../src/metrics/dashboard.js";
+import { CATALOG } from "../../src/metrics/catalog.js";
+import { BURN_WINDOWS, buildAlertRules, buildRecordingRules, latencyThreshold } from "../../src/metrics/rules.js";
+import { toYaml } from "../../src/metrics/yaml.js";
+import { renderOpsFiles } from "../../src/scaffold/ops.js";
+
+describe("YAML writer", () => {
+  it.each([
+    ["plain", "up", "up"],
+    ["reserved word", "yes", '"yes"'],
+    ["number-looking", "5m", '"5m"'],
+    ["colon-space", "a: b", '"a: b"'],
+    ["template braces", "{{ $labels.x }}", '"{{ $labels.x }}"'],
+    ["quotes", 'job="x"', '"job=\\"x\\""'],
+  ])("%s string %j → %s", (_name, value, written) => {
+    expect(toYaml({ k: value })).toBe(`k: ${written}\n`);
+  });
+
+  it("writes lists of maps, literal blocks and comments", () => {
+    expect(toYaml({ groups: [{ name: "g", rules: [{ expr: "a\nb" }] }], empty: [] }, ["head"])).toBe(
+      "# head\ngroups:\n- name: g\n  rules:\n  - expr: |-\n      a\n      b\nempty: []\n",
+    );
+  });
+});
+
+describe("alert rules", () => {
+  const rules = buildAlertRules({ job: "shop" });
+
+  it("covers burn rates per tenant, target down, database down, event-loop lag, audit and Sentry", () => {
+    expect(rules.map((r) => r.alert)).toEqual([
+      "MonwireErrorBudgetBurnFast", "MonwireErrorBudgetBurnSlow", "MonwireLatencyBudgetBurnFast", "MonwireLatencyBudgetBurnSlow",
+      "MonwireTargetDown", "MonwireDatabaseDown", "MonwireEventLoopLagHigh", "MonwireAuditWriteErrors", "MonwireSentryDeliveryFailing",
+    ]);
+    for (const rule of rules) {
+      expect(rule.labels.severity).toMatch(/^(page|ticket|warning)$/);
+      expect(rule.annotations.summary).toBeTruthy();
+      // SLO alerts read recording rules, which select the job themselves.
+      expect(rule.expr.includes('job="shop"') || rule.expr.includes("tenant:http_requests_")).toBe(true);
+    }
+    expect(rules.find((r) => r.alert === "MonwireEventLoopLagHigh")!.expr).toContain("nodejs_eventloop_lag_p99_seconds");
+  });
+
+  it("pairs a long and a short window for every burn factor (multi-window, multi-burn-rate)", () => {
+    const fast = rules[0]!.expr;
+    for (const [long, short, factor] of BURN_WINDOWS.fast) {
+      expect(fast).toContain(`tenant:http_requests_errors:ratio_rate${long} > (${factor} * 0.001)`);
+      expect(fast).toContain(`tenant:http_requests_errors:ratio_rate${short} > (${factor} * 0.001)`);
+    }
+    const recordingRules = buildRecordingRules({ job: "shop" });
+    for (const rule of recordingRules) expect(rule.expr).toContain('job="shop"');
+    const recorded = recordingRules.map((r) => r.record);
+    for (const pair of [...BURN_WINDOWS.fast, ...BURN_WINDOWS.slow]) {
+      for (const window of pair.slice(0, 2)) expect(recorded).toContain(`tenant:http_requests_slow:ratio_rate${window}`);
+    }
+  });
+
+  it("takes the latency threshold from the configured buckets", () => {
+    expect(latencyThreshold({ job: "x", buckets: [0.1, 0.3, 1] })).toBe(1);
+    expect(latencyThreshold({ job: "x", buckets: [0.1, 0.5, 1] })).toBe(0.5);
+    expect(buildRecordingRules({ job: "x", buckets: [0.2, 0.75] })[1]!.expr).toContain('le="0.75"');
+  });
+
+  it("renders the expected annotations of the promtool tests from the rules themselves", () => {
+    const tests = buildAlertTests({ job: "shop" }, ["EUR", "KM"]) as { tests: Array<{ alert_rule_test: Array<{ alertname: string; exp_alerts: Array<{ exp_labels: Record<string, string>; exp_annotations: Record<string, string> }> }> }> };
+    const fast = tests.tests[0]!.alert_rule_test.find((t) => t.exp_alerts.length > 0)!;
+    expect(fast.exp_alerts[0]!.exp_labels).toEqual({ tenant: "EUR", severity: "page", slo: "availability" });
+    expect(fast.exp_alerts[0]!.exp_annotations.summary).toBe("shop: tenant EUR is burning its availability error budget fast");
+    const tested = new Set(tests.tests.flatMap((t) => t.alert_rule_test.map((a) => a.alertname)));
+    for (const rule of rules) expect(tested.has(rule.alert), rule.alert).toBe(true);
+  });
+});
+
+describe("Grafana dashboard", () => {
+  it("has a panel for every catalog metric, RED per tenant, and the Node runtime", () => {
+    const queries = dashboardQueries({ job: "shop" });
+    for (const metric of CATALOG) expect(queries.some((q) => q.includes(metric.name)), metric.name).toBe(true);
+    expect(queries.some((q) => q.includes("histogram_quantile(0.95"))).toBe(true);
+    expect(queries.some((q) => q.includes("nodejs_eventloop_lag_p99_seconds"))).toBe(true);
+    const rows = (buildDashboard({ job: "shop" }).panels as Array<{ type: string; title: string }>).filter((p) => p.type === "row").map((p) => p.title);
+    expect(rows).toEqual(["RED per tenant", "Business", "Monitoring health", "Node.js runtime"]);
+  });
+
+  it("filters tenant-labelled metrics by the $tenant variable", () => {
+    const queries = dashboardQueries({ job: "shop" });
+    expect(queries.filter((q) => q.includes("http_requests_total")).every((q) => q.includes('tenant=~"$tenant"'))).toBe(true);
+  });
+});
+
+describe("ops files", () => {
+  const config = resolveConfig({ service: "@acme/shop", metrics: { path: "/internal/metrics" }, audit: { dir: "var/audit" } });
+
+  it("quotes job names with npm scopes and scrapes the app's port and path", () => {
+    const files = renderOpsFiles(config, { port: 5000, tenants: ["EUR"] });
+    const scrape = files.find((f) => f.path === "monitoring/prometheus.yml")!.content;
+    expect(scrape).toContain('job_name: "@acme/shop"');
+    expect(scrape).toContain('metrics_path: "/internal/metrics"');
+    expect(scrape).toContain('- "127.0.0.1:5000"');
+    const vector = files.find((f) => f.path === "monitoring/vector.toml")!.content;
+    expect(vector).toContain("/var/audit}/audit-*.log");
+    expect(vector).toContain(".event.original = original");
+    expect(vector).not.toMatch(/\{\{\w+\}\}/);
+  });
+
+  it("writes only what the enabled features need", () => {
+    const noMetrics = renderOpsFiles(resolveConfig({ metrics: { enabled: false } }), { port: 1, tenants: [] }).map((f) => f.path);
+    expect(noMetrics).toEqual(["monitoring/vector.toml"]);
+    const noAudit = renderOpsFiles(resolveConfig({ audit: { enabled: false } }), { port: 1, tenants: [] }).map((f) => f.path);
+    expect(noAudit).not.toContain("monitoring/vector.toml");
+  });
+});
