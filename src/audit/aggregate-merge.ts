@@ -1,5 +1,5 @@
 import {
-  KEY_SEPARATOR, LIST_LIMIT, compareListed, increment, keepEarliest,
+  KEY_SEPARATOR, LIST_LIMIT, compareListed, increment, incrementBounded, keepEarliest,
   type Aggregate, type EventList, type LicenseRow, type MoneyRow, type OutcomeCounts,
 } from "./aggregate.js";
 
@@ -30,8 +30,8 @@ export function mergeAggregates(into: Aggregate, from: Aggregate): Aggregate {
   auth.unknown += from.auth.unknown;
   auth.lockouts += from.auth.lockouts;
   auth.logouts += from.auth.logouts;
-  for (const [ip, count] of from.auth.failingIps) increment(auth.failingIps, ip, count);
-  for (const [account, count] of from.auth.failingAccounts) increment(auth.failingAccounts, account, count);
+  for (const [ip, count] of from.auth.failingIps) incrementBounded(auth.failingIps, ip, count);
+  for (const [account, count] of from.auth.failingAccounts) incrementBounded(auth.failingAccounts, account, count);
   addFields(into.users, from.users, ["branchesCreated", "branchFailures", "roleChanges", "roleChangeFailures"]);
   mergeList(into.security, from.security);
   mergeList(into.admin, from.admin);

@@ -7,12 +7,15 @@ import type { AuditEntry } from "./entry.js";
  * right row without configuration; anything unrecognised still counts in the per-action table.
  */
 export type WalletType = (typeof WALLET_TYPES)[number] | "other";
-export type AuthKind = "attempt" | "lockout" | "logout";
+export type AuthKind = "attempt" | "lockout" | "logout" | "session";
 
 const WALLET_TYPE_SET = new Set<string>(WALLET_TYPES);
 
 /** deposit / purchase / refund / withdrawal / adjustment from the action's segments or data.type. */
 export function walletTypeOf(entry: AuditEntry): WalletType {
+  // The common shape (`wallet.deposit`) is decided without splitting the action.
+  const last = entry.action.slice(entry.action.lastIndexOf(".") + 1);
+  if (WALLET_TYPE_SET.has(last)) return last as WalletType;
   for (const segment of entry.action.split(".")) {
     if (WALLET_TYPE_SET.has(segment)) return segment as WalletType;
   }
@@ -20,10 +23,12 @@ export function walletTypeOf(entry: AuditEntry): WalletType {
   return typeof declared === "string" && WALLET_TYPE_SET.has(declared) ? (declared as WalletType) : "other";
 }
 
-/** Lockouts and logouts are not login attempts; everything else in authentication is one. */
+/** Lockouts, logouts and session starts are not login attempts; everything else in authentication is one. */
 export function authKindOf(action: string): AuthKind {
   if (/lock(ed|out)/.test(action)) return "lockout";
   if (/logout|logoff|signout|session\.end/.test(action)) return "logout";
+  // track.sessionStarted() writes `session.started` after the `login.succeeded` it follows: not a second success.
+  if (/session\.start/.test(action)) return "session";
   return "attempt";
 }
 

@@ -95,6 +95,15 @@ export function increment<K>(map: Map<K, number>, key: K, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
+/** Distinct failing IPs or accounts tracked exactly; more (an attack from a botnet) share one row. */
+export const DISTINCT_LIMIT = 50_000;
+export const OTHER_KEY = "(other)";
+
+/** Like increment, but a key beyond DISTINCT_LIMIT distinct ones counts under OTHER_KEY, so memory stays bounded. */
+export function incrementBounded(map: Map<string, number>, key: string, by = 1): void {
+  increment(map, map.has(key) || map.size < DISTINCT_LIMIT ? key : OTHER_KEY, by);
+}
+
 /** Orders listed events by time, then by content, so every split of the input keeps the same ones. */
 export function compareListed(a: ListedEvent, b: ListedEvent): number {
   if (a.ts !== b.ts) return a.ts < b.ts ? -1 : 1;
@@ -158,13 +167,15 @@ export function addEntry(agg: Aggregate, entry: AuditEntry, hourStart: number): 
       const kind = authKindOf(entry.action);
       if (kind === "lockout") agg.auth.lockouts += 1;
       else if (kind === "logout") agg.auth.logouts += 1;
-      else if (outcome === "success") agg.auth.successes += 1;
+      else if (kind === "session") {
+        // Counted per action only (see authKindOf).
+      } else if (outcome === "success") agg.auth.successes += 1;
       else if (outcome === "unknown") agg.auth.unknown += 1;
       else {
         agg.auth.failures += 1;
-        if (entry.ip) increment(agg.auth.failingIps, entry.ip);
+        if (entry.ip) incrementBounded(agg.auth.failingIps, entry.ip);
         const account = accountOf(entry);
-        if (account) increment(agg.auth.failingAccounts, account);
+        if (account) incrementBounded(agg.auth.failingAccounts, account);
       }
       break;
     }

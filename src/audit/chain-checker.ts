@@ -1,6 +1,7 @@
 import { CHAIN_STARTED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
+import { matchPlainEntry } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { parseAuditLine } from "./parse-line.js";
 import type { IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
@@ -39,7 +40,11 @@ export class ChainChecker {
   private crlfSeen = false;
   private added: VerifyIssue[] = [];
 
-  constructor(private readonly options: { key?: string; fileStart?: boolean } = {}) {
+  /**
+   * `day`: the UTC day of the file being checked; entries dated otherwise were moved between
+   * files (writers put every entry in the file of its own UTC date).
+   */
+  constructor(private readonly options: { key?: string; fileStart?: boolean; day?: string } = {}) {
     this.digester = createLineDigester(options.key);
   }
 
@@ -58,6 +63,10 @@ export class ChainChecker {
       this.report("tamper", "bom", "the file starts with a byte-order mark: it was re-saved by an editor", { line: 1 });
     }
     const text = body.toString("utf8");
+    if (this.checkPlain(body, text, n)) {
+      if (!terminated) this.report("torn", "unterminated", `final line ${n} has no newline: the write was cut short at its very end`, { line: n });
+      return this.added;
+    }
     const parsed = parseAuditLine(text);
     if (parsed.kind === "blank") {
       this.report("note", "blank", `line ${n} is empty`, { line: n });
@@ -101,7 +110,26 @@ export class ChainChecker {
     };
   }
 
-  private checkEntry(e: AuditEntry, bytes: Buffer, text: string, n: number): void {
+  /**
+   * The hot path: a plain canonical line (see line-pattern.ts) whose hash verifies with its
+   * writer's algorithm at the first try. Anything else returns false and takes the full path,
+   * which also explains whatever is wrong.
+   */
+  private checkPlain(bytes: Buffer, text: string, n: number): boolean {
+    const fields = matchPlainEntry(text);
+    if (!fields || fields.action === CHAIN_STARTED_ACTION) return false;
+    const key = this.options.key;
+    const alg = this.writers.get(fields.writer)?.span.alg ?? (key === undefined ? "sha256" : "hmac-sha256");
+    if (alg === "hmac-sha256" && key === undefined) return false;
+    const cut = findHashMember(bytes, text, fields.hash);
+    if (!cut || this.digester.digest(bytes, cut, alg) !== fields.hash) return false;
+    this.entries += 1;
+    this.checkEntry(fields as AuditEntry, bytes, text, n, alg);
+    return true;
+  }
+
+  /** `verified`: the algorithm the hash was already checked with on the hot path. */
+  private checkEntry(e: AuditEntry, bytes: Buffer, text: string, n: number, verified?: HashAlgorithm): void {
     const started = e.action === CHAIN_STARTED_ACTION;
     const declared = started ? declaredAlgorithm(e) : undefined;
     let state = this.writers.get(e.writer);
@@ -109,12 +137,16 @@ export class ChainChecker {
     if (expected === "hmac-sha256" && this.options.key === undefined) {
       this.keyRequired ??= { line: n, writer: e.writer };
     }
-    const alg = this.checkHash(e, bytes, text, n, expected);
+    const alg = verified ?? this.checkHash(e, bytes, text, n, expected);
     if (expected === "hmac-sha256" && this.options.key !== undefined) {
       this.signed.checked += 1;
       if (alg !== "hmac-sha256") this.signed.failed += 1;
     }
     const at = { line: n, seq: e.seq, writer: e.writer };
+    const day = this.options.day;
+    if (day !== undefined && typeof e.ts === "string" && !e.ts.startsWith(day)) {
+      this.report("tamper", "misplaced", `seq ${e.seq} of writer ${e.writer} (line ${n}) is dated ${e.ts.slice(0, 10)} but sits in the file of ${day}: moved between files`, at);
+    }
     if (!state) {
       if (e.seq === 1 && !started) this.report("tamper", "chain_start", `writer ${e.writer} starts at line ${n} without an audit.chain.started entry`, at);
       if (e.seq === 1 && e.prev !== GENESIS_HASH) this.report("tamper", "chain_broken", `seq 1 of writer ${e.writer} (line ${n}) does not start from the genesis hash`, at);
@@ -177,12 +209,15 @@ export class ChainChecker {
   private checkHash(e: AuditEntry, bytes: Buffer, text: string, n: number, expected: HashAlgorithm | undefined): HashAlgorithm | undefined {
     const key = this.options.key;
     if (expected === "hmac-sha256" && key === undefined) return undefined;
+    const cut = findHashMember(bytes, text, e.hash);
+    // The common case, decided with one digest: the algorithm the writer is known (or likely) to use.
+    const likely: HashAlgorithm = expected ?? (key === undefined ? "sha256" : "hmac-sha256");
+    if (cut && this.digester.digest(bytes, cut, likely) === e.hash) return likely;
     const candidates: HashAlgorithm[] = expected ? [expected] : [];
     for (const alg of key === undefined ? (["sha256"] as const) : (["hmac-sha256", "sha256"] as const)) if (!candidates.includes(alg)) candidates.push(alg);
     const at = { line: n, seq: e.seq, writer: e.writer };
     let matched: HashAlgorithm | undefined;
-    const cut = findHashMember(bytes, text, e.hash);
-    if (cut) matched = candidates.find((alg) => this.digester.digest(bytes, cut, alg) === e.hash);
+    if (cut) matched = candidates.find((alg) => alg !== likely && this.digester.digest(bytes, cut, alg) === e.hash);
     if (!matched) {
       matched = candidates.find((alg) => computeEntryHash(e, alg === "sha256" ? undefined : key) === e.hash);
       if (!matched) {

@@ -21,6 +21,8 @@ export type TailItem =
   | { type: "chain"; file: string; issue: VerifyIssue }
   | { type: "key-required"; writer: string }
   | { type: "notice"; message: string }
+  /** The end of what one read returned: a good moment to flush output. */
+  | { type: "batch" }
   | { type: "idle" };
 
 export interface TailOptions {
@@ -127,6 +129,7 @@ export async function* tailAudit(options: TailOptions): AsyncGenerator<TailItem>
         }
         const last = event.lines[event.lines.length - 1];
         if (line !== undefined && last) lineBase.set(event.file, { offset: last.offset + last.bytes.length + 1, line });
+        yield { type: "batch" };
       }
     }
   } finally {

@@ -31,12 +31,20 @@ export async function planRanges(path: string, size: number, cores = availablePa
   return ranges.map(([start, end]) => ({ start, end }));
 }
 
+const WORKER_FILE = fileURLToPath(new URL("./report-worker.js", import.meta.url));
+
+/** Worker threads the pool will start for this input: 0 runs on the main thread. */
+export function workerCount(tasks: number, totalBytes: number, options: PoolOptions = {}): number {
+  const cores = options.workers ?? availableParallelism();
+  // The compiled worker is missing when the TypeScript sources run directly (unit tests): stay inline.
+  if (tasks < 2 || cores < 2 || totalBytes < (options.parallelFrom ?? DEFAULT_PARALLEL_FROM) || !existsSync(WORKER_FILE)) return 0;
+  return Math.min(cores, tasks);
+}
+
 /** Runs the pieces and returns their results in the same order. */
 export async function runScanTasks(tasks: ScanTask[], totalBytes: number, options: PoolOptions = {}): Promise<ScanResult[]> {
-  const workerFile = fileURLToPath(new URL("./report-worker.js", import.meta.url));
-  const cores = options.workers ?? availableParallelism();
-  const parallel = tasks.length > 1 && cores > 1 && totalBytes >= (options.parallelFrom ?? DEFAULT_PARALLEL_FROM) && existsSync(workerFile);
-  if (!parallel) {
+  const workers = workerCount(tasks.length, totalBytes, options);
+  if (workers === 0) {
     const results: ScanResult[] = [];
     for (const [index, task] of tasks.entries()) {
       results.push(await scanTask(task));
@@ -44,7 +52,7 @@ export async function runScanTasks(tasks: ScanTask[], totalBytes: number, option
     }
     return results;
   }
-  return runOnWorkers(workerFile, tasks, Math.min(cores, tasks.length), options.onDone);
+  return runOnWorkers(WORKER_FILE, tasks, workers, options.onDone);
 }
 
 async function runOnWorkers(workerFile: string, tasks: ScanTask[], count: number, onDone?: (index: number) => void): Promise<ScanResult[]> {

@@ -80,9 +80,17 @@ export function zonedDayRange(from: string, to: string, timeZone: string): { sta
  */
 export function createHourBucketer(timeZone: string): (ts: string) => number {
   const offsets = new Map<string, number>();
+  // Entries come in time order, so most share the previous entry's UTC hour: skip parsing them.
+  let lastHour = "";
+  let lastStart = 0;
   return (ts) => {
+    if (timeZone === "UTC" && lastHour !== "" && ts.startsWith(lastHour)) return lastStart;
     const instant = Date.parse(ts);
-    if (timeZone === "UTC") return instant - (instant % 3_600_000);
+    if (timeZone === "UTC") {
+      lastHour = ts.slice(0, 14);
+      lastStart = instant - (instant % 3_600_000);
+      return lastStart;
+    }
     const minute = Number(ts.slice(14, 16));
     const key = `${ts.slice(0, 13)}:${Math.floor(minute / 15)}`;
     let offset = offsets.get(key);

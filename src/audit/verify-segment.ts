@@ -9,7 +9,7 @@ import type { SegmentResult, SegmentTask } from "./verify-types.js";
  * bytes. Runs in a worker thread or inline; it only reads, and returns plain data.
  */
 export async function verifySegment(task: SegmentTask): Promise<SegmentResult> {
-  const checker = new ChainChecker({ key: task.key, fileStart: task.fileStart });
+  const checker = new ChainChecker({ key: task.key, fileStart: task.fileStart, day: task.day });
   const splitter = new LineSplitter();
   const digest = task.hashFile ? new ContentDigest(task.prefixBytes) : undefined;
   let bytes = 0;

@@ -10,7 +10,7 @@ export type IssueKind =
   | "hash_mismatch" | "not_canonical" | "unsigned" | "alg_changed" | "chain_broken" | "seq_gap" | "duplicate_seq"
   | "out_of_order" | "chain_start" | "link_broken" | "corrupt" | "schema" | "crlf" | "bom" | "fragment" | "blank"
   | "torn_final" | "unterminated" | "unreadable" | "missing" | "truncated" | "changed" | "anchor_hash" | "anchor_chain"
-  | "anchor_missing" | "anchor_invalid" | "downgrade" | "checkpoint";
+  | "anchor_missing" | "anchor_invalid" | "downgrade" | "checkpoint" | "misplaced";
 
 export interface VerifyIssue {
   kind: IssueKind;
@@ -48,6 +48,8 @@ export interface WriterSpan {
 /** One unit of verification work: a whole day file, or a byte range of a large plain one. */
 export interface SegmentTask {
   path: string;
+  /** UTC day of the file (from its name). */
+  day: string;
   start: number;
   /** Exclusive end offset; undefined reads a compressed file to its end. */
   end: number | undefined;

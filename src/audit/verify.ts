@@ -85,7 +85,7 @@ export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyRepo
     for (const [start, end] of ranges) {
       entry.tasks.push(tasks.length);
       taskBytes.push((end ?? size) - start);
-      tasks.push({ path: file.path, start, end, fileStart: start === 0, fileEnd: end === undefined || end === size, key, hashFile: whole, prefixBytes });
+      tasks.push({ path: file.path, day: file.day, start, end, fileStart: start === 0, fileEnd: end === undefined || end === size, key, hashFile: whole, prefixBytes });
     }
     if (!whole) entry.digest = digestFile(file.path, size, prefixBytes);
     planned.push(entry);

@@ -22,7 +22,7 @@ async function guard<T>(ask: () => Promise<T>): Promise<T> {
 const TENANT_SOURCE = /^(header:[A-Za-z0-9-]+|param:\w+|query:\w+|subdomain)$/;
 
 export async function askInitAnswers(
-  project: ProjectInfo,
+  _project: ProjectInfo,
   defaults: InitAnswers,
   missing: Array<keyof InitAnswers>,
   given: Array<keyof InitAnswers>,

@@ -49,8 +49,8 @@ export function formatChainBreak(problem: { file: string; line?: number; message
 }
 
 /**
- * Writes tail items as they come. Output is batched per burst (flushed when the follower goes
- * idle or 64 KiB pile up) and each flush waits for 'drain' when the pipe is full, so a slow
+ * Writes tail items as they come. Output is batched per read (flushed at the end of each batch
+ * the follower read, or when 64 KiB pile up during history) and each flush waits for 'drain' when the pipe is full, so a slow
  * reader slows the follower down instead of growing memory or losing lines. A reader that goes
  * away (EPIPE, `| head -3`) ends the process quietly through the handler in output.ts.
  */
@@ -96,6 +96,7 @@ export async function writeTail(
         await flush();
         if (!options.json || output.stderrIsTTY) output.err(output.color.dim(`==> ${item.message} <==`));
         break;
+      case "batch":
       case "idle":
         await flush();
         break;

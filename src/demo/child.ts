@@ -33,7 +33,11 @@ export interface StartChildOptions {
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-/** Kills what is still running when mon exits: the demo never leaves processes behind. */
+/**
+ * Stops what is still running when mon exits early (Ctrl-C, a crash): the demo never leaves
+ * processes behind. SIGTERM, because mon cannot wait any more and both the shop and Prometheus
+ * shut down cleanly on it.
+ */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
@@ -41,7 +45,7 @@ function installExitHook(): void {
     for (const child of running) {
       if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
         try {
-          process.kill(child.pid, "SIGKILL");
+          process.kill(child.pid, "SIGTERM");
         } catch {
           // Already gone.
         }

@@ -72,7 +72,8 @@ function whereSection(result: DemoResult, color: ChalkInstance): string[] {
     );
     if (result.prometheus) lines.push(`  curl -s '${result.prometheus.url}/api/v1/query?query=sum%20by%20(tenant)%20(http_requests_total)'`);
   } else {
-    lines.push(color.dim("The shop, the Sentry receiver" + (result.prometheus ? " and Prometheus" : "") + " have been stopped; run with --keep-running to keep them up."));
+    const parts = result.prometheus ? "The shop, the Sentry receiver and Prometheus" : "The shop and the Sentry receiver";
+    lines.push(color.dim(`${parts} have been stopped; run with --keep-running to keep them up.`));
   }
   return lines;
 }

@@ -8,7 +8,7 @@ import { runDemoChecks } from "./demo-checks.js";
 import { queryRequestsPerTenant, startDemoPrometheus, type PromAnswer } from "./demo-prometheus.js";
 import { findPrometheus, prometheusMissing, type PrometheusServer } from "./prometheus.js";
 import { startSentryReceiver, type SentryReceiver } from "./sentry-receiver.js";
-import { createShopDir } from "./shop-dir.js";
+import { AUDIT_KEY_ENV, createShopDir } from "./shop-dir.js";
 import { startShop, type RunningShop } from "./shop-process.js";
 import { describeTraffic, type TrafficSummary } from "./traffic-counts.js";
 import { driveTraffic } from "./traffic.js";
@@ -74,7 +74,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
   try {
     receiver = await startSentryReceiver();
     const dsn = receiver.dsn({ publicKey: "demo" });
-    const env = { ...options.env, SENTRY_DSN: dsn, MONWIRE_AUDIT_KEY: shopDir.auditKey };
+    const env: NodeJS.ProcessEnv = { ...options.env, SENTRY_DSN: dsn, [AUDIT_KEY_ENV]: shopDir.auditKey };
+    // A metrics token set for some other app would lock Prometheus out of the demo shop.
+    delete env.MONWIRE_METRICS_TOKEN;
     // So `mon check` run by hand in the demo directory finds the DSN too (it reads .env).
     await appendFile(join(dir, ".env"), `# The loopback Sentry receiver of mon demo (up only while the demo runs)\nSENTRY_DSN=${dsn}\n`);
     shop = await startShop({ dir, env });
@@ -120,7 +122,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     await writeFile(join(dir, "demo-result.json"), `${JSON.stringify(result, null, 2)}\n`);
     if (!options.keepRunning) {
       await stop();
-      progress("stopped the shop" + (options.prometheus ? ", Prometheus" : "") + " and the Sentry receiver");
+      progress(`stopped the shop${options.prometheus ? ", Prometheus" : ""} and the Sentry receiver`);
     }
     return { result, stop };
   } catch (error) {

@@ -54,6 +54,6 @@ export async function checkAuditChain(ctx: CheckContext, dir: string): Promise<C
   }
   // The verifier's own note about unproven days is the warning above.
   for (const note of report.notes.filter((n) => !n.includes("without a file or an anchor"))) findings.push({ rule: "monwire/audit-chain", severity: "info", message: note });
-  const summary = problem ? `TAMPERED: ${problem.file}: ${problem.message}` : `${report.status}: ${formatSummaryLine(report)}`;
+  const summary = problem ? `TAMPERED: ${problem.file}: ${problem.message}` : formatSummaryLine(report);
   return { id: ID, group: "audit", title: TITLE, status: statusOf(findings), summary, ...(problem?.hint ? { hint: problem.hint } : {}), findings };
 }

@@ -25,6 +25,8 @@ const IDS = {
 } as const;
 type Key = keyof typeof IDS;
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /** Days whose lines are schema-checked: the chain check covers everything else. */
 export const SCHEMA_DAYS = 7;
 
@@ -62,17 +64,18 @@ async function schemaCheck(listing: AuditListing): Promise<CheckResult> {
 }
 
 export async function checkAudit(ctx: CheckContext): Promise<CheckResult[]> {
-  const retention = retentionCheck(ctx);
-  const later = (Object.keys(IDS) as Key[]).filter((k) => k !== "dir" && k !== "retention");
+  const keys = Object.keys(IDS) as Key[];
   if (!ctx.config.audit.enabled) {
-    return (Object.keys(IDS) as Key[]).map((k) => skipped(IDS[k][0], "audit", IDS[k][1], "audit.enabled is false in mon.config.json", "requested"));
+    return keys.map((k) => skipped(IDS[k][0], "audit", IDS[k][1], "audit.enabled is false in mon.config.json", "requested"));
   }
+  const retention = retentionCheck(ctx);
   const dir = isAbsolute(ctx.config.audit.dir) ? ctx.config.audit.dir : join(ctx.root, ctx.config.audit.dir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     const message = `${dir} does not exist${existsSync(dir) ? " as a directory" : ""}`;
     const hint = "Start the app once (the runtime creates it on the first event) or set audit.dir in mon.config.json to where the trail lives.";
     const dirCheck = result("dir", [{ rule: "monwire/audit-dir", severity: "error", file: dir, message, hint }], message, hint);
-    return [dirCheck, ...later.map((k) => skipped(IDS[k][0], "audit", IDS[k][1], "not run: no audit directory", "unavailable")), retention];
+    const done: Partial<Record<Key, CheckResult>> = { dir: dirCheck, retention };
+    return keys.map((k) => done[k] ?? skipped(IDS[k][0], "audit", IDS[k][1], "not run: no audit directory", "unavailable"));
   }
   const listing = await listAuditDir(dir);
   const today = todayUtc(ctx.options.now);
@@ -82,12 +85,12 @@ export async function checkAudit(ctx: CheckContext): Promise<CheckResult[]> {
   const disk = await diskFindings(dir, listing, today, ctx.config.audit.retentionDays);
   const newest = [...listing.dayFiles.map((f) => f.day), ...listing.anchorDays].sort().pop();
   return [
-    result("dir", [], `${dir}: ${listing.dayFiles.length} day files, ${listing.anchorDays.length} anchors`),
+    result("dir", [], `${dir}: ${plural(listing.dayFiles.length, "day file")}, ${plural(listing.anchorDays.length, "anchor")}`),
     result("names", names, names.length === 0 ? "all audit files are named by their UTC day" : `${names.length} misnamed file${names.length === 1 ? "" : "s"}`),
     result("recent", recent, recent[0]?.message ?? `newest day ${newest}`),
     await schemaCheck(listing),
     await checkAuditChain(ctx, dir),
-    result("permissions", perms, perms.find((f) => f.severity !== "info")?.message ?? `directory ${(listing.dirMode).toString(8)}, files not world-accessible`),
+    result("permissions", perms, perms.find((f) => f.severity !== "info")?.message ?? `directory mode 0${listing.dirMode.toString(8)}, no day file world-accessible`),
     retention,
     result("disk", disk.findings, disk.findings[0]?.message ?? disk.summary),
   ];

@@ -137,7 +137,7 @@ export function planInit(options: PlanInitOptions): Plan {
   const notes: string[] = [];
   const sentryWired = answers.sentry && !project.existingSentry;
   if (answers.sentry && project.existingSentry) {
-    warnings.push(`Sentry is already initialised in ${project.existingSentry}: monwire adds no second Sentry.init; its error handler reports through yours`);
+    warnings.push(`Sentry is already initialised in ${project.existingSentry}: monwire adds no second Sentry.init — keep your Sentry error handler, or remove your init and run mon init again to let monwire manage Sentry`);
   }
   if (answers.metrics && project.existingMetricsRoute === answers.metricsPath) {
     warnings.push(`the app already serves ${answers.metricsPath}; rerun with --metrics-path /monwire/metrics to avoid two handlers on one path`);

@@ -1,6 +1,6 @@
 import { execa } from "execa";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, utimesSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { FIXTURES, REPO_ROOT, runMon } from "./cli.js";
@@ -69,6 +69,19 @@ async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Removes cache entries of earlier builds. Only ones untouched for 30 minutes: a test file that
+ * started before a rebuild may still be using its install.
+ */
+function removeStale(match: (name: string) => boolean): void {
+  const cutoff = Date.now() - 30 * 60_000;
+  for (const name of readdirSync(CACHE_ROOT).filter(match)) {
+    const path = join(CACHE_ROOT, name);
+    const marker = existsSync(join(path, ".complete")) ? join(path, ".complete") : path;
+    if (statSync(marker).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 const digestOf = (parts: string[]) => createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
 
 /** `npm pack` of the built repo, once per distinct build (keyed by the packed files' content). */
@@ -85,7 +98,7 @@ export async function packMonwire(): Promise<string> {
     const out = mkdtempSync(join(CACHE_ROOT, "pack-"));
     await execa("npm", ["pack", "--pack-destination", out], { cwd: REPO_ROOT });
     const packed = readdirSync(out).find((f) => f.endsWith(".tgz"))!;
-    for (const old of readdirSync(CACHE_ROOT).filter((f) => /^monwire-[0-9a-f]+\.tgz$/.test(f))) rmSync(join(CACHE_ROOT, old), { force: true });
+    removeStale((f) => /^monwire-[0-9a-f]+\.tgz$/.test(f));
     renameSync(join(out, packed), tarball);
     rmSync(out, { recursive: true, force: true });
     return tarball;
@@ -100,10 +113,15 @@ export async function cachedNodeModules(fixture: string, initArgs: string[], tar
   const key = digestOf([readFileSync(join(FIXTURES, fixture, member, "package.json"), "utf8"), tarball, ...initArgs]);
   const dir = join(CACHE_ROOT, `${fixture}-${key}`);
   const app = join(dir, "app");
-  if (existsSync(join(dir, ".complete"))) return app;
+  const marker = join(dir, ".complete");
+  if (existsSync(marker)) {
+    // Mark it in use, so a concurrent rebuild does not remove it as stale.
+    utimesSync(marker, new Date(), new Date());
+    return app;
+  }
   return withLock(fixture, async () => {
     if (existsSync(join(dir, ".complete"))) return app;
-    for (const old of readdirSync(CACHE_ROOT).filter((f) => f.startsWith(`${fixture}-`))) rmSync(join(CACHE_ROOT, old), { recursive: true, force: true });
+    removeStale((f) => f.startsWith(`${fixture}-`));
     cpSync(join(FIXTURES, fixture), app, { recursive: true });
     const result = await runMon(["init", ...initArgs, "--monwire-from", tarball], {
       cwd: join(app, member),

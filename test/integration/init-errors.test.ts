@@ -1,3 +1,4 @@
+import { execa } from "execa";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -53,6 +54,19 @@ describe("unsupported projects and missing answers", () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(named);
     expect(hashTree(dir, [])).toEqual(before);
+  });
+
+  it("warns about uncommitted changes in the git work tree", async () => {
+    const { dir, cleanup } = await copyFixture("host-js-esm");
+    cleanups.push(cleanup);
+    const git = (...args: string[]) => execa("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd: dir });
+    await git("init", "-q");
+    await git("add", ".");
+    await git("commit", "-qm", "app");
+    writeFileSync(join(dir, "src", "api.js"), "// work in progress\n", { flag: "a" });
+    const result = await runMon(["init", "--yes", "--tenants", "EUR", "--tenant-from", "subdomain", "--skip-install", "--dry-run"], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("warning: the git work tree has 1 uncommitted change(s) (src/api.js)");
   });
 
   it("--json prints one document with the plan and the result", async () => {

@@ -57,17 +57,18 @@ describe.each(FIXTURES)("%s", (fixture, member, scaffolded) => {
   it("never overwrites a scaffolded file the user edited (exit 1); uninstall keeps it", async () => {
     const { root, app } = await fixtureCopy(fixture, member);
     const original = hashTree(root, []);
-    expect((await runMon(ARGS, { cwd: app })).exitCode).toBe(0);
+    const first = await runMon(ARGS, { cwd: app });
+    expect(first.exitCode, String(first.stderr)).toBe(0);
     appendFileSync(join(app, scaffolded), "// my own tweak\n");
     const edited = readFileSync(join(app, scaffolded), "utf8");
     const treeBefore = hashTree(root, []);
     const rerun = await runMon(ARGS, { cwd: app });
-    expect(rerun.exitCode).toBe(1);
+    expect(rerun.exitCode, `${rerun.stdout}\n${rerun.stderr}`).toBe(1);
     expect(rerun.stdout).toMatch(new RegExp(`CONFLICT\\s+${scaffolded.replace(/[.]/g, "\\.")}`));
     expect(hashTree(root, [])).toEqual(treeBefore);
 
     const removed = await runMon(["uninstall", "--skip-install"], { cwd: app });
-    expect(removed.exitCode).toBe(0);
+    expect(removed.exitCode, String(removed.stderr)).toBe(0);
     expect(removed.stdout).toContain(`${scaffolded}: changed since monwire wrote it — kept`);
     expect(readFileSync(join(app, scaffolded), "utf8")).toBe(edited);
     const rest = hashTree(root, []);
@@ -92,7 +93,7 @@ describe.each(FIXTURES)("%s", (fixture, member, scaffolded) => {
     const { root, app } = await fixtureCopy(fixture, member);
     const original = hashTree(root, []);
     const result = await runMon(ARGS, { cwd: app, env: { MONWIRE_TEST_FAIL_AFTER: "6" } });
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode, String(result.stderr)).toBe(1);
     expect(result.stderr).toContain("simulated failure");
     expect(result.stderr).toMatch(/all \d+ file\(s\) touched were restored/);
     expect(hashTree(root, [])).toEqual(original);

@@ -28,7 +28,7 @@ describe("report rules read meaning out of actions", () => {
 
   it.each([
     ["login.succeeded", "attempt"], ["login.failed", "attempt"], ["account.locked", "lockout"], ["auth.lockout", "lockout"],
-    ["session.logout", "logout"], ["session.end", "logout"],
+    ["session.logout", "logout"], ["session.end", "logout"], ["session.ended", "logout"], ["session.started", "session"],
   ])("authentication %s is a %s", (action, kind) => {
     expect(authKindOf(action)).toBe(kind);
   });

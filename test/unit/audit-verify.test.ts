@@ -145,6 +145,16 @@ describe("verifyAuditDir on tampered trails", () => {
     expect(report.files[0]?.verdict).toBe("INVALID: audit.chain.started of writer writer00000y (line 4) links seq 4 of writer writer00000x, but that writer's chain ends at seq 3: its last entries were deleted");
   });
 
+  it("finds an entry moved into another day's file even where the chain order is unchanged", async () => {
+    await threeDays();
+    for (const d of ["2025-03-10", "2025-03-11"]) await rm(join(dir, `audit-${d}.anchor.json`));
+    const [moved, ...rest] = await readLines(day("2025-03-12"));
+    await writeLines(day("2025-03-11"), [...(await readLines(day("2025-03-11"))), moved as string]);
+    await writeLines(day("2025-03-12"), rest);
+    const report = await verifyAuditDir({ dir });
+    expect(report.files[1]?.verdict).toMatch(/^INVALID: seq 1 of writer \w+ \(line 4\) is dated 2025-03-12 but sits in the file of 2025-03-11: moved between files$/);
+  });
+
   it("reports CRLF re-saving and a byte-order mark", async () => {
     await threeDays();
     const lines = await readLines(day("2025-03-12"));

@@ -87,6 +87,16 @@ describe("planInit", () => {
     expect(off.manifest.scripts).toEqual({});
   });
 
+  it("adds no second Sentry.init when the host already has one", () => {
+    const root = project();
+    mkdirSync(join(root, "lib"));
+    writeFileSync(join(root, "lib/instrument.js"), 'const Sentry = require("@sentry/node");\nSentry.init({ dsn: process.env.DSN });\n');
+    const result = plan(root);
+    expect(result.changes.map((c) => c.path)).not.toContain("monitoring/sentry.js");
+    expect(result.changes.find((c) => c.path === "server.js")!.after).not.toContain("monitoring/sentry");
+    expect(result.warnings.join(" ")).toContain("lib/instrument.js");
+  });
+
   it("uninstall removes what init added and keeps what the user changed", () => {
     const root = project();
     applyChanges(root, plan(root).changes);

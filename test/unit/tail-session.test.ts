@@ -119,3 +119,19 @@ describe("tailAudit --verify", () => {
     expect(entries(items).length).toBe(trail.entries.length);
   });
 });
+
+describe("tailAudit following", () => {
+  it("stops following once --until has passed, and when aborted", async () => {
+    const { dir, trail } = await shopDir();
+    const until = new Date("2025-01-04T00:00:00.000Z");
+    const items = await collect({ dir, follow: true, pollMs: 20, filters: { until }, now: () => new Date("2025-01-05T00:00:00Z") });
+    expect(seqs(entries(items))).toEqual(seqs(trail.entries.filter((e) => e.ts < until.toISOString()).slice(-10)));
+    const controller = new AbortController();
+    const seen: TailItem["type"][] = [];
+    for await (const item of tailAudit({ dir, count: 1, filters: {}, follow: true, pollMs: 20, signal: controller.signal })) {
+      seen.push(item.type);
+      if (item.type === "idle") controller.abort();
+    }
+    expect(seen).toEqual(["entry", "batch", "idle"]);
+  });
+});

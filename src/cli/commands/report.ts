@@ -3,7 +3,7 @@ import { MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
 
 const FORMATS = ["table", "json", "csv", "markdown"] as const;
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * `mon report`: an aureport-style summary of a day (or --from/--to) of the audit trail. The format
@@ -19,8 +19,8 @@ export function registerReport(program: Command): Command {
     .option("--from <day>", "first day of a range")
     .option("--to <day>", "last day of a range (default: --from, or today)")
     .option("--tz <zone>", "IANA time zone the days are in (default UTC)", "UTC")
-    .option("--tenant <id>", "only this tenant; repeatable", collect, [])
-    .option("--dir <dir>", "audit directory; repeat to merge trails of several hosts", collect, [])
+    .option("--tenant <id>", "only this tenant; repeatable", collect)
+    .option("--dir <dir>", "audit directory; repeat to merge trails of several hosts", collect)
     .option("--format <format>", "table, json, csv or markdown (default table)")
     .option("--json", "same as --format json")
     .option("--no-verify", "skip the integrity check")
@@ -46,12 +46,12 @@ export function registerReport(program: Command): Command {
       const { resolveAuditSettings } = await import("../../audit/settings.js");
       const { keyFromEnv } = await import("../../audit/trail-key.js");
       const { buildReport } = await import("../../audit/report.js");
-      const dirs: Array<string | undefined> = flags.dir.length > 0 ? flags.dir : [undefined];
+      const dirs: Array<string | undefined> = flags.dir ?? [undefined];
       const settings = dirs.map((dir) => resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir }));
       const keyEnv = settings[0]?.keyEnv;
       let shown = 0;
       const report = await buildReport({
-        dirs: settings.map((s) => s.dir), from, to, timeZone: flags.tz, tenants: flags.tenant, verify: flags.verify !== false,
+        dirs: settings.map((s) => s.dir), from, to, timeZone: flags.tz, tenants: flags.tenant ?? [], verify: flags.verify !== false,
         key: keyFromEnv(keyEnv), keyEnv, now,
         onProgress: (stage, done, total) => {
           if (!output.stderrIsTTY || total < 32 * 1024 * 1024 || Date.now() - shown < 200) return;

@@ -2,7 +2,10 @@ import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
 
-const collect = (value: string, previous: string[]) => [...previous, ...value.split(",").filter((v) => v.length > 0)];
+// No declared default, so --help does not print "(default: [])"; commander passes undefined first.
+const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(",").filter((v) => v.length > 0)];
+// Patterns may hold commas (a regex like /x{1,3}/), so they are never split.
+const append = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * `mon tail`: follows the audit trail like `tail -F`, across the midnight switch to a new day file
@@ -14,12 +17,12 @@ export function registerTail(program: Command): Command {
     .command("tail")
     .description("follow the audit trail live (like tail -F), with filters")
     .option("-n, --lines <n>", "matching entries of history to show first (default 10; all with --since)")
-    .option("--category <name>", "category or alias (auth, finance, user, licence, system); repeatable", collect, [])
-    .option("--tenant <id>", "tenant id; repeatable", collect, [])
-    .option("--outcome <outcome>", "success, failure or unknown; repeatable", collect, [])
-    .option("--actor <id>", "actor id, * and ? wildcards allowed; repeatable", collect, [])
-    .option("--action <pattern>", "action, prefix (wallet), glob (*.failed) or /regex/; repeatable", collect, [])
-    .option("--grep <text>", "substring or /regex/ matched on the raw line; repeatable", (v: string, p: string[]) => [...p, v], [])
+    .option("--category <name>", "category or alias (auth, finance, user, licence, system); repeatable", collect)
+    .option("--tenant <id>", "tenant id; repeatable", collect)
+    .option("--outcome <outcome>", "success, failure or unknown; repeatable", collect)
+    .option("--actor <id>", "actor id, * and ? wildcards allowed; repeatable", collect)
+    .option("--action <pattern>", "action, prefix (wallet), glob (*.failed) or /regex/; repeatable", append)
+    .option("--grep <text>", "substring or /regex/ matched on the raw line; repeatable", append)
     .option("--since <time>", "from this time: ISO, 15m, 2h, 3d, today, yesterday")
     .option("--until <time>", "up to this time (a day means its end); following stops there")
     .option("--no-follow", "print the history and exit")

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// Benchmark: `mon report --format json` on one generated audit day (100 MB and 400 MB), side by
+// side in one run with an equivalent `jq` aggregation and with `wc -l` (the floor: reading the
+// bytes once). Peak RSS of mon report comes from /usr/bin/time -v, so worker threads count too.
+// Standalone: node bench/report.mjs [--mb 100,400] [--keep]. Needs a built dist/ and /usr/bin/jq.
+// Prints one JSON document (bench/run.js renders it into bench/RESULTS.md).
+import { spawnSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { machine } from "./lib/util.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const { computeEntryHash, formatAuditLine, CHAIN_STARTED_ACTION, GENESIS_HASH } = await import(join(root, "dist/audit/chain.js"));
+const { values } = parseArgs({ options: { mb: { type: "string", default: "100,400" }, keep: { type: "boolean", default: false } } });
+const sizes = values.mb.split(",").map(Number);
+const DAY = "2025-01-04";
+const MON = join(root, "bin/mon.js");
+
+// The same aggregation in jq: counts by category×outcome, tenant×outcome and action, hourly
+// counts, money sums per tenant/currency/type, keys per product, failing IPs and accounts.
+const JQ_PROGRAM = `reduce inputs as $e ({};
+  .category[$e.category + "/" + $e.outcome] += 1
+  | .tenant[$e.tenant + "/" + $e.outcome] += 1
+  | .action[$e.category + "/" + $e.action + "/" + $e.outcome] += 1
+  | .hour[$e.ts[0:13]] += 1
+  | if $e.category == "financial" then
+      ($e.tenant + "/" + ($e.amount.currency // "XXX") + "/" + ($e.action | split(".") | last)) as $k
+      | .financial[$k + "/" + $e.outcome] += 1
+      | if $e.outcome == "success" then .sum[$k] += ($e.amount.minor // 0) else . end
+    else . end
+  | if $e.category == "license" and $e.outcome == "success" then .keys[$e.tenant + "/" + ($e.data.product // "unknown")] += ($e.data.count // 1) else . end
+  | if $e.category == "authentication" and $e.outcome == "failure" then .ips[$e.ip // "-"] += 1 | .accounts[$e.data.username // $e.actor.id] += 1 else . end
+  | if $e.category == "security" or $e.category == "admin" then .listed[$e.category] += 1 else . end)`;
+
+function generateDay(dir, bytesWanted) {
+  const path = join(dir, `audit-${DAY}.log`);
+  const fd = openSync(path, "w");
+  const writers = ["a", "b", "c"].map((s) => ({ id: `bench0000${s}00`, seq: 0, hash: GENESIS_HASH }));
+  let t = Date.parse(`${DAY}T00:00:00.000Z`);
+  const step = 86_400_000 / (bytesWanted / 430);
+  const record = (w, fields) => {
+    const body = { v: 1, ts: new Date(Math.floor(t)).toISOString(), outcome: "success", tenant: "KM", actor: { id: "branch-7", role: "cashier", type: "user" }, ...fields, writer: w.id, seq: w.seq + 1, prev: w.hash };
+    const entry = { ...body, hash: computeEntryHash(body, undefined) };
+    w.seq = entry.seq;
+    w.hash = entry.hash;
+    return formatAuditLine(entry);
+  };
+  let pending = [];
+  let pendingBytes = 0;
+  let written = 0;
+  const push = (line) => {
+    pending.push(line);
+    pendingBytes += line.length;
+    if (pendingBytes > 4 << 20) flush();
+  };
+  const flush = () => {
+    const chunk = Buffer.from(pending.join(""));
+    writeSync(fd, chunk);
+    written += chunk.length;
+    pending = [];
+    pendingBytes = 0;
+  };
+  for (const w of writers) push(record(w, { category: "admin", action: CHAIN_STARTED_ACTION, tenant: "none", actor: { id: "monwire", type: "system" }, data: { alg: "sha256", pid: 1, hostname: "bench", prev_writer: null } }));
+  const ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+  for (let i = 0; written + pendingBytes < bytesWanted; i++, t += step) {
+    const w = writers[i % 3];
+    const tenant = i % 3 === 0 ? "EUR" : "KM";
+    const common = { tenant, ip: `10.0.${i % 250}.${(i * 7) % 250}`, request_id: `req-${i.toString(16).padStart(12, "0")}`, user_agent: ua };
+    const kind = i % 20;
+    if (kind < 9) {
+      const type = ["deposit", "purchase", "refund"][i % 3];
+      push(record(w, { ...common, category: "financial", action: `wallet.${type}`, outcome: i % 17 === 0 ? "failure" : "success", amount: { minor: 100 + (i % 50_000), currency: tenant === "KM" ? "BAM" : "EUR" }, tx_id: `tx-${i}`, target: { type: "wallet", id: `w-${i % 400}` } }));
+    } else if (kind < 12) {
+      push(record(w, { ...common, category: "license", action: "license_key.generated", data: { product: ["basic", "pro", "enterprise"][i % 3], count: 1 + (i % 4) } }));
+    } else if (kind < 17) {
+      const failed = i % 4 === 0;
+      push(record(w, { ...common, category: "authentication", action: failed ? "login.failed" : "login.succeeded", outcome: failed ? "failure" : "success", ...(failed ? { actor: { id: "anonymous", type: "anonymous" }, data: { username: `user${i % 50}`, method: "password" } } : {}) }));
+    } else if (kind < 19) {
+      push(record(w, { ...common, category: "user_management", action: i % 2 ? "branch.created" : "user.role_changed", target: { type: "branch", id: `b-${i}` } }));
+    } else {
+      push(record(w, { ...common, category: i % 2 ? "security" : "admin", action: i % 2 ? "rate_limit.exceeded" : "config.changed", reason: "bench" }));
+    }
+  }
+  flush();
+  closeSync(fd);
+  return path;
+}
+
+/** Runs a command under /usr/bin/time -v; returns seconds and the peak RSS in MB. */
+function timed(command, args) {
+  const t0 = performance.now();
+  const run = spawnSync("/usr/bin/time", ["-v", command, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (run.status !== 0 && run.status !== 1) throw new Error(`${command} ${args.join(" ")} failed (${run.status}): ${run.stderr.slice(-2000)}`);
+  const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024;
+  return { seconds, rssMb: rss, stdout: run.stdout };
+}
+
+const rows = [];
+const results = {};
+for (const mb of sizes) {
+  const dir = mkdtempSync(join(tmpdir(), "monwire-bench-report-"));
+  try {
+    const g0 = performance.now();
+    const path = generateDay(dir, mb * 1e6);
+    const size = statSync(path).size / 1e6;
+    process.stderr.write(`report bench: generated ${size.toFixed(0)} MB in ${((performance.now() - g0) / 1000).toFixed(1)} s\n`);
+    const runs = {
+      "wc -l": timed("wc", ["-l", path]),
+      "mon report --format json": timed(process.execPath, [MON, "report", "--format", "json", "--dir", dir, "--day", DAY]),
+      "mon report --format json --no-verify": timed(process.execPath, [MON, "report", "--format", "json", "--no-verify", "--dir", dir, "--day", DAY]),
+      "jq (equivalent aggregation)": timed("/usr/bin/jq", ["-n", "-c", JQ_PROGRAM, path]),
+    };
+    const report = JSON.parse(runs["mon report --format json"].stdout);
+    if (report.integrity.status !== "intact") throw new Error(`generated trail does not verify: ${JSON.stringify(report.integrity)}`);
+    results[mb] = runs;
+    for (const [tool, r] of Object.entries(runs)) {
+      rows.push({ input: `${size.toFixed(0)} MB (${report.summary.events.total.toLocaleString("en-US")} entries)`, tool, seconds: r.seconds.toFixed(2), "MB/s": (size / r.seconds).toFixed(0), "peak RSS MB": r.rssMb.toFixed(0) });
+    }
+  } finally {
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const big = results[Math.max(...sizes)];
+const small = results[Math.min(...sizes)];
+const speedup = big["jq (equivalent aggregation)"].seconds / big["mon report --format json"].seconds;
+const speedupNoVerify = big["jq (equivalent aggregation)"].seconds / big["mon report --format json --no-verify"].seconds;
+const rssRatio = big["mon report --format json"].rssMb / small["mon report --format json"].rssMb;
+process.stdout.write(`${JSON.stringify({
+  title: "mon report vs jq vs wc -l (one audit day)",
+  machine: machine(),
+  method: `one generated day per size (3 interleaved writers, all categories, valid chain); each tool run once per size, sequentially in the same run; timings are wall clock including process start; RSS = /usr/bin/time -v maximum resident set size (whole process, worker threads included)`,
+  table: rows,
+  targets: [
+    { name: `mon report (with integrity check) vs jq at ${Math.max(...sizes)} MB: ≥ 5× faster`, value: `${speedup.toFixed(1)}×`, ok: speedup >= 5 },
+    { name: `mon report --no-verify vs jq at ${Math.max(...sizes)} MB`, value: `${speedupNoVerify.toFixed(1)}×`, ok: speedupNoVerify >= 5 },
+    { name: `memory flat: peak RSS at ${Math.max(...sizes)} MB ÷ at ${Math.min(...sizes)} MB (≤ 1.5)`, value: `${rssRatio.toFixed(2)} (${small["mon report --format json"].rssMb.toFixed(0)} → ${big["mon report --format json"].rssMb.toFixed(0)} MB)`, ok: rssRatio <= 1.5 },
+  ],
+  notes: "`mon report` includes the integrity verdict, i.e. a full `mon verify` pass (hashing every line) after the aggregation pass; `--no-verify` shows the aggregation alone. Both use worker threads (both cores) on input ≥ 16 MB.",
+})}\n`);

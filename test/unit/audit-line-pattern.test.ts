@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { canonicalize } from "../../src/audit/canonical.js";
+import { matchPlainEntry } from "../../src/audit/line-pattern.js";
+import { parseAuditLine } from "../../src/audit/parse-line.js";
+import { TestTrail, type TestEvent } from "../helpers/audit-trail.js";
+
+// matchPlainEntry is verify's hot path. Its promise: whenever it matches, JSON.parse +
+// validateAuditEntry accept the line too, with the same field values. It may decline anything.
+function agrees(text: string): "matched" | "declined" {
+  const fields = matchPlainEntry(text);
+  if (!fields) return "declined";
+  const parsed = parseAuditLine(text);
+  expect(parsed.kind, text).toBe("entry");
+  if (parsed.kind === "entry") {
+    const { action, ts, writer, seq, prev, hash } = parsed.entry;
+    expect(fields).toEqual({ action, ts, writer, seq, prev, hash });
+    expect(parsed.entryOffset).toBe(0);
+  }
+  return "matched";
+}
+
+const shapes: [string, TestEvent, "matched" | "declined"][] = [
+  ["a deposit with flat data", { amount: { minor: 1500, currency: "BAM" }, data: { wallet: "w-1", n: -1.5e3, ok: true, none: null } }, "matched"],
+  ["every optional field", { target: { type: "wallet", id: "w-1" }, ip: "10.0.0.1", user_agent: "Mozilla/5.0 (X11)", request_id: "r-1", tx_id: "t-1", branch: "Sarajevo", reason: "čćžšđ €", truncated: ["data.note"] }, "matched"],
+  ["no optional fields", { actor: { id: "", type: "anonymous" } }, "matched"],
+  ["a refund (negative minor)", { amount: { minor: -250, currency: "EUR" } }, "matched"],
+  ["nested data", { data: { wallet: { id: "w-1" } } }, "declined"],
+  ["an escaped quote", { reason: 'said "no"' }, "declined"],
+  ["a newline in a value", { reason: "line\nbreak" }, "declined"],
+  ["an actor with extra fields", { actor: { id: "u", type: "user", email: "x" } as never }, "declined"],
+  ["an unknown category", { category: "weather" as never }, "declined"],
+];
+
+describe("matchPlainEntry", () => {
+  const trail = new TestTrail({ key: "k" });
+  const writer = trail.writer();
+  const started = trail.entries[0];
+
+  it.each(shapes)("%s → %s", (_name, event, expected) => {
+    expect(agrees(canonicalize(writer.record(event)))).toBe(expected);
+  });
+
+  it("matches a first chain.started (flat data) and declines one that links a previous writer", () => {
+    // ChainChecker sends every chain.started to the full path anyway: it reads their data.
+    expect(agrees(canonicalize(started))).toBe("matched");
+    trail.writer();
+    expect(agrees(canonicalize(trail.entries[trail.entries.length - 1]))).toBe("declined");
+  });
+
+  it("never matches a line the reference rejects, over thousands of mutations", () => {
+    const seeds = [
+      canonicalize(writer.record({ amount: { minor: 1500, currency: "BAM" }, data: { wallet: "w-1", n: 12 }, ip: "10.0.0.7" })),
+      canonicalize(writer.record({ category: "authentication", action: "login.failed", outcome: "failure", target: { type: "user", id: "mallory" }, truncated: ["reason"] })),
+    ];
+    const alphabet = ['"', "\\", ",", ":", "{", "}", "[", "]", "0", "1", "9", "-", ".", "e", "a", "z", "A", "Z", " ", "\n", "\u0001", "é", "_", "t", "n"];
+    let state = 42;
+    const random = (n: number) => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state % n;
+    };
+    const counts = { matched: 0, declined: 0 };
+    for (let i = 0; i < 6000; i++) {
+      let text = seeds[i % seeds.length] as string;
+      for (let edits = 1 + random(2); edits > 0; edits--) {
+        const at = random(text.length);
+        const char = alphabet[random(alphabet.length)] as string;
+        const op = random(3);
+        text = op === 0 ? text.slice(0, at) + char + text.slice(at + 1) : op === 1 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + char + text.slice(at);
+      }
+      counts[agrees(text)] += 1;
+    }
+    // Both outcomes occur, so the comparison above really ran on matched mutants.
+    expect(counts.matched).toBeGreaterThan(100);
+    expect(counts.declined).toBeGreaterThan(1000);
+  });
+});
