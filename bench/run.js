@@ -16,8 +16,15 @@ for (const name of wanted.length > 0 ? wanted : BENCHES) {
   process.stderr.write(`bench: ${name} …\n`);
   const run = spawnSync(process.execPath, [here(`./${name}.mjs`)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
   if (run.status !== 0) throw new Error(`bench ${name} failed with exit ${run.status}`);
-  const lines = run.stdout.trim().split("\n");
-  store[name] = { ...JSON.parse(lines[lines.length - 1]), measuredAt: new Date().toISOString() };
+  // The document is the whole output, or its last line when a script logged before it.
+  const text = run.stdout.trim();
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = JSON.parse(text.slice(text.lastIndexOf("\n") + 1));
+  }
+  store[name] = { ...doc, measuredAt: new Date().toISOString() };
   writeFileSync(storePath, `${JSON.stringify(store, null, 2)}\n`);
 }
 
