@@ -10,6 +10,8 @@ const HEAD_HASHES = 8;
 const TAIL_HASHES = 16;
 const MAX_KEPT_ISSUES = 200;
 const CR = 0x0d;
+/** `,"hash":"` + 64 hex digits + `"`. */
+const PLAIN_HASH_MEMBER_BYTES = 74;
 
 interface WriterState {
   span: WriterSpan;
@@ -62,7 +64,8 @@ export class ChainChecker {
       body = body.subarray(3);
       this.report("tamper", "bom", "the file starts with a byte-order mark: it was re-saved by an editor", { line: 1 });
     }
-    const text = body.toString("utf8");
+    // toString() without arguments is Node's shortest path to utf8Slice (no encoding lookup).
+    const text = body.toString();
     if (this.checkPlain(body, text, n)) {
       if (!terminated) this.report("torn", "unterminated", `final line ${n} has no newline: the write was cut short at its very end`, { line: n });
       return this.added;
@@ -121,10 +124,12 @@ export class ChainChecker {
     const key = this.options.key;
     const alg = this.writers.get(fields.writer)?.span.alg ?? (key === undefined ? "sha256" : "hmac-sha256");
     if (alg === "hmac-sha256" && key === undefined) return false;
-    const cut = findHashMember(bytes, text, fields.hash);
-    if (!cut || this.digester.digest(bytes, cut, alg) !== fields.hash) return false;
+    // Everything before the hash member is ASCII exactly when the whole line is (the usual case).
+    const from = bytes.length === text.length ? fields.hashAt : Buffer.byteLength(text.slice(0, fields.hashAt), "utf8");
+    if (this.digester.digest(bytes, { from, to: from + PLAIN_HASH_MEMBER_BYTES }, alg) !== fields.hash) return false;
     this.entries += 1;
-    this.checkEntry(fields as AuditEntry, bytes, text, n, alg);
+    // checkEntry reads only the chain fields (and ts, action) that the pattern extracted.
+    this.checkEntry(fields as unknown as AuditEntry, bytes, text, n, alg);
     return true;
   }
 
@@ -142,14 +147,13 @@ export class ChainChecker {
       this.signed.checked += 1;
       if (alg !== "hmac-sha256") this.signed.failed += 1;
     }
-    const at = { line: n, seq: e.seq, writer: e.writer };
     const day = this.options.day;
     if (day !== undefined && typeof e.ts === "string" && !e.ts.startsWith(day)) {
-      this.report("tamper", "misplaced", `seq ${e.seq} of writer ${e.writer} (line ${n}) is dated ${e.ts.slice(0, 10)} but sits in the file of ${day}: moved between files`, at);
+      this.report("tamper", "misplaced", `seq ${e.seq} of writer ${e.writer} (line ${n}) is dated ${e.ts.slice(0, 10)} but sits in the file of ${day}: moved between files`, entryAt(e, n));
     }
     if (!state) {
-      if (e.seq === 1 && !started) this.report("tamper", "chain_start", `writer ${e.writer} starts at line ${n} without an audit.chain.started entry`, at);
-      if (e.seq === 1 && e.prev !== GENESIS_HASH) this.report("tamper", "chain_broken", `seq 1 of writer ${e.writer} (line ${n}) does not start from the genesis hash`, at);
+      if (e.seq === 1 && !started) this.report("tamper", "chain_start", `writer ${e.writer} starts at line ${n} without an audit.chain.started entry`, entryAt(e, n));
+      if (e.seq === 1 && e.prev !== GENESIS_HASH) this.report("tamper", "chain_broken", `seq 1 of writer ${e.writer} (line ${n}) does not start from the genesis hash`, entryAt(e, n));
       state = {
         span: {
           writer: e.writer, alg: expected ?? alg, count: 0, headHashes: [], tailHashes: [],
@@ -166,29 +170,28 @@ export class ChainChecker {
 
   private checkSequence(state: WriterState, e: AuditEntry, n: number): void {
     const last = state.span.last;
-    const at = { line: n, seq: e.seq, writer: e.writer };
     if (e.seq === last.seq + 1) {
       if (e.prev !== last.hash) {
-        this.report("tamper", "chain_broken", `chain broken at seq ${e.seq} (line ${n}): prev is not the hash of seq ${last.seq} (line ${last.line}) — an entry was changed, inserted or removed`, at);
+        this.report("tamper", "chain_broken", `chain broken at seq ${e.seq} (line ${n}): prev is not the hash of seq ${last.seq} (line ${last.line}) — an entry was changed, inserted or removed`, entryAt(e, n));
       }
       this.advance(state, e, n);
     } else if (e.seq > last.seq + 1) {
       const missing = e.seq - last.seq - 1;
-      const issue = this.report("tamper", "seq_gap", `seq gap in writer ${e.writer}: seq ${last.seq} (line ${last.line}) is followed by seq ${e.seq} (line ${n}) — ${missing} ${missing === 1 ? "entry" : "entries"} missing`, at);
+      const issue = this.report("tamper", "seq_gap", `seq gap in writer ${e.writer}: seq ${last.seq} (line ${last.line}) is followed by seq ${e.seq} (line ${n}) — ${missing} ${missing === 1 ? "entry" : "entries"} missing`, entryAt(e, n));
       state.gap = { from: last.seq + 1, to: e.seq - 1, issue };
       this.advance(state, e, n);
     } else {
       const seen = state.recent.get(e.seq);
       const gap = state.gap;
       if (seen && seen.hash === e.hash) {
-        this.report("tamper", "duplicate_seq", `duplicate line: seq ${e.seq} of writer ${e.writer} at line ${n} repeats line ${seen.line}`, at);
+        this.report("tamper", "duplicate_seq", `duplicate line: seq ${e.seq} of writer ${e.writer} at line ${n} repeats line ${seen.line}`, entryAt(e, n));
       } else if (gap && e.seq >= gap.from && e.seq <= gap.to) {
         // The entry reported missing turned up later: the lines were reordered, not deleted.
         gap.issue.kind = "out_of_order";
         gap.issue.message = `lines reordered in writer ${e.writer}: seq ${e.seq} is at line ${n}, after seq ${last.seq} (line ${last.line})`;
         state.gap = undefined;
       } else {
-        this.report("tamper", "duplicate_seq", `duplicate seq ${e.seq} of writer ${e.writer} at line ${n}${seen ? ` (also at line ${seen.line}, with different content)` : ""}: the chain was already at seq ${last.seq}`, at);
+        this.report("tamper", "duplicate_seq", `duplicate seq ${e.seq} of writer ${e.writer} at line ${n}${seen ? ` (also at line ${seen.line}, with different content)` : ""}: the chain was already at seq ${last.seq}`, entryAt(e, n));
       }
       state.span.fileLast = { seq: e.seq, hash: e.hash };
       state.span.count += 1;
@@ -258,6 +261,11 @@ export class ChainChecker {
     if (this.issues.length < MAX_KEPT_ISSUES) this.issues.push(issue);
     return issue;
   }
+}
+
+/** Where an entry's issue is; built only when one is reported (the hot path reports none). */
+function entryAt(e: AuditEntry, line: number): Partial<VerifyIssue> {
+  return { line, seq: e.seq, writer: e.writer };
 }
 
 function declaredAlgorithm(e: AuditEntry): HashAlgorithm | undefined {

@@ -40,12 +40,15 @@ export function createLineDigester(key: string | undefined): LineDigester {
   return {
     digest(bytes, cut, alg) {
       const length = bytes.length - (cut.to - cut.from);
-      if (scratch.length < BLOCK + length) {
-        scratch = Buffer.allocUnsafe(BLOCK + length * 2);
+      if (scratch.length < BLOCK + bytes.length) {
+        scratch = Buffer.allocUnsafe(BLOCK + bytes.length * 2);
         ipad?.copy(scratch);
       }
-      let offset = BLOCK + bytes.copy(scratch, BLOCK, 0, cut.from);
-      offset += bytes.copy(scratch, offset, cut.to);
+      // One TypedArray set + copyWithin over the gap: builtins that allocate nothing, unlike
+      // Buffer#copy of a sub-range (which builds a view per call).
+      scratch.set(bytes, BLOCK);
+      scratch.copyWithin(BLOCK + cut.from, BLOCK + cut.to, BLOCK + bytes.length);
+      const offset = BLOCK + length;
       if (alg === "sha256") return oneShotHash("sha256", scratch.subarray(BLOCK, offset), "hex");
       if (!outer) throw new Error("HMAC-SHA256 needs a key");
       outer.write(oneShotHash("sha256", scratch.subarray(0, offset), "binary"), BLOCK, "latin1");

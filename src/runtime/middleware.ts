@@ -4,7 +4,7 @@ import { HTTP_METHODS, ROUTE_UNMATCHED, TENANT_NONE } from "../metrics/catalog.j
 import { runWithContext, type RequestContext } from "./context.js";
 import { REQUEST_STATE, type ExceptionMark } from "./error-handler.js";
 import type { MonwireMetrics } from "./metrics.js";
-import { watchRoute } from "./route-template.js";
+import { watchRoute, type RouteWatch } from "./route-template.js";
 import type { TenantRequest, TenantResolution } from "./tenant.js";
 
 /** The Express request fields the middleware reads (Express 4 and 5 both provide them). */
@@ -49,65 +49,86 @@ function pathOf(req: MonitoredRequest): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+/** The client address Express would report, without paying for its proxy parsing when it cannot matter. */
+function clientIp(req: MonitoredRequest): string | undefined {
+  // With no X-Forwarded-For, Express's `req.ip` is the socket address whatever `trust proxy` says;
+  // only a forwarded request needs Express's (comparatively costly) proxy-addr evaluation.
+  if (req.headers["x-forwarded-for"] === undefined) return req.socket?.remoteAddress;
+  return req.ip ?? req.socket?.remoteAddress;
+}
+
+/** Everything the finish path needs, kept on the response so one shared listener serves every request. */
+interface Pending {
+  start: bigint;
+  req: MonitoredRequest;
+  context: RequestContext;
+  route: RouteWatch;
+  mark: ExceptionMark;
+}
+
+const PENDING = Symbol("monwire.pending");
+type TrackedResponse = ServerResponse & { [PENDING]?: Pending };
+
 /**
  * Builds the Express 4/5 middleware: opens the request context, times the request with
- * `process.hrtime.bigint()`, and when the response ends (or the client goes away, whichever comes
- * first — counted exactly once) records http_requests_total, http_request_duration_seconds and
- * api_errors_total. Monitoring never breaks a request: every metric update is guarded.
+ * `process.hrtime.bigint()`, and when the response is done — its "close" event, which Node emits
+ * exactly once both after a completed response and when the client goes away first — records
+ * http_requests_total, http_request_duration_seconds and api_errors_total. Monitoring never breaks
+ * a request: every metric update is guarded.
  */
 export function createMiddleware(options: MiddlewareOptions) {
   const { metrics, tenants, metricsPath, measure } = options;
+
+  function record(this: TrackedResponse): void {
+    const pending = this[PENDING];
+    if (pending === undefined) return;
+    this[PENDING] = undefined;
+    try {
+      const seconds = Number(process.hrtime.bigint() - pending.start) / 1e9;
+      const aborted = !this.writableFinished && !this.headersSent;
+      const status = aborted ? STATUS_CLIENT_CLOSED : String(this.statusCode);
+      const method = normalizeMethod(pending.req.method);
+      const route = pending.route.template() ?? ROUTE_UNMATCHED;
+      const tenant = pending.context.tenant;
+      const labels = { method, route, status_code: status, tenant };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, seconds);
+      const kind = errorKind(Number(status), pending.mark.exception);
+      if (kind) metrics.apiErrors.inc({ method, route, kind, tenant });
+    } catch {
+      // A broken metric must not break a purchase.
+    }
+  }
 
   const begin = (req: MonitoredRequest, res: ServerResponse): RequestContext => {
     const start = process.hrtime.bigint();
     const resolved = tenants.resolve(req);
     const context: RequestContext = { requestId: pickRequestId(req.headers["x-request-id"]), tenant: resolved.tenant };
     if (resolved.raw !== undefined) context.rawTenant = resolved.raw;
-    const ip = req.ip ?? req.socket?.remoteAddress;
+    const ip = clientIp(req);
     if (ip) context.ip = ip;
     const userAgent = req.headers["user-agent"];
-    if (userAgent) context.userAgent = userAgent.slice(0, USER_AGENT_MAX);
+    if (userAgent) context.userAgent = userAgent.length > USER_AGENT_MAX ? userAgent.slice(0, USER_AGENT_MAX) : userAgent;
     res.setHeader("x-request-id", context.requestId);
 
-    const state: ExceptionMark = { exception: false };
-    (req as unknown as Record<symbol, ExceptionMark>)[REQUEST_STATE] = state;
-    const onRoute = tenants.dependsOnParams
-      ? (params: Record<string, unknown>) => {
+    const mark: ExceptionMark = { exception: false };
+    (req as unknown as Record<symbol, ExceptionMark>)[REQUEST_STATE] = mark;
+    // The template also goes on the context: Sentry names events after it, as the metrics do.
+    const route: RouteWatch = tenants.dependsOnParams
+      ? watchRoute(req, (params) => {
+          context.route = route.template();
           const next = tenants.resolve(req, params);
           // A later route without the param must not erase a tenant an earlier one found.
           if (next.tenant === TENANT_NONE && context.tenant !== TENANT_NONE) return;
           context.tenant = next.tenant;
           if (next.raw !== undefined) context.rawTenant = next.raw;
-        }
-      : undefined;
-    // The template also goes on the context: Sentry names events after it, as the metrics do.
-    const watch = watchRoute(req, (params) => {
-      context.route = watch.template();
-      onRoute?.(params);
-    });
+        })
+      : watchRoute(req, () => {
+          context.route = route.template();
+        });
     if (!measure) return context;
 
-    let recorded = false;
-    const record = () => {
-      if (recorded) return;
-      recorded = true;
-      try {
-        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-        const aborted = !res.writableFinished && !res.headersSent;
-        const status = aborted ? STATUS_CLIENT_CLOSED : String(res.statusCode);
-        const method = normalizeMethod(req.method);
-        const route = watch.template() ?? ROUTE_UNMATCHED;
-        const labels = { method, route, status_code: status, tenant: context.tenant };
-        metrics.httpRequests.inc(labels);
-        metrics.httpDuration.observe(labels, seconds);
-        const kind = errorKind(Number(status), state.exception);
-        if (kind) metrics.apiErrors.inc({ method, route, kind, tenant: context.tenant });
-      } catch {
-        // A broken metric must not break a purchase.
-      }
-    };
-    // Plain listeners, not once(): `recorded` already guards, and once() allocates a wrapper per request.
-    res.on("finish", record);
+    (res as TrackedResponse)[PENDING] = { start, req, context, route, mark };
     res.on("close", record);
     return context;
   };

@@ -19,6 +19,19 @@ describe("createLineDigester", () => {
     }
   });
 
+  it("matches hashing the bytes outside any cut, reusing (and growing) its buffer across calls", () => {
+    const digester = createLineDigester("k");
+    // Deterministic sizes and cuts: the cut at the very start, the end, empty, and a line past the initial buffer.
+    for (const size of [0, 1, 74, 700, 65_000, 140_000, 300]) {
+      const bytes = Buffer.from(Array.from({ length: size }, (_v, i) => (i * 31 + size) & 255));
+      for (const [from, to] of [[0, 0], [0, Math.min(size, 74)], [size >> 1, size], [size >> 2, (size >> 2) + (size >> 3)], [size, size]] as const) {
+        const rest = Buffer.concat([bytes.subarray(0, from), bytes.subarray(to)]);
+        expect(digester.digest(bytes, { from, to }, "hmac-sha256")).toBe(createHmac("sha256", "k").update(rest).digest("hex"));
+        expect(digester.digest(bytes, { from, to }, "sha256")).toBe(createHash("sha256").update(rest).digest("hex"));
+      }
+    }
+  });
+
   it("hashes the bytes around a cut with plain SHA-256", () => {
     const digester = createLineDigester(undefined);
     const bytes = Buffer.from("hello, cruel world");

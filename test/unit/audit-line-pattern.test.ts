@@ -13,7 +13,9 @@ function agrees(text: string): "matched" | "declined" {
   expect(parsed.kind, text).toBe("entry");
   if (parsed.kind === "entry") {
     const { action, ts, writer, seq, prev, hash } = parsed.entry;
-    expect(fields).toEqual({ action, ts, writer, seq, prev, hash });
+    const { hashAt, ...chain } = fields;
+    expect(chain).toEqual({ action, ts, writer, seq, prev, hash });
+    expect(text.slice(hashAt, hashAt + 74)).toBe(`,"hash":"${hash}"`);
     expect(parsed.entryOffset).toBe(0);
   }
   return "matched";
@@ -38,6 +40,13 @@ describe("matchPlainEntry", () => {
 
   it.each(shapes)("%s → %s", (_name, event, expected) => {
     expect(agrees(canonicalize(writer.record(event)))).toBe(expected);
+  });
+
+  it("agrees with the reference on calendar edges the pattern lets through (Feb 30, Apr 31, year 0000)", () => {
+    const line = canonicalize(writer.record({}));
+    for (const ts of ["2025-02-30T00:00:00.000Z", "2025-04-31T23:59:59.999Z", "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"]) {
+      expect(agrees(line.replace(/"ts":"[^"]*"/, `"ts":"${ts}"`))).toBe("matched");
+    }
   });
 
   it("matches a first chain.started (flat data) and declines one that links a previous writer", () => {
