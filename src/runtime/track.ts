@@ -3,11 +3,12 @@ import { defaultConfig, type MonwireConfig } from "../config/schema.js";
 import { BINARY_OUTCOMES, LOGIN_METHODS, PRODUCT_OTHER, TENANT_NONE, WALLET_TYPES } from "../metrics/catalog.js";
 import {
   createMetricsSink,
-  type BinaryOutcome,
+  type BranchCreatedEvent,
   type BusinessEvent,
   type BusinessEventBase,
   type BusinessEventSink,
-  type WalletType,
+  type LoginEvent,
+  type WalletTransactionEvent,
 } from "./business-event.js";
 import { getRequestContext } from "./context.js";
 import { getMetrics, type MonwireMetrics } from "./metrics.js";
@@ -17,18 +18,12 @@ import { boundTenant } from "./tenant.js";
 interface TenantOption {
   tenant?: string;
 }
-export type LoginInput = TenantOption & { outcome: BinaryOutcome; method?: string; actorId?: string; reason?: string };
-export type WalletTransactionInput = TenantOption & {
-  type: WalletType;
-  outcome: BinaryOutcome;
-  amountMinor: number;
-  currency?: string;
-  walletId?: string;
-  txId?: string;
-  reason?: string;
-};
+/** What a caller passes for an event: its own fields, without the ones the helper resolves. */
+type CallerFields<E extends BusinessEventBase> = Omit<E, keyof BusinessEventBase | "kind">;
+export type LoginInput = TenantOption & Omit<CallerFields<LoginEvent>, "method"> & { method?: string };
+export type WalletTransactionInput = TenantOption & CallerFields<WalletTransactionEvent>;
 export type LicenseKeysInput = TenantOption & { product: string; count?: number; keys?: readonly string[] };
-export type BranchCreatedInput = TenantOption & { branchId: string; name?: string };
+export type BranchCreatedInput = TenantOption & CallerFields<BranchCreatedEvent>;
 
 /** One call per business event; each resolves once every sink has handled it. */
 export interface Tracker {

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
+import { withAuditLocation } from "../audit-options.js";
 import { createOutput } from "../output.js";
 
 /**
@@ -8,26 +9,23 @@ import { createOutput } from "../output.js";
  * audit-pruned.json so the remaining trail still verifies.
  */
 export function registerPrune(program: Command): Command {
-  return program
+  return withAuditLocation(program
     .command("prune")
     .description("delete audit days older than the retention (dry run unless --yes)")
     .option("--retention-days <n>", "days to keep (default: audit.retentionDays in mon.config.json)")
-    .option("--dir <dir>", "audit directory (default: audit.dir in mon.config.json)")
     .option("--yes", "delete for real (otherwise only show what would be deleted)")
-    .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
-    .option("--json", "print one JSON document")
+    .option("--json", "print one JSON document"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput({ color: flags.color !== false });
       const { resolveAuditSettings } = await import("../../audit/settings.js");
-      const { keyFromEnv } = await import("../../audit/trail-key.js");
       const { pruneAuditDir } = await import("../../audit/prune.js");
       const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
       const retentionDays = flags.retentionDays === undefined ? settings.retentionDays : Number(flags.retentionDays);
       if (!Number.isInteger(retentionDays)) {
         throw new MonwireError("E_OPTION_INVALID", `--retention-days ${JSON.stringify(flags.retentionDays)} is not an integer`, { hint: "Pass the number of days to keep, e.g. --retention-days 2555." });
       }
-      const key = keyFromEnv(settings.keyEnv);
+      const key = settings.key;
       let trail: { record: (event: never) => Promise<unknown>; close: () => Promise<void> } | undefined;
       const result = await pruneAuditDir({
         dir: settings.dir, retentionDays, configuredRetentionDays: settings.retentionDays, yes: flags.yes === true, key, keyEnv: settings.keyEnv,

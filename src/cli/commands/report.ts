@@ -44,15 +44,15 @@ export function registerReport(program: Command): Command {
       const to = flags.to ? day(flags.to, "--to") : flags.from ? day(undefined, "--to") : from;
       if (from > to) throw new MonwireError("E_OPTION_INVALID", `--from ${from} is after --to ${to}`, { hint: "Swap the two days." });
       const { resolveAuditSettings } = await import("../../audit/settings.js");
-      const { keyFromEnv } = await import("../../audit/trail-key.js");
       const { buildReport } = await import("../../audit/report.js");
       const dirs: Array<string | undefined> = flags.dir ?? [undefined];
       const settings = dirs.map((dir) => resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir }));
       const keyEnv = settings[0]?.keyEnv;
+      const key = settings[0]?.key;
       let shown = 0;
       const report = await buildReport({
         dirs: settings.map((s) => s.dir), from, to, timeZone: flags.tz, tenants: flags.tenant ?? [], verify: flags.verify !== false,
-        key: keyFromEnv(keyEnv), keyEnv, now,
+        key, keyEnv, now,
         onProgress: (stage, done, total) => {
           if (!output.stderrIsTTY || total < 32 * 1024 * 1024 || Date.now() - shown < 200) return;
           shown = Date.now();

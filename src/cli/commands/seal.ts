@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { withAuditLocation } from "../audit-options.js";
 import { createOutput } from "../output.js";
 
 /**
@@ -6,21 +7,18 @@ import { createOutput } from "../output.js";
  * their anchor proves the absence). Today and future days are refused with exit 2.
  */
 export function registerSeal(program: Command): Command {
-  return program
+  return withAuditLocation(program
     .command("seal")
     .description("seal closed UTC days of the audit trail with anchors (default: through yesterday)")
-    .option("--dir <dir>", "audit directory (default: audit.dir in mon.config.json)")
     .option("--through <day>", "last UTC day to seal (YYYY-MM-DD, before today)")
-    .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
-    .option("--json", "print one JSON document")
+    .option("--json", "print one JSON document"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput({ color: flags.color !== false });
       const { resolveAuditSettings } = await import("../../audit/settings.js");
-      const { keyFromEnv } = await import("../../audit/trail-key.js");
       const { sealAuditDir } = await import("../../audit/seal.js");
       const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
-      const result = await sealAuditDir({ dir: settings.dir, through: flags.through, key: keyFromEnv(settings.keyEnv), keyEnv: settings.keyEnv });
+      const result = await sealAuditDir({ dir: settings.dir, through: flags.through, key: settings.key, keyEnv: settings.keyEnv });
       if (flags.json) {
         output.out(JSON.stringify({ dir: settings.dir, ...result }));
         return;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
+import { withAuditLocation } from "../audit-options.js";
 import { createOutput } from "../output.js";
 
 // No declared default, so --help does not print "(default: [])"; commander passes undefined first.
@@ -13,7 +14,7 @@ const append = (value: string, previous: string[] = []) => [...previous, value];
  * --verify found a chain break; Ctrl-C exits 130 (handled at the entry).
  */
 export function registerTail(program: Command): Command {
-  return program
+  return withAuditLocation(program
     .command("tail")
     .description("follow the audit trail live (like tail -F), with filters")
     .option("-n, --lines <n>", "matching entries of history to show first (default 10; all with --since)")
@@ -27,15 +28,12 @@ export function registerTail(program: Command): Command {
     .option("--until <time>", "up to this time (a day means its end); following stops there")
     .option("--no-follow", "print the history and exit")
     .option("--json", "print the original lines (NDJSON), byte for byte")
-    .option("--verify", "check the hash chain as entries go by; a break is flagged and exits 1")
-    .option("--dir <dir>", "audit directory (default: audit.dir from mon.config.json)")
-    .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
+    .option("--verify", "check the hash chain as entries go by; a break is flagged and exits 1"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput({ color: flags.color !== false });
       const { parseTimeSpec } = await import("../../audit/time-range.js");
       const { resolveAuditSettings } = await import("../../audit/settings.js");
-      const { keyFromEnv } = await import("../../audit/trail-key.js");
       const { assertAuditDir } = await import("../../audit/files.js");
       const { tailAudit } = await import("../../audit/follow-session.js");
       const { writeTail } = await import("../render-tail.js");
@@ -58,7 +56,7 @@ export function registerTail(program: Command): Command {
         },
         grep: flags.grep,
         follow,
-        verify: flags.verify ? { key: keyFromEnv(settings.keyEnv) } : undefined,
+        verify: flags.verify ? { key: settings.key } : undefined,
         signal: reader.signal,
       });
       const result = await writeTail(items, output, { json: Boolean(flags.json), keyEnv: settings.keyEnv }).finally(unwatch);

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
+import { withAuditLocation } from "../audit-options.js";
 import { createOutput } from "../output.js";
 
 /**
@@ -8,15 +9,13 @@ import { createOutput } from "../output.js";
  * missing, 2 usage (bad day, missing directory, signed trail without its key).
  */
 export function registerVerify(program: Command): Command {
-  return program
+  return withAuditLocation(program
     .command("verify")
     .description("prove the audit trail is intact: hash chains, anchors, missing days (exit 1 on tampering)")
-    .option("--dir <dir>", "audit directory (default: audit.dir in mon.config.json)")
     .option("--from <day>", "first UTC day to verify (YYYY-MM-DD)")
     .option("--to <day>", "last UTC day to verify (YYYY-MM-DD)")
     .option("--jobs <n>", "worker threads (default: all cores for large trails)")
-    .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
-    .option("--json", "print one JSON document")
+    .option("--json", "print one JSON document"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput({ color: flags.color !== false });
@@ -25,12 +24,11 @@ export function registerVerify(program: Command): Command {
         throw new MonwireError("E_OPTION_INVALID", `--jobs ${JSON.stringify(flags.jobs)} is not a positive integer`, { hint: "Pass --jobs 1 to verify in one thread, or leave it out." });
       }
       const { resolveAuditSettings } = await import("../../audit/settings.js");
-      const { keyFromEnv } = await import("../../audit/trail-key.js");
       const { verifyAuditDir } = await import("../../audit/verify.js");
       const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
       let lastShown = 0;
       const report = await verifyAuditDir({
-        dir: settings.dir, from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: keyFromEnv(settings.keyEnv),
+        dir: settings.dir, from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key,
         onProgress: ({ doneBytes, totalBytes }) => {
           if (!output.stderrIsTTY || flags.json || Date.now() - lastShown < 200) return;
           lastShown = Date.now();

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { CHAIN_STARTED_ACTION, hashAlgorithm, type HashAlgorithm } from "../../audit/chain.js";
 import { AUDIT_FORMAT_VERSION, type AuditEntry } from "../../audit/entry.js";
+import { keyFromEnv } from "../../audit/trail-key.js";
 import { MonwireError } from "../../errors.js";
 import { TENANT_NONE, TENANT_UNKNOWN } from "../../metrics/catalog.js";
 import { getMetrics } from "../metrics.js";
@@ -93,7 +94,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   checkOptions(options);
   const dir = resolve(options.dir);
   const durability = options.durability ?? "write";
-  const key = options.key || (options.keyEnv ? process.env[options.keyEnv] : undefined) || undefined;
+  const key = options.key || (options.keyEnv ? keyFromEnv(options.keyEnv) : undefined);
   const clock = options.clock ?? (() => new Date());
   const writer = randomBytes(6).toString("hex");
   const tenantValues = new Set(options.tenants?.values ?? []);
