@@ -1,5 +1,8 @@
-// One benchmark server process: bare Express 5, + monwire, or + express-prom-bundle with the
-// equivalent labels (method, route template, status code, tenant). Prints its URL when ready.
+// One benchmark server process: bare Express 5, + monwire, + express-prom-bundle with the
+// equivalent labels (method, route template, status code, tenant), or + a middleware that only
+// opens an AsyncLocalStorage context (the floor monwire's request-context contract sets on this
+// Node version). Prints its URL when ready.
+import { AsyncLocalStorage } from "node:async_hooks";
 import express from "express";
 
 const variant = process.env.BENCH_VARIANT ?? "bare";
@@ -18,6 +21,9 @@ if (variant === "monwire") {
   });
   app.use(monitoring.middleware);
   app.get("/metrics", monitoring.metricsHandler);
+} else if (variant === "als-only") {
+  const storage = new AsyncLocalStorage();
+  app.use((req, _res, next) => storage.run({ requestId: req.headers["x-request-id"] }, next));
 } else if (variant === "prom-bundle") {
   const promBundle = (await import("express-prom-bundle")).default;
   const tenants = new Set(["EUR", "KM"]);

@@ -35,6 +35,7 @@ const MIX: Step[] = [
   { method: "GET", path: "/nope/deeper?x=1", shop: "EUR", expect: { route: "unmatched", status: "404", tenant: "EUR", kind: "client_error" } },
   { method: "PURGE", path: "/health", expect: { route: "unmatched", status: "404", tenant: "none", method: "_OTHER", kind: "client_error" } },
   { method: "GET", path: "/health", expect: { route: "/health", status: "200", tenant: "none" } },
+  { method: "GET", path: "/admin/reports/2025-01-04", shop: "KM", times: 2, expect: { route: "/admin/reports/:day", status: "200", tenant: "KM" } },
   { method: "GET", path: "/metrics", times: 3 },
 ];
 
