@@ -33,14 +33,26 @@ export interface TenantResolution {
 const RAW_MAX = 128;
 
 /**
- * Maps a raw value onto the configured list. Matching ignores case (a subdomain arrives lowercase,
- * the config says "EUR") and always yields the configured spelling, so the label stays bounded.
+ * Builds the mapping of raw values onto the configured list, once per config rather than per
+ * request. Matching ignores case (a subdomain arrives lowercase, the config says "EUR") and always
+ * yields the configured spelling, so the label stays bounded; an exact match wins over a case-folded one.
  */
+export function createTenantBound(values: readonly string[]): (raw: string | undefined) => ResolvedTenant {
+  const exact = new Set(values);
+  const folded = new Map<string, string>();
+  for (const value of values) if (!folded.has(value.toLowerCase())) folded.set(value.toLowerCase(), value);
+  return (raw) => {
+    const value = raw?.trim();
+    if (!value) return { tenant: TENANT_NONE };
+    const kept = value.slice(0, RAW_MAX);
+    const tenant = exact.has(kept) ? kept : (folded.get(kept.toLowerCase()) ?? TENANT_UNKNOWN);
+    return { tenant, raw: kept };
+  };
+}
+
+/** Maps one raw value onto the configured list; see createTenantBound, which hot paths build once. */
 export function boundTenant(raw: string | undefined, values: readonly string[]): ResolvedTenant {
-  if (raw === undefined || raw.trim() === "") return { tenant: TENANT_NONE };
-  const value = raw.trim().slice(0, RAW_MAX);
-  const exact = values.find((v) => v === value) ?? values.find((v) => v.toLowerCase() === value.toLowerCase());
-  return { tenant: exact ?? TENANT_UNKNOWN, raw: value };
+  return createTenantBound(values)(raw);
 }
 
 function firstString(value: unknown): string | undefined {
@@ -94,13 +106,13 @@ export function createTenantResolution(
   tenants: { values: readonly string[]; from: TenantSource },
   custom?: TenantResolverFn,
 ): TenantResolution {
-  const values = [...tenants.values];
+  const bound = createTenantBound(tenants.values);
   if (custom) {
     return {
       dependsOnParams: true,
       resolve(req) {
         try {
-          return boundTenant(custom(req), values);
+          return bound(custom(req));
         } catch {
           return { tenant: TENANT_UNKNOWN };
         }
@@ -110,6 +122,6 @@ export function createTenantResolution(
   const read = readerFor(tenants.from);
   return {
     dependsOnParams: tenants.from.startsWith("param:"),
-    resolve: (req, params) => boundTenant(read(req, params), values),
+    resolve: (req, params) => bound(read(req, params)),
   };
 }

@@ -12,7 +12,7 @@ import {
 } from "./business-event.js";
 import { getRequestContext } from "./context.js";
 import { getMetrics, type MonwireMetrics } from "./metrics.js";
-import { boundTenant } from "./tenant.js";
+import { createTenantBound } from "./tenant.js";
 
 /** Every helper accepts an explicit tenant for work outside a request (jobs, queues). */
 interface TenantOption {
@@ -82,12 +82,13 @@ export function createTracker(options: TrackerOptions): Tracker {
   const { config } = options;
   const clock = options.clock ?? (() => new Date());
   const sinks: BusinessEventSink[] = [createMetricsSink(options.metrics ?? getMetrics()), ...(options.sinks ?? [])];
+  const boundTenant = createTenantBound(config.tenants.values);
 
   const base = (explicit: string | undefined): BusinessEventBase => {
     const context = getRequestContext();
     const tenant =
       explicit !== undefined
-        ? boundTenant(explicit, config.tenants.values)
+        ? boundTenant(explicit)
         : context
           ? { tenant: context.tenant, ...(context.rawTenant !== undefined ? { raw: context.rawTenant } : {}) }
           : { tenant: TENANT_NONE };
