@@ -1,7 +1,7 @@
 import { CHAIN_STARTED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
-import { matchPlainEntry } from "./line-pattern.js";
+import { chainFieldsAt, locateChainFields, matchPlainEntry, newChainFieldOffsets, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { parseAuditLine } from "./parse-line.js";
 import type { IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
@@ -12,13 +12,57 @@ const MAX_KEPT_ISSUES = 200;
 const CR = 0x0d;
 /** `,"hash":"` + 64 hex digits + `"`. */
 const PLAIN_HASH_MEMBER_BYTES = 74;
+/** Where the 64 hex digits start in a `,"hash":"…"` or `,"prev":"…"` member. */
+const HASH_VALUE_OFFSET = 9;
+/** `{"action":"` is where every canonical line starts; the action's value follows. */
+const ACTION_START = 11;
+const STARTED_END = ACTION_START + CHAIN_STARTED_ACTION.length;
 
 interface WriterState {
   span: WriterSpan;
-  recent: Map<number, { hash: string; line: number }>;
+  recent: RecentHashes;
   /** The last gap reported, so an entry filling it reads as a reordering, not a duplicate. */
   gap?: { from: number; to: number; issue: VerifyIssue };
 }
+
+/**
+ * A writer's last TAIL_HASHES entries (seq, hash, line), oldest first. A ring of fixed arrays:
+ * recording the entry of every line allocates nothing, and lookups happen only off the hot path.
+ */
+class RecentHashes {
+  private readonly seqs: number[] = new Array<number>(TAIL_HASHES).fill(0);
+  private readonly hashes: string[] = new Array<string>(TAIL_HASHES).fill("");
+  private readonly lines: number[] = new Array<number>(TAIL_HASHES).fill(0);
+  private next = 0;
+  private size = 0;
+
+  /** Records an entry; seqs arrive in increasing order, so none is recorded twice. */
+  add(seq: number, hash: string, line: number): void {
+    const at = this.next;
+    this.seqs[at] = seq;
+    this.hashes[at] = hash;
+    this.lines[at] = line;
+    this.next = at + 1 === TAIL_HASHES ? 0 : at + 1;
+    if (this.size < TAIL_HASHES) this.size += 1;
+  }
+
+  get(seq: number): { hash: string; line: number } | undefined {
+    for (let i = 0; i < this.size; i++) if (this.seqs[i] === seq) return { hash: this.hashes[i] as string, line: this.lines[i] as number };
+    return undefined;
+  }
+
+  /** [seq, hash] pairs, oldest first. */
+  pairs(): [number, string][] {
+    const start = this.size < TAIL_HASHES ? 0 : this.next;
+    return Array.from({ length: this.size }, (_, i) => {
+      const at = (start + i) % TAIL_HASHES;
+      return [this.seqs[at] as number, this.hashes[at] as string];
+    });
+  }
+}
+
+/** What line() returns when it found nothing: shared, so a clean line allocates no array. */
+const NO_ISSUES: readonly VerifyIssue[] = Object.freeze([]);
 
 export type CheckedLines = Omit<SegmentResult, "bytes" | "sha256" | "prefixSha256">;
 
@@ -39,8 +83,10 @@ export class ChainChecker {
   private readonly links: WriterLink[] = [];
   private readonly signed = { checked: 0, failed: 0 };
   private readonly digester: LineDigester;
+  /** Reused for every line: locating its members allocates nothing. */
+  private readonly offsets = newChainFieldOffsets();
   private crlfSeen = false;
-  private added: VerifyIssue[] = [];
+  private added: VerifyIssue[] = NO_ISSUES as VerifyIssue[];
 
   /**
    * `day`: the UTC day of the file being checked; entries dated otherwise were moved between
@@ -51,8 +97,8 @@ export class ChainChecker {
   }
 
   /** Checks the next line (bytes without "\n"); `terminated` is false for a final line without one. Returns its issues. */
-  line(bytes: Buffer, terminated = true): VerifyIssue[] {
-    this.added = [];
+  line(bytes: Buffer, terminated = true): readonly VerifyIssue[] {
+    this.added = NO_ISSUES as VerifyIssue[];
     const n = ++this.lines;
     let body = bytes;
     if (body.length > 0 && body[body.length - 1] === CR) {
@@ -106,7 +152,7 @@ export class ChainChecker {
 
   /** Everything checked so far, in the form segments report it. */
   result(): CheckedLines {
-    const writers = [...this.writers.values()].map(({ span, recent }) => ({ ...span, tailHashes: [...recent].map(([seq, r]) => [seq, r.hash] as [number, string]) }));
+    const writers = [...this.writers.values()].map(({ span, recent }) => ({ ...span, tailHashes: recent.pairs() }));
     return {
       lines: this.lines, entries: this.entries, issues: this.issues, issueCount: this.issueCount, writers, links: this.links,
       tornLine: this.tornLine, keyRequired: this.keyRequired, signed: this.signed,
@@ -114,23 +160,67 @@ export class ChainChecker {
   }
 
   /**
-   * The hot path: a plain canonical line (see line-pattern.ts) whose hash verifies with its
-   * writer's algorithm at the first try. Anything else returns false and takes the full path,
-   * which also explains whatever is wrong.
+   * The hot path: a canonical line whose hash verifies with its writer's algorithm at the first
+   * try. Anything else returns false and takes the full path, which also explains whatever is
+   * wrong. With a key, the members are located by position and compared in place
+   * (locateChainFields), and the signature stands for the schema; a plain SHA-256 line, which
+   * anyone can recompute, must also match the schema-exact pattern (matchPlainEntry).
    */
   private checkPlain(bytes: Buffer, text: string, n: number): boolean {
-    const fields = matchPlainEntry(text);
-    if (!fields || fields.action === CHAIN_STARTED_ACTION) return false;
     const key = this.options.key;
-    const alg = this.writers.get(fields.writer)?.span.alg ?? (key === undefined ? "sha256" : "hmac-sha256");
-    if (alg === "hmac-sha256" && key === undefined) return false;
-    // Everything before the hash member is ASCII exactly when the whole line is (the usual case).
-    const from = bytes.length === text.length ? fields.hashAt : Buffer.byteLength(text.slice(0, fields.hashAt), "utf8");
-    if (this.digester.digest(bytes, { from, to: from + PLAIN_HASH_MEMBER_BYTES }, alg) !== fields.hash) return false;
+    if (key === undefined) return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
+    const at = this.offsets;
+    if (!locateChainFields(text, at) || (at.actionEnd === STARTED_END && text.startsWith(CHAIN_STARTED_ACTION, ACTION_START))) return false;
+    const state = this.writers.get(text.slice(at.writerAt, text.length - 2));
+    const alg = state?.span.alg ?? "hmac-sha256";
+    if (alg === "sha256") return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
+    const hash = this.digestLine(bytes, text, at.hashAt, alg);
+    if (!text.startsWith(hash, at.hashAt + HASH_VALUE_OFFSET)) return false;
     this.entries += 1;
-    // checkEntry reads only the chain fields (and ts, action) that the pattern extracted.
+    const last = state?.span.last;
+    if (state && last && at.seq === last.seq + 1 && last.hash.length === 64 && text.startsWith(last.hash, at.prevAt + HASH_VALUE_OFFSET) && this.onDay(text, at.tsAt)) {
+      if (state.span.alg === "hmac-sha256") this.signed.checked += 1;
+      this.advance(state, at.seq, hash, n);
+      return true;
+    }
+    this.checkEntry(chainFieldsAt(text, at) as unknown as AuditEntry, bytes, text, n, alg);
+    return true;
+  }
+
+  /** checkPlain for fields already extracted (undefined: the line needs the full path). */
+  private checkPlainFields(bytes: Buffer, text: string, n: number, fields: PlainEntryFields | undefined): boolean {
+    if (!fields || fields.action === CHAIN_STARTED_ACTION) return false;
+    const state = this.writers.get(fields.writer);
+    const alg = state?.span.alg ?? (this.options.key === undefined ? "sha256" : "hmac-sha256");
+    if (alg === "hmac-sha256" && this.options.key === undefined) return false;
+    const hash = this.digestLine(bytes, text, fields.hashAt, alg);
+    if (hash !== fields.hash) return false;
+    this.entries += 1;
+    const last = state?.span.last;
+    if (state && last && fields.seq === last.seq + 1 && fields.prev === last.hash && this.onDay(fields.ts, 0)) {
+      if (state.span.alg === "hmac-sha256" && this.options.key !== undefined) this.signed.checked += 1;
+      this.advance(state, fields.seq, hash, n);
+      return true;
+    }
+    // checkEntry reads only the chain fields (and ts, action) extracted.
     this.checkEntry(fields as unknown as AuditEntry, bytes, text, n, alg);
     return true;
+  }
+
+  /**
+   * The digest of a line without its hash member (which starts at character `hashAt`). The
+   * result is the digest's own string, so keeping it keeps no reference to the line's text.
+   */
+  private digestLine(bytes: Buffer, text: string, hashAt: number, alg: HashAlgorithm): string {
+    // Everything before the hash member is ASCII exactly when the whole line is (the usual case).
+    const from = bytes.length === text.length ? hashAt : Buffer.byteLength(text.slice(0, hashAt), "utf8");
+    return this.digester.digest(bytes, { from, to: from + PLAIN_HASH_MEMBER_BYTES }, alg);
+  }
+
+  /** Whether the ts starting at `tsAt` in `text` is on this file's day (writers file every entry under its own UTC date). */
+  private onDay(text: string, tsAt: number): boolean {
+    const day = this.options.day;
+    return day === undefined || text.startsWith(day, tsAt);
   }
 
   /** `verified`: the algorithm the hash was already checked with on the hot path. */
@@ -160,10 +250,10 @@ export class ChainChecker {
           first: { seq: e.seq, prev: e.prev, line: n, started: started && e.seq === 1 },
           last: { seq: e.seq, hash: e.hash, line: n }, fileLast: { seq: e.seq, hash: e.hash },
         },
-        recent: new Map(),
+        recent: new RecentHashes(),
       };
       this.writers.set(e.writer, state);
-      this.advance(state, e, n);
+      this.advance(state, e.seq, e.hash, n);
     } else this.checkSequence(state, e, n);
     if (started) this.checkLink(e, n);
   }
@@ -174,12 +264,12 @@ export class ChainChecker {
       if (e.prev !== last.hash) {
         this.report("tamper", "chain_broken", `chain broken at seq ${e.seq} (line ${n}): prev is not the hash of seq ${last.seq} (line ${last.line}) — an entry was changed, inserted or removed`, entryAt(e, n));
       }
-      this.advance(state, e, n);
+      this.advance(state, e.seq, e.hash, n);
     } else if (e.seq > last.seq + 1) {
       const missing = e.seq - last.seq - 1;
       const issue = this.report("tamper", "seq_gap", `seq gap in writer ${e.writer}: seq ${last.seq} (line ${last.line}) is followed by seq ${e.seq} (line ${n}) — ${missing} ${missing === 1 ? "entry" : "entries"} missing`, entryAt(e, n));
       state.gap = { from: last.seq + 1, to: e.seq - 1, issue };
-      this.advance(state, e, n);
+      this.advance(state, e.seq, e.hash, n);
     } else {
       const seen = state.recent.get(e.seq);
       const gap = state.gap;
@@ -198,14 +288,17 @@ export class ChainChecker {
     }
   }
 
-  private advance(state: WriterState, e: AuditEntry, n: number): void {
+  /** Moves a writer's chain on to `seq`; updates its records in place (this runs for nearly every line). */
+  private advance(state: WriterState, seq: number, hash: string, n: number): void {
     const span = state.span;
-    span.last = { seq: e.seq, hash: e.hash, line: n };
-    span.fileLast = { seq: e.seq, hash: e.hash };
+    span.last.seq = seq;
+    span.last.hash = hash;
+    span.last.line = n;
+    span.fileLast.seq = seq;
+    span.fileLast.hash = hash;
     span.count += 1;
-    if (span.headHashes.length < HEAD_HASHES) span.headHashes.push([e.seq, e.hash]);
-    state.recent.set(e.seq, { hash: e.hash, line: n });
-    if (state.recent.size > TAIL_HASHES) state.recent.delete(state.recent.keys().next().value as number);
+    if (span.headHashes.length < HEAD_HASHES) span.headHashes.push([seq, hash]);
+    state.recent.add(seq, hash, n);
   }
 
   /** Returns the algorithm the entry's hash was made with, or undefined after reporting a mismatch. */
@@ -257,6 +350,7 @@ export class ChainChecker {
   report(severity: IssueSeverity, kind: IssueKind, message: string, at: Partial<VerifyIssue> = {}): VerifyIssue {
     const issue: VerifyIssue = { kind, severity, message, ...at };
     this.issueCount += 1;
+    if (this.added === NO_ISSUES) this.added = [];
     this.added.push(issue);
     if (this.issues.length < MAX_KEPT_ISSUES) this.issues.push(issue);
     return issue;

@@ -65,3 +65,93 @@ export function matchPlainEntry(text: string): PlainEntryFields | undefined {
   // fail on a match; the unit parity test pins that, and skipping it saves a call per line.
   return { action: m[2] as string, hash: m[3] as string, prev: m[4] as string, seq: Number(m[5]), ts: m[6] as string, writer: m[7] as string, hashAt: (m[1] as string).length };
 }
+
+const ACTION_PREFIX = '{"action":"';
+const HASH_MEMBER = ',"hash":"';
+const PREV_MEMBER = ',"prev":"';
+const SEQ_MEMBER = ',"seq":';
+const TS_MEMBER = ',"ts":"';
+const WRITER_SUFFIX = ',"v":1,"writer":"';
+
+/** Where the chain members of a canonical line are, as character offsets into its text. */
+export interface ChainFieldOffsets {
+  /** End of the action's value (it starts right after `{"action":"`). */
+  actionEnd: number;
+  /** The `,` that starts the top-level `,"hash":"…"` member (74 characters). */
+  hashAt: number;
+  /** The `,` that starts `,"prev":"…"` (74 characters). */
+  prevAt: number;
+  seq: number;
+  /** Start of the ts value. */
+  tsAt: number;
+  /** The writer's value is text[writerAt, text.length - 2). */
+  writerAt: number;
+}
+
+export function newChainFieldOffsets(): ChainFieldOffsets {
+  return { actionEnd: 0, hashAt: 0, prevAt: 0, seq: 0, tsAt: 0, writerAt: 0 };
+}
+
+/**
+ * Finds the chain members of a canonical line by position alone and stores their offsets in
+ * `at`, for a line whose HMAC is then checked: nothing is copied out of the text. No schema
+ * check: a signature that verifies proves a key holder wrote these exact bytes, and the only key
+ * holder that writes lines is monwire's writer, which validates every entry first. Lines whose
+ * signature does not verify take the full path, which explains them. False when the line does
+ * not have this shape.
+ *
+ * Only structure is relied on, and only forward searches (V8's indexOf is much faster than
+ * lastIndexOf). In JSON text `,"` never occurs inside a string (a quote in a string is escaped),
+ * so each member searched for is a key. Canonical key order puts the top-level `hash` right after
+ * `data`, the one free-form object; should the first `hash` found be one nested in `data`, the
+ * wrong bytes are cut and the signature fails. After the top-level `hash` lie only strings, the
+ * enums and `target`, which the writer writes as exactly {id, type}: so the next `prev`, `seq`,
+ * `ts` and `v`+`writer` members found are the top-level ones.
+ */
+export function locateChainFields(text: string, at: ChainFieldOffsets): boolean {
+  const end = text.length - 2;
+  if (!text.startsWith(ACTION_PREFIX) || text.charCodeAt(end) !== 0x22 || text.charCodeAt(end + 1) !== 0x7d) return false;
+  const actionEnd = text.indexOf('"', ACTION_PREFIX.length);
+  const hashAt = text.indexOf(HASH_MEMBER, actionEnd);
+  if (actionEnd === -1 || hashAt === -1 || text.charCodeAt(hashAt + 73) !== 0x22) return false;
+  const prevAt = text.indexOf(PREV_MEMBER, hashAt + 74);
+  if (prevAt === -1 || text.charCodeAt(prevAt + 73) !== 0x22) return false;
+  const seqAt = text.indexOf(SEQ_MEMBER, prevAt + 74);
+  const seq = seqAt === -1 ? undefined : readSeq(text, seqAt + SEQ_MEMBER.length);
+  if (seq === undefined) return false;
+  const tsAt = text.indexOf(TS_MEMBER, seqAt + SEQ_MEMBER.length) + TS_MEMBER.length;
+  const tsEnd = text.indexOf('"', tsAt);
+  const writerAt = text.indexOf(WRITER_SUFFIX, tsEnd) + WRITER_SUFFIX.length;
+  if (tsAt < TS_MEMBER.length || tsEnd === -1 || writerAt < WRITER_SUFFIX.length || writerAt >= end) return false;
+  // An escape would make the raw characters differ from the string's value.
+  if (hasEscapeBetween(text, writerAt, end) || text.indexOf('"', writerAt) !== end || hasEscapeBetween(text, ACTION_PREFIX.length, actionEnd) || hasEscapeBetween(text, tsAt, tsEnd)) return false;
+  at.actionEnd = actionEnd;
+  at.hashAt = hashAt;
+  at.prevAt = prevAt;
+  at.seq = seq;
+  at.tsAt = tsAt;
+  at.writerAt = writerAt;
+  return true;
+}
+
+/** The chain fields at the offsets locateChainFields found, as strings. */
+export function chainFieldsAt(text: string, at: ChainFieldOffsets): PlainEntryFields {
+  return {
+    action: text.slice(ACTION_PREFIX.length, at.actionEnd), ts: text.slice(at.tsAt, text.indexOf('"', at.tsAt)), writer: text.slice(at.writerAt, text.length - 2),
+    seq: at.seq, prev: text.slice(at.prevAt + 9, at.prevAt + 73), hash: text.slice(at.hashAt + 9, at.hashAt + 73), hashAt: at.hashAt,
+  };
+}
+
+function hasEscapeBetween(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x5c) return true;
+  return false;
+}
+
+/** A positive safe integer written at `at` and followed by a comma, as canonical JSON writes seq. */
+function readSeq(text: string, at: number): number | undefined {
+  let i = at;
+  for (let c = text.charCodeAt(i); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++i));
+  if (i === at || i - at > 16 || text.charCodeAt(at) === 0x30 || text.charCodeAt(i) !== 0x2c) return undefined;
+  const seq = Number(text.slice(at, i));
+  return Number.isSafeInteger(seq) ? seq : undefined;
+}

@@ -77,12 +77,12 @@ export function openDayStream(path: string, range: ByteRange = {}): AsyncIterabl
   if (compressed && (range.start !== undefined || range.end !== undefined)) {
     throw new RangeError(`byte ranges are not supported for compressed file ${path}`);
   }
-  const options = { highWaterMark: 256 * 1024, start: range.start, end: range.end === undefined ? undefined : range.end - 1 };
+  const options = { highWaterMark: 1024 * 1024, start: range.start, end: range.end === undefined ? undefined : range.end - 1 };
   if (range.end !== undefined && range.end <= (range.start ?? 0)) return (async function* () {})();
   const stream = createReadStream(path, options);
   if (!compressed) return stream;
   // pipeline() forwards a read error to the gunzip stream, so iterating it rejects instead of crashing.
-  return pipeline(stream, createGunzip(), () => undefined);
+  return pipeline(stream, createGunzip({ chunkSize: 256 * 1024 }), () => undefined);
 }
 
 /** Removes a trailing CR (a file re-saved with CRLF line endings); returns the line unchanged otherwise. */

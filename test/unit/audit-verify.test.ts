@@ -102,6 +102,33 @@ describe("verifyAuditDir on clean trails", () => {
   });
 });
 
+describe("verifyAuditDir schema checks", () => {
+  // The last line of the unsealed last day, re-written with a value the schema rejects and a
+  // hash recomputed over it, so the chain and anchors are intact around it.
+  async function forgeLastEntry(key?: string): Promise<void> {
+    const lines = await readLines(day("2025-03-12"));
+    lines[lines.length - 1] = reforgeLine(lines[lines.length - 1] as string, { outcome: "maybe" as never }, key);
+    await writeLines(day("2025-03-12"), lines);
+  }
+
+  it("reports a schema-invalid entry in an unsigned trail, where anyone can recompute a hash", async () => {
+    await threeDays();
+    await forgeLastEntry();
+    const report = await verifyAuditDir({ dir });
+    expect(report.status).toBe("tampered");
+    expect(report.files[2]?.issues.map((i) => i.kind)).toEqual(["schema"]);
+    expect(report.files[2]?.verdict).toMatch(/^INVALID: seq 2 \(line \d+\) is not a valid v1 entry: outcome/);
+  });
+
+  it("takes a valid signature as proof of the schema: only the key holder, i.e. the writer, can produce one", async () => {
+    await threeDays(KEY);
+    await forgeLastEntry(KEY);
+    const report = await verifyAuditDir({ dir, key: KEY });
+    expect(report.status).toBe("intact");
+    expect(report.files[2]?.issues).toEqual([]);
+  });
+});
+
 describe("verifyAuditDir on tampered trails", () => {
   it("names the line of an edited field, and the anchor mismatch", async () => {
     await threeDays(KEY);

@@ -1,0 +1,26 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { hash } from "node:crypto";
+import { join } from "node:path";
+const D = process.argv[2];
+const { LineSplitter } = await import("/work/main/dist/audit/lines.js");
+const f = readdirSync(D).filter(n=>n.endsWith(".log")).map(n=>join(D,n))[1];
+const buf = readFileSync(f);
+const lines = new LineSplitter().push(buf);
+const N = lines.length;
+function t(name, fn) { for (let r=0;r<5;r++){ const t0=performance.now(); const x=fn(); const dt=performance.now()-t0; if(r==4) console.log(name.padEnd(28), (dt*1000/N).toFixed(3), "µs/line"); } }
+const scratch = Buffer.allocUnsafe(70000);
+t("set", ()=>{ for (const l of lines) scratch.set(l, 64); });
+t("copy", ()=>{ for (const l of lines) l.copy(scratch, 64); });
+t("copyWithin 300", ()=>{ for (const l of lines) scratch.copyWithin(64+300, 64+374, 64+l.length); });
+t("subarray", ()=>{ let n=0; for (const l of lines) n+=scratch.subarray(64, 64+l.length).length; return n });
+t("hash sub hex", ()=>{ let n=0; for (const l of lines) n+=hash("sha256", scratch.subarray(0, 64+l.length-74), "hex").length; return n });
+t("hash line hex", ()=>{ let n=0; for (const l of lines) n+=hash("sha256", l, "hex").length; return n });
+t("hash line latin1", ()=>{ let n=0; for (const l of lines) n+=hash("sha256", l, "latin1").length; return n });
+t("hash line binary", ()=>{ let n=0; for (const l of lines) n+=hash("sha256", l, "binary").length; return n });
+const out = Buffer.alloc(96);
+t("hash 96 hex", ()=>{ let n=0; for (const l of lines) n+=hash("sha256", out, "hex").length; return n });
+t("latin1 write 32", ()=>{ const s = "x".repeat(32); for (const l of lines) out.write(s, 64, "latin1"); });
+t("latin1Write 32", ()=>{ const s = "x".repeat(32); for (const l of lines) out.latin1Write(s, 64, 32); });
+t("toString latin1", ()=>{ let n=0; for (const l of lines) n+=l.toString("latin1").length; return n });
+t("latin1Slice", ()=>{ let n=0; for (const l of lines) n+=l.latin1Slice(0, l.length).length; return n });
+t("toString()", ()=>{ let n=0; for (const l of lines) n+=l.toString().length; return n });

@@ -1,0 +1,28 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { hash, createHmac } from "node:crypto";
+import { join } from "node:path";
+const D = process.argv[2];
+const { matchPlainEntry } = await import("/work/main/dist/audit/line-pattern.js");
+const { createLineDigester } = await import("/work/main/dist/audit/line-digest.js");
+const { LineSplitter } = await import("/work/main/dist/audit/lines.js");
+const { ChainChecker } = await import("/work/main/dist/audit/chain-checker.js");
+const f = readdirSync(D).filter(n=>n.endsWith(".log")).map(n=>join(D,n))[1];
+const buf = readFileSync(f);
+const lines = new LineSplitter().push(buf);
+const texts = lines.map(l=>l.toString());
+console.log("lines", lines.length, "bytes", buf.length, "avg", (buf.length/lines.length).toFixed(0));
+function t(name, fn) { for (let r=0;r<3;r++){ const t0=performance.now(); const x=fn(); const dt=performance.now()-t0; if(r==2) console.log(name.padEnd(28), (dt*1000/lines.length).toFixed(3), "µs/line", (buf.length/1e6/(dt/1000)).toFixed(0),"MB/s"); } }
+t("split", ()=> new LineSplitter().push(buf).length);
+t("toString", ()=> { let n=0; for (const l of lines) n+=l.toString().length; return n; });
+t("latin1Slice", ()=> { let n=0; for (const l of lines) n+=l.latin1Slice(0,l.length).length; return n; });
+t("regex", ()=> { let n=0; for (const s of texts) if (matchPlainEntry(s)) n++; return n; });
+const dg = createLineDigester("bench-key-0123456789abcdef");
+const cuts = texts.map(s=>{ const m=matchPlainEntry(s); return m? {from:m.hashAt,to:m.hashAt+74}:{from:0,to:0};});
+t("digest hmac", ()=> { let n=0; for (let i=0;i<lines.length;i++) n+=dg.digest(lines[i],cuts[i],"hmac-sha256").length; return n; });
+t("digest sha", ()=> { let n=0; for (let i=0;i<lines.length;i++) n+=dg.digest(lines[i],cuts[i],"sha256").length; return n; });
+t("hash one-shot hex", ()=> { let n=0; for (const l of lines) n+=hash("sha256", l, "hex").length; return n; });
+t("hash one-shot buffer", ()=> { let n=0; for (const l of lines) n+=hash("sha256", l, "buffer").length; return n; });
+const small = Buffer.alloc(96);
+t("hash 96B hex", ()=> { let n=0; for (const l of lines) n+=hash("sha256", small, "hex").length; return n; });
+t("createHmac", ()=> { let n=0; for (const l of lines) n+=createHmac("sha256","bench-key-0123456789abcdef").update(l).digest("hex").length; return n; });
+t("checker full", ()=> { const c = new ChainChecker({key:"bench-key-0123456789abcdef", day: f.match(/\d{4}-\d\d-\d\d/)[0]}); for (const l of lines) c.line(l); return c.issueCount; });
