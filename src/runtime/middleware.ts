@@ -57,17 +57,15 @@ function clientIp(req: MonitoredRequest): string | undefined {
   return req.ip ?? req.socket?.remoteAddress;
 }
 
-/** Everything the finish path needs, kept on the response so one shared listener serves every request. */
+/** Everything the finish path needs about one request. */
 interface Pending {
   start: bigint;
-  req: MonitoredRequest;
+  method: string | undefined;
   context: RequestContext;
   route: RouteWatch;
   mark: ExceptionMark;
+  done: boolean;
 }
-
-const PENDING = Symbol("monwire.pending");
-type TrackedResponse = ServerResponse & { [PENDING]?: Pending };
 
 /**
  * Builds the Express 4/5 middleware: opens the request context, times the request with
@@ -75,19 +73,22 @@ type TrackedResponse = ServerResponse & { [PENDING]?: Pending };
  * exactly once both after a completed response and when the client goes away first — records
  * http_requests_total, http_request_duration_seconds and api_errors_total. Monitoring never breaks
  * a request: every metric update is guarded.
+ *
+ * Per-request state lives in objects of its own (a closure listener holds it), never as extra
+ * properties on the response: under Express, whose prototype swaps keep req and res changing
+ * hidden classes, each property added to them costs V8 a map transition and cache misses.
  */
 export function createMiddleware(options: MiddlewareOptions) {
   const { metrics, tenants, metricsPath, measure } = options;
 
-  function record(this: TrackedResponse): void {
-    const pending = this[PENDING];
-    if (pending === undefined) return;
-    this[PENDING] = undefined;
+  function record(res: ServerResponse, pending: Pending): void {
+    if (pending.done) return;
+    pending.done = true;
     try {
       const seconds = Number(process.hrtime.bigint() - pending.start) / 1e9;
-      const aborted = !this.writableFinished && !this.headersSent;
-      const status = aborted ? STATUS_CLIENT_CLOSED : String(this.statusCode);
-      const method = normalizeMethod(pending.req.method);
+      const aborted = !res.writableFinished && !res.headersSent;
+      const status = aborted ? STATUS_CLIENT_CLOSED : String(res.statusCode);
+      const method = normalizeMethod(pending.method);
       const route = pending.route.template() ?? ROUTE_UNMATCHED;
       const tenant = pending.context.tenant;
       const labels = { method, route, status_code: status, tenant };
@@ -109,10 +110,9 @@ export function createMiddleware(options: MiddlewareOptions) {
     if (ip) context.ip = ip;
     const userAgent = req.headers["user-agent"];
     if (userAgent) context.userAgent = userAgent.length > USER_AGENT_MAX ? userAgent.slice(0, USER_AGENT_MAX) : userAgent;
-    res.setHeader("x-request-id", context.requestId);
 
-    const mark: ExceptionMark = { exception: false };
-    (req as unknown as Record<symbol, ExceptionMark>)[REQUEST_STATE] = mark;
+    // The first change to req is the route watch: it turns req into a dictionary-mode object (see
+    // watchRoute), after which adding the exception mark is cheap. Only reads come before it.
     // The template also goes on the context: Sentry names events after it, as the metrics do.
     const route: RouteWatch = tenants.dependsOnParams
       ? watchRoute(req, (params) => {
@@ -126,10 +126,13 @@ export function createMiddleware(options: MiddlewareOptions) {
       : watchRoute(req, () => {
           context.route = route.template();
         });
+    const mark: ExceptionMark = { exception: false };
+    (req as unknown as Record<symbol, ExceptionMark>)[REQUEST_STATE] = mark;
+    res.setHeader("x-request-id", context.requestId);
     if (!measure) return context;
 
-    (res as TrackedResponse)[PENDING] = { start, req, context, route, mark };
-    res.on("close", record);
+    const pending: Pending = { start, method: req.method, context, route, mark, done: false };
+    res.on("close", () => record(res, pending));
     return context;
   };
 

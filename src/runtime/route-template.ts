@@ -159,8 +159,13 @@ const ROUTE: PropertyDescriptor = {
  */
 export function watchRoute(req: WatchedRequest, onRoute?: (params: Record<string, unknown>) => void): RouteWatch {
   const state = new RouteState(req, onRoute);
-  (req as Watched)[STATE] = state;
+  // Redefining baseUrl, which Express has already set as a plain property, turns the request into
+  // a dictionary-mode object in V8. That is a net gain under Express 5, whose prototype swaps and
+  // property additions otherwise keep the request's hidden class unstable and its property loads
+  // missing their caches (measured: about a tenth fewer instructions per request). It also makes
+  // every later addition cheap, so the state goes on after the accessors, not before.
   Object.defineProperty(req, "baseUrl", BASE_URL);
   Object.defineProperty(req, "route", ROUTE);
+  (req as Watched)[STATE] = state;
   return state;
 }
