@@ -5,13 +5,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const BENCHES = ["startup", "http", "metrics-render", "audit-write", "verify", "report", "tail-latency"];
+const BENCHES = ["startup", "middleware", "http", "metrics-render", "audit-write", "verify", "report", "tail-latency"];
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const storePath = here("./results.json");
 const store = existsSync(storePath) ? JSON.parse(readFileSync(storePath, "utf8")) : {};
 
-const wanted = process.argv.slice(2);
-for (const name of wanted.length > 0 ? wanted : BENCHES) {
+// `--render` only rewrites RESULTS.md from the stored results (e.g. after editing notes.md).
+const renderOnly = process.argv.includes("--render");
+const wanted = process.argv.slice(2).filter((a) => a !== "--render");
+for (const name of renderOnly ? [] : wanted.length > 0 ? wanted : BENCHES) {
   if (!BENCHES.includes(name)) throw new Error(`unknown benchmark "${name}" (known: ${BENCHES.join(", ")})`);
   process.stderr.write(`bench: ${name} …\n`);
   const run = spawnSync(process.execPath, [here(`./${name}.mjs`)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });

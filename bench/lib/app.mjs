@@ -1,0 +1,61 @@
+// The benchmark application, shared by the network and the in-memory drivers: one nested route
+// (GET /api/licenses/:id) on bare Express 5, or with monwire, express-prom-bundle with the
+// equivalent labels (method, route template, status code, tenant), or a middleware that only
+// opens an AsyncLocalStorage context (the floor monwire's request-context contract sets).
+import { AsyncLocalStorage } from "node:async_hooks";
+import express from "express";
+
+export const VARIANTS = ["bare", "als-only", "monwire", "prom-bundle"];
+
+export async function buildApp(variant) {
+  const app = express();
+  if (variant === "monwire") {
+    const { createMonitoring } = await import("monwire/runtime");
+    const monitoring = createMonitoring({
+      config: {
+        service: "bench",
+        tenants: { values: ["EUR", "KM"], from: "header:x-shop", currency: { EUR: "EUR", KM: "BAM" } },
+        metrics: { tokenEnv: "BENCH_UNSET_TOKEN", defaultMetrics: true },
+        audit: { enabled: false },
+        sentry: { enabled: false },
+      },
+    });
+    app.use(monitoring.middleware);
+    app.get("/metrics", monitoring.metricsHandler);
+  } else if (variant === "als-only") {
+    const storage = new AsyncLocalStorage();
+    app.use((req, _res, next) => storage.run({ requestId: req.headers["x-request-id"] }, next));
+  } else if (variant === "prom-bundle") {
+    const promBundle = (await import("express-prom-bundle")).default;
+    const tenants = new Set(["EUR", "KM"]);
+    app.use(
+      promBundle({
+        includeMethod: true,
+        includePath: true,
+        includeStatusCode: true,
+        customLabels: { tenant: null },
+        transformLabels: (labels, req) => {
+          const shop = req.headers["x-shop"];
+          labels.tenant = typeof shop === "string" && tenants.has(shop) ? shop : shop ? "unknown" : "none";
+        },
+        promClient: { collectDefaultMetrics: {} },
+      }),
+    );
+  } else if (variant !== "bare") {
+    throw new Error(`unknown variant ${variant}`);
+  }
+  // The server's own CPU time, read before and after a measured run.
+  app.get("/__cpu", (_req, res) => {
+    const { user, system } = process.cpuUsage();
+    res.json({ micros: user + system });
+  });
+  const api = express.Router();
+  api.get("/licenses/:id", (req, res) => {
+    res.json({ id: req.params.id, product: "pro", status: "active" });
+  });
+  app.use("/api", api);
+  return app;
+}
+
+/** The request mix: three licence ids for each tenant. */
+export const REQUESTS = ["EUR", "KM"].flatMap((shop) => [17, 42, 99].map((id) => ({ method: "GET", path: `/api/licenses/${id}`, headers: { "x-shop": shop } })));
