@@ -179,8 +179,7 @@ export class ChainChecker {
     this.entries += 1;
     const last = state?.span.last;
     if (state && last && at.seq === last.seq + 1 && last.hash.length === 64 && text.startsWith(last.hash, at.prevAt + HASH_VALUE_OFFSET) && this.onDay(text, at.tsAt)) {
-      if (state.span.alg === "hmac-sha256") this.signed.checked += 1;
-      this.advance(state, at.seq, hash, n);
+      this.step(state, at.seq, hash, n);
       return true;
     }
     this.checkEntry(chainFieldsAt(text, at) as unknown as AuditEntry, bytes, text, n, alg);
@@ -198,13 +197,21 @@ export class ChainChecker {
     this.entries += 1;
     const last = state?.span.last;
     if (state && last && fields.seq === last.seq + 1 && fields.prev === last.hash && this.onDay(fields.ts, 0)) {
-      if (state.span.alg === "hmac-sha256" && this.options.key !== undefined) this.signed.checked += 1;
-      this.advance(state, fields.seq, hash, n);
+      this.step(state, fields.seq, hash, n);
       return true;
     }
     // checkEntry reads only the chain fields (and ts, action) extracted.
     this.checkEntry(fields as unknown as AuditEntry, bytes, text, n, alg);
     return true;
+  }
+
+  /**
+   * The usual line, already verified: the next link of a writer's chain, dated on this file's day.
+   * What checkEntry would do for it, without its questions.
+   */
+  private step(state: WriterState, seq: number, hash: string, n: number): void {
+    if (state.span.alg === "hmac-sha256" && this.options.key !== undefined) this.signed.checked += 1;
+    this.advance(state, seq, hash, n);
   }
 
   /**
