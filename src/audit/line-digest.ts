@@ -23,38 +23,49 @@ export interface ByteCut {
 const BLOCK = 64;
 
 export function createLineDigester(key: string | undefined): LineDigester {
-  let scratch = Buffer.allocUnsafe(BLOCK + 64 * 1024);
-  let ipad: Buffer | undefined;
-  let outer: Buffer | undefined;
-  if (key !== undefined) {
+  return new ScratchDigester(key);
+}
+
+/**
+ * A class, not a closure per digester: every segment's checker then calls the same function, so
+ * V8's optimised verify loop keeps its inlined call when the next segment starts.
+ */
+class ScratchDigester implements LineDigester {
+  private scratch = Buffer.allocUnsafe(BLOCK + 64 * 1024);
+  private readonly ipad: Buffer | undefined;
+  private readonly outer: Buffer | undefined;
+
+  constructor(key: string | undefined) {
+    if (key === undefined) return;
     // HMAC keys longer than one block are hashed first; shorter ones are zero-padded.
     let raw = Buffer.from(key, "utf8");
     if (raw.length > BLOCK) raw = createHash("sha256").update(raw).digest();
     const padded = Buffer.alloc(BLOCK);
     raw.copy(padded);
-    ipad = Buffer.from(padded.map((b) => b ^ 0x36));
-    outer = Buffer.alloc(BLOCK + 32);
-    Buffer.from(padded.map((b) => b ^ 0x5c)).copy(outer);
-    ipad.copy(scratch);
+    this.ipad = Buffer.from(padded.map((b) => b ^ 0x36));
+    this.outer = Buffer.alloc(BLOCK + 32);
+    Buffer.from(padded.map((b) => b ^ 0x5c)).copy(this.outer);
+    this.ipad.copy(this.scratch);
   }
-  return {
-    digest(bytes, cut, alg) {
-      const length = bytes.length - (cut.to - cut.from);
-      if (scratch.length < BLOCK + bytes.length) {
-        scratch = Buffer.allocUnsafe(BLOCK + bytes.length * 2);
-        ipad?.copy(scratch);
-      }
-      // One TypedArray set + copyWithin over the gap: builtins that allocate nothing, unlike
-      // Buffer#copy of a sub-range (which builds a view per call).
-      scratch.set(bytes, BLOCK);
-      scratch.copyWithin(BLOCK + cut.from, BLOCK + cut.to, BLOCK + bytes.length);
-      const offset = BLOCK + length;
-      if (alg === "sha256") return oneShotHash("sha256", scratch.subarray(BLOCK, offset), "hex");
-      if (!outer) throw new Error("HMAC-SHA256 needs a key");
-      outer.write(oneShotHash("sha256", scratch.subarray(0, offset), "binary"), BLOCK, "latin1");
-      return oneShotHash("sha256", outer, "hex");
-    },
-  };
+
+  digest(bytes: Buffer, cut: ByteCut, alg: HashAlgorithm): string {
+    const length = bytes.length - (cut.to - cut.from);
+    if (this.scratch.length < BLOCK + bytes.length) {
+      this.scratch = Buffer.allocUnsafe(BLOCK + bytes.length * 2);
+      this.ipad?.copy(this.scratch);
+    }
+    const scratch = this.scratch;
+    // One TypedArray set + copyWithin over the gap: builtins that allocate nothing, unlike
+    // Buffer#copy of a sub-range (which builds a view per call).
+    scratch.set(bytes, BLOCK);
+    scratch.copyWithin(BLOCK + cut.from, BLOCK + cut.to, BLOCK + bytes.length);
+    const offset = BLOCK + length;
+    if (alg === "sha256") return oneShotHash("sha256", scratch.subarray(BLOCK, offset), "hex");
+    const outer = this.outer;
+    if (!outer) throw new Error("HMAC-SHA256 needs a key");
+    outer.write(oneShotHash("sha256", scratch.subarray(0, offset), "binary"), BLOCK, "latin1");
+    return oneShotHash("sha256", outer, "hex");
+  }
 }
 
 const HASH_KEY = '"hash":"';

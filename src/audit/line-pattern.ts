@@ -147,11 +147,15 @@ function hasEscapeBetween(text: string, from: number, to: number): boolean {
   return false;
 }
 
-/** A positive safe integer written at `at` and followed by a comma, as canonical JSON writes seq. */
+/**
+ * A positive safe integer written at `at` and followed by a comma, as canonical JSON writes seq.
+ * Computed digit by digit (exact below 2^53): a small seq stays a small integer for V8, where
+ * Number() of a slice would allocate, and could hand the chain state a heap number.
+ */
 function readSeq(text: string, at: number): number | undefined {
+  let seq = 0;
   let i = at;
-  for (let c = text.charCodeAt(i); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++i));
+  for (let c = text.charCodeAt(i); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++i)) seq = seq * 10 + (c - 0x30);
   if (i === at || i - at > 16 || text.charCodeAt(at) === 0x30 || text.charCodeAt(i) !== 0x2c) return undefined;
-  const seq = Number(text.slice(at, i));
   return Number.isSafeInteger(seq) ? seq : undefined;
 }
