@@ -1,7 +1,7 @@
 import { CHAIN_STARTED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
-import { chainFieldsAt, locateChainFields, matchPlainEntry, newChainFieldOffsets, type PlainEntryFields } from "./line-pattern.js";
+import { actionIs, chainFieldsAt, HASH_MEMBER_LENGTH, HASH_VALUE_OFFSET, locateChainFields, matchPlainEntry, newChainFieldOffsets, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { parseAuditLine } from "./parse-line.js";
 import type { IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
@@ -10,13 +10,6 @@ const HEAD_HASHES = 8;
 const TAIL_HASHES = 16;
 const MAX_KEPT_ISSUES = 200;
 const CR = 0x0d;
-/** `,"hash":"` + 64 hex digits + `"`. */
-const PLAIN_HASH_MEMBER_BYTES = 74;
-/** Where the 64 hex digits start in a `,"hash":"…"` or `,"prev":"…"` member. */
-const HASH_VALUE_OFFSET = 9;
-/** `{"action":"` is where every canonical line starts; the action's value follows. */
-const ACTION_START = 11;
-const STARTED_END = ACTION_START + CHAIN_STARTED_ACTION.length;
 
 interface WriterState {
   span: WriterSpan;
@@ -170,15 +163,14 @@ export class ChainChecker {
     const key = this.options.key;
     if (key === undefined) return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
     const at = this.offsets;
-    if (!locateChainFields(text, at) || (at.actionEnd === STARTED_END && text.startsWith(CHAIN_STARTED_ACTION, ACTION_START))) return false;
+    if (!locateChainFields(text, at) || actionIs(text, at, CHAIN_STARTED_ACTION)) return false;
     const state = this.writers.get(text.slice(at.writerAt, text.length - 2));
     const alg = state?.span.alg ?? "hmac-sha256";
     if (alg === "sha256") return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
     const hash = this.digestLine(bytes, text, at.hashAt, alg);
     if (!text.startsWith(hash, at.hashAt + HASH_VALUE_OFFSET)) return false;
     this.entries += 1;
-    const last = state?.span.last;
-    if (state && last && at.seq === last.seq + 1 && last.hash.length === 64 && text.startsWith(last.hash, at.prevAt + HASH_VALUE_OFFSET) && this.onDay(text, at.tsAt)) {
+    if (state && at.seq === state.span.last.seq + 1 && state.span.last.hash.length === 64 && text.startsWith(state.span.last.hash, at.prevAt + HASH_VALUE_OFFSET) && this.onDay(text, at.tsAt)) {
       this.step(state, at.seq, hash, n);
       return true;
     }
@@ -195,8 +187,7 @@ export class ChainChecker {
     const hash = this.digestLine(bytes, text, fields.hashAt, alg);
     if (hash !== fields.hash) return false;
     this.entries += 1;
-    const last = state?.span.last;
-    if (state && last && fields.seq === last.seq + 1 && fields.prev === last.hash && this.onDay(fields.ts, 0)) {
+    if (state && fields.seq === state.span.last.seq + 1 && fields.prev === state.span.last.hash && this.onDay(fields.ts, 0)) {
       this.step(state, fields.seq, hash, n);
       return true;
     }
@@ -221,7 +212,7 @@ export class ChainChecker {
   private digestLine(bytes: Buffer, text: string, hashAt: number, alg: HashAlgorithm): string {
     // Everything before the hash member is ASCII exactly when the whole line is (the usual case).
     const from = bytes.length === text.length ? hashAt : Buffer.byteLength(text.slice(0, hashAt), "utf8");
-    return this.digester.digest(bytes, { from, to: from + PLAIN_HASH_MEMBER_BYTES }, alg);
+    return this.digester.digest(bytes, { from, to: from + HASH_MEMBER_LENGTH }, alg);
   }
 
   /** Whether the ts starting at `tsAt` in `text` is on this file's day (writers file every entry under its own UTC date). */

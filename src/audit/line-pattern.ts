@@ -67,6 +67,11 @@ export function matchPlainEntry(text: string): PlainEntryFields | undefined {
 }
 
 const ACTION_PREFIX = '{"action":"';
+/** Characters in a `,"hash":"…"` or `,"prev":"…"` member: the key, 64 hex digits and the closing quote. */
+export const HASH_MEMBER_LENGTH = 74;
+/** Where the 64 hex digits start within such a member. */
+export const HASH_VALUE_OFFSET = 9;
+const HASH_VALUE_END = HASH_MEMBER_LENGTH - 1;
 const HASH_MEMBER = ',"hash":"';
 const PREV_MEMBER = ',"prev":"';
 const SEQ_MEMBER = ',"seq":';
@@ -113,10 +118,10 @@ export function locateChainFields(text: string, at: ChainFieldOffsets): boolean 
   if (!text.startsWith(ACTION_PREFIX) || text.charCodeAt(end) !== 0x22 || text.charCodeAt(end + 1) !== 0x7d) return false;
   const actionEnd = text.indexOf('"', ACTION_PREFIX.length);
   const hashAt = text.indexOf(HASH_MEMBER, actionEnd);
-  if (actionEnd === -1 || hashAt === -1 || text.charCodeAt(hashAt + 73) !== 0x22) return false;
-  const prevAt = text.indexOf(PREV_MEMBER, hashAt + 74);
-  if (prevAt === -1 || text.charCodeAt(prevAt + 73) !== 0x22) return false;
-  const seqAt = text.indexOf(SEQ_MEMBER, prevAt + 74);
+  if (actionEnd === -1 || hashAt === -1 || text.charCodeAt(hashAt + HASH_VALUE_END) !== 0x22) return false;
+  const prevAt = text.indexOf(PREV_MEMBER, hashAt + HASH_MEMBER_LENGTH);
+  if (prevAt === -1 || text.charCodeAt(prevAt + HASH_VALUE_END) !== 0x22) return false;
+  const seqAt = text.indexOf(SEQ_MEMBER, prevAt + HASH_MEMBER_LENGTH);
   const seq = seqAt === -1 ? undefined : readSeq(text, seqAt + SEQ_MEMBER.length);
   if (seq === undefined) return false;
   const tsAt = text.indexOf(TS_MEMBER, seqAt + SEQ_MEMBER.length) + TS_MEMBER.length;
@@ -138,8 +143,13 @@ export function locateChainFields(text: string, at: ChainFieldOffsets): boolean 
 export function chainFieldsAt(text: string, at: ChainFieldOffsets): PlainEntryFields {
   return {
     action: text.slice(ACTION_PREFIX.length, at.actionEnd), ts: text.slice(at.tsAt, text.indexOf('"', at.tsAt)), writer: text.slice(at.writerAt, text.length - 2),
-    seq: at.seq, prev: text.slice(at.prevAt + 9, at.prevAt + 73), hash: text.slice(at.hashAt + 9, at.hashAt + 73), hashAt: at.hashAt,
+    seq: at.seq, prev: text.slice(at.prevAt + HASH_VALUE_OFFSET, at.prevAt + HASH_VALUE_END), hash: text.slice(at.hashAt + HASH_VALUE_OFFSET, at.hashAt + HASH_VALUE_END), hashAt: at.hashAt,
   };
+}
+
+/** Whether the action at the offsets locateChainFields found is `action`, compared in place. */
+export function actionIs(text: string, at: ChainFieldOffsets, action: string): boolean {
+  return at.actionEnd === ACTION_PREFIX.length + action.length && text.startsWith(action, ACTION_PREFIX.length);
 }
 
 function hasEscapeBetween(text: string, from: number, to: number): boolean {
