@@ -1,7 +1,7 @@
 import { CHAIN_STARTED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
-import { actionIs, chainFieldsAt, HASH_MEMBER_LENGTH, HASH_VALUE_OFFSET, locateChainFields, matchPlainEntry, newChainFieldOffsets, type PlainEntryFields } from "./line-pattern.js";
+import { actionIs, chainFieldsAt, HASH_MEMBER_LENGTH, HASH_VALUE_OFFSET, hasAt, locateChainFields, matchPlainEntry, newChainFieldOffsets, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { parseAuditLine } from "./parse-line.js";
 import type { IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
@@ -168,9 +168,9 @@ export class ChainChecker {
     const alg = state?.span.alg ?? "hmac-sha256";
     if (alg === "sha256") return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
     const hash = this.digestLine(bytes, text, at.hashAt, alg);
-    if (!text.startsWith(hash, at.hashAt + HASH_VALUE_OFFSET)) return false;
+    if (!hasAt(text, hash, at.hashAt + HASH_VALUE_OFFSET)) return false;
     this.entries += 1;
-    if (state && at.seq === state.span.last.seq + 1 && state.span.last.hash.length === 64 && text.startsWith(state.span.last.hash, at.prevAt + HASH_VALUE_OFFSET) && this.onDay(text, at.tsAt)) {
+    if (state && at.seq === state.span.last.seq + 1 && state.span.last.hash.length === 64 && hasAt(text, state.span.last.hash, at.prevAt + HASH_VALUE_OFFSET) && this.onDay(text, at.tsAt)) {
       this.step(state, at.seq, hash, n);
       return true;
     }

@@ -1,5 +1,6 @@
 import { createHash, hash as oneShotHash } from "node:crypto";
 import type { HashAlgorithm } from "./chain.js";
+import { hasAt } from "./line-pattern.js";
 
 /**
  * Recomputes entry hashes straight from the bytes on disk. A canonical line IS the canonical
@@ -32,6 +33,11 @@ export function createLineDigester(key: string | undefined): LineDigester {
  */
 class ScratchDigester implements LineDigester {
   private scratch = Buffer.allocUnsafe(BLOCK + 64 * 1024);
+  /**
+   * Views of the scratch buffer by length (`views[n]` is scratch[0, n)): line lengths repeat, so
+   * the HMAC input takes one view per distinct length instead of one per line.
+   */
+  private views: Buffer[] = [];
   private readonly ipad: Buffer | undefined;
   private readonly outer: Buffer | undefined;
 
@@ -53,6 +59,7 @@ class ScratchDigester implements LineDigester {
     if (this.scratch.length < BLOCK + bytes.length) {
       this.scratch = Buffer.allocUnsafe(BLOCK + bytes.length * 2);
       this.ipad?.copy(this.scratch);
+      this.views = [];
     }
     const scratch = this.scratch;
     // One TypedArray set + copyWithin over the gap: builtins that allocate nothing, unlike
@@ -63,7 +70,7 @@ class ScratchDigester implements LineDigester {
     if (alg === "sha256") return oneShotHash("sha256", scratch.subarray(BLOCK, offset), "hex");
     const outer = this.outer;
     if (!outer) throw new Error("HMAC-SHA256 needs a key");
-    outer.write(oneShotHash("sha256", scratch.subarray(0, offset), "binary"), BLOCK, "latin1");
+    outer.write(oneShotHash("sha256", (this.views[offset] ??= scratch.subarray(0, offset)), "binary"), BLOCK, "latin1");
     return oneShotHash("sha256", outer, "hex");
   }
 }
@@ -80,7 +87,7 @@ const HASH_MEMBER_CHARS = 73;
 export function findHashMember(bytes: Buffer, text: string, hash: string): ByteCut | undefined {
   let at = text.indexOf(HASH_KEY);
   // Skip a nested "hash" member (inside data) that is not this entry's own hash.
-  while (at !== -1 && !(text.startsWith(hash, at + HASH_KEY.length) && text.charCodeAt(at + HASH_MEMBER_CHARS - 1) === 0x22)) at = text.indexOf(HASH_KEY, at + 1);
+  while (at !== -1 && !(hasAt(text, hash, at + HASH_KEY.length) && text.charCodeAt(at + HASH_MEMBER_CHARS - 1) === 0x22)) at = text.indexOf(HASH_KEY, at + 1);
   if (at <= 0) return undefined;
   let from = at;
   let to = at + HASH_MEMBER_CHARS;

@@ -128,8 +128,10 @@ export function locateChainFields(text: string, at: ChainFieldOffsets): boolean 
   const tsEnd = text.indexOf('"', tsAt);
   const writerAt = text.indexOf(WRITER_SUFFIX, tsEnd) + WRITER_SUFFIX.length;
   if (tsAt < TS_MEMBER.length || tsEnd === -1 || writerAt < WRITER_SUFFIX.length || writerAt >= end) return false;
-  // An escape would make the raw characters differ from the string's value.
-  if (hasEscapeBetween(text, writerAt, end) || text.indexOf('"', writerAt) !== end || hasEscapeBetween(text, ACTION_PREFIX.length, actionEnd) || hasEscapeBetween(text, tsAt, tsEnd)) return false;
+  // An escape would make the raw characters differ from the string's value. Most lines have no
+  // backslash at all, which one search of the whole line (memchr) settles.
+  if (text.indexOf('"', writerAt) !== end) return false;
+  if (text.indexOf("\\", ACTION_PREFIX.length) !== -1 && (hasEscapeBetween(text, writerAt, end) || hasEscapeBetween(text, ACTION_PREFIX.length, actionEnd) || hasEscapeBetween(text, tsAt, tsEnd))) return false;
   at.actionEnd = actionEnd;
   at.hashAt = hashAt;
   at.prevAt = prevAt;
@@ -145,6 +147,16 @@ export function chainFieldsAt(text: string, at: ChainFieldOffsets): PlainEntryFi
     action: text.slice(ACTION_PREFIX.length, at.actionEnd), ts: text.slice(at.tsAt, text.indexOf('"', at.tsAt)), writer: text.slice(at.writerAt, text.length - 2),
     seq: at.seq, prev: text.slice(at.prevAt + HASH_VALUE_OFFSET, at.prevAt + HASH_VALUE_END), hash: text.slice(at.hashAt + HASH_VALUE_OFFSET, at.hashAt + HASH_VALUE_END), hashAt: at.hashAt,
   };
+}
+
+/**
+ * Whether `text` holds `value` at `at`. For a hash this is several times faster than
+ * `text.startsWith(value, at)`, which on Node 20's V8 compares character by character through a
+ * generic path (about 600 ns for 64 characters, against 150 ns): `===` on the substring compares
+ * memory, and the substring is only a view of `text`.
+ */
+export function hasAt(text: string, value: string, at: number): boolean {
+  return text.substring(at, at + value.length) === value;
 }
 
 /** Whether the action at the offsets locateChainFields found is `action`, compared in place. */

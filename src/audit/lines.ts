@@ -23,25 +23,34 @@ export class LineSplitter {
   /** The complete lines that `chunk` finishes, in order. */
   push(chunk: Buffer): Buffer[] {
     const lines: Buffer[] = [];
+    this.forEach(chunk, (line) => lines.push(line));
+    return lines;
+  }
+
+  /**
+   * Hands each complete line that `chunk` finishes to `onLine`, in order. Unlike push(), no line
+   * outlives its call unless `onLine` keeps it, so a garbage collection in the middle of a chunk
+   * has only the current line to copy, not a whole chunk's worth of views.
+   */
+  forEach(chunk: Buffer, onLine: (line: Buffer) => void): void {
     let start = 0;
     let nl = chunk.indexOf(NEWLINE);
     if (nl === -1) {
       this.keep(chunk);
-      return lines;
+      return;
     }
     if (this.pending.length > 0) {
       this.keep(chunk.subarray(0, nl));
-      lines.push(this.take());
+      onLine(this.take());
       start = nl + 1;
       nl = chunk.indexOf(NEWLINE, start);
     }
     while (nl !== -1) {
-      lines.push(chunk.subarray(start, nl));
+      onLine(chunk.subarray(start, nl));
       start = nl + 1;
       nl = chunk.indexOf(NEWLINE, start);
     }
     if (start < chunk.length) this.keep(chunk.subarray(start));
-    return lines;
   }
 
   /** The bytes after the last `\n` (an unterminated final line), if any. */

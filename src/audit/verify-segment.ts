@@ -12,12 +12,15 @@ export async function verifySegment(task: SegmentTask): Promise<SegmentResult> {
   const checker = new ChainChecker({ key: task.key, fileStart: task.fileStart, day: task.day });
   const splitter = new LineSplitter();
   const digest = task.hashFile ? new ContentDigest(task.prefixBytes) : undefined;
+  const check = (line: Buffer) => {
+    checker.line(line);
+  };
   let bytes = 0;
   try {
     for await (const chunk of openDayStream(task.path, task.path.endsWith(".gz") ? {} : { start: task.start, end: task.end })) {
       digest?.update(chunk);
       bytes += chunk.length;
-      for (const line of splitter.push(chunk)) checker.line(line);
+      splitter.forEach(chunk, check);
       if (checker.keyRequired) break;
     }
   } catch (error) {

@@ -21,7 +21,7 @@ export interface VerifyOptions {
   key?: string;
   /** Name of the env var the key comes from, for error messages. */
   keyEnv?: string;
-  /** Worker threads: a number, or `auto` (all cores for large trails). */
+  /** Threads to verify on, the calling one included: a number, or `auto` (all cores for trails of 16 MB or more). */
   jobs?: number | "auto";
   /** Plain files larger than about this are verified in several segments (default 32 MiB). */
   segmentBytes?: number;

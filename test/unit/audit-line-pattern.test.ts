@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
-import { chainFieldsAt, locateChainFields, matchPlainEntry, newChainFieldOffsets } from "../../src/audit/line-pattern.js";
+import { chainFieldsAt, hasAt, locateChainFields, matchPlainEntry, newChainFieldOffsets } from "../../src/audit/line-pattern.js";
 import { parseAuditLine } from "../../src/audit/parse-line.js";
 import { TestTrail, type TestEvent } from "../helpers/audit-trail.js";
 
@@ -133,6 +133,7 @@ describe("locateChainFields", () => {
       line.replace(/"seq":\d+/, '"seq":0'), line.replace(/"seq":\d+/, '"seq":01'), line.replace(/"seq":\d+/, '"seq":12345678901234567'),
       line.replace(/"hash":"[0-9a-f]{64}"/, '"hash":"abc"'), line.replace(/"prev":"[0-9a-f]{64}"/, '"prev":"abc"'),
       line.replace(/"writer":"([^"]*)"/, '"writer":"a\\"b"'), line.replace(/"action":"([^"]*)"/, '"action":"wallet\\u002edeposit"'),
+      line.replace(/"ts":"(\d{4})-/, '"ts":"$1\\u002d'), line.replace(/"writer":"([^"]*)"/, '"writer":"$1\\u0041"'),
     ]) expect(locate(bad), bad).toBeUndefined();
   });
 
@@ -168,5 +169,21 @@ describe("locateChainFields", () => {
       expect(chain).toEqual({ action: parsed.action, ts: parsed.ts, writer: parsed.writer, seq: parsed.seq, prev: parsed.prev, hash: parsed.hash });
     }
     expect(compared).toBeGreaterThan(500);
+  });
+});
+
+describe("hasAt", () => {
+  const hash = "0123456789abcdef".repeat(4);
+  const text = `{"hash":"${hash}","x":1}`;
+  it.each([
+    ["the value where it is", hash, 9, true],
+    ["one character off", hash, 8, false],
+    ["the last character differing", `${hash.slice(0, 63)}0`, 9, false],
+    ["a value running past the end", `${hash}","x":1}!`, 9, false],
+    ["a short value at the start", '{"hash"', 0, true],
+    ["the empty value", "", 5, true],
+  ])("%s", (_name, value, at, expected) => {
+    expect(hasAt(text, value, at)).toBe(expected);
+    expect(hasAt(text, value, at)).toBe(text.startsWith(value, at));
   });
 });

@@ -14,7 +14,7 @@ export function registerVerify(program: Command): Command {
     .description("prove the audit trail is intact: hash chains, anchors, missing days (exit 1 on tampering)")
     .option("--from <day>", "first UTC day to verify (YYYY-MM-DD)")
     .option("--to <day>", "last UTC day to verify (YYYY-MM-DD)")
-    .option("--jobs <n>", "worker threads (default: all cores for large trails)")
+    .option("--jobs <n>", "threads to verify on, the main one included (default: all cores for trails of 16 MB or more)")
     .option("--json", "print one JSON document"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
