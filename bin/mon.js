@@ -2,7 +2,6 @@
 // Launcher only: the CLI lives in dist/cli. `--version` is answered here so that the most
 // common probe of an installed tool costs no module loading at all.
 import { readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
@@ -11,7 +10,7 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
 } else {
   // `mon verify` runs on every core for large trails: its workers boot while the CLI loads.
   if (args[0] === "verify" && !args.some((a) => a === "--jobs" || a.startsWith("--jobs=") || a === "--help" || a === "-h")) {
-    const { prestartVerifyWorkers } = await import("../dist/audit/verify-workers.js");
+    const [{ availableParallelism }, { prestartVerifyWorkers }] = await Promise.all([import("node:os"), import("../dist/audit/verify-workers.js")]);
     prestartVerifyWorkers(availableParallelism() - 1);
   }
   const { main } = await import("../dist/cli/main.js");

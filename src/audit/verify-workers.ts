@@ -5,8 +5,8 @@ import { Worker } from "node:worker_threads";
 const WORKER_URL = new URL("./verify-worker.js", import.meta.url);
 
 /**
- * Verification allocates a short-lived string per line; a larger young generation means fewer
- * scavenges.
+ * Verification allocates a short-lived string per line. The limit leaves V8 room to grow a
+ * worker's young generation, which it does only while much survives a scavenge.
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 96 };
 
