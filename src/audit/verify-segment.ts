@@ -1,7 +1,7 @@
 import { open, stat } from "node:fs/promises";
 import { ChainChecker } from "./chain-checker.js";
 import { ContentDigest } from "./content-digest.js";
-import { LineSplitter, MAX_LINE_BYTES, openDayStream } from "./lines.js";
+import { LineSplitter, MAX_LINE_BYTES, openDayStream, readPlainChunks } from "./lines.js";
 import type { SegmentResult, SegmentTask } from "./verify-types.js";
 
 /**
@@ -17,7 +17,7 @@ export async function verifySegment(task: SegmentTask): Promise<SegmentResult> {
   };
   let bytes = 0;
   try {
-    for await (const chunk of openDayStream(task.path, task.path.endsWith(".gz") ? {} : { start: task.start, end: task.end })) {
+    for await (const chunk of segmentChunks(task)) {
       digest?.update(chunk);
       bytes += chunk.length;
       splitter.forEach(chunk, check);
@@ -30,6 +30,12 @@ export async function verifySegment(task: SegmentTask): Promise<SegmentResult> {
   const rest = splitter.end();
   if (rest && !checker.keyRequired) checker.line(rest, !task.fileEnd);
   return { ...checker.result(), bytes, ...digest?.result() };
+}
+
+/** A segment's bytes: a compressed file whole, through gunzip; a plain range into one reused buffer. */
+function segmentChunks(task: SegmentTask): AsyncIterable<Buffer> {
+  if (task.path.endsWith(".gz")) return openDayStream(task.path);
+  return readPlainChunks(task.path, { start: task.start, end: task.end ?? Number.MAX_SAFE_INTEGER });
 }
 
 /** Big plain files are cut into segments of about this size, at line boundaries. */

@@ -2,7 +2,7 @@ import { addDays, GENESIS_HASH } from "./chain.js";
 import { ContentDigest } from "./content-digest.js";
 import { CHECKPOINT_FILE, checkpointShapeProblems, computeCheckpointHash, readCheckpoint, type PruneCheckpoint } from "./checkpoint.js";
 import { assertAuditDir, checkDayRange, listAnchoredDays, listDayFiles, type DayFile } from "./files.js";
-import { openDayStream } from "./lines.js";
+import { readPlainChunks } from "./lines.js";
 import { keyMissingError, findSignedStart, DEFAULT_KEY_ENV } from "./trail-key.js";
 import { TrailChain } from "./trail-chain.js";
 import { loadAnchor, type LoadedAnchor } from "./verify-anchor.js";
@@ -162,7 +162,7 @@ async function startingHeads(dir: string, context: { fromStart: boolean; from: s
 /** SHA-256 of a whole file (and of its first `prefixBytes`), for files verified in several segments. */
 async function digestFile(path: string, size: number, prefixBytes: number | undefined): Promise<{ sha256: string; prefixSha256?: string }> {
   const digest = new ContentDigest(prefixBytes);
-  for await (const chunk of openDayStream(path, { start: 0, end: size })) digest.update(chunk);
+  for await (const chunk of readPlainChunks(path, { start: 0, end: size })) digest.update(chunk);
   return digest.result();
 }
 

@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
 import { checkDayRange, listAnchoredDays, listDayFiles } from "../../src/audit/files.js";
-import { LineSplitter, MAX_LINE_BYTES } from "../../src/audit/lines.js";
+import { LineSplitter, MAX_LINE_BYTES, readPlainChunks } from "../../src/audit/lines.js";
 import { parseAuditLine } from "../../src/audit/parse-line.js";
 import { readAuditDir, readAuditEntries, readAuditFile, type AuditRecord } from "../../src/audit/reader.js";
 import { TestTrail, appendRaw, readLines, writeLines } from "../helpers/audit-trail.js";
@@ -44,6 +44,28 @@ describe("LineSplitter", () => {
     expect(lines).toEqual(['{"a":"čaša"}', '{"b":"€"}']);
     expect(splitter.end()?.toString()).toBe("rest");
     expect(splitter.end()).toBeUndefined();
+  });
+
+  it("keeps an unfinished line safe when the caller reuses its chunk buffer (readPlainChunks)", async () => {
+    const text = '{"a":"čaša"}\n{"b":"€ 12"}\n\n{"c":"a longer line than one chunk"}\nrest';
+    const path = join(dir, "audit-2025-01-01.log");
+    await writeFile(path, text);
+    for (const chunkBytes of [1, 3, 7, 64]) {
+      const splitter = new LineSplitter();
+      const lines: string[] = [];
+      let reads = 0;
+      for await (const chunk of readPlainChunks(path, { start: 0, end: Buffer.byteLength(text) }, chunkBytes)) {
+        reads += 1;
+        splitter.forEach(chunk, (line) => lines.push(line.toString("utf8")));
+      }
+      lines.push(splitter.end()?.toString("utf8") ?? "");
+      expect(lines, `chunks of ${chunkBytes}`).toEqual(text.split("\n"));
+      expect(reads).toBe(Math.ceil(Buffer.byteLength(text) / chunkBytes));
+    }
+    // A byte range reads only its bytes.
+    const parts: Buffer[] = [];
+    for await (const chunk of readPlainChunks(path, { start: 2, end: 9 }, 4)) parts.push(Buffer.from(chunk));
+    expect(Buffer.concat(parts).toString("utf8")).toBe(Buffer.from(text).subarray(2, 9).toString("utf8"));
   });
 
   it("bounds an endless line instead of holding it all", () => {
