@@ -11,6 +11,8 @@ export interface AuditSettings {
   /** The HMAC key read from \`keyEnv\`, or undefined when that variable is unset or empty. */
   key: string | undefined;
   retentionDays: number;
+  /** tenants.values of the config (empty without one): human outputs mark other tenants as raw. */
+  tenants: string[];
   /** The config file read, if any. */
   configPath?: string;
 }
@@ -20,5 +22,5 @@ export function resolveAuditSettings(options: { cwd: string; configPath?: string
   const loaded = loadConfig({ cwd: options.cwd, configPath: options.configPath, required: false });
   const audit = loaded?.config.audit ?? defaultConfig().audit;
   const dir = options.dir !== undefined ? resolve(options.cwd, options.dir) : resolve(loaded?.root ?? options.cwd, audit.dir);
-  return { dir, keyEnv: audit.keyEnv, key: keyFromEnv(audit.keyEnv), retentionDays: audit.retentionDays ?? COMPLIANCE_MIN_RETENTION_DAYS, configPath: loaded?.path };
+  return { dir, keyEnv: audit.keyEnv, key: keyFromEnv(audit.keyEnv), retentionDays: audit.retentionDays ?? COMPLIANCE_MIN_RETENTION_DAYS, tenants: [...(loaded?.config.tenants?.values ?? [])], configPath: loaded?.path };
 }

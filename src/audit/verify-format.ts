@@ -1,3 +1,4 @@
+import { escapeTerminalDeep } from "../terminal-safe.js";
 import { formatSummaryLine } from "./verify-summary.js";
 import type { AnchorVerdict, FileVerdict, VerifyReport } from "./verify-types.js";
 
@@ -9,8 +10,11 @@ const plain: VerdictStyle = (_status, text) => text;
 /**
  * The human rendering of a report: one line per file and per anchor in day order (the issues
  * of a failing file indented below it, at most `maxIssues`), notes, then the summary line.
+ * Issues quote corrupt lines, so every string is escaped for the terminal first: `ESC[8m` in a
+ * line must not hide the verdict after it.
  */
-export function formatVerifyReport(report: VerifyReport, options: { style?: VerdictStyle; maxIssues?: number } = {}): string[] {
+export function formatVerifyReport(untrusted: VerifyReport, options: { style?: VerdictStyle; maxIssues?: number } = {}): string[] {
+  const report = escapeTerminalDeep(untrusted);
   const style = options.style ?? plain;
   const maxIssues = options.maxIssues ?? 5;
   const rows: { day: string; order: number; item: FileVerdict | AnchorVerdict }[] = [

@@ -3,15 +3,21 @@ import Table from "cli-table3";
 import { formatMoney } from "../audit/money.js";
 import type { ReportResult } from "../audit/report.js";
 import type { MoneyTotals } from "../audit/report-summary.js";
+import { escapeTerminalDeep } from "../terminal-safe.js";
 import { hourBars, moneyTypes, rangeTitle } from "./render-report-parts.js";
+import { createTenantLabel } from "./render-tenant.js";
 
 /**
  * `mon report` for people: aureport-style sections, amounts as money in the reader's locale,
  * an hourly histogram with bars. Lists are shortened here (the JSON has up to 500 of each).
+ * Every string of the report is escaped for the terminal first (terminal-safe.ts); tenants that
+ * are not configured show as `raw:"…"`.
  */
 const LISTED = 20;
 
-export function renderReportTable(report: ReportResult, options: { color: ChalkInstance; locale?: string }): string {
+export function renderReportTable(untrusted: ReportResult, options: { color: ChalkInstance; locale?: string; tenants?: readonly string[] }): string {
+  const report = escapeTerminalDeep(untrusted);
+  const tenant = createTenantLabel(options.tenants);
   const c = options.color;
   const plain = c.level === 0;
   const table = (head: string[]) => new Table({ head, style: plain ? { head: [], border: [], compact: true } : { head: ["cyan"], border: ["grey"], compact: true } });
@@ -21,7 +27,7 @@ export function renderReportTable(report: ReportResult, options: { color: ChalkI
   const section = (title: string) => out.push("", c.bold(title));
 
   out.push(c.bold(rangeTitle(report)));
-  out.push(`Sources: ${report.files.length} file(s) in ${report.dirs.join(", ")}${report.tenants.length ? ` · tenants ${report.tenants.join(", ")}` : ""}`);
+  out.push(`Sources: ${report.files.length} file(s) in ${report.dirs.join(", ")}${report.tenants.length ? ` · tenants ${report.tenants.map(tenant).join(", ")}` : ""}`);
   for (const m of report.missing) out.push(c.red(`Missing: ${m.day} in ${m.dir} — looked for ${m.lookedFor.join(", ")}`));
   if (report.empty) {
     const proof = report.absence?.proven ? "an anchor proves every day read had no other events" : `nothing proves it: no anchor for ${report.absence?.unanchoredDays.join(", ") || "these days"}`;
@@ -34,19 +40,19 @@ export function renderReportTable(report: ReportResult, options: { color: ChalkI
     out.push(byCategory.toString());
     section("Events by tenant");
     const byTenant = table(["tenant", "success", "failure", "unknown", "total"]);
-    for (const r of s.byTenant) byTenant.push([r.tenant, r.success, r.failure, r.unknown, r.total]);
+    for (const r of s.byTenant) byTenant.push([tenant(r.tenant), r.success, r.failure, r.unknown, r.total]);
     out.push(byTenant.toString());
     if (s.financial.length > 0) {
       section("Financial (count · sum of successful transactions · failures)");
       const types = moneyTypes(s.financial);
       const financial = table(["tenant", "currency", ...types.map((t) => `${t}s`)]);
-      for (const r of s.financial) financial.push([r.tenant, r.currency, ...types.map((t) => money(r[t] as MoneyTotals, r.currency))]);
+      for (const r of s.financial) financial.push([tenant(r.tenant), r.currency, ...types.map((t) => money(r[t] as MoneyTotals, r.currency))]);
       out.push(financial.toString());
     }
     if (s.license.length > 0) {
       section("License keys");
       const license = table(["tenant", "product", "keys generated", "events", "revoked", "failures"]);
-      for (const r of s.license) license.push([r.tenant, r.product, r.keys, r.events, r.revoked, r.failures]);
+      for (const r of s.license) license.push([tenant(r.tenant), r.product, r.keys, r.events, r.revoked, r.failures]);
       out.push(license.toString());
     }
     const a = s.authentication;
@@ -60,7 +66,7 @@ export function renderReportTable(report: ReportResult, options: { color: ChalkI
     for (const [title, list] of [["Security events", s.security], ["Admin actions", s.admin]] as const) {
       section(`${title} (${list.count})`);
       for (const e of list.events.slice(0, LISTED)) {
-        out.push(`${e.ts}  ${e.tenant}  ${e.actor}  ${e.action}  ${e.outcome}${e.ip ? `  ip=${e.ip}` : ""}${e.target ? `  ${e.target}` : ""}${e.reason ? `  ${JSON.stringify(e.reason)}` : ""}`);
+        out.push(`${e.ts}  ${tenant(e.tenant)}  ${e.actor}  ${e.action}  ${e.outcome}${e.ip ? `  ip=${e.ip}` : ""}${e.target ? `  ${e.target}` : ""}${e.reason ? `  ${JSON.stringify(e.reason)}` : ""}`);
       }
       if (list.count > LISTED) out.push(c.dim(`… ${list.count - LISTED} more (all with: mon tail --no-follow --category ${title.startsWith("Security") ? "security" : "admin"} --since … --until …)`));
     }

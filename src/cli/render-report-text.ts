@@ -1,14 +1,20 @@
 import { formatMoney } from "../audit/money.js";
 import type { ReportResult } from "../audit/report.js";
 import type { MoneyTotals } from "../audit/report-summary.js";
+import { escapeTerminal, escapeTerminalDeep } from "../terminal-safe.js";
 import { hourBars, moneyTypes, rangeTitle } from "./render-report-parts.js";
+import { createTenantLabel } from "./render-tenant.js";
 
 /**
  * `mon report --format markdown` (for a ticket or an email to the auditor) and `--format csv`
  * (one tidy table: section, key, metric, value — pivot it in any spreadsheet). CSV amounts are
- * exact decimals with the currency in the key; Markdown shows them as money.
+ * exact decimals with the currency in the key; Markdown shows them as money. Both escape control,
+ * bidi and zero-width characters (terminal-safe.ts); Markdown marks unconfigured tenants `raw:"…"`.
  */
-export function renderReportMarkdown(report: ReportResult, locale?: string): string {
+export function renderReportMarkdown(untrusted: ReportResult, options: { locale?: string; tenants?: readonly string[] } = {}): string {
+  const report = escapeTerminalDeep(untrusted);
+  const { locale } = options;
+  const tenant = createTenantLabel(options.tenants);
   const s = report.summary;
   const out: string[] = [`# ${rangeTitle(report)}`, ""];
   const tableOf = (head: string[], rows: Array<Array<string | number>>) => {
@@ -24,15 +30,15 @@ export function renderReportMarkdown(report: ReportResult, locale?: string): str
     out.push(`Events: **${s.events.total}** (first ${s.events.first}, last ${s.events.last})`, "", "## Events by category", "");
     tableOf(["category", "success", "failure", "unknown", "total"], s.byCategory.map((r) => [r.category, r.success, r.failure, r.unknown, r.total]));
     out.push("## Events by tenant", "");
-    tableOf(["tenant", "success", "failure", "unknown", "total"], s.byTenant.map((r) => [r.tenant, r.success, r.failure, r.unknown, r.total]));
+    tableOf(["tenant", "success", "failure", "unknown", "total"], s.byTenant.map((r) => [tenant(r.tenant), r.success, r.failure, r.unknown, r.total]));
     const types = moneyTypes(s.financial);
     out.push("## Financial", "", "Count and sum of successful transactions; failures counted apart.", "");
-    tableOf(["tenant", "currency", ...types.map((t) => `${t}s`)], s.financial.map((r) => [r.tenant, r.currency, ...types.map((t) => {
+    tableOf(["tenant", "currency", ...types.map((t) => `${t}s`)], s.financial.map((r) => [tenant(r.tenant), r.currency, ...types.map((t) => {
       const m = r[t] as MoneyTotals;
       return `${m.count} · ${formatMoney(m.amountMinor, r.currency, locale)}${m.failures ? ` · ${m.failures} failed` : ""}`;
     })]));
     out.push("## License keys", "");
-    tableOf(["tenant", "product", "keys generated", "events", "revoked", "failures"], s.license.map((r) => [r.tenant, r.product, r.keys, r.events, r.revoked, r.failures]));
+    tableOf(["tenant", "product", "keys generated", "events", "revoked", "failures"], s.license.map((r) => [tenant(r.tenant), r.product, r.keys, r.events, r.revoked, r.failures]));
     const a = s.authentication;
     out.push("## Authentication", "", `Successes ${a.successes}, failures ${a.failures}, failure rate ${a.failureRate === null ? "n/a" : `${(a.failureRate * 100).toFixed(1)}%`}, lockouts ${a.lockouts}.`, "");
     if (a.topFailingIps.length) tableOf(["failing IP", "failures"], a.topFailingIps.map((t) => [t.ip, t.count]));
@@ -41,7 +47,7 @@ export function renderReportMarkdown(report: ReportResult, locale?: string): str
     out.push("## User management", "", `Branches created ${u.branchesCreated} (${u.branchFailures} failed), role changes ${u.roleChanges} (${u.roleChangeFailures} failed).`, "");
     for (const [title, list] of [["Security events", s.security], ["Admin actions", s.admin]] as const) {
       out.push(`## ${title} (${list.count})`, "");
-      if (list.events.length) tableOf(["time", "tenant", "actor", "action", "outcome", "details"], list.events.map((e) => [e.ts, e.tenant, e.actor, e.action, e.outcome, [e.ip, e.target, e.reason].filter(Boolean).join(" ")]));
+      if (list.events.length) tableOf(["time", "tenant", "actor", "action", "outcome", "details"], list.events.map((e) => [e.ts, tenant(e.tenant), e.actor, e.action, e.outcome, [e.ip, e.target, e.reason].filter(Boolean).join(" ")]));
       if (list.omitted) out.push(`… and ${list.omitted} more.`, "");
     }
     out.push(`## Activity by hour (${report.range.timeZone})`, "", "```");
@@ -53,10 +59,23 @@ export function renderReportMarkdown(report: ReportResult, locale?: string): str
   return `${out.join("\n")}\n`;
 }
 
-const csvCell = (value: string | number | null) => {
-  const text = value === null ? "" : String(value);
+/** What a spreadsheet may read as a formula (OWASP CSV injection): =, +, -, @, tab, CR first. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain decimal, like our own amounts (-12.50): a spreadsheet reads it as a number, never a formula. */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
+/**
+ * One CSV cell. Numbers are written as they are. Text is escaped like every human output, and
+ * text that a spreadsheet could run as a formula (`=HYPERLINK(…)`, `=cmd|' /C calc'!A0`, `@SUM(…)`)
+ * gets a leading `'` and quotes, per OWASP's CSV injection guidance; a plain decimal stays a number.
+ */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return "";
+  if (typeof value === "number") return String(value);
+  const text = escapeTerminal(value);
+  if (FORMULA_START.test(value) && !PLAIN_NUMBER.test(value)) return `"'${text.replace(/"/g, '""')}"`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+}
 
 export function renderReportCsv(report: ReportResult): string {
   const s = report.summary;

@@ -3,13 +3,16 @@ import { once } from "node:events";
 import type { AuditEntry } from "../audit/entry.js";
 import type { TailItem } from "../audit/follow-session.js";
 import { formatMoney } from "../audit/money.js";
+import { escapeTerminal } from "../terminal-safe.js";
 import type { Output } from "./output.js";
+import { createTenantLabel, type TenantLabel } from "./render-tenant.js";
 
 /**
  * One readable line per audit entry for `mon tail`:
  *   2025-01-04 10:15:02.123  EUR  alice (branch_admin)  wallet.deposit  €12.50  ✓
  * Times stay UTC, the zone the trail is written in. Colour comes from the Output's chalk, which is
- * already off when stdout is not a TTY or NO_COLOR/--no-color is set.
+ * already off when stdout is not a TTY or NO_COLOR/--no-color is set. Every value from the trail
+ * is escaped (terminal-safe.ts) and a tenant that is not configured is shown as `raw:"…"`.
  */
 const OUTCOME_MARK = { success: "✓", failure: "✗", unknown: "?" } as const;
 const NEWLINE = Buffer.from("\n");
@@ -17,26 +20,31 @@ const NEWLINE = Buffer.from("\n");
 export interface TailLineOptions {
   color: ChalkInstance;
   locale?: string;
+  /** Shows a tenant value; default: escaped and capped, nothing marked raw. */
+  tenant?: TenantLabel;
 }
+
+const plainTenant = createTenantLabel(undefined);
 
 export function formatTailLine(entry: AuditEntry, options: TailLineOptions): string {
   const c = options.color;
-  const time = `${entry.ts.slice(0, 10)} ${entry.ts.slice(11, 23)}`;
-  const actor = entry.actor.role ? `${entry.actor.id} (${entry.actor.role})` : entry.actor.id;
+  const e = escapeTerminal;
+  const time = e(`${entry.ts.slice(0, 10)} ${entry.ts.slice(11, 23)}`);
+  const actor = entry.actor.role ? `${e(entry.actor.id)} (${e(entry.actor.role)})` : e(entry.actor.id);
   const mark = OUTCOME_MARK[entry.outcome] ?? "?";
   const coloredMark = entry.outcome === "success" ? c.green(mark) : entry.outcome === "failure" ? c.red(mark) : c.yellow(mark);
   const parts = [
     c.dim(time),
-    c.cyan(entry.tenant.padEnd(5)),
+    c.cyan((options.tenant ?? plainTenant)(entry.tenant).padEnd(5)),
     actor.padEnd(22),
-    c.bold(entry.action.padEnd(24)),
+    c.bold(e(entry.action).padEnd(24)),
   ];
-  if (entry.amount) parts.push(formatMoney(entry.amount.minor, entry.amount.currency, options.locale).padStart(14));
+  if (entry.amount) parts.push(e(formatMoney(entry.amount.minor, entry.amount.currency, options.locale)).padStart(14));
   parts.push(coloredMark);
   const details = [
-    entry.target ? `${entry.target.type}:${entry.target.id}` : undefined,
-    entry.ip ? `ip=${entry.ip}` : undefined,
-    entry.reason ? `reason=${JSON.stringify(entry.reason)}` : undefined,
+    entry.target ? e(`${entry.target.type}:${entry.target.id}`) : undefined,
+    entry.ip ? `ip=${e(entry.ip)}` : undefined,
+    entry.reason ? `reason=${e(JSON.stringify(entry.reason))}` : undefined,
   ].filter((d): d is string => d !== undefined);
   if (details.length > 0) parts.push(c.dim(details.join(" ")));
   return parts.join("  ");
@@ -45,7 +53,7 @@ export function formatTailLine(entry: AuditEntry, options: TailLineOptions): str
 /** A chain break found by `--verify`, for stderr. */
 export function formatChainBreak(problem: { file: string; line?: number; message: string }, color: ChalkInstance): string {
   const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
-  return color.red(`✗ chain break at ${where}: ${problem.message}`);
+  return color.red(`✗ chain break at ${escapeTerminal(where)}: ${escapeTerminal(problem.message)}`);
 }
 
 /**
@@ -57,12 +65,14 @@ export function formatChainBreak(problem: { file: string; line?: number; message
 export async function writeTail(
   items: AsyncIterable<TailItem>,
   output: Output,
-  options: { json: boolean; keyEnv: string; locale?: string },
+  options: { json: boolean; keyEnv: string; locale?: string; tenants?: readonly string[] },
 ): Promise<{ breaks: number; keyRequired: boolean }> {
   const pending: Buffer[] = [];
   let pendingBytes = 0;
   let breaks = 0;
   let keyRequired = false;
+  const tenant = createTenantLabel(options.tenants);
+  const safe = escapeTerminal;
   const flush = async () => {
     if (pending.length === 0) return;
     const data = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
@@ -73,7 +83,7 @@ export async function writeTail(
   for await (const item of items) {
     switch (item.type) {
       case "entry": {
-        const text = options.json ? Buffer.concat([item.bytes, NEWLINE]) : Buffer.from(`${formatTailLine(item.entry, { color: output.color, locale: options.locale })}\n`);
+        const text = options.json ? Buffer.concat([item.bytes, NEWLINE]) : Buffer.from(`${formatTailLine(item.entry, { color: output.color, locale: options.locale, tenant })}\n`);
         pending.push(text);
         pendingBytes += text.length;
         if (pendingBytes >= 64 * 1024) await flush();
@@ -82,19 +92,19 @@ export async function writeTail(
       case "chain":
         breaks += item.issue.severity === "tamper" ? 1 : 0;
         await flush();
-        output.err(item.issue.severity === "tamper" ? formatChainBreak({ file: item.file, line: item.issue.line, message: item.issue.message }, output.color) : `! ${item.file}: ${item.issue.message}`);
+        output.err(item.issue.severity === "tamper" ? formatChainBreak({ file: item.file, line: item.issue.line, message: item.issue.message }, output.color) : safe(`! ${item.file}: ${item.issue.message}`));
         break;
       case "problem":
         await flush();
-        output.err(`! ${item.line === undefined ? item.file : `${item.file}:${item.line}`}: ${item.message}`);
+        output.err(safe(`! ${item.line === undefined ? item.file : `${item.file}:${item.line}`}: ${item.message}`));
         break;
       case "key-required":
         keyRequired = true;
-        output.err(`mon: writer ${item.writer} signs its entries with HMAC; set ${options.keyEnv} to verify them`);
+        output.err(`mon: writer ${escapeTerminal(item.writer)} signs its entries with HMAC; set ${options.keyEnv} to verify them`);
         break;
       case "notice":
         await flush();
-        if (!options.json || output.stderrIsTTY) output.err(output.color.dim(`==> ${item.message} <==`));
+        if (!options.json || output.stderrIsTTY) output.err(output.color.dim(`==> ${safe(item.message)} <==`));
         break;
       case "batch":
       case "idle":

@@ -1,4 +1,5 @@
 import { isFailing, type CheckReport, type CheckResult, type Finding } from "./findings.js";
+import { escapeTerminalDeep } from "../terminal-safe.js";
 
 /**
  * `--format github`: workflow-command annotations within GitHub's per-step limits (10 error and
@@ -47,7 +48,9 @@ function command(a: Annotation): string {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
 
-export function renderGithub(report: CheckReport, strict: boolean): { annotations: string; summary: string; dropped: number } {
+export function renderGithub(untrusted: CheckReport, strict: boolean): { annotations: string; summary: string; dropped: number } {
+  // Escaped for the log viewer first (a workflow log renders ANSI), then for the command syntax.
+  const report = escapeTerminalDeep(untrusted, { keepLines: true });
   const all = report.checks.flatMap((c) => annotationsOf(c, strict));
   const kept: Annotation[] = [];
   let dropped = 0;

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import { CHECK_GROUPS, isFailing, type CheckReport, type CheckResult, type Finding } from "./findings.js";
+import { escapeTerminalDeep } from "../terminal-safe.js";
 
 /**
  * The terminal report: one line per check (`✓` passed, `✗` failed, `!` warning, `-` skipped),
@@ -34,7 +35,9 @@ function renderCheck(check: CheckResult, color: ChalkInstance, strict: boolean):
   return lines;
 }
 
-export function renderHuman(report: CheckReport, options: { color: ChalkInstance; strict: boolean }): string {
+export function renderHuman(untrusted: CheckReport, options: { color: ChalkInstance; strict: boolean }): string {
+  // Findings quote scraped label values, file contents and tool output: escape them for the terminal.
+  const report = escapeTerminalDeep(untrusted);
   const { color, strict } = options;
   const lines: string[] = [];
   for (const group of CHECK_GROUPS) {

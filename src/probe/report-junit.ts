@@ -1,4 +1,5 @@
 import { CHECK_GROUPS, isFailing, type CheckReport, type CheckResult } from "./findings.js";
+import { escapeTerminalDeep } from "../terminal-safe.js";
 
 /**
  * `--format junit`: one <testsuite> per group, one <testcase> per check; failed checks carry a
@@ -36,7 +37,9 @@ function testcase(check: CheckResult, strict: boolean): string {
   return out ? `${open}>${out}</testcase>` : `${open}/>`;
 }
 
-export function renderJunit(report: CheckReport, strict: boolean): string {
+export function renderJunit(untrusted: CheckReport, strict: boolean): string {
+  // Control characters become visible escapes rather than silently dropped by escapeXml.
+  const report = escapeTerminalDeep(untrusted, { keepLines: true });
   const suites: string[] = [];
   let total = 0;
   let failures = 0;

@@ -62,9 +62,10 @@ export function registerReport(program: Command): Command {
       if (shown > 0) process.stderr.write("\r\x1b[K");
       const render = await import(format === "table" ? "../render-report-table.js" : "../render-report-text.js");
       if (format === "json") output.out(JSON.stringify(report));
-      else if (format === "table") process.stdout.write(render.renderReportTable(report, { color: output.color }));
-      else process.stdout.write(format === "csv" ? render.renderReportCsv(report) : render.renderReportMarkdown(report));
-      for (const m of report.missing) output.err(`mon report: no audit data for ${m.day} in ${m.dir} (looked for ${m.lookedFor.join(", ")})`);
+      else if (format === "table") process.stdout.write(render.renderReportTable(report, { color: output.color, tenants: settings[0]?.tenants }));
+      else process.stdout.write(format === "csv" ? render.renderReportCsv(report) : render.renderReportMarkdown(report, { tenants: settings[0]?.tenants }));
+      const { escapeTerminal } = await import("../../terminal-safe.js");
+      for (const m of report.missing) output.err(escapeTerminal(`mon report: no audit data for ${m.day} in ${m.dir} (looked for ${m.lookedFor.join(", ")})`));
       process.exitCode = report.findings ? 1 : 0;
     });
 }

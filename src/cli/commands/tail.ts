@@ -59,7 +59,7 @@ export function registerTail(program: Command): Command {
         verify: flags.verify ? { key: settings.key } : undefined,
         signal: reader.signal,
       });
-      const result = await writeTail(items, output, { json: Boolean(flags.json), keyEnv: settings.keyEnv }).finally(unwatch);
+      const result = await writeTail(items, output, { json: Boolean(flags.json), keyEnv: settings.keyEnv, tenants: settings.tenants }).finally(unwatch);
       if (reader.signal.aborted) return;
       if (result.keyRequired) process.exitCode = 2;
       else if (result.breaks > 0) {
