@@ -3,7 +3,7 @@ import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
 import { actionIs, chainFieldsAt, HASH_MEMBER_LENGTH, HASH_VALUE_OFFSET, hasAt, locateChainFields, matchPlainEntry, newChainFieldOffsets, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
-import { parseAuditLine } from "./parse-line.js";
+import { isTornPrefix, parseAuditLine } from "./parse-line.js";
 import type { IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
 
 const HEAD_HASHES = 8;
@@ -89,8 +89,11 @@ export class ChainChecker {
     this.digester = createLineDigester(options.key);
   }
 
-  /** Checks the next line (bytes without "\n"); `terminated` is false for a final line without one. Returns its issues. */
-  line(bytes: Buffer, terminated = true): readonly VerifyIssue[] {
+  /**
+   * Checks the next line (bytes without "\n"); `terminated` is false for a final line without one,
+   * `length` its real length when only its start was read (a line over MAX_LINE_BYTES). Returns its issues.
+   */
+  line(bytes: Buffer, terminated = true, length = bytes.length): readonly VerifyIssue[] {
     this.added = NO_ISSUES as VerifyIssue[];
     const n = ++this.lines;
     let body = bytes;
@@ -113,9 +116,11 @@ export class ChainChecker {
     if (parsed.kind === "blank") {
       this.report("note", "blank", `line ${n} is empty`, { line: n });
     } else if (parsed.kind === "fragment" || parsed.kind === "corrupt") {
-      if (!terminated) {
+      if (!terminated && isTornPrefix(text, length)) {
         this.tornLine = n;
         this.report("torn", "torn_final", `torn final line ${n}: a write cut short by a crash (not tampering)`, { line: n });
+      } else if (!terminated) {
+        this.report("tamper", "corrupt", `final line ${n} (${length} bytes, no newline) is not the start of an entry: appended, not a torn write`, { line: n });
       } else if (parsed.kind === "fragment") {
         this.report("torn", "fragment", `line ${n} is a fragment of an entry cut short by a crash`, { line: n });
       } else this.report("tamper", "corrupt", `line ${n} is corrupt: not JSON (${parsed.error})`, { line: n });

@@ -44,7 +44,8 @@ export async function planHistory(options: HistoryOptions): Promise<HistoryPlan>
   const followed = everyPlain.slice(-FOLLOWED_FILES);
   const followStart = new Map<string, number>();
   // By default the follower starts at the end of what is on disk now.
-  for (const file of followed) followStart.set(file.name, await lastLineEnd(file.path, (await stat(file.path)).size));
+  // A file that cannot be read starts at 0: the follower then reports it (once) instead of crashing here.
+  for (const file of followed) followStart.set(file.name, await lastLineEnd(file.path, (await stat(file.path)).size).catch(() => 0));
   // Without --since, history is the last N entries of the followed files only: `tail -n` never scans years.
   const candidates = options.since ? all : all.filter((f) => followed.some((g) => g.name === f.name));
   const starts = new Map<string, HistoryStart>();
@@ -57,7 +58,9 @@ export async function planHistory(options: HistoryOptions): Promise<HistoryPlan>
     }
     const found = file.compressed
       ? await lastMatchesForward(file, wanted, options)
-      : await lastMatchesBackward(file, followStart.get(file.name) ?? (await stat(file.path)).size, wanted, options);
+      : await lastMatchesBackward(file, followStart.get(file.name), wanted, options).catch(() => UNREADABLE);
+    // Replayed from its start, an unreadable file is named by the forward pass.
+    if (found === UNREADABLE && !followStart.has(file.name)) starts.set(file.name, { offset: 0 });
     if (found.count > 0) starts.set(file.name, found.start);
     wanted -= found.count;
   }
@@ -80,7 +83,10 @@ function isShown(bytes: Buffer, options: HistoryOptions): boolean {
   return parsed.kind === "entry" && options.matches(parsed.entry, bytes);
 }
 
-async function lastMatchesBackward(file: DayFile, end: number, wanted: number, options: HistoryOptions): Promise<{ count: number; start: HistoryStart }> {
+const UNREADABLE = { count: 0, start: { offset: 0 } };
+
+async function lastMatchesBackward(file: DayFile, followEnd: number | undefined, wanted: number, options: HistoryOptions): Promise<{ count: number; start: HistoryStart }> {
+  const end = followEnd ?? (await stat(file.path)).size;
   let count = 0;
   let offset = end;
   for await (const line of readLinesBackward(file.path, end)) {

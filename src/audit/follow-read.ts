@@ -1,4 +1,5 @@
-import { open, type FileHandle } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { MAX_LINE_BYTES } from "./lines.js";
 
 /**
  * Byte-level line reading for the follower and for history: complete lines only (a line is
@@ -10,10 +11,13 @@ export interface RawLine {
   bytes: Buffer;
   /** Byte offset of the line's first byte in the file. */
   offset: number;
+  /** The line's real length when it is longer than MAX_LINE_BYTES: `bytes` then holds at most its start. */
+  length?: number;
 }
 
 export const READ_CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
+const EMPTY = Buffer.alloc(0);
 
 /** Splits complete lines out of `buffer` (which starts at file offset `base`); returns them and the bytes consumed. */
 export function splitLines(buffer: Buffer, base: number): { lines: RawLine[]; consumed: number } {
@@ -28,49 +32,51 @@ export function splitLines(buffer: Buffer, base: number): { lines: RawLine[]; co
 }
 
 /**
- * Reads the complete lines in [start, end) of an open file, at most `READ_CHUNK` bytes per call
- * (plus the rest of a line longer than that). `next` is where the following read continues:
- * just after the last newline read, so a partial last line is read again once it is finished.
- */
-export async function readLinesAt(handle: FileHandle, start: number, end: number): Promise<{ lines: RawLine[]; next: number }> {
-  let length = Math.min(READ_CHUNK, end - start);
-  for (;;) {
-    if (length <= 0) return { lines: [], next: start };
-    const buffer = Buffer.allocUnsafe(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, start);
-    const { lines, consumed } = splitLines(buffer.subarray(0, bytesRead), start);
-    if (consumed > 0 || start + bytesRead >= end) return { lines, next: start + consumed };
-    // One line longer than the chunk: read a bigger window rather than stall on it.
-    length = Math.min(length * 2, end - start);
-  }
-}
-
-/**
  * Yields complete lines of a plain file from its end backwards (newest first), starting before
- * `end`. Used for `-n N` history so a 400 MB day file costs a few reads, not a full scan.
+ * `end`. Used for `-n N` history so a 400 MB day file costs a few reads, not a full scan. A line
+ * spanning windows is collected as a list of pieces and joined once, and only while it stays
+ * within MAX_LINE_BYTES: a longer one is yielded with its `length` and no bytes (it cannot be an
+ * entry), so time stays linear and memory bounded however long a line is.
  */
 export async function* readLinesBackward(path: string, end: number, chunk = 64 * 1024): AsyncGenerator<RawLine> {
   const handle = await open(path, "r");
   try {
     let position = end;
-    let carry: Buffer = Buffer.alloc(0);
+    // The line the previous windows ended in (with its "\n"), newest piece first.
+    let pieces: Buffer[] = [];
+    let carried = 0;
+    const carry = (part: Buffer) => {
+      carried += part.length;
+      if (carried <= MAX_LINE_BYTES + 1) pieces.push(part);
+      else pieces = [];
+    };
     while (position > 0) {
       const length = Math.min(chunk, position);
       position -= length;
       const buffer = Buffer.allocUnsafe(length);
-      await handle.read(buffer, 0, length, position);
-      const joined = carry.length > 0 ? Buffer.concat([buffer, carry]) : buffer;
-      // The first (possibly partial) line of this window waits for the previous window.
-      const firstNewline = position > 0 ? joined.indexOf(NEWLINE) : -1;
-      const body = firstNewline === -1 ? joined : joined.subarray(firstNewline + 1);
-      const bodyOffset = position + (firstNewline === -1 ? 0 : firstNewline + 1);
-      carry = firstNewline === -1 ? Buffer.alloc(0) : Buffer.from(joined.subarray(0, firstNewline + 1));
+      const { bytesRead } = await handle.read(buffer, 0, length, position);
+      const window = buffer.subarray(0, bytesRead);
+      const firstNewline = position > 0 ? window.indexOf(NEWLINE) : -1;
       if (position > 0 && firstNewline === -1) {
-        carry = Buffer.from(joined);
+        carry(window);
         continue;
       }
-      const lines = splitLines(body, bodyOffset).lines;
+      const start = firstNewline + 1;
+      const body = window.subarray(start);
+      const lastNewline = body.lastIndexOf(NEWLINE);
+      if (carried > 0) {
+        // The newest line: this window's tail joined with what was carried, minus its "\n".
+        const head = body.subarray(lastNewline + 1);
+        const offset = position + start + lastNewline + 1;
+        const lineLength = head.length + carried - 1;
+        if (lineLength > MAX_LINE_BYTES) yield { bytes: EMPTY, offset, length: lineLength };
+        else yield { bytes: Buffer.concat([head, ...pieces.reverse()], lineLength + 1).subarray(0, lineLength), offset };
+      }
+      const lines = splitLines(body.subarray(0, lastNewline + 1), position + start).lines;
       for (let i = lines.length - 1; i >= 0; i--) yield lines[i] as RawLine;
+      pieces = [];
+      carried = 0;
+      if (position > 0) carry(window.subarray(0, start));
     }
   } finally {
     await handle.close();

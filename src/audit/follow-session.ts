@@ -6,6 +6,7 @@ import { followAuditDir } from "./follow.js";
 import { planHistory } from "./follow-history.js";
 import { countLinesBefore } from "./follow-read.js";
 import { compileGrep } from "./follow-grep.js";
+import { MAX_LINE_BYTES } from "./lines.js";
 import { readAuditFile } from "./reader.js";
 import { parseAuditLine } from "./parse-line.js";
 import type { VerifyIssue } from "./verify-types.js";
@@ -17,7 +18,8 @@ import type { VerifyIssue } from "./verify-types.js";
  */
 export type TailItem =
   | { type: "entry"; entry: AuditEntry; bytes: Buffer; file: string; line: number | undefined }
-  | { type: "problem"; file: string; line: number | undefined; message: string }
+  /** A line that is not an entry, or (`unreadable`) a day file that could not be read at all. */
+  | { type: "problem"; file: string; line: number | undefined; message: string; unreadable?: boolean }
   | { type: "chain"; file: string; issue: VerifyIssue }
   | { type: "key-required"; writer: string }
   | { type: "notice"; message: string }
@@ -50,7 +52,10 @@ export async function* tailAudit(options: TailOptions): AsyncGenerator<TailItem>
   const checker = options.verify ? new ChainChecker({ key: options.verify.key }) : undefined;
   let keyReported = false;
 
-  function* take(bytes: Buffer, file: string, line: number | undefined): Generator<TailItem> {
+  function* take(bytes: Buffer, file: string, line: number | undefined, length?: number): Generator<TailItem> {
+    // Longer than any entry a writer makes: named with its size, never parsed (only its start was read).
+    const oversized = length !== undefined && length > MAX_LINE_BYTES;
+    if (oversized) yield { type: "problem", file, line, message: oversizedMessage(length) };
     if (checker) {
       // The checker numbers lines itself; aligning its counter makes its messages name real lines.
       if (line !== undefined) checker.lines = line - 1;
@@ -60,6 +65,7 @@ export async function* tailAudit(options: TailOptions): AsyncGenerator<TailItem>
         yield { type: "key-required", writer: checker.keyRequired.writer };
       }
     }
+    if (oversized) return;
     const text = bytes.toString("utf8");
     const parsed = parseAuditLine(text);
     if (parsed.kind === "blank") return;
@@ -81,7 +87,11 @@ export async function* tailAudit(options: TailOptions): AsyncGenerator<TailItem>
     let previous = 0;
     for await (const record of readAuditFile(file.path, range)) {
       // A crash fragment glued to an entry comes as two records of one line; take the line once.
-      if (record.line < firstLine || record.line === previous || record.kind === "unreadable") continue;
+      if (record.kind === "unreadable") {
+        yield { type: "problem", file: file.name, line: undefined, message: record.message.slice(file.name.length + 2), unreadable: true };
+        continue;
+      }
+      if (record.line < firstLine || record.line === previous) continue;
       previous = record.line;
       if (record.kind === "torn") {
         yield { type: "problem", file: file.name, line: record.line, message: "torn final line (a write cut short by a crash)" };
@@ -114,6 +124,8 @@ export async function* tailAudit(options: TailOptions): AsyncGenerator<TailItem>
       } else if (event.type === "truncated") {
         lineBase.set(event.file, { offset: 0, line: 1 });
         yield { type: "notice", message: `${event.file} was truncated or replaced; following it from its start` };
+      } else if (event.type === "unreadable") {
+        yield { type: "problem", file: event.file, line: undefined, message: event.message, unreadable: true };
       } else if (event.type === "opened") {
         lineBase.set(event.file, { offset: 0, line: 1 });
         yield { type: "notice", message: `following ${event.file}` };
@@ -121,7 +133,7 @@ export async function* tailAudit(options: TailOptions): AsyncGenerator<TailItem>
         const first = event.lines[0];
         let line = first ? await lineAt(event.file, first.offset, checker !== undefined) : undefined;
         for (const raw of event.lines) {
-          for (const item of take(raw.bytes, event.file, line)) {
+          for (const item of take(raw.bytes, event.file, line, raw.length)) {
             if (item.type === "problem" && item.line === undefined) item.line = line = await lineAt(event.file, raw.offset, true);
             yield item;
           }
@@ -135,4 +147,9 @@ export async function* tailAudit(options: TailOptions): AsyncGenerator<TailItem>
   } finally {
     options.signal?.removeEventListener("abort", stop);
   }
+}
+
+/** What tail says about a line longer than MAX_LINE_BYTES. */
+export function oversizedMessage(length: number): string {
+  return `line of ${length} bytes, longer than the ${MAX_LINE_BYTES}-byte line cap: not an audit entry (its content is not shown)`;
 }

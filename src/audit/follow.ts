@@ -1,8 +1,9 @@
 import { watch, type FSWatcher } from "node:fs";
-import { open, readdir, stat } from "node:fs/promises";
+import { open, readdir, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { DAY_FILE_PATTERN } from "./chain.js";
-import { readLinesAt, type RawLine } from "./follow-read.js";
+import { READ_CHUNK, type RawLine } from "./follow-read.js";
+import { LineSplitter } from "./lines.js";
 
 /**
  * Follows an audit directory by name, like `tail -F`: the newest day file and the one before it
@@ -18,6 +19,7 @@ export type FollowEvent =
   | { type: "lines"; file: string; lines: RawLine[] }
   | { type: "opened"; file: string }
   | { type: "truncated"; file: string }
+  | { type: "unreadable"; file: string; message: string }
   | { type: "idle" };
 
 export interface FollowOptions {
@@ -29,7 +31,13 @@ export interface FollowOptions {
 }
 
 interface Tracked {
+  /** End of the last complete line handed out. */
   offset: number;
+  /** End of what was read; the bytes between `offset` and here are an unfinished line in `splitter`. */
+  readTo: number;
+  splitter: LineSplitter;
+  /** The last read error reported for this file, so it is said once. */
+  failed: string | undefined;
   ino: number;
   /** The last complete line consumed (with its newline), to notice a file truncated and refilled past our offset. */
   last: Buffer | undefined;
@@ -103,32 +111,60 @@ async function* drainFile(dir: string, name: string, tracked: Map<string, Tracke
   }
   let state = tracked.get(name);
   if (!state) {
-    state = { offset: Math.min(start?.get(name) ?? 0, info.size), ino: info.ino, last: undefined };
+    const offset = Math.min(start?.get(name) ?? 0, info.size);
+    state = { offset, readTo: offset, ino: info.ino, last: undefined, splitter: new LineSplitter(), failed: undefined };
     tracked.set(name, state);
     if (!start?.has(name)) yield { type: "opened", file: name };
   }
-  const handle = await open(path, "r").catch(() => undefined);
-  if (!handle) return;
   try {
-    if (info.ino !== state.ino || info.size < state.offset || !(await stillContinues(handle, state))) {
-      Object.assign(state, { offset: 0, ino: info.ino, last: undefined });
-      yield { type: "truncated", file: name };
+    const handle = await open(path, "r");
+    try {
+      if (info.ino !== state.ino || info.size < state.readTo || !(await stillContinues(handle, state))) {
+        Object.assign(state, { offset: 0, readTo: 0, ino: info.ino, last: undefined, splitter: new LineSplitter() });
+        yield { type: "truncated", file: name };
+      }
+      while (state.readTo < info.size) {
+        const lines = await readMore(handle, state, info.size);
+        if (lines === undefined) break;
+        if (lines.length > 0) yield { type: "lines", file: name, lines };
+      }
+      state.failed = undefined;
+    } finally {
+      await handle.close();
     }
-    while (state.offset < info.size) {
-      const { lines, next } = await readLinesAt(handle, state.offset, info.size);
-      if (next === state.offset) break;
-      const lastLine = lines[lines.length - 1];
-      state.last = lastLine ? Buffer.from(lastLine.bytes.subarray(-MAX_REMEMBERED)) : state.last;
-      state.offset = next;
-      if (lines.length > 0) yield { type: "lines", file: name, lines };
-    }
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // Said once per file and cause, not at every poll; following goes on with the other files.
+    const message = `cannot read (${(error as Error).message})`;
+    if (state.failed !== message) yield { type: "unreadable", file: name, message };
+    state.failed = message;
   }
 }
 
+/**
+ * Reads the next chunk of a followed file through the file's own LineSplitter, which keeps an
+ * unfinished line between reads (at most MAX_LINE_BYTES of it), so every byte is read once: a
+ * long line, or a writer that appends slowly, costs linear time, never a re-read from the line's
+ * start. Returns the lines the chunk completes, or undefined at the end of the file.
+ */
+async function readMore(handle: FileHandle, state: Tracked, size: number): Promise<RawLine[] | undefined> {
+  const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - state.readTo));
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, state.readTo);
+  if (bytesRead === 0) return undefined;
+  state.readTo += bytesRead;
+  const lines: RawLine[] = [];
+  let offset = state.offset;
+  state.splitter.forEach(buffer.subarray(0, bytesRead), (bytes, length) => {
+    lines.push(length > bytes.length ? { bytes, offset, length } : { bytes, offset });
+    offset += length + 1;
+  });
+  state.offset = offset;
+  const last = lines[lines.length - 1];
+  if (last) state.last = last.length === undefined ? Buffer.from(last.bytes.subarray(-MAX_REMEMBERED)) : undefined;
+  return lines;
+}
+
 /** Whether the bytes before our offset are still the line we consumed last (not truncated and refilled). */
-async function stillContinues(handle: Awaited<ReturnType<typeof open>>, state: Tracked): Promise<boolean> {
+async function stillContinues(handle: FileHandle, state: Tracked): Promise<boolean> {
   if (!state.last || state.offset === 0) return true;
   const length = state.last.length + 1;
   if (state.offset < length) return false;

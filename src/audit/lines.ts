@@ -22,6 +22,8 @@ const CR = 0x0d;
 export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Length of the unfinished line, including the bytes beyond MAX_LINE_BYTES that were not kept. */
+  private pendingLength = 0;
 
   /** The complete lines that `chunk` finishes, in order. */
   push(chunk: Buffer): Buffer[] {
@@ -31,37 +33,48 @@ export class LineSplitter {
   }
 
   /**
-   * Hands each complete line that `chunk` finishes to `onLine`, in order. Unlike push(), no line
-   * outlives its call unless `onLine` keeps it, so a garbage collection in the middle of a chunk
-   * has only the current line to copy, not a whole chunk's worth of views.
+   * Hands each complete line that `chunk` finishes to `onLine`, in order, with the line's real
+   * length: larger than `line.length` when the line was longer than MAX_LINE_BYTES and only its
+   * start was kept. Unlike push(), no line outlives its call unless `onLine` keeps it, so a
+   * garbage collection in the middle of a chunk has only the current line to copy, not a whole
+   * chunk's worth of views. Every byte is looked at once: time is linear in the input however
+   * long a line is.
    */
-  forEach(chunk: Buffer, onLine: (line: Buffer) => void): void {
+  forEach(chunk: Buffer, onLine: (line: Buffer, length: number) => void): void {
     let start = 0;
     let nl = chunk.indexOf(NEWLINE);
     if (nl === -1) {
       this.keep(chunk);
       return;
     }
-    if (this.pending.length > 0) {
+    if (this.pendingLength > 0) {
       this.keep(chunk.subarray(0, nl));
-      onLine(this.take());
+      const length = this.pendingLength;
+      onLine(this.take(), length);
       start = nl + 1;
       nl = chunk.indexOf(NEWLINE, start);
     }
     while (nl !== -1) {
-      onLine(chunk.subarray(start, nl));
+      if (nl - start > MAX_LINE_BYTES) onLine(chunk.subarray(start, start + MAX_LINE_BYTES), nl - start);
+      else onLine(chunk.subarray(start, nl), nl - start);
       start = nl + 1;
       nl = chunk.indexOf(NEWLINE, start);
     }
     if (start < chunk.length) this.keep(chunk.subarray(start));
   }
 
-  /** The bytes after the last `\n` (an unterminated final line), if any. */
+  /** Real length of the unfinished line so far (what end() would return, before the cap). */
+  get unfinishedLength(): number {
+    return this.pendingLength;
+  }
+
+  /** The bytes after the last `\n` (an unterminated final line, cut at MAX_LINE_BYTES), if any. */
   end(): Buffer | undefined {
-    return this.pending.length > 0 ? this.take() : undefined;
+    return this.pendingLength > 0 ? this.take() : undefined;
   }
 
   private keep(part: Buffer): void {
+    this.pendingLength += part.length;
     const room = MAX_LINE_BYTES - this.pendingBytes;
     if (room <= 0) return;
     const kept = Buffer.from(part.length > room ? part.subarray(0, room) : part);
@@ -73,6 +86,7 @@ export class LineSplitter {
     const line = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
+    this.pendingLength = 0;
     return line;
   }
 }

@@ -1,5 +1,6 @@
 import type { AuditEntry } from "./entry.js";
 import { validateAuditEntry } from "./entry.js";
+import { MAX_LINE_BYTES } from "./lines.js";
 
 /**
  * What one line of a day file is. A crashed writer can leave a *fragment* (the start of an entry
@@ -60,3 +61,18 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * Whether an unterminated final line (`length` bytes, `text` its decoded start) can be a write
+ * cut short by a crash, which is reported but is not tampering: it must be the start of an entry
+ * (`{"`, or the lone `{` of a write cut after one byte), no longer than any line a writer makes,
+ * and free of raw control characters (canonical JSON escapes them all). Anything else at a
+ * file's end, such as garbage or 100 MB without a newline, was put there: tampering.
+ */
+export function isTornPrefix(text: string, length: number): boolean {
+  if (length > MAX_LINE_BYTES) return false;
+  if (text !== "{" && !text.startsWith('{"')) return false;
+  return !CONTROL.test(text);
+}
+
+const CONTROL = /[\u0000-\u001f]/;

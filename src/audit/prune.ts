@@ -52,8 +52,8 @@ export interface PruneResult {
  */
 export async function pruneAuditDir(options: PruneOptions): Promise<PruneResult> {
   const { dir, retentionDays } = options;
-  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-    throw new MonwireError("E_OPTION_INVALID", `--retention-days must be an integer ≥ 1, got ${retentionDays}`, { hint: "Pass the number of days to keep, e.g. --retention-days 2555 (seven years)." });
+  if (!Number.isSafeInteger(retentionDays) || retentionDays < 1) {
+    throw new MonwireError("E_OPTION_INVALID", `--retention-days must be a whole number of days from 1 to ${Number.MAX_SAFE_INTEGER}, got ${retentionDays}`, { hint: "Pass the number of days to keep, e.g. --retention-days 2555 (seven years)." });
   }
   if (retentionDays < options.configuredRetentionDays) {
     throw new MonwireError("E_OPTION_INVALID", `--retention-days ${retentionDays} is inside the configured retention (audit.retentionDays = ${options.configuredRetentionDays})`, {
@@ -62,7 +62,7 @@ export async function pruneAuditDir(options: PruneOptions): Promise<PruneResult>
   }
   assertAuditDir(dir);
   const now = options.now ?? new Date();
-  const keepFrom = addDays(todayUtc(now), -retentionDays);
+  const keepFrom = keepFromDay(todayUtc(now), retentionDays);
   const warnings = retentionDays < COMPLIANCE_MIN_RETENTION_DAYS
     ? [`retention of ${retentionDays} days is below the ${COMPLIANCE_MIN_RETENTION_DAYS}-day (seven-year) minimum usual for financial records`]
     : [];
@@ -149,4 +149,13 @@ async function buildCheckpoint(dir: string, days: PruneDay[], plan: PruneResult,
 
 function ignoreMissing(error: NodeJS.ErrnoException): void {
   if (error.code !== "ENOENT") throw error;
+}
+
+/** No day file can be older than year 1; a longer retention keeps everything (and date math stays finite). */
+const FIRST_DAY = "0001-01-01";
+
+/** The first day kept: `retentionDays` before today, or FIRST_DAY when that lies before it. */
+export function keepFromDay(today: string, retentionDays: number): string {
+  const span = (Date.parse(`${today}T00:00:00.000Z`) - Date.parse(`${FIRST_DAY}T00:00:00.000Z`)) / 86_400_000;
+  return retentionDays >= span ? FIRST_DAY : addDays(today, -retentionDays);
 }

@@ -3,8 +3,8 @@ import { DAY_FILE_PATTERN, utcDay } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { listDayFiles, type DayRange } from "./files.js";
 import { compileAuditFilter, type AuditFilterOptions } from "./filters.js";
-import { LineSplitter, hasByteOrderMark, openDayStream, stripCarriageReturn, type ByteRange } from "./lines.js";
-import { parseAuditLine } from "./parse-line.js";
+import { LineSplitter, MAX_LINE_BYTES, hasByteOrderMark, openDayStream, stripCarriageReturn, type ByteRange } from "./lines.js";
+import { isTornPrefix, parseAuditLine } from "./parse-line.js";
 
 /** Where a record came from: the day file, its UTC day and the 1-based line number. */
 export interface RecordPlace {
@@ -44,8 +44,11 @@ export async function* readAuditFile(path: string, options: ReadFileOptions = {}
   let line = (options.firstLine ?? 1) - 1;
   const atFileStart = (options.start ?? 0) === 0;
   const place = () => ({ file: path, day, line });
-  const read = (bytes: Buffer, terminated: boolean): AuditRecord[] => {
+  const read = (bytes: Buffer, terminated: boolean, length = bytes.length): AuditRecord[] => {
     line += 1;
+    if (length > MAX_LINE_BYTES && terminated) {
+      return [{ ...place(), kind: "corrupt", raw: "", message: `${file}:${line}: line of ${length} bytes, longer than the ${MAX_LINE_BYTES}-byte line cap: not an audit entry` }];
+    }
     let body = stripCarriageReturn(bytes);
     if (line === 1 && atFileStart && hasByteOrderMark(body)) body = body.subarray(3);
     const raw = bytes.toString("utf8");
@@ -61,22 +64,27 @@ export async function* readAuditFile(path: string, options: ReadFileOptions = {}
       }
       case "fragment":
       case "corrupt":
-        if (!terminated) return [{ ...place(), kind: "torn", raw, message: `${file}:${line}: torn final line (a write cut short by a crash)` }];
+        if (!terminated && isTornPrefix(raw, length)) return [{ ...place(), kind: "torn", raw, message: `${file}:${line}: torn final line (a write cut short by a crash)` }];
+        if (!terminated) return [{ ...place(), kind: "corrupt", raw, message: `${file}:${line}: final line of ${length} bytes without a newline is not the start of an entry (appended, not torn)` }];
         if (parsed.kind === "fragment") return [fragment(raw, "fragment of an entry cut short by a crash")];
         return [{ ...place(), kind: "corrupt", raw, message: `${file}:${line}: not JSON (${parsed.error})` }];
     }
   };
   const fragment = (raw: string, what: string): AuditRecord => ({ ...place(), kind: "fragment", raw, message: `${file}:${line}: ${what}` });
   try {
+    const records: AuditRecord[] = [];
     for await (const chunk of openDayStream(path, options)) {
-      for (const bytes of splitter.push(chunk)) yield* read(bytes, true);
+      splitter.forEach(chunk, (bytes, length) => records.push(...read(bytes, true, length)));
+      yield* records;
+      records.length = 0;
     }
   } catch (error) {
     yield { ...place(), line: line + 1, kind: "unreadable", raw: "", message: `${file}: cannot read (${(error as Error).message})` };
     return;
   }
+  const restLength = splitter.unfinishedLength;
   const rest = splitter.end();
-  if (rest) yield* read(rest, false);
+  if (rest) yield* read(rest, false, restLength);
 }
 
 export interface ReadDirOptions extends DayRange {

@@ -4,7 +4,7 @@ import { isAuditCategory } from "./categories.js";
 import { validateAuditEntry, type AuditEntry } from "./entry.js";
 import { compileAuditFilter, type AuditFilterOptions } from "./filters.js";
 import { MAX_LINE_BYTES, openDayStream } from "./lines.js";
-import { parseAuditLine } from "./parse-line.js";
+import { isTornPrefix, parseAuditLine } from "./parse-line.js";
 import { createHourBucketer } from "./time-range-zone.js";
 
 /**
@@ -59,7 +59,7 @@ export async function scanTask(task: ScanTask): Promise<ScanResult> {
     result.problemCount += 1;
     if (result.problems.length < PROBLEM_LIMIT) result.problems.push({ kind, line: result.lines, message });
   };
-  const take = (raw: string, terminated: boolean) => {
+  const take = (raw: string, terminated: boolean, length = 0) => {
     result.lines += 1;
     let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (result.lines === 1 && task.fileStart && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -85,21 +85,26 @@ export async function scanTask(task: ScanTask): Promise<ScanResult> {
         return;
       }
       default:
-        if (!terminated) return problem("torn", "torn final line (a write cut short by a crash)");
+        if (!terminated && isTornPrefix(raw, length)) return problem("torn", "torn final line (a write cut short by a crash)");
+        if (!terminated) return problem("corrupt", `final line of ${length} bytes without a newline is not the start of an entry (appended, not torn)`);
         if (parsed.kind === "fragment") return problem("fragment", "fragment of an entry cut short by a crash");
         return problem("corrupt", `not JSON (${parsed.error})`);
     }
   };
   let carry: Buffer = Buffer.alloc(0);
+  // Real length of the carried line, which may be longer than the MAX_LINE_BYTES kept of it.
+  let carryLength = 0;
   try {
     for await (const piece of openDayStream(task.path, { start: task.start, end: task.end })) {
       const chunk = carry.length > 0 ? Buffer.concat([carry, piece]) : piece;
       const last = chunk.lastIndexOf(0x0a);
       if (last === -1) {
         // One line spans chunks; cap it as the reader does so garbage cannot exhaust memory.
+        carryLength += piece.length;
         carry = chunk.length > MAX_LINE_BYTES ? chunk.subarray(0, MAX_LINE_BYTES) : chunk;
         continue;
       }
+      carryLength = chunk.length - last - 1;
       // Cutting after a newline never splits a UTF-8 character, so the chunk decodes in one go.
       const text = chunk.toString("utf8", 0, last + 1);
       carry = chunk.subarray(last + 1);
@@ -116,7 +121,7 @@ export async function scanTask(task: ScanTask): Promise<ScanResult> {
   if (carry.length > 0) {
     const rest = carry.toString("utf8");
     // A piece that stops mid-file always ends at a line boundary; only the file's end can be torn.
-    take(rest, !task.fileEnd);
+    take(rest, !task.fileEnd, carryLength);
   }
   return result;
 }

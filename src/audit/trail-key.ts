@@ -29,10 +29,14 @@ const HEAD_BYTES = 16 * 1024;
 export async function findSignedStart(files: readonly DayFile[]): Promise<string | undefined> {
   for (const file of files) {
     if (file.compressed) continue;
-    const handle = await open(file.path, "r");
+    // A file that cannot be read is the verification's finding to report, not a reason to stop here.
+    const handle = await open(file.path, "r").catch(() => undefined);
+    if (!handle) continue;
     try {
       const buffer = Buffer.alloc(HEAD_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+      const read = await handle.read(buffer, 0, HEAD_BYTES, 0).catch(() => undefined);
+      if (!read) continue;
+      const { bytesRead } = read;
       const lines = buffer.subarray(0, bytesRead).toString("utf8").split("\n");
       for (const [index, line] of lines.entries()) {
         if (!line.includes(CHAIN_STARTED_ACTION) || !line.includes('"hmac-sha256"')) continue;

@@ -27,8 +27,9 @@ export async function verifySegment(task: SegmentTask): Promise<SegmentResult> {
     checker.report("tamper", "unreadable", `cannot read the file after line ${checker.lines}: ${(error as Error).message}`, { line: checker.lines + 1 });
     return { ...checker.result(), bytes };
   }
+  const restLength = splitter.unfinishedLength;
   const rest = splitter.end();
-  if (rest && !checker.keyRequired) checker.line(rest, !task.fileEnd);
+  if (rest && !checker.keyRequired) checker.line(rest, !task.fileEnd, restLength);
   return { ...checker.result(), bytes, ...digest?.result() };
 }
 

@@ -77,17 +77,19 @@ export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyRepo
   let totalBytes = 0;
   for (const file of files) {
     const prefixBytes = anchors.get(file.day)?.anchor?.files[0]?.bytes;
-    const size = await fileSize(file.path);
-    totalBytes += size;
-    const ranges = file.compressed ? [[0, undefined] as const] : await splitAtLines(file.path, size, options.segmentBytes);
+    // A day file that cannot even be stat'ed (a symlink loop, a dangling link) is read whole, so
+    // its segment reports it as unreadable: a finding, never a crash.
+    const size = await fileSize(file.path).catch(() => undefined);
+    totalBytes += size ?? 0;
+    const ranges = file.compressed || size === undefined ? [[0, undefined] as const] : await splitAtLines(file.path, size, options.segmentBytes).catch((): [number, number][] => [[0, size]]);
     const whole = ranges.length === 1;
     const entry: PlannedFile = { file, tasks: [] };
     for (const [start, end] of ranges) {
       entry.tasks.push(tasks.length);
-      taskBytes.push((end ?? size) - start);
+      taskBytes.push((end ?? size ?? 0) - start);
       tasks.push({ path: file.path, day: file.day, start, end, fileStart: start === 0, fileEnd: end === undefined || end === size, key, hashFile: whole, prefixBytes });
     }
-    if (!whole) entry.digest = digestFile(file.path, size, prefixBytes);
+    if (!whole && size !== undefined) entry.digest = digestFile(file.path, size, prefixBytes);
     planned.push(entry);
   }
   let doneBytes = 0;

@@ -66,11 +66,12 @@ export async function writeTail(
   items: AsyncIterable<TailItem>,
   output: Output,
   options: { json: boolean; keyEnv: string; locale?: string; tenants?: readonly string[] },
-): Promise<{ breaks: number; keyRequired: boolean }> {
+): Promise<{ breaks: number; keyRequired: boolean; unreadable: number }> {
   const pending: Buffer[] = [];
   let pendingBytes = 0;
   let breaks = 0;
   let keyRequired = false;
+  let unreadable = 0;
   const tenant = createTenantLabel(options.tenants);
   const safe = escapeTerminal;
   const flush = async () => {
@@ -95,6 +96,7 @@ export async function writeTail(
         output.err(item.issue.severity === "tamper" ? formatChainBreak({ file: item.file, line: item.issue.line, message: item.issue.message }, output.color) : safe(`! ${item.file}: ${item.issue.message}`));
         break;
       case "problem":
+        unreadable += item.unreadable ? 1 : 0;
         await flush();
         output.err(safe(`! ${item.line === undefined ? item.file : `${item.file}:${item.line}`}: ${item.message}`));
         break;
@@ -113,5 +115,5 @@ export async function writeTail(
     }
   }
   await flush();
-  return { breaks, keyRequired };
+  return { breaks, keyRequired, unreadable };
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readCheckpoint } from "../../src/audit/checkpoint.js";
 import type { AuditEvent } from "../../src/audit/entry.js";
-import { pruneAuditDir, type PruneOptions } from "../../src/audit/prune.js";
+import { keepFromDay, pruneAuditDir, type PruneOptions } from "../../src/audit/prune.js";
 import { sealAuditDir } from "../../src/audit/seal.js";
 import { verifyAuditDir } from "../../src/audit/verify.js";
 import { TestTrail, type TestWriter } from "../helpers/audit-trail.js";
@@ -125,12 +125,21 @@ describe("pruneAuditDir", () => {
   });
 
   it.each<[string, Partial<PruneOptions>, RegExp]>([
-    ["zero days", { retentionDays: 0 }, /must be an integer ≥ 1/],
+    ["zero days", { retentionDays: 0 }, /must be a whole number of days from 1/],
+    ["a number beyond exact integers", { retentionDays: 1e20 }, /must be a whole number of days from 1/],
     ["days inside the configured retention", { retentionDays: 30, configuredRetentionDays: 2555 }, /inside the configured retention \(audit.retentionDays = 2555\)/],
   ])("refuses %s", async (_name, options, message) => {
     await trailWithGap(KEY);
     await expect(pruneAuditDir(base(options))).rejects.toThrow(message);
     expect(existsSync(join(dir, "audit-2025-03-10.log"))).toBe(true);
+  });
+
+  it("keeps everything, without date overflow, for a retention longer than the calendar", async () => {
+    await trailWithGap(KEY);
+    const plan = await pruneAuditDir(base({ retentionDays: Number.MAX_SAFE_INTEGER }));
+    expect(plan).toMatchObject({ keepFrom: "0001-01-01", days: [], dryRun: true });
+    expect(keepFromDay("2025-03-20", 7)).toBe("2025-03-13");
+    expect(keepFromDay("2025-03-20", 739_329)).toBe("0001-01-01");
   });
 
   it("refuses to delete days that do not verify", async () => {

@@ -22,8 +22,9 @@ export function registerPrune(program: Command): Command {
       const { pruneAuditDir } = await import("../../audit/prune.js");
       const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
       const retentionDays = flags.retentionDays === undefined ? settings.retentionDays : Number(flags.retentionDays);
-      if (!Number.isInteger(retentionDays)) {
-        throw new MonwireError("E_OPTION_INVALID", `--retention-days ${JSON.stringify(flags.retentionDays)} is not an integer`, { hint: "Pass the number of days to keep, e.g. --retention-days 2555." });
+      // Digits only (no 1e3, 0x10, " 7"), and exact: 99999999999999999999 would round to another number.
+      if (flags.retentionDays !== undefined && (!/^\d+$/.test(flags.retentionDays) || !Number.isSafeInteger(retentionDays))) {
+        throw new MonwireError("E_OPTION_INVALID", `--retention-days ${JSON.stringify(flags.retentionDays)} is not a whole number of days (at most ${Number.MAX_SAFE_INTEGER})`, { hint: "Pass the number of days to keep, e.g. --retention-days 2555." });
       }
       const key = settings.key;
       let trail: { record: (event: never) => Promise<unknown>; close: () => Promise<void> } | undefined;

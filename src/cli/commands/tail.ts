@@ -11,7 +11,7 @@ const append = (value: string, previous: string[] = []) => [...previous, value];
 /**
  * `mon tail`: follows the audit trail like `tail -F`, across the midnight switch to a new day file
  * and across truncation. Filters AND together; a repeated flag ORs its values. Exit 0, or 1 when
- * --verify found a chain break; Ctrl-C exits 130 (handled at the entry).
+ * --verify found a chain break or a day file could not be read; Ctrl-C exits 130 (handled at the entry).
  */
 export function registerTail(program: Command): Command {
   return withAuditLocation(program
@@ -64,6 +64,9 @@ export function registerTail(program: Command): Command {
       if (result.keyRequired) process.exitCode = 2;
       else if (result.breaks > 0) {
         output.err(output.color.red(`mon tail: ${result.breaks} chain break${result.breaks === 1 ? "" : "s"} found`));
+        process.exitCode = 1;
+      } else if (result.unreadable > 0) {
+        output.err(output.color.red(`mon tail: ${result.unreadable} day file${result.unreadable === 1 ? "" : "s"} could not be read; what they hold was not shown`));
         process.exitCode = 1;
       }
     });
