@@ -45,7 +45,7 @@ export async function planHistory(options: HistoryOptions): Promise<HistoryPlan>
   const followStart = new Map<string, number>();
   // By default the follower starts at the end of what is on disk now.
   // A file that cannot be read starts at 0: the follower then reports it (once) instead of crashing here.
-  for (const file of followed) followStart.set(file.name, await lastLineEnd(file.path, (await stat(file.path)).size).catch(() => 0));
+  for (const file of followed) followStart.set(file.name, await stat(file.path).then((info) => lastLineEnd(file.path, info.size)).catch(() => 0));
   // Without --since, history is the last N entries of the followed files only: `tail -n` never scans years.
   const candidates = options.since ? all : all.filter((f) => followed.some((g) => g.name === f.name));
   const starts = new Map<string, HistoryStart>();

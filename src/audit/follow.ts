@@ -36,8 +36,6 @@ interface Tracked {
   /** End of what was read; the bytes between `offset` and here are an unfinished line in `splitter`. */
   readTo: number;
   splitter: LineSplitter;
-  /** The last read error reported for this file, so it is said once. */
-  failed: string | undefined;
   ino: number;
   /** The last complete line consumed (with its newline), to notice a file truncated and refilled past our offset. */
   last: Buffer | undefined;
@@ -48,6 +46,8 @@ const MAX_REMEMBERED = 64 * 1024;
 export async function* followAuditDir(options: FollowOptions): AsyncGenerator<FollowEvent> {
   const pollMs = options.pollMs ?? 250;
   const tracked = new Map<string, Tracked>();
+  // The last read error reported per file, so each is said once rather than at every poll.
+  const failures = new Map<string, string>();
   let wake: (() => void) | undefined;
   let dirty = true;
   const poke = () => {
@@ -68,7 +68,7 @@ export async function* followAuditDir(options: FollowOptions): AsyncGenerator<Fo
       dirty = false;
       let progressed = false;
       for (const name of await currentFiles(options.dir, tracked)) {
-        for await (const event of drainFile(options.dir, name, tracked, options.start)) {
+        for await (const event of drainFile(options.dir, name, tracked, failures, options.start)) {
           progressed = true;
           yield event;
           if (options.signal?.aborted) return;
@@ -100,23 +100,25 @@ async function currentFiles(dir: string, tracked: Map<string, Tracked>): Promise
   return keep;
 }
 
-async function* drainFile(dir: string, name: string, tracked: Map<string, Tracked>, start: ReadonlyMap<string, number> | undefined): AsyncGenerator<FollowEvent> {
+async function* drainFile(dir: string, name: string, tracked: Map<string, Tracked>, failures: Map<string, string>, start: ReadonlyMap<string, number> | undefined): AsyncGenerator<FollowEvent> {
   const path = join(dir, name);
-  let info;
   try {
-    info = await stat(path);
-  } catch {
-    tracked.delete(name);
-    return;
-  }
-  let state = tracked.get(name);
-  if (!state) {
-    const offset = Math.min(start?.get(name) ?? 0, info.size);
-    state = { offset, readTo: offset, ino: info.ino, last: undefined, splitter: new LineSplitter(), failed: undefined };
-    tracked.set(name, state);
-    if (!start?.has(name)) yield { type: "opened", file: name };
-  }
-  try {
+    let info;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      // Gone between listing and now (renamed, pruned): like `tail -F`, wait for it to come back.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      tracked.delete(name);
+      return;
+    }
+    let state = tracked.get(name);
+    if (!state) {
+      const offset = Math.min(start?.get(name) ?? 0, info.size);
+      state = { offset, readTo: offset, ino: info.ino, last: undefined, splitter: new LineSplitter() };
+      tracked.set(name, state);
+      if (!start?.has(name)) yield { type: "opened", file: name };
+    }
     const handle = await open(path, "r");
     try {
       if (info.ino !== state.ino || info.size < state.readTo || !(await stillContinues(handle, state))) {
@@ -128,15 +130,15 @@ async function* drainFile(dir: string, name: string, tracked: Map<string, Tracke
         if (lines === undefined) break;
         if (lines.length > 0) yield { type: "lines", file: name, lines };
       }
-      state.failed = undefined;
+      failures.delete(name);
     } finally {
       await handle.close();
     }
   } catch (error) {
-    // Said once per file and cause, not at every poll; following goes on with the other files.
+    // Following goes on with the other files; the CLI names this one and exits 1 in the end.
     const message = `cannot read (${(error as Error).message})`;
-    if (state.failed !== message) yield { type: "unreadable", file: name, message };
-    state.failed = message;
+    if (failures.get(name) !== message) yield { type: "unreadable", file: name, message };
+    failures.set(name, message);
   }
 }
 

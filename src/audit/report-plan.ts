@@ -45,7 +45,8 @@ export async function planReport(options: { dirs: string[]; from: string; to: st
     const dayFiles = await listDayFiles(dir, range);
     const anchors = new Set(await listAnchoredDays(dir, range));
     anchored.set(dir, anchors);
-    for (const file of dayFiles) files.push({ ...file, dir, bytes: (await stat(file.path)).size });
+    // A file that cannot be stat'ed counts as empty here; reading it then reports it as unreadable.
+    for (const file of dayFiles) files.push({ ...file, dir, bytes: await stat(file.path).then((info) => info.size, () => 0) });
     const present = new Set(dayFiles.map((f) => f.day));
     for (const day of listDays(options.from, options.to)) {
       const needed = zonedDayRange(day, day, options.timeZone).utcDays;

@@ -74,7 +74,8 @@ export async function buildReport(options: ReportOptions): Promise<ReportResult>
   const tasks: ScanTask[] = [];
   const owner: number[] = [];
   for (const [index, file] of plan.files.entries()) {
-    const ranges = file.compressed ? [{ start: undefined, end: undefined }] : await planRanges(file.path, file.bytes, options.workers);
+    // An empty file, or one whose size could not be read, is opened whole: a read error is then reported.
+    const ranges = file.compressed || file.bytes === 0 ? [{ start: undefined, end: undefined }] : await planRanges(file.path, file.bytes, options.workers);
     for (const range of ranges) {
       tasks.push({ path: file.path, start: range.start, end: range.end, fileStart: !range.start, fileEnd: range.end === undefined || range.end === file.bytes, filters, timeZone });
       owner.push(index);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
 import { checkDayRange, listAnchoredDays, listDayFiles } from "../../src/audit/files.js";
 import { LineSplitter, MAX_LINE_BYTES, readPlainChunks } from "../../src/audit/lines.js";
-import { parseAuditLine } from "../../src/audit/parse-line.js";
+import { isTornPrefix, parseAuditLine } from "../../src/audit/parse-line.js";
 import { readAuditDir, readAuditEntries, readAuditFile, type AuditRecord } from "../../src/audit/reader.js";
 import { TestTrail, appendRaw, readLines, writeLines } from "../helpers/audit-trail.js";
 import { makeTempDir } from "../helpers/cli.js";
@@ -74,6 +74,35 @@ describe("LineSplitter", () => {
     for (let i = 0; i < 8; i++) expect(splitter.push(chunk)).toEqual([]);
     const [line] = splitter.push(Buffer.from("\n"));
     expect(line?.length).toBe(MAX_LINE_BYTES);
+  });
+
+  it("hands out each line's real length, capping the bytes of a line over the cap wherever it lies", () => {
+    const splitter = new LineSplitter();
+    const seen: Array<[number, number]> = [];
+    const onLine = (line: Buffer, length: number) => seen.push([line.length, length]);
+    const big = MAX_LINE_BYTES + 10;
+    splitter.forEach(Buffer.concat([Buffer.from("ab\n"), Buffer.alloc(big, 0x61), Buffer.from("\ncd")]), onLine);
+    expect(seen).toEqual([[2, 2], [MAX_LINE_BYTES, big]]);
+    splitter.forEach(Buffer.alloc(3 * MAX_LINE_BYTES, 0x62), onLine);
+    expect(splitter.unfinishedLength).toBe(2 + 3 * MAX_LINE_BYTES);
+    splitter.forEach(Buffer.from("\n"), onLine);
+    expect(seen[2]).toEqual([MAX_LINE_BYTES, 2 + 3 * MAX_LINE_BYTES]);
+    expect(splitter.unfinishedLength).toBe(0);
+  });
+});
+
+describe("isTornPrefix (what an unterminated final line may be)", () => {
+  it.each<[string, string, number | undefined, boolean]>([
+    ["the start of an entry", '{"action":"wallet.dep', undefined, true],
+    ["a write cut after one byte", "{", undefined, true],
+    ["a cut right after a nested object", '{"action":"x","actor":{"id":"a","type":"user"}', undefined, true],
+    ["garbage", "xyzzy", undefined, false],
+    ["a line starting with a space", ' {"action"', undefined, false],
+    ["JSON-escaped control characters", '{"action":"\\u001b[8m', undefined, true],
+    ["a raw ESC byte", '{"action":"\x1b[8m', undefined, false],
+    ["a prefix longer than the line cap", '{"action":"', MAX_LINE_BYTES + 1, false],
+  ])("%s", (_name, text, length, expected) => {
+    expect(isTornPrefix(text, length ?? Buffer.byteLength(text))).toBe(expected);
   });
 });
 

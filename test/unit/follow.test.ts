@@ -1,8 +1,9 @@
 import { appendFile, open, rename, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { followAuditDir, type FollowEvent } from "../../src/audit/follow.js";
 import { readLinesBackward, splitLines } from "../../src/audit/follow-read.js";
+import { MAX_LINE_BYTES } from "../../src/audit/lines.js";
 import { makeTempDir } from "../helpers/cli.js";
 
 /**
@@ -110,4 +111,82 @@ describe("line reading", () => {
     for await (const line of readLinesBackward(path, size, 7)) seen.push(line.bytes.toString());
     expect(seen).toEqual([...lines].reverse());
   });
+});
+
+describe("long lines (linear time, bounded memory)", () => {
+  const LONG = 8 * 1024 * 1024;
+
+  async function fileWithLongLine(): Promise<{ dir: string; path: string; size: number }> {
+    const { dir, cleanup } = await makeTempDir("monwire-follow-long-");
+    cleanups.push(cleanup);
+    const path = join(dir, "audit-2025-01-04.log");
+    await writeFile(path, "before\n");
+    await appendFile(path, Buffer.alloc(LONG, 0x78));
+    await appendFile(path, "\nafter\n");
+    return { dir, path, size: 7 + LONG + 7 };
+  }
+
+  /** Sums the bytes every Buffer.concat call produces while `run` runs: repeated joining shows up here. */
+  async function bytesConcatenated(run: () => Promise<void>): Promise<number> {
+    let total = 0;
+    const spy = vi.spyOn(Buffer, "concat").mockImplementation((...args: Parameters<typeof Buffer.concat>) => {
+      const result = original(...args);
+      total += result.length;
+      return result;
+    });
+    try {
+      await run();
+    } finally {
+      spy.mockRestore();
+    }
+    return total;
+  }
+  const original = Buffer.concat.bind(Buffer);
+
+  it("reads backwards across an 8 MB line joining at most the line cap, and names the line's size", async () => {
+    const { path, size } = await fileWithLongLine();
+    const seen: Array<{ text: string; offset: number; length?: number }> = [];
+    const copied = await bytesConcatenated(async () => {
+      for await (const line of readLinesBackward(path, size)) seen.push({ text: line.bytes.toString(), offset: line.offset, length: line.length });
+    });
+    expect(seen).toEqual([{ text: "after", offset: 7 + LONG + 1, length: undefined }, { text: "", offset: 7, length: LONG }, { text: "before", offset: 0, length: undefined }]);
+    expect(copied).toBeLessThanOrEqual(2 * MAX_LINE_BYTES);
+  }, 60_000);
+
+  it("follows an 8 MB line reading each byte once, keeping only the line cap of it", async () => {
+    const { dir, size } = await fileWithLongLine();
+    const controller = new AbortController();
+    const lines: Array<{ bytes: number; offset: number; length?: number }> = [];
+    let allocated = 0;
+    const allocate = Buffer.allocUnsafe.bind(Buffer);
+    const spy = vi.spyOn(Buffer, "allocUnsafe").mockImplementation((n: number) => {
+      allocated += n;
+      return allocate(n);
+    });
+    try {
+      for await (const event of followAuditDir({ dir, start: new Map([["audit-2025-01-04.log", 0]]), pollMs: 20, signal: controller.signal })) {
+        if (event.type === "lines") lines.push(...event.lines.map((l) => ({ bytes: l.bytes.length, offset: l.offset, length: l.length })));
+        if (event.type === "idle") break;
+      }
+    } finally {
+      spy.mockRestore();
+      controller.abort();
+    }
+    expect(lines).toEqual([{ bytes: 6, offset: 0, length: undefined }, { bytes: MAX_LINE_BYTES, offset: 7, length: LONG }, { bytes: 5, offset: 7 + LONG + 1, length: undefined }]);
+    // Read buffers add up to the file once (doubling re-reads of one line would be about twice that).
+    expect(allocated).toBeLessThan(size + 2 * MAX_LINE_BYTES);
+  }, 60_000);
+
+  it("keeps a 2 MB unfinished line to the cap while it waits for its newline, then reports its size", async () => {
+    const { dir, cleanup } = await makeTempDir("monwire-follow-long-");
+    cleanups.push(cleanup);
+    const path = join(dir, "audit-2025-01-04.log");
+    await writeFile(path, Buffer.alloc(2 * 1024 * 1024, 0x79));
+    const f = await follow(dir, new Map([["audit-2025-01-04.log", 0]]));
+    await f.until(0);
+    expect(f.lines).toEqual([]);
+    await appendFile(path, "\nnext\n");
+    await f.until(2);
+    expect(f.lines.map((l) => l.length)).toEqual([MAX_LINE_BYTES, 4]);
+  }, 60_000);
 });
