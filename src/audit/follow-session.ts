@@ -140,7 +140,7 @@ export async function* tailAudit(options: TailOptions): AsyncGenerator<TailItem>
           if (line !== undefined) line += 1;
         }
         const last = event.lines[event.lines.length - 1];
-        if (line !== undefined && last) lineBase.set(event.file, { offset: last.offset + last.bytes.length + 1, line });
+        if (line !== undefined && last) lineBase.set(event.file, { offset: last.offset + (last.length ?? last.bytes.length) + 1, line });
         yield { type: "batch" };
       }
     }
