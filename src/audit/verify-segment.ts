@@ -24,7 +24,8 @@ export async function verifySegment(task: SegmentTask): Promise<SegmentResult> {
       if (checker.keyRequired) break;
     }
   } catch (error) {
-    checker.report("tamper", "unreadable", `cannot read the file after line ${checker.lines}: ${(error as Error).message}`, { line: checker.lines + 1 });
+    const where = checker.lines === 0 ? "cannot read the file" : `cannot read the file after line ${checker.lines}`;
+    checker.report("tamper", "unreadable", `${where}: ${(error as Error).message}`, { line: checker.lines + 1 });
     return { ...checker.result(), bytes };
   }
   const restLength = splitter.unfinishedLength;

@@ -1,4 +1,4 @@
-import { statfs, stat, readdir } from "node:fs/promises";
+import { lstat, statfs, stat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { ANCHOR_FILE_PATTERN, DAY_FILE_PATTERN, addDays, isValidDay } from "../audit/chain.js";
 import { CHECKPOINT_FILE } from "../audit/checkpoint.js";
@@ -23,7 +23,8 @@ export async function listAuditDir(dir: string): Promise<AuditListing> {
     const day = DAY_FILE_PATTERN.exec(name)?.[1];
     const anchorDay = ANCHOR_FILE_PATTERN.exec(name)?.[1];
     if (day && isValidDay(day)) {
-      const info = await stat(join(dir, name));
+      // lstat when stat fails (a symlink loop): the file is still listed, and reading it reports the problem.
+      const info = await stat(join(dir, name)).catch(() => lstat(join(dir, name)));
       listing.dayFiles.push({ name, day, path: join(dir, name), bytes: info.size, mode: info.mode & 0o777, uid: info.uid });
     } else if (anchorDay && isValidDay(anchorDay)) {
       listing.anchorDays.push(anchorDay);

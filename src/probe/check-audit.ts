@@ -51,7 +51,7 @@ async function schemaCheck(listing: AuditListing): Promise<CheckResult> {
   for (const file of recent) {
     for await (const record of readAuditFile(file.path)) {
       if (record.kind === "entry") entries++;
-      else if (record.kind === "invalid" || record.kind === "corrupt") {
+      else if (record.kind === "invalid" || record.kind === "corrupt" || record.kind === "unreadable") {
         findings.push({ rule: "monwire/audit-schema", severity: "error", file: file.name, line: record.line, message: record.message,
           hint: `Run \`mon verify\` for the full picture; lines are only ever written by the runtime.` });
       }

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { appendFile, chmod, mkdir, rm, symlink } from "node:fs/promises";
+import { appendFile, chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { dayFileName } from "../../src/audit/chain.js";
@@ -82,6 +82,18 @@ describe.each(Object.entries(unreadable))("an unreadable day file (%s)", (_name,
       expect(result.exitCode).toBe(1);
       expect(String(result.stdout)).toContain("cannot read");
     }
+  });
+
+  it("fails mon check's audit checks (exit 1) instead of crashing", async () => {
+    const dir = await trailDir();
+    await breakFile(join(dir, dayFileName(DAYS[0] as string)));
+    await writeFile(join(dir, "..", "mon.config.json"), JSON.stringify({ service: "shop", audit: { dir: "logs" } }));
+    const result = await runMon(["check", "--only", "audit", "--offline", "--json"], { env, cwd: join(dir, "..") });
+    noInternalError(result);
+    expect(result.exitCode).toBe(1);
+    const checks = JSON.parse(String(result.stdout)).checks as Array<{ id: string; status: string; summary: string }>;
+    expect(checks.find((c) => c.id === "audit.chain")).toMatchObject({ status: "fail", summary: expect.stringContaining("cannot read the file") });
+    expect(checks.find((c) => c.id === "audit.schema")?.status).toBe("fail");
   });
 });
 
