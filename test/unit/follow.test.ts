@@ -1,4 +1,4 @@
-import { appendFile, open, rename, truncate, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, open, rename, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { followAuditDir, type FollowEvent } from "../../src/audit/follow.js";
@@ -89,6 +89,28 @@ describe("followAuditDir", () => {
     await rename(join(dir, "next.tmp"), path);
     await f.until(3);
     expect(f.lines).toEqual(["old-1", "new-1", "new-2"]);
+  });
+});
+
+describe("followAuditDir on an unreadable day file", () => {
+  it("says so once, not at every poll, and keeps following the other file", async () => {
+    const { dir, cleanup } = await makeTempDir("monwire-follow-");
+    cleanups.push(cleanup);
+    await mkdir(join(dir, "audit-2025-01-04.log"));
+    await writeFile(join(dir, "audit-2025-01-05.log"), "a\n");
+    const controller = new AbortController();
+    const seen: string[] = [];
+    let idles = 0;
+    for await (const event of followAuditDir({ dir, start: new Map([["audit-2025-01-04.log", 0], ["audit-2025-01-05.log", 0]]), pollMs: 10, signal: controller.signal })) {
+      if (event.type === "unreadable") seen.push(`${event.file}: ${event.message}`);
+      if (event.type === "lines") seen.push(...event.lines.map((l) => l.bytes.toString()));
+      if (event.type === "idle" && ++idles === 5) {
+        if (seen.length === 2) await appendFile(join(dir, "audit-2025-01-05.log"), "b\n");
+      }
+      if (idles >= 10) break;
+    }
+    controller.abort();
+    expect(seen).toEqual(["audit-2025-01-04.log: cannot read (EISDIR: illegal operation on a directory, read)", "a", "b"]);
   });
 });
 
