@@ -41,6 +41,6 @@ describe("audit data: what the writer makes of JavaScript values", () => {
     expect(leaves).toBeLessThan(REDACT_LIMITS.values);
     expect(json).toContain("[Truncated: too many values]");
     // The entry still gets written: the oversized member is dropped and named in `truncated`.
-    expect(build({ tree: wide(4) }).body.truncated).toContain("data.tree");
+    expect(build({ tree: wide(4) }).body.truncated?.[0]).toMatch(/^data\.tree\./);
   });
 });
