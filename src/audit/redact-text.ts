@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { SentryPii } from "../config/schema.js";
 import { isSensitiveKey } from "./redact-keys.js";
 
 /**
@@ -23,7 +24,8 @@ export function maskLicenseKey(key: string): string {
  * `key=value`, `key: value` and `"key":"value"` pairs. The value is a quoted string, an optional
  * auth scheme plus a token, or a run up to a separator; only pairs whose key is sensitive lose it.
  */
-const KEY_VALUE = /(["']?)\b([A-Za-z][\w.-]{0,63})\1(\s*[=:]\s*)((?:Bearer|Basic|Token)\s+)?(\[REDACTED\]|"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&"'}\])]+)/g;
+const KEY_VALUE = /(["']?)\b([A-Za-z][\w.-]{0,63})\1(\s*[=:]\s*)((?:Bearer|Basic|Token)\s+)?(\[REDACTED\]|"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&"'}\])=:]{1,512})/g;
+const VALUE_REST = /[^\s,;&"'}\])]*/y;
 /** `scheme://user:password@` and `scheme://token@`: the whole credential part of a URL. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([^\s/?#@:]*)(?::([^\s/?#@]*))?@/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
@@ -69,16 +71,43 @@ export function ibanValid(compact: string): boolean {
   return remainder === 1;
 }
 
+/**
+ * Replaces the values of sensitive pairs. After a harmless pair the scan resumes at its value,
+ * which may hold the next pair ("failed: password=x" reads as failed → "password" first). An
+ * unquoted value stops at "=" and ":" and at 512 characters, so rescans stay short; a sensitive
+ * one is then removed on to the end of its run.
+ */
+function redactPairs(text: string): string {
+  const pattern = new RegExp(KEY_VALUE.source, "g");
+  let out = "";
+  let copied = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const [whole, quote = "", key = "", sep = "", scheme = "", value = ""] = match;
+    const valueAt = match.index + whole.length - value.length;
+    if (value === REDACTED) continue;
+    if (!isSensitiveKey(key)) {
+      pattern.lastIndex = valueAt;
+      continue;
+    }
+    let end = match.index + whole.length;
+    // An unquoted secret runs on through "=" and ":" (base64 padding, "a:b" pairs) to its separator.
+    if (!value.startsWith('"') && !value.startsWith("'")) {
+      VALUE_REST.lastIndex = end;
+      end += VALUE_REST.exec(text)?.[0].length ?? 0;
+    }
+    out += `${text.slice(copied, match.index)}${quote}${key}${quote}${sep}${scheme}${REDACTED}`;
+    copied = end;
+    pattern.lastIndex = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
 /** Scrubs secrets inside free text: credential pairs, URL credentials, bearer tokens, JWTs, cards, IBANs, license keys. */
 export function redactString(value: string): string {
   // The shortest secret any pattern finds is "pin=1" (5 characters).
   if (value.length < 5) return value;
   let out = value;
-  if (out.includes("=") || out.includes(":")) {
-    out = out.replace(KEY_VALUE, (whole, quote: string, key: string, sep: string, scheme: string | undefined, secret: string) =>
-      isSensitiveKey(key) && secret !== REDACTED ? `${quote}${key}${quote}${sep}${scheme ?? ""}${REDACTED}` : whole,
-    );
-  }
+  if (out.includes("=") || out.includes(":")) out = redactPairs(out);
   if (out.includes("://")) {
     out = out.replace(URL_USERINFO, (_m, scheme: string, user: string, password: string | undefined) =>
       password === undefined ? `${scheme}${REDACTED}@` : `${scheme}${user}:${REDACTED}@`,
@@ -92,9 +121,8 @@ export function redactString(value: string): string {
   return out.replace(LICENSE_KEY_PATTERN, (key) => maskLicenseKey(key));
 }
 
-/** What personal data Sentry may keep in messages and in the event's user: nothing, IPs, emails, or both. */
-export type PiiPolicy = "none" | "ip" | "email" | "ip+email";
-export const PII_POLICIES: readonly PiiPolicy[] = ["none", "ip", "email", "ip+email"];
+/** What personal data Sentry may keep (config `sentry.pii`): nothing, IPs, emails, or both. */
+export type PiiPolicy = SentryPii;
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";

@@ -7,7 +7,7 @@ import { maskLicenseKey, redactString, REDACTED } from "./redact-text.js";
  */
 export { isSensitiveKey, normalizeKey, SENSITIVE_KEY_PARTS, SENSITIVE_KEY_WORDS } from "./redact-keys.js";
 export {
-  ibanValid, isCardNumber, keepsEmail, keepsIp, LICENSE_KEY_PATTERN, luhnValid, maskLicenseKey, PII_POLICIES, redactPii, redactString, REDACTED,
+  ibanValid, isCardNumber, keepsEmail, keepsIp, LICENSE_KEY_PATTERN, luhnValid, maskLicenseKey, redactPii, redactString, REDACTED,
   type PiiPolicy,
 } from "./redact-text.js";
 

@@ -1,4 +1,4 @@
-import { REDACTED, isSensitiveKey, redact, redactString } from "../../audit/redact.js";
+import { keepsEmail, keepsIp, REDACTED, isSensitiveKey, redact, redactPii, redactString, type PiiPolicy } from "../../audit/redact.js";
 
 /**
  * The Sentry side of the one deny-list (src/audit/redact.ts): what the audit trail would never
@@ -9,6 +9,14 @@ import { REDACTED, isSensitiveKey, redact, redactString } from "../../audit/reda
 type Json = Record<string, unknown>;
 
 const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Free text a person or an exception wrote (messages, exception values): secrets always go, and
+ * emails and IP addresses go unless `sentry.pii` allows them.
+ */
+export function scrubText(text: string, policy: PiiPolicy = "none"): string {
+  return redactPii(redactString(text), policy);
+}
 
 /** `a=1&token=x` → `a=1&token=[REDACTED]`; the rest of the string goes through redactString. */
 export function scrubQueryString(query: string): string {
@@ -54,14 +62,14 @@ function scrubRequest(request: Json): Json {
   return out;
 }
 
-function scrubException(exception: Json): Json {
+function scrubException(exception: Json, policy: PiiPolicy): Json {
   if (!Array.isArray(exception.values)) return exception;
   return {
     ...exception,
     values: exception.values.map((value: unknown) => {
       if (!isRecord(value)) return value;
       const out: Json = { ...value };
-      if (typeof out.value === "string") out.value = redactString(out.value);
+      if (typeof out.value === "string") out.value = scrubText(out.value, policy);
       const stacktrace = out.stacktrace;
       if (isRecord(stacktrace) && Array.isArray(stacktrace.frames)) {
         out.stacktrace = {
@@ -75,9 +83,9 @@ function scrubException(exception: Json): Json {
 }
 
 /** Scrubs one breadcrumb: its data by key, its message and any URL by content. */
-export function scrubBreadcrumb<B extends object>(breadcrumb: B): B {
+export function scrubBreadcrumb<B extends object>(breadcrumb: B, policy: PiiPolicy = "none"): B {
   const out: Json = { ...(breadcrumb as Json) };
-  if (typeof out.message === "string") out.message = redactString(out.message);
+  if (typeof out.message === "string") out.message = scrubText(out.message, policy);
   if (isRecord(out.data)) {
     const data = redact(out.data);
     if (typeof data.url === "string") data.url = scrubUrl(data.url);
@@ -90,20 +98,34 @@ export function scrubBreadcrumb<B extends object>(breadcrumb: B): B {
  * Returns a scrubbed copy of a Sentry error or transaction event. Never throws on odd shapes:
  * a scrubber that crashes would make the SDK drop the event, hiding the very error it reports.
  */
-export function scrubEvent<E extends object>(event: E): E {
+export function scrubEvent<E extends object>(event: E, policy: PiiPolicy = "none"): E {
   const out: Json = { ...(event as Json) };
   if (isRecord(out.request)) out.request = scrubRequest(out.request);
   for (const key of ["extra", "contexts", "tags", "user"] as const) {
     if (out[key] !== undefined) out[key] = redact(out[key]);
   }
-  if (typeof out.message === "string") out.message = redactString(out.message);
-  if (isRecord(out.logentry)) out.logentry = redact(out.logentry);
-  if (isRecord(out.exception)) out.exception = scrubException(out.exception);
+  if (isRecord(out.user)) out.user = scrubUser(out.user, policy);
+  if (typeof out.message === "string") out.message = scrubText(out.message, policy);
+  if (isRecord(out.logentry)) {
+    const logentry = redact(out.logentry);
+    if (typeof logentry.message === "string") logentry.message = scrubText(logentry.message, policy);
+    if (typeof logentry.formatted === "string") logentry.formatted = scrubText(logentry.formatted, policy);
+    out.logentry = logentry;
+  }
+  if (isRecord(out.exception)) out.exception = scrubException(out.exception, policy);
   if (Array.isArray(out.breadcrumbs)) {
-    out.breadcrumbs = out.breadcrumbs.map((crumb: unknown) => (isRecord(crumb) ? scrubBreadcrumb(crumb) : crumb));
+    out.breadcrumbs = out.breadcrumbs.map((crumb: unknown) => (isRecord(crumb) ? scrubBreadcrumb(crumb, policy) : crumb));
   }
   if (Array.isArray(out.spans)) out.spans = out.spans.map((span: unknown) => (isRecord(span) ? scrubSpan(span) : span));
   return out as E;
+}
+
+/** The event's user keeps its id; the IP address and email only when the policy allows them. */
+function scrubUser(user: Json, policy: PiiPolicy): Json {
+  const out: Json = { ...user };
+  if (!keepsIp(policy)) delete out.ip_address;
+  if (!keepsEmail(policy)) delete out.email;
+  return out;
 }
 
 const URL_ATTRIBUTE = /(?:^|[._])(?:url|target|query)(?:$|[._])/;
