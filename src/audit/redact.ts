@@ -32,6 +32,15 @@ interface Walk {
   budget: number;
   /** Told the path of each cut (the audit writer lists them in the entry's `truncated`). */
   onCut: ((path: string) => void) | undefined;
+  text: (value: string) => string;
+}
+
+export interface RedactOptions {
+  /** Path of the value, for onCut ("data"). */
+  path?: string;
+  onCut?: (path: string) => void;
+  /** Scrubs each string; redactString by default (Sentry adds its personal-data policy on top). */
+  text?: (value: string) => string;
 }
 
 /**
@@ -41,8 +50,9 @@ interface Walk {
  * its entries (keys as strings), a Set an array, a Date its ISO string, an Error {name, message}.
  * Sizes are capped by REDACT_LIMITS with visible markers, never silently.
  */
-export function redact<T>(value: T, options: { path?: string; onCut?: (path: string) => void } = {}): T {
-  return redactValue(value, options.path ?? "", 0, { ancestors: new Set(), budget: REDACT_LIMITS.values, onCut: options.onCut }) as T;
+export function redact<T>(value: T, options: RedactOptions = {}): T {
+  const walk: Walk = { ancestors: new Set(), budget: REDACT_LIMITS.values, onCut: options.onCut, text: options.text ?? redactString };
+  return redactValue(value, options.path ?? "", 0, walk) as T;
 }
 
 /** Paths are only built when someone listens for cuts: the common call pays nothing for them. */
@@ -57,7 +67,7 @@ function cut(walk: Walk, path: string, marker: string): string {
 
 function redactValue(value: unknown, path: string, depth: number, walk: Walk): unknown {
   if (walk.budget-- <= 0) return cut(walk, path, "[Truncated: too many values]");
-  if (typeof value === "string") return redactString(value);
+  if (typeof value === "string") return walk.text(value);
   if (typeof value !== "object" || value === null) return value;
   if (walk.ancestors.has(value)) return "[Circular]";
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();

@@ -11,8 +11,8 @@ type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
- * Free text a person or an exception wrote (messages, exception values): secrets always go, and
- * emails and IP addresses go unless `sentry.pii` allows them.
+ * Any string Sentry would receive in a message, an exception value, breadcrumb data, extra,
+ * contexts or the user: secrets always go, emails and IP addresses unless `sentry.pii` allows them.
  */
 export function scrubText(text: string, policy: PiiPolicy = "none"): string {
   return redactPii(redactString(text), policy);
@@ -87,7 +87,7 @@ export function scrubBreadcrumb<B extends object>(breadcrumb: B, policy: PiiPoli
   const out: Json = { ...(breadcrumb as Json) };
   if (typeof out.message === "string") out.message = scrubText(out.message, policy);
   if (isRecord(out.data)) {
-    const data = redact(out.data);
+    const data = redact(out.data, { text: (value) => scrubText(value, policy) });
     if (typeof data.url === "string") data.url = scrubUrl(data.url);
     out.data = data;
   }
@@ -101,16 +101,14 @@ export function scrubBreadcrumb<B extends object>(breadcrumb: B, policy: PiiPoli
 export function scrubEvent<E extends object>(event: E, policy: PiiPolicy = "none"): E {
   const out: Json = { ...(event as Json) };
   if (isRecord(out.request)) out.request = scrubRequest(out.request);
+  const text = (value: string) => scrubText(value, policy);
   for (const key of ["extra", "contexts", "tags", "user"] as const) {
-    if (out[key] !== undefined) out[key] = redact(out[key]);
+    if (out[key] !== undefined) out[key] = redact(out[key], { text });
   }
   if (isRecord(out.user)) out.user = scrubUser(out.user, policy);
   if (typeof out.message === "string") out.message = scrubText(out.message, policy);
   if (isRecord(out.logentry)) {
-    const logentry = redact(out.logentry);
-    if (typeof logentry.message === "string") logentry.message = scrubText(logentry.message, policy);
-    if (typeof logentry.formatted === "string") logentry.formatted = scrubText(logentry.formatted, policy);
-    out.logentry = logentry;
+    out.logentry = redact(out.logentry, { text });
   }
   if (isRecord(out.exception)) out.exception = scrubException(out.exception, policy);
   if (Array.isArray(out.breadcrumbs)) {
