@@ -99,7 +99,9 @@ describe("the audit writer against day-file attacks", () => {
     expect(events.map((e) => e.action)).toEqual([`audit.file.${attack}`]);
     expect(events[0]?.data).toMatchObject({ file: `audit-${today()}.log` });
 
+    // The restored trail verifies intact, and verify says what happened to the file and when.
     const verify = await runMon(["verify", "--dir", dir]);
-    expect(String(verify.stdout) + String(verify.stderr)).toMatch(new RegExp(`audit\\.file\\.${attack}`));
+    expect(verify.exitCode, String(verify.stdout)).toBe(0);
+    expect(String(verify.stdout)).toMatch(new RegExp(`^note: audit-${today()}\\.log line \\d+: writer ${writerId} recorded audit\\.file\\.${attack} at .*\\(\\d+ line\\(s\\) restored\\)$`, "m"));
   });
 });
