@@ -42,7 +42,7 @@ export interface AuditConfig {
   durability: Durability;
   /** Name of the env var holding the HMAC key; the trail is keyed when it is set. */
   keyEnv: string;
-  /** Permissions of new day files and anchors, as an octal string ("0640"). */
+  /** Permissions of new day files, as an octal string ("0640"). */
   fileMode: string;
   /** Permissions of the audit directory when the writer creates it, as an octal string ("0750"). */
   dirMode: string;
