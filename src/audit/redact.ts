@@ -77,7 +77,11 @@ function redactValue(value: unknown, path: string, depth: number, walk: Walk): u
     if (Array.isArray(value) || value instanceof Set) return redactItems(Array.isArray(value) ? value : [...value], path, depth, walk);
     if (value instanceof Map) return redactEntries([...value].map(([k, v]) => [String(k), v] as const), path, depth, walk);
     if (value instanceof Error) return redactEntries([["name", value.name], ["message", value.message]], path, depth, walk);
-    return redactEntries(Object.entries(value), path, depth, walk);
+    // Keys only, then values for the kept ones: a huge object costs one array of names, not pairs.
+    const keys = Object.keys(value);
+    const kept = keys.length > REDACT_LIMITS.keys ? keys.slice(0, REDACT_LIMITS.keys) : keys;
+    const record = value as Record<string, unknown>;
+    return redactEntries(kept.map((key) => [key, record[key]] as const), path, depth, walk, keys.length - kept.length);
   } finally {
     walk.ancestors.delete(value);
   }
@@ -91,7 +95,7 @@ function redactItems(items: readonly unknown[], path: string, depth: number, wal
   return out;
 }
 
-function redactEntries(entries: readonly (readonly [string, unknown])[], path: string, depth: number, walk: Walk): Record<string, unknown> {
+function redactEntries(entries: readonly (readonly [string, unknown])[], path: string, depth: number, walk: Walk, alreadyLeftOut = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const kept = Math.min(entries.length, REDACT_LIMITS.keys);
   for (let i = 0; i < kept; i++) {
@@ -100,6 +104,7 @@ function redactEntries(entries: readonly (readonly [string, unknown])[], path: s
     else if (/^licen[cs]e_?key$/i.test(key) && typeof v === "string") out[key] = maskLicenseKey(v);
     else out[key] = redactValue(v, child(path, key, walk), depth + 1, walk);
   }
-  if (entries.length > kept) out[TRUNCATED_KEY] = cut(walk, path, `[Truncated: ${entries.length - kept} keys]`);
+  const leftOut = entries.length - kept + alreadyLeftOut;
+  if (leftOut > 0) out[TRUNCATED_KEY] = cut(walk, path, `[Truncated: ${leftOut} keys]`);
   return out;
 }
