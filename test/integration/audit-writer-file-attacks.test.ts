@@ -104,4 +104,25 @@ describe("the audit writer against day-file attacks", () => {
     expect(verify.exitCode, String(verify.stdout)).toBe(0);
     expect(String(verify.stdout)).toMatch(new RegExp(`^note: audit-${today()}\\.log line \\d+: writer ${writerId} recorded audit\\.file\\.${attack} at .*\\(\\d+ line\\(s\\) restored\\)$`, "m"));
   });
+
+  it("restores each writer's own lines when two processes share the deleted file", async () => {
+    const dir = join(await tempDir(), "logs");
+    const writers = await Promise.all([runWriter(dir, ["50", "15"]), runWriter(dir, ["50", "15"])]);
+    await Promise.all(writers.map((w) => waitForOutput(w, /^ack 20$/m)));
+    unlinkSync(join(dir, `audit-${today()}.log`));
+    const outputs = await Promise.all(writers.map(finished));
+    const check = checkTrail(dir);
+    expect(check.problems).toEqual([]);
+    for (const output of outputs) {
+      expect(failures(output)).toEqual([]);
+      const id = /^writer ([0-9a-f]+)$/m.exec(output)?.[1] as string;
+      const onDisk = new Set((check.byWriter.get(id) ?? []).map((e) => e.seq));
+      expect(acked(output).filter((seq) => !onDisk.has(seq))).toEqual([]);
+    }
+    // One event per writer: "deleted" when it found the path empty, "replaced" when the other
+    // writer's new file was already there.
+    const events = check.entries.filter((e) => e.action.startsWith("audit.file."));
+    expect(events.map((e) => e.writer).sort()).toEqual([...check.byWriter.keys()].sort());
+    for (const event of events) expect(event.action).toMatch(/^audit\.file\.(deleted|replaced)$/);
+  });
 });
