@@ -41,8 +41,9 @@ const buckets: Check = (v) =>
     ? undefined
     : "expected a non-empty, strictly increasing array of positive seconds";
 /**
- * An octal permission string. The owner must keep read and write (and search, for a directory),
- * and nobody else may write: a group- or world-writable trail could be rewritten by other users.
+ * An octal permission string. The owner must keep read and write (and search, for a directory);
+ * the group may read, never write; others get nothing (the trail holds personal data, and
+ * `mon check` flags a world-accessible trail as an error).
  */
 const mode = (kind: "file" | "directory"): Check => (v) => {
   const example = kind === "file" ? "0640" : "0750";
@@ -50,7 +51,7 @@ const mode = (kind: "file" | "directory"): Check => (v) => {
   const bits = Number.parseInt(v, 8);
   const owner = kind === "file" ? 0o600 : 0o700;
   if ((bits & owner) !== owner) return `expected the owner to keep ${kind === "file" ? "read and write" : "read, write and search"} (e.g. "${example}")`;
-  if (bits & 0o022) return `expected no write permission for group or others (e.g. "${example}")`;
+  if (bits & 0o027) return `expected no group write and no permissions for others (e.g. "${example}")`;
   return undefined;
 };
 const port: Check = (v) => (Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? undefined : "expected a port from 1 to 65535");
