@@ -75,16 +75,18 @@ describe("the audit writer against day-file attacks", () => {
     expect(statSync(join(strict, `audit-${today()}.log`)).mode & 0o777).toBe(0o600);
   });
 
-  it.each(["deleted", "replaced"] as const)("notices a day file %s mid-run before the next acknowledgement and loses nothing acknowledged", async (attack) => {
+  it.each(["deleted", "replaced", "copied"] as const)("notices a day file %s mid-run before the next acknowledgement and loses nothing acknowledged", async (attack) => {
     const dir = join(await tempDir(), "logs");
     const writer = await runWriter(dir, ["60", "15"]);
     await waitForOutput(writer, /^ack 30$/m);
     const dayFile = join(dir, `audit-${today()}.log`);
     if (attack === "deleted") unlinkSync(dayFile);
     else {
-      writeFileSync(`${dayFile}.new`, "");
+      // "replaced": an empty file put in its place; "copied": a copy of it (cp + mv, an editor's save).
+      writeFileSync(`${dayFile}.new`, attack === "copied" ? readFileSync(dayFile) : "");
       renameSync(`${dayFile}.new`, dayFile);
     }
+    const action = attack === "deleted" ? "deleted" : "replaced";
     const output = await finished(writer);
     expect(failures(output)).toEqual([]);
     const acks = acked(output);
@@ -96,13 +98,13 @@ describe("the audit writer against day-file attacks", () => {
     const onDisk = new Set((check.byWriter.get(writerId as string) ?? []).map((e) => e.seq));
     expect(acks.filter((seq) => !onDisk.has(seq))).toEqual([]);
     const events = check.entries.filter((e) => e.category === "security" && e.action.startsWith("audit.file."));
-    expect(events.map((e) => e.action)).toEqual([`audit.file.${attack}`]);
+    expect(events.map((e) => e.action)).toEqual([`audit.file.${action}`]);
     expect(events[0]?.data).toMatchObject({ file: `audit-${today()}.log` });
 
     // The restored trail verifies intact, and verify says what happened to the file and when.
     const verify = await runMon(["verify", "--dir", dir]);
     expect(verify.exitCode, String(verify.stdout)).toBe(0);
-    expect(String(verify.stdout)).toMatch(new RegExp(`^note: audit-${today()}\\.log line \\d+: writer ${writerId} recorded audit\\.file\\.${attack} at .*\\(\\d+ line\\(s\\) restored\\)$`, "m"));
+    expect(String(verify.stdout)).toMatch(new RegExp(`^note: audit-${today()}\\.log line \\d+: writer ${writerId} recorded audit\\.file\\.${action} at .*\\(\\d+ line\\(s\\) restored\\)$`, "m"));
   });
 
   it("restores each writer's own lines when two processes share the deleted file", async () => {

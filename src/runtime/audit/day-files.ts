@@ -34,6 +34,8 @@ interface OpenDayFile {
 /** What restore() put into the new day file. */
 export interface Restored {
   lines: number;
+  /** This writer's lines the new file already held (a copy put in place), not written again. */
+  alreadyThere: number;
   previous: FileIdentity;
   current: FileIdentity;
 }
@@ -104,9 +106,11 @@ export class DayFiles {
     const path = join(this.dir, dayFileName(day));
     if (!orphan) throw new AppendFailure(auditWriteError(new Error("no orphaned day file to restore"), "restore", path, this.dir), 0);
     try {
-      const own = await readOwnLines(orphan.handle, writer);
       const file = await this.openDay(day);
-      const restored: Restored = { lines: own.length, previous: orphan.identity, current: file.identity };
+      // A replacement may be a copy (cp + mv, an editor's save): lines already in it stay single.
+      const present = new Set(await readOwnLines(file.handle, writer));
+      const own = (await readOwnLines(orphan.handle, writer)).filter((line) => !present.has(line));
+      const restored: Restored = { lines: own.length, alreadyThere: present.size, previous: orphan.identity, current: file.identity };
       const text = own.join("") + tail(restored);
       await this.append(day, text).then((change) => {
         if (change) throw Object.assign(new Error(`the new day file was ${change} again at once`), { code: "EREPLACED" });

@@ -13,6 +13,7 @@ export function fileChangedEntry(ts: string, change: DayFileChange, file: string
   const data = {
     file,
     restored_lines: restored.lines,
+    ...(restored.alreadyThere > 0 ? { lines_already_there: restored.alreadyThere } : {}),
     previous_inode: restored.previous.ino.toString(),
     inode: restored.current.ino.toString(),
     note: change === "deleted"
