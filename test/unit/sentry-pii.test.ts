@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { REDACTED } from "../../src/audit/redact.js";
-import { scrubBreadcrumb, scrubEvent } from "../../src/runtime/sentry/scrub.js";
+import { scrubBreadcrumb, scrubEvent, scrubSpan } from "../../src/runtime/sentry/scrub.js";
 
 const event = () => ({
   message: "login by ana@example.com from 203.0.113.7 failed: password=hunter2",
@@ -33,5 +33,12 @@ describe("scrubEvent: personal data follows sentry.pii, secrets always go", () =
 
   it("scrubs a breadcrumb message on its own (beforeBreadcrumb)", () => {
     expect(scrubBreadcrumb({ message: "mail ana@example.com token=abc" }).message).toBe(`mail ${REDACTED} token=${REDACTED}`);
+  });
+
+  it("drops client address and user email span attributes unless the policy keeps them", () => {
+    const span = { attributes: { "client.address": "203.0.113.7", "user.email": "a@b.example", "http.route": "/api/x" } };
+    expect(scrubSpan(span).attributes).toEqual({ "http.route": "/api/x" });
+    expect(scrubSpan(span, "ip").attributes).toEqual({ "client.address": "203.0.113.7", "http.route": "/api/x" });
+    expect(scrubSpan(span, "ip+email").attributes).toEqual(span.attributes);
   });
 });

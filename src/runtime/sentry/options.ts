@@ -111,7 +111,7 @@ export function buildInitOptions(sdk: SentrySdk, major: number, dsn: string, con
     ...(major <= 10 || (rest as Record<string, unknown>).traceLifecycle === "static"
       ? { beforeSendTransaction: chain(beforeSendTransaction, (event: EventLike) => scrubEvent({ ...event, tags: { ...contextTags(), ...event.tags } }, pii)) }
       : {}),
-    beforeSendSpan: spanHook(sdk, (rest as Record<string, unknown>).traceLifecycle, chain(beforeSendSpan, (span: object) => scrubSpan(span))),
+    beforeSendSpan: spanHook(sdk, (rest as Record<string, unknown>).traceLifecycle, chain(beforeSendSpan, (span: object) => scrubSpan(span, pii))),
     beforeBreadcrumb: chain(beforeBreadcrumb, (crumb: object) => scrubBreadcrumb(crumb, pii)),
   };
 }

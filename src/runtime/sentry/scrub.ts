@@ -114,7 +114,7 @@ export function scrubEvent<E extends object>(event: E, policy: PiiPolicy = "none
   if (Array.isArray(out.breadcrumbs)) {
     out.breadcrumbs = out.breadcrumbs.map((crumb: unknown) => (isRecord(crumb) ? scrubBreadcrumb(crumb, policy) : crumb));
   }
-  if (Array.isArray(out.spans)) out.spans = out.spans.map((span: unknown) => (isRecord(span) ? scrubSpan(span) : span));
+  if (Array.isArray(out.spans)) out.spans = out.spans.map((span: unknown) => (isRecord(span) ? scrubSpan(span, policy) : span));
   return out as E;
 }
 
@@ -128,23 +128,30 @@ function scrubUser(user: Json, policy: PiiPolicy): Json {
 
 const URL_ATTRIBUTE = /(?:^|[._])(?:url|target|query)(?:$|[._])/;
 
-function scrubAttributes(attributes: unknown): unknown {
+/** Span attributes naming the client's address or the user's email (OpenTelemetry and older names). */
+const CLIENT_IP_ATTRIBUTES = ["client.address", "http.client_ip", "net.peer.ip", "net.sock.peer.addr", "network.peer.address"];
+const EMAIL_ATTRIBUTES = ["user.email", "enduser.email"];
+
+function scrubAttributes(attributes: unknown, policy: PiiPolicy): unknown {
   if (!isRecord(attributes)) return redact(attributes);
   const out = redact(attributes);
   for (const [key, value] of Object.entries(out)) {
     if (typeof value === "string" && URL_ATTRIBUTE.test(key)) out[key] = key.endsWith("query") ? scrubQueryString(value) : scrubUrl(value);
   }
+  if (!keepsIp(policy)) for (const key of CLIENT_IP_ATTRIBUTES) delete out[key];
+  if (!keepsEmail(policy)) for (const key of EMAIL_ATTRIBUTES) delete out[key];
   return out;
 }
 
 /**
  * Scrubs a span before it is sent: SDK 11 streams spans with `attributes`, SDK 10 sends them with
- * `data`. Header attributes go by the deny-list, URL attributes lose sensitive query values.
+ * `data`. Header attributes go by the deny-list, URL attributes lose sensitive query values, and
+ * the client's address and the user's email stay only when `sentry.pii` allows them.
  */
-export function scrubSpan<S extends object>(span: S): S {
+export function scrubSpan<S extends object>(span: S, policy: PiiPolicy = "none"): S {
   const out: Json = { ...(span as Json) };
-  if (out.attributes !== undefined) out.attributes = scrubAttributes(out.attributes);
-  if (out.data !== undefined) out.data = scrubAttributes(out.data);
+  if (out.attributes !== undefined) out.attributes = scrubAttributes(out.attributes, policy);
+  if (out.data !== undefined) out.data = scrubAttributes(out.data, policy);
   if (typeof out.description === "string") out.description = scrubUrl(out.description);
   if (typeof out.name === "string") out.name = scrubUrl(out.name);
   return out as S;
