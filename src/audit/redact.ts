@@ -74,8 +74,12 @@ function redactValue(value: unknown, path: string, depth: number, walk: Walk): u
   if (depth >= REDACT_LIMITS.depth) return cut(walk, path, "[Truncated: too deep]");
   walk.ancestors.add(value);
   try {
-    if (Array.isArray(value) || value instanceof Set) return redactItems(Array.isArray(value) ? value : [...value], path, depth, walk);
-    if (value instanceof Map) return redactEntries([...value].map(([k, v]) => [String(k), v] as const), path, depth, walk);
+    if (Array.isArray(value)) return redactItems(value, path, depth, walk);
+    if (value instanceof Set) return redactItems(first(value, REDACT_LIMITS.items), path, depth, walk, value.size);
+    if (value instanceof Map) {
+      const entries = first(value, REDACT_LIMITS.keys).map(([k, v]) => [String(k), v] as const);
+      return redactEntries(entries, path, depth, walk, value.size - entries.length);
+    }
     if (value instanceof Error) return redactEntries([["name", value.name], ["message", value.message]], path, depth, walk);
     // Keys only, then values for the kept ones: a huge object costs one array of names, not pairs.
     const keys = Object.keys(value);
@@ -87,11 +91,21 @@ function redactValue(value: unknown, path: string, depth: number, walk: Walk): u
   }
 }
 
-function redactItems(items: readonly unknown[], path: string, depth: number, walk: Walk): unknown[] {
+/** The first `limit` members of a Set or Map, without copying the rest. */
+function first<T>(iterable: Iterable<T>, limit: number): T[] {
+  const out: T[] = [];
+  for (const item of iterable) {
+    if (out.length >= limit) break;
+    out.push(item);
+  }
+  return out;
+}
+
+function redactItems(items: readonly unknown[], path: string, depth: number, walk: Walk, total = items.length): unknown[] {
   const kept = Math.min(items.length, REDACT_LIMITS.items);
   const out: unknown[] = new Array(kept);
   for (let i = 0; i < kept; i++) out[i] = redactValue(items[i], child(path, i, walk), depth + 1, walk);
-  if (items.length > kept) out.push(cut(walk, path, `[Truncated: ${items.length - kept} items]`));
+  if (total > kept) out.push(cut(walk, path, `[Truncated: ${total - kept} items]`));
   return out;
 }
 

@@ -87,6 +87,14 @@ describe("redact: the data shapes the trail writes", () => {
     expect(Object.values(out)).toContain("[Truncated: 9744 keys]");
   });
 
+  it("caps Maps and Sets the same way", () => {
+    const out = redact({ m: new Map(Array.from({ length: 1000 }, (_, i) => [i, i])), s: new Set(Array.from({ length: 1000 }, (_, i) => i)) }) as { m: Record<string, unknown>; s: unknown[] };
+    expect(Object.keys(out.m)).toHaveLength(257);
+    expect(out.m["[truncated]"]).toBe("[Truncated: 744 keys]");
+    expect(out.s).toHaveLength(257);
+    expect(out.s[256]).toBe("[Truncated: 744 items]");
+  });
+
   it("caps array items the same way", () => {
     const out = redact({ list: Array.from({ length: 5000 }, (_, i) => i) }) as { list: unknown[] };
     expect(out.list.length).toBe(257);
