@@ -26,6 +26,7 @@ export function maskLicenseKey(key: string): string {
  */
 const KEY_VALUE = /(["']?)\b([A-Za-z][\w.-]{0,63})\1(\s*[=:]\s*)((?:Bearer|Basic|Token)\s+)?(\[REDACTED\]|"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&"'}\])=:]{1,512})/g;
 const VALUE_REST = /[^\s,;&"'}\])]*/y;
+const COOKIE_REST = /[^\r\n"'}\]]*/y;
 /** `scheme://user:password@` and `scheme://token@`: the whole credential part of a URL. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([^\s/?#@:]*)(?::([^\s/?#@]*))?@/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
@@ -92,8 +93,10 @@ function redactPairs(text: string): string {
     let end = match.index + whole.length;
     // An unquoted secret runs on through "=" and ":" (base64 padding, "a:b" pairs) to its separator.
     if (!value.startsWith('"') && !value.startsWith("'")) {
-      VALUE_REST.lastIndex = end;
-      end += VALUE_REST.exec(text)?.[0].length ?? 0;
+      // A Cookie header holds several "name=value" pairs separated by "; ": all of them go.
+      const rest = /cookie/i.test(key) && sep.includes(":") ? COOKIE_REST : VALUE_REST;
+      rest.lastIndex = end;
+      end += rest.exec(text)?.[0].length ?? 0;
     }
     out += `${text.slice(copied, match.index)}${quote}${key}${quote}${sep}${scheme}${REDACTED}`;
     copied = end;

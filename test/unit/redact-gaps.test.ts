@@ -36,6 +36,8 @@ describe("redactString: secrets inside free text", () => {
     ["card 4111-1111-1111-1111", `card ${REDACTED}`],
     ["amex 378282246310005.", `amex ${REDACTED}.`],
     ["Authorization: Bearer abc.def.ghi123", `Authorization: Bearer ${REDACTED}`],
+    ["Cookie: theme=dark; sess=abc123; cart=9\nnext line", `Cookie: ${REDACTED}\nnext line`],
+    ["Set-Cookie: sid=abc; Path=/; HttpOnly", `Set-Cookie: ${REDACTED}`],
   ])("%s", (input, expected) => {
     expect(redactString(input)).toBe(expected);
   });
