@@ -65,6 +65,9 @@ export type CheckedLines = Omit<SegmentResult, "bytes" | "sha256" | "prefixSha25
  * writer's first entry here is recorded (WriterSpan.first) for the caller to join with what came
  * before; `mon verify` does that across segments and files, `mon tail --verify` can use it as is.
  */
+/** How the line of a writer's day-file event starts (see noteFileEvent). */
+const FILE_EVENT_PREFIX = '{"action":"audit.file.';
+
 export class ChainChecker {
   readonly issues: VerifyIssue[] = [];
   issueCount = 0;
@@ -108,6 +111,8 @@ export class ChainChecker {
     }
     // toString() without arguments is Node's shortest path to utf8Slice (no encoding lookup).
     const text = body.toString();
+    // Canonical lines start with their action: one prefix compare finds a writer's file event.
+    if (text.startsWith(FILE_EVENT_PREFIX)) this.noteFileEvent(text, n);
     if (this.checkPlain(body, text, n)) {
       if (!terminated) this.report("torn", "unterminated", `final line ${n} has no newline: the write was cut short at its very end`, { line: n });
       return this.added;
@@ -146,6 +151,23 @@ export class ChainChecker {
       if (!terminated) this.report("torn", "unterminated", `final line ${n} has no newline: the write was cut short at its very end`, { line: n });
     }
     return this.added;
+  }
+
+  /**
+   * A writer's `audit.file.deleted` / `audit.file.replaced` entry: its day file was deleted or
+   * swapped while it ran and it restored its lines into a new file. Verify passes it on as a note
+   * (the entry itself is checked like any other), so the operator learns what happened and when.
+   */
+  private noteFileEvent(text: string, n: number): void {
+    let entry: { action?: unknown; ts?: unknown; writer?: unknown; data?: { note?: unknown; restored_lines?: unknown } };
+    try {
+      entry = JSON.parse(text) as typeof entry;
+    } catch {
+      return;
+    }
+    const restored = typeof entry.data?.restored_lines === "number" ? ` (${entry.data.restored_lines} line(s) restored)` : "";
+    const note = typeof entry.data?.note === "string" ? `: ${entry.data.note.slice(0, 300)}` : "";
+    this.report("note", "file_event", `writer ${String(entry.writer)} recorded ${String(entry.action)} at ${String(entry.ts)}${note}${restored}`, { line: n });
   }
 
   /** Everything checked so far, in the form segments report it. */

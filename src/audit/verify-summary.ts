@@ -24,6 +24,9 @@ export function summarizeReport(parts: ReportParts): VerifyReport {
   const tampered = fileCounts.invalid + fileCounts.missing + anchorCounts.invalid + anchorCounts.missing > 0 || parts.checkpoint?.status === "invalid";
   const signed = parts.days.reduce((acc, d) => ({ checked: acc.checked + d.signed.checked, failed: acc.failed + d.signed.failed }), { checked: 0, failed: 0 });
   const notes = [...parts.notes];
+  for (const file of files) {
+    for (const issue of file.issues) if (issue.kind === "file_event") notes.push(`${file.name} line ${issue.line}: ${issue.message}`);
+  }
   const unprovenDays = parts.days.filter((d) => d.unproven).map((d) => d.day);
   if (unprovenDays.length > 0) notes.push(`${unprovenDays.length} day(s) without a file or an anchor outside the sealed range: nothing proves they had no events (run mon seal)`);
   const report: VerifyReport = {

@@ -42,7 +42,15 @@ export interface AuditConfig {
   durability: Durability;
   /** Name of the env var holding the HMAC key; the trail is keyed when it is set. */
   keyEnv: string;
+  /** Permissions of new day files, as an octal string ("0640"). */
+  fileMode: string;
+  /** Permissions of the audit directory when the writer creates it, as an octal string ("0750"). */
+  dirMode: string;
 }
+
+/** What personal data Sentry may keep in messages and in the event's user: nothing, IPs, emails, or both. */
+export const SENTRY_PII_VALUES = ["none", "ip", "email", "ip+email"] as const;
+export type SentryPii = (typeof SENTRY_PII_VALUES)[number];
 
 export interface SentryConfig {
   enabled: boolean;
@@ -51,6 +59,8 @@ export interface SentryConfig {
   release?: string;
   sampleRate: number;
   tracesSampleRate: number;
+  /** Personal data Sentry may keep; secrets are removed whatever this says. */
+  pii: SentryPii;
 }
 
 export interface MonwireConfig {
@@ -97,12 +107,15 @@ export function defaultConfig(): MonwireConfig {
       retentionDays: COMPLIANCE_MIN_RETENTION_DAYS,
       durability: "write",
       keyEnv: "MONWIRE_AUDIT_KEY",
+      fileMode: "0640",
+      dirMode: "0750",
     },
     sentry: {
       enabled: true,
       dsnEnv: "SENTRY_DSN",
       sampleRate: 1,
       tracesSampleRate: 0,
+      pii: "none",
     },
   };
 }

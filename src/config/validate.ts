@@ -1,5 +1,5 @@
 import { MonwireError, type ConfigIssue } from "../errors.js";
-import { defaultConfig, type MonwireConfig, type MonwireConfigInput } from "./schema.js";
+import { defaultConfig, SENTRY_PII_VALUES, type MonwireConfig, type MonwireConfigInput } from "./schema.js";
 
 type Check = (value: unknown) => string | undefined;
 
@@ -40,6 +40,20 @@ const buckets: Check = (v) =>
   Array.isArray(v) && v.length > 0 && v.every((b, i) => typeof b === "number" && b > 0 && (i === 0 || b > (v[i - 1] as number)))
     ? undefined
     : "expected a non-empty, strictly increasing array of positive seconds";
+/**
+ * An octal permission string. The owner must keep read and write (and search, for a directory);
+ * the group may read, never write; others get nothing (the trail holds personal data, and
+ * `mon check` flags a world-accessible trail as an error).
+ */
+const mode = (kind: "file" | "directory"): Check => (v) => {
+  const example = kind === "file" ? "0640" : "0750";
+  if (typeof v !== "string" || !/^0?[0-7]{3}$/.test(v)) return `expected an octal permission string like "${example}"`;
+  const bits = Number.parseInt(v, 8);
+  const owner = kind === "file" ? 0o600 : 0o700;
+  if ((bits & owner) !== owner) return `expected the owner to keep ${kind === "file" ? "read and write" : "read, write and search"} (e.g. "${example}")`;
+  if (bits & 0o027) return `expected no group write and no permissions for others (e.g. "${example}")`;
+  return undefined;
+};
 const port: Check = (v) => (Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? undefined : "expected a port from 1 to 65535");
 
 /** Field rules per section; unknown keys are reported so typos never pass silently. */
@@ -51,9 +65,11 @@ const RULES: Record<string, Record<string, Check>> = {
   },
   audit: {
     enabled: boolean, dir: string, retentionDays: intAtLeast(1), durability: oneOf("write", "fsync"), keyEnv: envName,
+    fileMode: mode("file"), dirMode: mode("directory"),
   },
   sentry: {
     enabled: boolean, dsnEnv: envName, environment: string, release: string, sampleRate: rate, tracesSampleRate: rate,
+    pii: oneOf(...SENTRY_PII_VALUES),
   },
 };
 

@@ -137,6 +137,8 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
         dir: resolve(root, config.audit.dir),
         durability: config.audit.durability,
         keyEnv: config.audit.keyEnv,
+        ...(config.audit.fileMode ? { fileMode: Number.parseInt(config.audit.fileMode, 8) } : {}),
+        ...(config.audit.dirMode ? { dirMode: Number.parseInt(config.audit.dirMode, 8) } : {}),
         tenants: config.tenants,
         ...(options.clock ? { clock: options.clock } : {}),
       })

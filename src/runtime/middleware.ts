@@ -49,6 +49,22 @@ function pathOf(req: MonitoredRequest): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+/**
+ * Whether a request path reaches the scrape handler mounted at `metricsPath`. Express matches
+ * routes case-insensitively and accepts one trailing slash by default (Express 4 and 5 alike), so
+ * `/METRICS` and `/metrics/` are scrapes too; the length test keeps ordinary requests cheap.
+ */
+export function createMetricsPathTest(metricsPath: string): (path: string) => boolean {
+  const bare = metricsPath.length > 1 && metricsPath.endsWith("/") ? metricsPath.slice(0, -1) : metricsPath;
+  const lower = bare.toLowerCase();
+  return (path) => {
+    const length = path.length;
+    if (length === bare.length) return path === bare || path.toLowerCase() === lower;
+    if (length !== bare.length + 1 || path.charCodeAt(length - 1) !== 0x2f) return false;
+    return path.slice(0, -1).toLowerCase() === lower;
+  };
+}
+
 /** The client address Express would report, without paying for its proxy parsing when it cannot matter. */
 function clientIp(req: MonitoredRequest): string | undefined {
   // With no X-Forwarded-For, Express's `req.ip` is the socket address whatever `trust proxy` says;
@@ -80,6 +96,7 @@ interface Pending {
  */
 export function createMiddleware(options: MiddlewareOptions) {
   const { metrics, tenants, metricsPath, measure } = options;
+  const isMetricsPath = createMetricsPathTest(metricsPath);
 
   function record(res: ServerResponse, pending: Pending): void {
     if (pending.done) return;
@@ -138,7 +155,7 @@ export function createMiddleware(options: MiddlewareOptions) {
 
   return function monwireMiddleware(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
     const request = req as MonitoredRequest;
-    if (pathOf(request) === metricsPath) return next();
+    if (isMetricsPath(pathOf(request))) return next();
     let context: RequestContext | undefined;
     try {
       context = begin(request, res);

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { EXIT, MonwireError } from "../errors.js";
+import { resolveLinked } from "./symlinks.js";
 import type { FileChange } from "./types.js";
 
 /**
@@ -66,7 +67,9 @@ export function applyChanges(root: string, changes: FileChange[]): ApplyResult {
     for (const change of changes) {
       if (change.kind !== "create" && change.kind !== "update" && change.kind !== "delete") continue;
       if (limit !== undefined && writes >= limit) throw new Error(`MONWIRE_TEST_FAIL_AFTER=${limit}: simulated failure before writing ${change.path}`);
-      const file = join(root, change.path);
+      // A symlink inside the project is followed (its target is written, the link stays); one
+      // leading outside was refused when the plan was made, and is refused here again.
+      const file = change.kind === "delete" ? join(root, change.path) : resolveLinked(root, change.path).path;
       undo.push({ path: file, ...(existsSync(file) ? { before: readFileSync(file) } : {}) });
       if (change.kind === "delete") {
         if (existsSync(file)) unlinkSync(file);

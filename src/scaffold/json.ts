@@ -43,7 +43,7 @@ export function initResultJson(result: InitResult): Record<string, unknown> {
 
 export function uninstallResultJson(result: UninstallResult, dryRun: boolean): Record<string, unknown> {
   return {
-    status: dryRun ? "dry-run" : "removed",
+    status: result.plan.changes.some((c) => c.kind === "conflict") && !dryRun ? "conflicts" : dryRun ? "dry-run" : "removed",
     exitCode: result.exitCode,
     changes: result.plan.changes.map((change) => ({ path: change.path, kind: change.kind, reason: change.reason, diff: unifiedDiff(change) })),
     left: result.plan.left,

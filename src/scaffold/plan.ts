@@ -5,6 +5,7 @@ import { resolveConfig } from "../config/validate.js";
 import { buildConfig, readExistingConfig } from "./answers.js";
 import { readTsConfig } from "./detect-module.js";
 import { editEntry } from "./entry-edit.js";
+import { followLinks } from "./symlinks.js";
 import { emptyManifest, findManifestFile, formatManifest, MANIFEST_PATH, readManifest, sha256 } from "./manifest.js";
 import { renderOpsFiles } from "./ops.js";
 import { dependenciesToAdd, detectJsonStyle, formatJson, insertSection, readOwnPackage, withKeys } from "./package-edit.js";
@@ -168,7 +169,7 @@ export function planInit(options: PlanInitOptions): Plan {
 
   planDropped(p);
   planOwned(p, MANIFEST_PATH, formatManifest(p.manifest), "what monwire wrote (for re-runs and uninstall)", { merge: true });
-  return { root: project.root, changes: p.changes, manifest: p.manifest, warnings, notes };
+  return { root: project.root, changes: followLinks(project.root, p.changes), manifest: p.manifest, warnings, notes };
 }
 
 /** True when the plan changes nothing (a second run). */

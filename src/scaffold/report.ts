@@ -100,6 +100,12 @@ export function formatInitSummary(result: InitResult, paint: Paint = plainPaint)
 export function formatUninstallSummary(result: UninstallResult, dryRun: boolean, paint: Paint = plainPaint): string {
   const lines = [paint("heading", "Plan"), ...result.plan.changes.map((c) => formatChange(c, paint))];
   for (const item of result.plan.left) lines.push(`  ${paint("warn", "LEFT    ")} ${item}`);
+  const conflicts = result.plan.changes.filter((c) => c.kind === "conflict").length;
+  if (conflicts > 0) {
+    lines.push(`${conflicts} file(s) hold monwire regions you changed (CONFLICT above): ${dryRun ? "nothing would be removed" : "nothing was removed"}, so the app keeps working as it is.`);
+    lines.push("Fix: undo your change inside the region (or move it below the `monwire:end` line) and run again, or rerun with --force to remove monwire's regions including your change.");
+    return lines.join("\n");
+  }
   if (dryRun) lines.push("dry run: nothing was changed");
   else lines.push(`removed monwire: ${result.plan.changes.length} file(s) changed${result.plan.left.length > 0 ? `, ${result.plan.left.length} item(s) left because you changed them` : ""}`);
   if (result.install && !result.install.ok) lines.push(`${paint("warn", "install failed:")} \`${result.install.command}\` — run it yourself`);

@@ -7,6 +7,7 @@ import { installDependencies, type InstallResult } from "./install.js";
 import { MANIFEST_PATH, readManifest, sha256 } from "./manifest.js";
 import { detectJsonStyle, formatJson } from "./package-edit.js";
 import { findRegions, stripRegions, type CommentStyle } from "./regions.js";
+import { followLinks } from "./symlinks.js";
 import type { FileChange, Manifest, ManifestFile } from "./types.js";
 
 /**
@@ -21,19 +22,27 @@ export interface UninstallPlan {
   left: string[];
 }
 
+/**
+ * The regions monwire adds to code depend on each other: `imports` defines `monitoring`, the
+ * others use it. Removing some and keeping a user-edited one would leave code calling what is
+ * gone (a ReferenceError at start), so in code an edited region is a CONFLICT: without --force
+ * nothing is removed; with it, all of monwire's regions go, the edited one too. In .gitignore and
+ * .env.example regions are independent lines, and an edited one is simply kept.
+ */
+function editedRegions(text: string, file: ManifestFile): string[] {
+  const recorded = file.regions ?? {};
+  return findRegions(text, commentFor(file.path))
+    .filter((region) => recorded[region.name] !== undefined && recorded[region.name] !== sha256(region.body.join("\n")))
+    .map((region) => region.name);
+}
+
 const commentFor = (path: string): CommentStyle => (/\.(env\.example|gitignore)$|^\.(env\.example|gitignore)$|\.ya?ml$|\.toml$/.test(path) ? "#" : "//");
 
 function planRegionFile(text: string, file: ManifestFile, left: string[]): string {
   const comment = commentFor(file.path);
   const recorded = file.regions ?? {};
-  const keep = new Set<string>();
-  for (const region of findRegions(text, comment)) {
-    const expected = recorded[region.name];
-    if (expected !== undefined && expected !== sha256(region.body.join("\n"))) {
-      keep.add(region.name);
-      left.push(`${file.path}: region "${region.name}" was changed by you — kept`);
-    }
-  }
+  const keep = new Set(comment === "#" ? editedRegions(text, file) : []);
+  for (const name of keep) left.push(`${file.path}: region "${name}" was changed by you — kept`);
   return stripRegions(text, comment, (region) => keep.has(region.name) || recorded[region.name] === undefined);
 }
 
@@ -66,7 +75,7 @@ function planPackageJson(text: string, manifest: Manifest, left: string[]): stri
   return formatJson(next, detectJsonStyle(text));
 }
 
-export function planUninstall(root: string): UninstallPlan {
+export function planUninstall(root: string, options: { force?: boolean } = {}): UninstallPlan {
   const manifest = readManifest(root);
   if (!manifest) {
     throw new MonwireError("E_CONFIG_NOT_FOUND", `nothing to uninstall: ${MANIFEST_PATH} not found in ${root}`, {
@@ -90,6 +99,12 @@ export function planUninstall(root: string): UninstallPlan {
       changes.push({ path: file.path, kind: "delete", reason: "written by monwire, unchanged", before: text });
     } else if (file.regions) {
       const after = planRegionFile(text, file, left);
+      const edited = commentFor(file.path) === "//" ? editedRegions(text, file) : [];
+      if (edited.length > 0 && !options.force) {
+        const names = edited.map((name) => `"${name}"`).join(", ");
+        changes.push({ path: file.path, kind: "conflict", reason: `you changed monwire's region ${names}: removing the other regions would leave code using what they define`, before: text, after });
+        continue;
+      }
       if (after === text) continue;
       if (after.trim() === "" && file.ownership === "created") changes.push({ path: file.path, kind: "delete", reason: "only held monwire's lines", before: text });
       else changes.push({ path: file.path, kind: "update", reason: "remove monwire's marked regions", before: text, after });
@@ -98,7 +113,7 @@ export function planUninstall(root: string): UninstallPlan {
     }
   }
   changes.push({ path: MANIFEST_PATH, kind: "delete", reason: "monwire's manifest", before: readFileSync(join(root, MANIFEST_PATH), "utf8") });
-  return { root, changes, left };
+  return { root, changes: followLinks(root, changes), left };
 }
 
 export interface UninstallResult {
@@ -108,10 +123,13 @@ export interface UninstallResult {
   exitCode: number;
 }
 
-export async function runUninstall(options: { cwd: string; dryRun?: boolean; skipInstall?: boolean; installOutput?: (chunk: string) => void }): Promise<UninstallResult> {
+export async function runUninstall(options: { cwd: string; dryRun?: boolean; force?: boolean; skipInstall?: boolean; installOutput?: (chunk: string) => void }): Promise<UninstallResult> {
   const root = resolve(options.cwd);
-  const plan = planUninstall(root);
-  if (options.dryRun) return { plan, exitCode: EXIT.ok };
+  const plan = planUninstall(root, { force: options.force ?? false });
+  const conflicts = plan.changes.some((change) => change.kind === "conflict");
+  if (options.dryRun) return { plan, exitCode: conflicts ? EXIT.findings : EXIT.ok };
+  // Keep both: nothing is removed while a conflict stands, so the app stays as it works today.
+  if (conflicts) return { plan, exitCode: EXIT.findings };
   const applied = applyChanges(root, plan.changes);
   removeEmptyDirs(root, applied.deleted);
   const packageChanged = plan.changes.some((c) => c.path === "package.json");

@@ -137,7 +137,7 @@ export function buildEntry(event: AuditRecordInput, settings: EntryBuilderSettin
 function checkData(data: Record<string, unknown>, truncations: Truncations): { data: Record<string, unknown>; json: string } {
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw invalid("data must be a plain object", "Pass data as an object, e.g. {product: \"pro\"}.");
   try {
-    return capData(redact(data), truncations);
+    return capData(redact(data, { path: "data", onCut: (path) => truncations.add(path) }), truncations);
   } catch (cause) {
     throw new MonwireError("E_AUDIT_INVALID", `audit entry rejected: data cannot be written as JSON (${(cause as Error).message})`, {
       cause,

@@ -2,7 +2,10 @@ import { GENESIS_HASH } from "../../audit/chain.js";
 import type { AuditEntry } from "../../audit/entry.js";
 import { MonwireError } from "../../errors.js";
 import type { BuiltEntry } from "./build-entry.js";
+import { dayFileName } from "../../audit/chain.js";
+import type { DayFileChange } from "./day-file-guard.js";
 import { AppendFailure, type DayFiles } from "./day-files.js";
+import { fileChangedEntry } from "./file-events.js";
 import { chainEntry, type ChainedEntry } from "./serialize.js";
 
 /** An entry waiting for its write, with the settle functions of its record() promise. */
@@ -120,8 +123,9 @@ export class Committer {
       while (end < slots.length && (slots[end] as Slot).entry.ts.slice(0, 10) === day) end++;
       const run = slots.slice(start, end);
       try {
-        await this.settings.files.append(day, run.map((s) => s.line).join(""));
+        const change = await this.settings.files.append(day, run.map((s) => s.line).join(""));
         this.writeCalls += 1;
+        if (change) written.push(await this.restore(day, change, run));
         await this.settings.files.retainOnly(day);
       } catch (error) {
         this.settle(written, slots.slice(0, start));
@@ -132,6 +136,26 @@ export class Committer {
       start = end;
     }
     this.settle(written, slots);
+  }
+
+  /**
+   * The run went into a day file that was deleted or replaced meanwhile. Before anything is
+   * acknowledged, this writer's lines are copied from the orphaned file into a new one at the path,
+   * followed by an `audit.file.*` security entry that continues the chain. Returns that entry.
+   */
+  private async restore(day: string, change: DayFileChange, run: Slot[]): Promise<AuditEntry> {
+    const ts = (run[run.length - 1] as Slot).entry.ts;
+    let event: ChainedEntry | undefined;
+    try {
+      await this.settings.files.restore(day, this.settings.writer, (restored) => {
+        event = this.chain(fileChangedEntry(ts, change, dayFileName(day), restored));
+        return event.line;
+      });
+    } catch (error) {
+      // Nothing of the run counts as kept: its lines are only in the orphaned file.
+      throw error instanceof AppendFailure ? new AppendFailure(error.error, 0) : error;
+    }
+    return (event as ChainedEntry).entry;
   }
 
   private settle(written: AuditEntry[], slots: Slot[]): void {

@@ -9,7 +9,7 @@ import { TENANT_NONE, TENANT_UNKNOWN } from "../../metrics/catalog.js";
 import { getMetrics } from "../metrics.js";
 import { buildEntry, type AuditRecordInput, type BuiltEntry } from "./build-entry.js";
 import { Committer } from "./committer.js";
-import { DayFiles } from "./day-files.js";
+import { DayFiles, DEFAULT_MODES } from "./day-files.js";
 import { createCategoryHelpers, type CategoryHelpers } from "./helpers.js";
 import { findPreviousHead } from "./previous-head.js";
 import { Sealer } from "./sealer.js";
@@ -30,6 +30,9 @@ export interface AuditTrailOptions {
   clock?: () => Date;
   /** Milliseconds after UTC midnight before the previous day is sealed with an anchor (default 5000). */
   sealGraceMs?: number;
+  /** Permissions of new day files (default 0o640) and of the directory when created (default 0o750); the umask may only remove bits. */
+  fileMode?: number;
+  dirMode?: number;
   /** Receives background problems (anchor sealing failures); defaults to process.emitWarning. */
   onWarning?: (message: string, error: unknown) => void;
 }
@@ -75,6 +78,12 @@ function checkOptions(options: AuditTrailOptions): void {
   if (options.durability !== undefined && options.durability !== "write" && options.durability !== "fsync") {
     throw new MonwireError("E_OPTION_INVALID", `createAuditTrail: options.durability must be "write" or "fsync", got ${JSON.stringify(options.durability)}`, { hint: 'Use "write" (survives a crash) or "fsync" (survives power loss).' });
   }
+  for (const field of ["fileMode", "dirMode"] as const) {
+    const mode = options[field];
+    if (mode !== undefined && !(Number.isInteger(mode) && mode >= 0 && mode <= 0o777)) {
+      throw new MonwireError("E_OPTION_INVALID", `createAuditTrail: options.${field} must be a permission number like 0o640`, { hint: "Leave it unset for 0o640 (files) and 0o750 (directory)." });
+    }
+  }
   if (options.sealGraceMs !== undefined && !(Number.isInteger(options.sealGraceMs) && options.sealGraceMs >= 0)) {
     throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.sealGraceMs must be an integer ≥ 0", { hint: "Leave it unset for the default 5000 ms." });
   }
@@ -119,7 +128,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     dir, key, clock, graceMs: options.sealGraceMs ?? 5000,
     onError: (error) => warn(`monwire audit: sealing closed days in ${dir} failed: ${(error as Error).message}`, error),
   });
-  const files = new DayFiles(dir, durability === "fsync");
+  const files = new DayFiles(dir, durability === "fsync", { file: options.fileMode ?? DEFAULT_MODES.file, dir: options.dirMode ?? DEFAULT_MODES.dir });
   const committer = new Committer({
     writer, key, files, buildStartEntry: startEntry,
     onWritten(entries) {

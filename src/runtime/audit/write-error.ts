@@ -1,7 +1,19 @@
 import { MonwireError } from "../../errors.js";
 
 /** Errno → what it means for the audit directory and how to fix it. */
-const CAUSES: Readonly<Record<string, { what: string; fix: (dir: string) => string }>> = {
+const CAUSES: Readonly<Record<string, { what: string; fix: (dir: string, path: string) => string }>> = {
+  ELOOP: {
+    what: "the day file is a symbolic link; monwire never follows one, since it could point the trail at any file",
+    fix: (_dir, path) => `Remove the link (rm ${path}) and find out who created it; the writer then creates a regular file there. Keep the audit directory writable only by the app's user.`,
+  },
+  ENOTREG: {
+    what: "the day file is not a regular file (a FIFO, socket or device was placed at its path)",
+    fix: (_dir, path) => `Remove ${path} and find out who created it; keep the audit directory writable only by the app's user.`,
+  },
+  EREPLACED: {
+    what: "the day file was deleted or replaced again while the writer restored it",
+    fix: (dir) => `Stop whatever keeps deleting or replacing files in ${dir} (log rotation must not touch audit day files); rejected entries were not acknowledged and must be retried.`,
+  },
   ENOSPC: { what: "no space left on the device", fix: (dir) => `Free space on the filesystem holding ${dir}; rejected entries were not written and must be retried.` },
   EDQUOT: { what: "disk quota exceeded", fix: (dir) => `Raise the disk quota of the app's user or free space in ${dir}.` },
   EFBIG: { what: "file too large", fix: (dir) => `Raise the file size limit (ulimit -f) for the app, or move ${dir} to a filesystem without this limit.` },
@@ -35,6 +47,6 @@ export function auditWriteError(cause: unknown, operation: string, path: string,
   const what = known?.what ?? (cause instanceof Error ? cause.message : String(cause));
   return new MonwireError("E_AUDIT_WRITE", `audit entry not written: cannot ${operation} ${path}: ${code} (${what})`, {
     cause,
-    hint: known?.fix(dir) ?? `Check that ${dir} is a writable directory on a healthy disk.`,
+    hint: known?.fix(dir, path) ?? `Check that ${dir} is a writable directory on a healthy disk.`,
   });
 }

@@ -95,6 +95,8 @@ export function buildInitOptions(sdk: SentrySdk, major: number, dsn: string, con
       return result === null ? null : mine(result as never, hint as never);
     };
   const { beforeSend, beforeSendTransaction, beforeSendSpan, beforeBreadcrumb, transport, dsn: _ignored, ...rest } = extra as Record<string, Hook | undefined>;
+  // An older config object (built in code, not loaded) may lack the field: restrictive then.
+  const pii = config.pii ?? "none";
   return {
     ...privacyOptions(major),
     ...(config.environment ? { environment: config.environment } : {}),
@@ -104,12 +106,12 @@ export function buildInitOptions(sdk: SentrySdk, major: number, dsn: string, con
     ...rest,
     dsn,
     transport: (options: unknown) => countingTransport(((transport as Hook | undefined) ?? ((o: unknown) => sdk.makeNodeTransport(o)))(options) as ReturnType<SentrySdk["makeNodeTransport"]>),
-    beforeSend: chain(beforeSend, (event: EventLike, hint) => scrubEvent(tagEvent(event, hint?.originalException))),
+    beforeSend: chain(beforeSend, (event: EventLike, hint) => scrubEvent(tagEvent(event, hint?.originalException), pii)),
     // SDK 11 ignores beforeSendTransaction (and warns about it) unless traces are "static".
     ...(major <= 10 || (rest as Record<string, unknown>).traceLifecycle === "static"
-      ? { beforeSendTransaction: chain(beforeSendTransaction, (event: EventLike) => scrubEvent({ ...event, tags: { ...contextTags(), ...event.tags } })) }
+      ? { beforeSendTransaction: chain(beforeSendTransaction, (event: EventLike) => scrubEvent({ ...event, tags: { ...contextTags(), ...event.tags } }, pii)) }
       : {}),
-    beforeSendSpan: spanHook(sdk, (rest as Record<string, unknown>).traceLifecycle, chain(beforeSendSpan, (span: object) => scrubSpan(span))),
-    beforeBreadcrumb: chain(beforeBreadcrumb, (crumb: object) => scrubBreadcrumb(crumb)),
+    beforeSendSpan: spanHook(sdk, (rest as Record<string, unknown>).traceLifecycle, chain(beforeSendSpan, (span: object) => scrubSpan(span, pii))),
+    beforeBreadcrumb: chain(beforeBreadcrumb, (crumb: object) => scrubBreadcrumb(crumb, pii)),
   };
 }

@@ -1,4 +1,4 @@
-import { REDACTED, isSensitiveKey, redact, redactString } from "../../audit/redact.js";
+import { keepsEmail, keepsIp, REDACTED, isSensitiveKey, redact, redactPii, redactString, type PiiPolicy } from "../../audit/redact.js";
 
 /**
  * The Sentry side of the one deny-list (src/audit/redact.ts): what the audit trail would never
@@ -9,6 +9,14 @@ import { REDACTED, isSensitiveKey, redact, redactString } from "../../audit/reda
 type Json = Record<string, unknown>;
 
 const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Any string Sentry would receive in a message, an exception value, breadcrumb data, extra,
+ * contexts or the user: secrets always go, emails and IP addresses unless `sentry.pii` allows them.
+ */
+export function scrubText(text: string, policy: PiiPolicy = "none"): string {
+  return redactPii(redactString(text), policy);
+}
 
 /** `a=1&token=x` → `a=1&token=[REDACTED]`; the rest of the string goes through redactString. */
 export function scrubQueryString(query: string): string {
@@ -54,14 +62,14 @@ function scrubRequest(request: Json): Json {
   return out;
 }
 
-function scrubException(exception: Json): Json {
+function scrubException(exception: Json, policy: PiiPolicy): Json {
   if (!Array.isArray(exception.values)) return exception;
   return {
     ...exception,
     values: exception.values.map((value: unknown) => {
       if (!isRecord(value)) return value;
       const out: Json = { ...value };
-      if (typeof out.value === "string") out.value = redactString(out.value);
+      if (typeof out.value === "string") out.value = scrubText(out.value, policy);
       const stacktrace = out.stacktrace;
       if (isRecord(stacktrace) && Array.isArray(stacktrace.frames)) {
         out.stacktrace = {
@@ -75,11 +83,11 @@ function scrubException(exception: Json): Json {
 }
 
 /** Scrubs one breadcrumb: its data by key, its message and any URL by content. */
-export function scrubBreadcrumb<B extends object>(breadcrumb: B): B {
+export function scrubBreadcrumb<B extends object>(breadcrumb: B, policy: PiiPolicy = "none"): B {
   const out: Json = { ...(breadcrumb as Json) };
-  if (typeof out.message === "string") out.message = redactString(out.message);
+  if (typeof out.message === "string") out.message = scrubText(out.message, policy);
   if (isRecord(out.data)) {
-    const data = redact(out.data);
+    const data = redact(out.data, { text: (value) => scrubText(value, policy) });
     if (typeof data.url === "string") data.url = scrubUrl(data.url);
     out.data = data;
   }
@@ -90,41 +98,60 @@ export function scrubBreadcrumb<B extends object>(breadcrumb: B): B {
  * Returns a scrubbed copy of a Sentry error or transaction event. Never throws on odd shapes:
  * a scrubber that crashes would make the SDK drop the event, hiding the very error it reports.
  */
-export function scrubEvent<E extends object>(event: E): E {
+export function scrubEvent<E extends object>(event: E, policy: PiiPolicy = "none"): E {
   const out: Json = { ...(event as Json) };
   if (isRecord(out.request)) out.request = scrubRequest(out.request);
+  const text = (value: string) => scrubText(value, policy);
   for (const key of ["extra", "contexts", "tags", "user"] as const) {
-    if (out[key] !== undefined) out[key] = redact(out[key]);
+    if (out[key] !== undefined) out[key] = redact(out[key], { text });
   }
-  if (typeof out.message === "string") out.message = redactString(out.message);
-  if (isRecord(out.logentry)) out.logentry = redact(out.logentry);
-  if (isRecord(out.exception)) out.exception = scrubException(out.exception);
+  if (isRecord(out.user)) out.user = scrubUser(out.user, policy);
+  if (typeof out.message === "string") out.message = scrubText(out.message, policy);
+  if (isRecord(out.logentry)) {
+    out.logentry = redact(out.logentry, { text });
+  }
+  if (isRecord(out.exception)) out.exception = scrubException(out.exception, policy);
   if (Array.isArray(out.breadcrumbs)) {
-    out.breadcrumbs = out.breadcrumbs.map((crumb: unknown) => (isRecord(crumb) ? scrubBreadcrumb(crumb) : crumb));
+    out.breadcrumbs = out.breadcrumbs.map((crumb: unknown) => (isRecord(crumb) ? scrubBreadcrumb(crumb, policy) : crumb));
   }
-  if (Array.isArray(out.spans)) out.spans = out.spans.map((span: unknown) => (isRecord(span) ? scrubSpan(span) : span));
+  if (Array.isArray(out.spans)) out.spans = out.spans.map((span: unknown) => (isRecord(span) ? scrubSpan(span, policy) : span));
   return out as E;
+}
+
+/** The event's user keeps its id; the IP address and email only when the policy allows them. */
+function scrubUser(user: Json, policy: PiiPolicy): Json {
+  const out: Json = { ...user };
+  if (!keepsIp(policy)) delete out.ip_address;
+  if (!keepsEmail(policy)) delete out.email;
+  return out;
 }
 
 const URL_ATTRIBUTE = /(?:^|[._])(?:url|target|query)(?:$|[._])/;
 
-function scrubAttributes(attributes: unknown): unknown {
+/** Span attributes naming the client's address or the user's email (OpenTelemetry and older names). */
+const CLIENT_IP_ATTRIBUTES = ["client.address", "http.client_ip", "net.peer.ip", "net.sock.peer.addr", "network.peer.address"];
+const EMAIL_ATTRIBUTES = ["user.email", "enduser.email"];
+
+function scrubAttributes(attributes: unknown, policy: PiiPolicy): unknown {
   if (!isRecord(attributes)) return redact(attributes);
   const out = redact(attributes);
   for (const [key, value] of Object.entries(out)) {
     if (typeof value === "string" && URL_ATTRIBUTE.test(key)) out[key] = key.endsWith("query") ? scrubQueryString(value) : scrubUrl(value);
   }
+  if (!keepsIp(policy)) for (const key of CLIENT_IP_ATTRIBUTES) delete out[key];
+  if (!keepsEmail(policy)) for (const key of EMAIL_ATTRIBUTES) delete out[key];
   return out;
 }
 
 /**
  * Scrubs a span before it is sent: SDK 11 streams spans with `attributes`, SDK 10 sends them with
- * `data`. Header attributes go by the deny-list, URL attributes lose sensitive query values.
+ * `data`. Header attributes go by the deny-list, URL attributes lose sensitive query values, and
+ * the client's address and the user's email stay only when `sentry.pii` allows them.
  */
-export function scrubSpan<S extends object>(span: S): S {
+export function scrubSpan<S extends object>(span: S, policy: PiiPolicy = "none"): S {
   const out: Json = { ...(span as Json) };
-  if (out.attributes !== undefined) out.attributes = scrubAttributes(out.attributes);
-  if (out.data !== undefined) out.data = scrubAttributes(out.data);
+  if (out.attributes !== undefined) out.attributes = scrubAttributes(out.attributes, policy);
+  if (out.data !== undefined) out.data = scrubAttributes(out.data, policy);
   if (typeof out.description === "string") out.description = scrubUrl(out.description);
   if (typeof out.name === "string") out.name = scrubUrl(out.name);
   return out as S;
