@@ -4,6 +4,8 @@
  * `expfmt.TextParser` (which promtool lints), for OpenMetrics the text-equivalent name
  * (`foo` counter → `foo_total`), so one linter serves both formats.
  */
+import type { SpecViolation } from "./spec-rules.js";
+
 export type ExpositionFormat = "text" | "openmetrics";
 
 export type FamilyType =
@@ -64,18 +66,34 @@ export interface Exposition {
   /** In order of first appearance; families declared without samples are kept with no series. */
   families: MetricFamily[];
   sampleCount: number;
+  /** Rules of the format the body breaks but Prometheus accepts (warnings), in line order. */
+  violations: SpecViolation[];
+  /**
+   * Set only when parsed with `recover`: the first error (what Prometheus reports) and how many
+   * lines were skipped to read the rest; the families are then those of the valid lines.
+   */
+  parseError?: ExpositionParseError;
+  skippedLines?: number;
+}
+
+export interface ParseOptions {
+  /** Skip lines that do not parse instead of throwing, keeping the first error. */
+  recover?: boolean;
 }
 
 /** A syntax error at a 1-based line, worded like the Go parsers where promtool has a message. */
 export class ExpositionParseError extends Error {
   readonly line: number;
   readonly detail: string;
+  /** The exposition rule (spec-rules.ts) the line breaks. */
+  readonly rule: string;
 
-  constructor(line: number, detail: string) {
+  constructor(line: number, detail: string, rule = "text/syntax") {
     super(`line ${line}: ${detail}`);
     this.name = "ExpositionParseError";
     this.line = line;
     this.detail = detail;
+    this.rule = rule;
   }
 }
 

@@ -1,20 +1,26 @@
 import {
   ExpositionParseError,
+  formatLabels,
   labelsKey,
   type Exposition,
   type FamilyType,
+  type ParseOptions,
   type Label,
   type MetricFamily,
   type MetricSeries,
   type Sample,
 } from "./exposition.js";
 import { goQuote, goQuoteChar, parseGoFloat, parseGoInt64 } from "./parse-number.js";
+import { checkShape } from "./spec-shape.js";
+import { violation, type SpecViolation } from "./spec-rules.js";
 
 /**
  * Parser for the Prometheus text format 0.0.4 that mirrors `expfmt.TextParser` (the parser
  * promtool lints with) state by state: the same grouping of `_bucket`/`_sum`/`_count` lines
  * into families, the same strictness (a trailing blank after the value is a bad timestamp, a
  * missing final newline is a premature end) and the same error wording and line numbers.
+ * What the format's documentation requires but expfmt lets through (a family split into
+ * groups, a repeated sample, histogram and summary shape) is reported as violations.
  */
 const EOF = "";
 const TYPES: Record<string, FamilyType> = {
@@ -37,17 +43,40 @@ const isLabelChar = (c: string) => isLetter(c) || isDigit(c);
 
 interface TextFamily extends MetricFamily {
   typeDeclared: boolean;
+  /** Whether a line of this family was read already. */
+  touched?: boolean;
   /** Series of histograms/summaries by label signature, as expfmt groups them. */
   bySignature: Map<string, MetricSeries>;
 }
 
-export function parseText(body: string): Exposition {
+export function parseText(body: string, options: ParseOptions = {}): Exposition {
   const parser = new TextParser();
   const lines = body.split("\n");
   const last = lines.pop() ?? "";
-  lines.forEach((text, index) => parser.parseLine(text, index + 1, true));
-  if (last !== "") parser.parseLine(last, lines.length + 1, false);
-  return parser.result();
+  if (!options.recover) {
+    for (let index = 0; index < lines.length; index++) parser.parseLine(lines[index] as string, index + 1, true);
+    if (last !== "") parser.parseLine(last, lines.length + 1, false);
+    return parser.result();
+  }
+  let firstError: ExpositionParseError | undefined;
+  let skipped = 0;
+  const attempt = (text: string, lineNo: number, terminated: boolean) => {
+    try {
+      parser.parseLine(text, lineNo, terminated);
+    } catch (error) {
+      if (!(error instanceof ExpositionParseError)) throw error;
+      firstError ??= error;
+      skipped++;
+    }
+  };
+  lines.forEach((text, index) => attempt(text, index + 1, true));
+  if (last !== "") attempt(last, lines.length + 1, false);
+  const result = parser.result();
+  if (firstError) {
+    result.parseError = firstError;
+    result.skippedLines = skipped;
+  }
+  return result;
 }
 
 class TextParser {
@@ -56,10 +85,16 @@ class TextParser {
   private lineNo = 0;
   private terminated = true;
   private sampleCount = 0;
+  /** The family the previous HELP, TYPE or sample line belonged to. */
+  private current: TextFamily | undefined;
+  private readonly sampleLines = new Map<string, number>();
+  private readonly violations: SpecViolation[] = [];
 
   result(): Exposition {
-    const families = [...this.families.values()].map(({ typeDeclared: _t, bySignature: _b, ...family }) => family);
-    return { format: "text", families, sampleCount: this.sampleCount };
+    const families = [...this.families.values()].map(({ typeDeclared: _t, bySignature: _b, touched: _v, ...family }) => family);
+    for (const family of families) checkShape({ base: family.name, type: family.type, series: family.series }, "text", this.violations);
+    const violations = this.violations.sort((a, b) => a.line - b.line);
+    return { format: "text", families, sampleCount: this.sampleCount, violations };
   }
 
   parseLine(text: string, lineNo: number, terminated: boolean): void {
@@ -79,13 +114,13 @@ class TextParser {
     return i === this.text.length && this.terminated ? "\n" : EOF;
   }
 
-  private fail(message: string): never {
-    throw new ExpositionParseError(this.lineNo, message);
+  private fail(message: string, rule = "text/syntax"): never {
+    throw new ExpositionParseError(this.lineNo, message, rule);
   }
 
   /** expfmt reports io.EOF in the middle of a line as this. */
   private need(i: number): number {
-    if (this.at(i) === EOF) this.fail("unexpected end of input stream");
+    if (this.at(i) === EOF) this.fail("unexpected end of input stream", "text/newline");
     return i;
   }
 
@@ -130,7 +165,7 @@ class TextParser {
     [name, i] = this.readName(i, isNameStart, isNameChar);
     if (this.at(i) === "\n") return;
     if (!isBlank(this.at(i))) this.fail("invalid metric name in comment");
-    const family = this.familyFor(name);
+    const family = this.enter(this.familyFor(name));
     i = this.skipBlank(i);
     if (this.at(i) === "\n") return;
     if (keyword === "HELP") this.help(family, i);
@@ -138,7 +173,7 @@ class TextParser {
   }
 
   private help(family: TextFamily, i: number): void {
-    if (family.help !== undefined) this.fail(`second HELP line for metric name ${goQuote(family.name)}`);
+    if (family.help !== undefined) this.fail(`second HELP line for metric name ${goQuote(family.name)}`, "text/help-once");
     let help = "";
     let j = i;
     for (;;) {
@@ -148,7 +183,7 @@ class TextParser {
         const next = this.at(this.need(j + 1));
         if (next === "\\") help += "\\";
         else if (next === "n") help += "\n";
-        else this.fail(`invalid escape sequence '\\${next}'`);
+        else this.fail(`invalid escape sequence '\\${next}'`, "text/escape");
         j += 2;
         continue;
       }
@@ -160,11 +195,11 @@ class TextParser {
 
   private type(family: TextFamily, i: number): void {
     if (family.typeDeclared || family.series.length > 0) {
-      this.fail(`second TYPE line for metric name ${goQuote(family.name)}, or TYPE reported after samples`);
+      this.fail(`second TYPE line for metric name ${goQuote(family.name)}, or TYPE reported after samples`, "text/type-once");
     }
     const [token] = this.readWhile(i, (c) => c !== "\n");
     const type = TYPES[token.toUpperCase()];
-    if (!type) this.fail(`unknown metric type ${goQuote(token)}`);
+    if (!type) this.fail(`unknown metric type ${goQuote(token)}`, "text/type");
     family.type = type;
     family.typeDeclared = true;
   }
@@ -192,13 +227,13 @@ class TextParser {
   private sample(start: number): void {
     let [name, i] = this.readName(start, isNameStart, isNameChar);
     if (name === "") this.fail("invalid metric name");
-    const family = this.familyFor(name);
+    const family = this.enter(this.familyFor(name));
     if (isBlank(this.at(i))) i = this.skipBlank(i);
     const labels: Label[] = [];
     if (this.at(i) === "{") i = this.labels(family, labels, i);
     const [valueText, afterValue] = this.readWhile(i, (c) => !isBlank(c) && c !== "\n");
     const value = parseGoFloat(valueText);
-    if (value === undefined) this.fail(`expected float as value, got ${goQuote(valueText)}`);
+    if (value === undefined) this.fail(`expected float as value, got ${goQuote(valueText)}`, "text/value");
     const sample: Sample = { name, labels, value, line: this.lineNo };
     if (this.at(afterValue) !== "\n") sample.timestampMs = this.timestamp(afterValue);
     this.addSample(family, sample);
@@ -213,17 +248,18 @@ class TextParser {
       if (name === "") this.fail(`invalid label name for metric ${goQuote(family.name)}`);
       if (isBlank(this.at(i))) i = this.skipBlank(i);
       if (this.at(i) !== "=") this.fail(`expected '=' after label name, found ${goQuoteChar(this.at(i))}`);
-      if (name === "__name__") this.fail(`label name "__name__" is reserved`);
+      if (name === "__name__") this.fail(`label name "__name__" is reserved`, "text/label-unique");
       if (name !== special && labels.some((l) => l.name === name && l.name !== special)) {
-        this.fail(`duplicate label names for metric ${goQuote(family.name)}`);
+        this.fail(`duplicate label names for metric ${goQuote(family.name)}`, "text/label-unique");
       }
       i = this.skipBlank(i);
       if (this.at(i) !== '"') this.fail(`expected '"' at start of label value, found ${goQuoteChar(this.at(i))}`);
       let value: string;
       [value, i] = this.labelValue(i);
       if (name === special && parseGoFloat(value) === undefined) {
-        this.fail(`expected float as value for '${special}' label, got ${goQuote(value)}`);
+        this.fail(`expected float as value for '${special}' label, got ${goQuote(value)}`, "text/value");
       }
+      if (name.startsWith("__")) this.violations.push(violation("text/label-reserved", this.lineNo, `label ${name}`));
       labels.push({ name, value });
       i = this.skipBlank(i);
       if (this.at(i) === ",") i = this.skipBlank(i);
@@ -249,7 +285,7 @@ class TextParser {
         const next = this.at(this.need(j + 1));
         if (next === '"' || next === "\\") value += next;
         else if (next === "n") value += "\n";
-        else this.fail(`invalid escape sequence '\\${next}'`);
+        else this.fail(`invalid escape sequence '\\${next}'`, "text/escape");
         j += 2;
         continue;
       }
@@ -262,14 +298,31 @@ class TextParser {
     const i = this.skipBlank(afterValue);
     const [text, end] = this.readWhile(i, (c) => !isBlank(c) && c !== "\n");
     const timestamp = parseGoInt64(text);
-    if (timestamp === undefined) this.fail(`expected integer as timestamp, got ${goQuote(text)}`);
+    if (timestamp === undefined) this.fail(`expected integer as timestamp, got ${goQuote(text)}`, "text/value");
     const [rest] = this.readWhile(end, (c) => c !== "\n");
     if (rest.length > 0) this.fail(`spurious string after timestamp: ${goQuote(rest)}`);
     return timestamp;
   }
 
+  /**
+   * Notes the family a line belongs to; coming back to one after another family's lines breaks
+   * "one single group". expfmt merges the groups, and so does this parser.
+   */
+  private enter(family: TextFamily): TextFamily {
+    if (family !== this.current) {
+      if (family.touched) this.violations.push(violation("text/family-contiguous", this.lineNo, `${family.name} (line ${family.line}) continues after another family`));
+      family.touched = true;
+      this.current = family;
+    }
+    return family;
+  }
+
   private addSample(family: TextFamily, sample: Sample): void {
     this.sampleCount++;
+    const identity = `${sample.name}\u0003${labelsKey(sample.labels)}`;
+    const earlier = this.sampleLines.get(identity);
+    if (earlier === undefined) this.sampleLines.set(identity, sample.line);
+    else this.violations.push(violation("text/sample-unique", sample.line, `${sample.name}${formatLabels(sample.labels)} is on line ${earlier} too`));
     const grouped = family.type === "histogram" || family.type === "summary";
     const special = family.type === "histogram" ? "le" : "quantile";
     const labels = grouped ? sample.labels.filter((l) => l.name !== special) : sample.labels;
