@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExpositionParseError } from "../../src/probe/exposition.js";
 import { parseExposition } from "../../src/probe/parse-exposition.js";
 import { SPEC_RULES } from "../../src/probe/spec-rules.js";
-import { FIXTURES } from "../helpers/cli.js";
+import { corpusFiles, SPEC_CORPUS } from "../helpers/spec-corpus.js";
 
 /**
  * The exposition-rule corpus (test/fixtures/exposition/spec/): for each rule of the two formats
@@ -14,8 +14,6 @@ import { FIXTURES } from "../helpers/cli.js";
  * test/integration/check-spec-parity.test.ts checks the verdicts against promtool and a real
  * Prometheus scrape.
  */
-export const SPEC_CORPUS = join(FIXTURES, "exposition", "spec");
-
 const FINDINGS: Record<string, string[]> = {
   "openmetrics/after-eof.invalid.om": ["3 openmetrics/after-eof: unexpected data after # EOF"],
   "openmetrics/blank-line.invalid.om": ["2 openmetrics/blank-line: blank line"],
@@ -81,10 +79,6 @@ const FINDINGS: Record<string, string[]> = {
   "text/type.invalid.prom": ["1 text/type: unknown metric type \"info\""],
   "text/value.invalid.prom": ["1 text/value: expected integer as timestamp, got \"1.5\""],
 };
-
-export function corpusFiles(): string[] {
-  return ["openmetrics", "text"].flatMap((dir) => readdirSync(join(SPEC_CORPUS, dir)).sort().map((f) => `${dir}/${f}`));
-}
 
 const formatOf = (file: string) => (file.startsWith("text/") ? "text" : "openmetrics");
 const ruleOf = (file: string) => `${formatOf(file)}/${(file.split("/")[1] as string).split(".")[0]}`;
