@@ -104,12 +104,24 @@ export function seriesLabelsOf(type: FamilyType, labels: Label[]): Label[] {
   return labels;
 }
 
-/** An order-independent key of a label set, e.g. for grouping or duplicate detection. */
-export function labelsKey(labels: readonly Label[]): string {
-  return [...labels]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((l) => `${l.name}\u0000${l.value}`)
-    .join("\u0001");
+/** An order-independent key of a label set (without the label `skip`), e.g. for grouping or duplicate detection. */
+export function labelsKey(labels: readonly Label[], skip?: string): string {
+  // Runs for every sample of a scrape: no copy when the labels are already sorted (the usual
+  // case), and one string built by concatenation instead of map/join.
+  let sorted = true;
+  for (let i = 1; i < labels.length; i++) {
+    if ((labels[i - 1] as Label).name > (labels[i] as Label).name) {
+      sorted = false;
+      break;
+    }
+  }
+  const ordered = sorted ? labels : [...labels].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let key = "";
+  for (const l of ordered) {
+    if (l.name === skip) continue;
+    key += key === "" ? `${l.name}\u0000${l.value}` : `\u0001${l.name}\u0000${l.value}`;
+  }
+  return key;
 }
 
 export function labelValue(labels: readonly Label[], name: string): string | undefined {

@@ -1,4 +1,4 @@
-import { ExpositionParseError, type Exemplar, type Label } from "./exposition.js";
+import { ExpositionParseError, type Exemplar, type Label, type Sample } from "./exposition.js";
 import { goQuote, parseOmNumber, parseOmTimestamp } from "./parse-number.js";
 import { violation, type SpecViolation } from "./spec-rules.js";
 
@@ -10,13 +10,7 @@ import { violation, type SpecViolation } from "./spec-rules.js";
  * \\, \" and \n, reserved label names, long exemplars) is added to `out` and read the way
  * Prometheus reads it (an unknown escape stays as written).
  */
-export interface OmSampleLine {
-  name: string;
-  labels: Label[];
-  value: number;
-  timestampMs?: number;
-  exemplar?: Exemplar;
-}
+export type OmSampleLine = Sample;
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y;
@@ -40,7 +34,7 @@ export function parseOmSampleLine(text: string, line: number, out: SpecViolation
   const [valueText = "", ...rest] = tokens;
   const value = parseOmNumber(valueText);
   if (value === undefined) fail(`expected a number as value, got ${goQuote(valueText)}`, valueText === "" ? "openmetrics/sample" : "openmetrics/number");
-  const sample: OmSampleLine = { name: name as string, labels, value: value as number };
+  const sample: OmSampleLine = { name: name as string, labels, value: value as number, line };
   if (rest.length > 0 && rest[0] !== "#") {
     const timestampText = rest.shift() as string;
     const timestampMs = parseOmTimestamp(timestampText);

@@ -110,9 +110,8 @@ class OmParser {
   line(text: string, line: number): void {
     if (text === "") throw new ExpositionParseError(line, "blank line", "openmetrics/blank-line");
     if (text.charCodeAt(0) === 35) return this.descriptor(text, line);
-    const parsed = parseOmSampleLine(text, line, this.violations);
-    const family = this.familyOfSample(parsed.name, line);
-    const sample: Sample = { ...parsed, line };
+    const sample = parseOmSampleLine(text, line, this.violations);
+    const family = this.familyOfSample(sample.name, line);
     this.validate(family, sample);
     family.samples.push(sample);
     this.sampleCount++;
@@ -196,6 +195,7 @@ class OmParser {
 
   private validate(family: OmFamily, sample: Sample): void {
     const { type } = family;
+    if (type !== "info" && type !== "stateset" && !sample.exemplar) return;
     const suffix = sample.name.slice(family.name.length);
     const warn = (rule: string, detail: string) => this.violations.push(violation(rule, sample.line, detail));
     if (sample.exemplar) {
@@ -228,23 +228,25 @@ class OmParser {
       this.violations.push(violation("openmetrics/unit-type", family.unitLine ?? family.line, `unit "${family.unit}" on ${family.type} ${family.name}`));
     }
     const grouped = family.type === "counter" || family.type === "histogram" || family.type === "gaugehistogram" || family.type === "summary";
-    const special = family.type === "summary" ? "quantile" : "le";
+    const special = family.type === "summary" ? "quantile" : family.type === "histogram" || family.type === "gaugehistogram" ? "le" : undefined;
     const byKey = new Map<string, MetricFamily["series"][number]>();
-    const seen = new Map<string, number>();
+    const repeated = (sample: Sample, earlier: Sample) =>
+      this.violations.push(violation("openmetrics/sample-unique", sample.line, `${sample.name} with these labels is on line ${earlier.line} too`));
     for (const sample of family.samples) {
-      const labels = seriesLabelsOf(family.type, sample.labels);
-      const key = labelsKey(labels);
-      const identity = `${sample.name}\u0003${key}\u0003${grouped ? labelValue(sample.labels, special) ?? "" : ""}`;
-      const earlier = seen.get(identity);
-      if (earlier === undefined) seen.set(identity, sample.line);
-      else this.violations.push(violation("openmetrics/sample-unique", sample.line, `${sample.name} with these labels is on line ${earlier} too`));
-      const existing = grouped ? byKey.get(key) : undefined;
-      if (existing) {
+      // Ungrouped families have one sample per series; a misplaced suffix may add a second name.
+      const key = grouped ? labelsKey(sample.labels, special) : `${sample.name}\u0003${labelsKey(sample.labels)}`;
+      const existing = byKey.get(key);
+      if (existing && grouped) {
+        // A series holds a handful of samples: a scan is cheaper than a key per sample.
+        const value = special === undefined ? undefined : labelValue(sample.labels, special);
+        const same = existing.samples.find((s) => s.name === sample.name && (special === undefined || labelValue(s.labels, special) === value));
+        if (same) repeated(sample, same);
         existing.samples.push(sample);
         continue;
       }
-      const series = { labels, samples: [sample], line: sample.line };
-      byKey.set(key, series);
+      if (existing) repeated(sample, existing.samples[0] as Sample);
+      const series = { labels: seriesLabelsOf(family.type, sample.labels), samples: [sample], line: sample.line };
+      if (!existing) byKey.set(key, series);
       result.series.push(series);
     }
     checkShape({ base: family.name, type: family.type, series: result.series }, "openmetrics", this.violations);

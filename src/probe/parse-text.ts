@@ -1,6 +1,7 @@
 import {
   ExpositionParseError,
   formatLabels,
+  labelValue,
   labelsKey,
   type Exposition,
   type FamilyType,
@@ -33,19 +34,28 @@ const TYPES: Record<string, FamilyType> = {
 };
 
 // Character classes by code unit: these run once per byte of a scrape, so no regexes here.
-const isLetter = (c: string) => c.length === 1 && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_");
-const isDigit = (c: string) => c.length === 1 && c >= "0" && c <= "9";
+// charCodeAt of "" (end of input) is NaN, which no range accepts.
+const isLetter = (c: string) => {
+  const x = c.charCodeAt(0);
+  return (x >= 97 && x <= 122) || (x >= 65 && x <= 90) || x === 95;
+};
+const isDigit = (c: string) => {
+  const x = c.charCodeAt(0);
+  return x >= 48 && x <= 57;
+};
 const isBlank = (c: string) => c === " " || c === "\t";
 const isNameStart = (c: string) => isLetter(c) || c === ":";
 const isNameChar = (c: string) => isLetter(c) || isDigit(c) || c === ":";
 const isLabelStart = isLetter;
 const isLabelChar = (c: string) => isLetter(c) || isDigit(c);
+const isToken = (c: string) => !isBlank(c) && c !== "\n";
+const isNotNewline = (c: string) => c !== "\n";
 
 interface TextFamily extends MetricFamily {
   typeDeclared: boolean;
   /** Whether a line of this family was read already. */
   touched?: boolean;
-  /** Series of histograms/summaries by label signature, as expfmt groups them. */
+  /** Series by label signature: histograms/summaries group by it, as expfmt does; others find repeats. */
   bySignature: Map<string, MetricSeries>;
 }
 
@@ -84,10 +94,11 @@ class TextParser {
   private text = "";
   private lineNo = 0;
   private terminated = true;
+  /** Where the last readWhile/readName/labelValue stopped (saves a tuple per token). */
+  private end = 0;
   private sampleCount = 0;
   /** The family the previous HELP, TYPE or sample line belonged to. */
   private current: TextFamily | undefined;
-  private readonly sampleLines = new Map<string, number>();
   private readonly violations: SpecViolation[] = [];
 
   result(): Exposition {
@@ -136,33 +147,38 @@ class TextParser {
     return this.need(this.skipBlankRaw(i));
   }
 
-  private readWhile(i: number, accept: (c: string) => boolean): [string, number] {
+  /** Reads while `accept` holds; returns the text and leaves the index after it in `end`. */
+  private readWhile(i: number, accept: (c: string) => boolean): string {
     let j = i;
     while (this.at(j) !== EOF && accept(this.at(j))) j++;
     this.need(j);
-    return [this.text.slice(i, j), j];
+    this.end = j;
+    return this.text.slice(i, j);
   }
 
   /** A metric or label name: empty (and nothing consumed) when the first byte cannot start one. */
-  private readName(i: number, start: (c: string) => boolean, rest: (c: string) => boolean): [string, number] {
-    if (!start(this.at(i))) return ["", i];
-    const [tail, end] = this.readWhile(i + 1, rest);
-    return [this.at(i) + tail, end];
+  private readName(i: number, start: (c: string) => boolean, rest: (c: string) => boolean): string {
+    this.end = i;
+    if (!start(this.at(i))) return "";
+    this.readWhile(i + 1, rest);
+    return this.text.slice(i, this.end);
   }
 
   private comment(hash: number): void {
     let i = this.skipBlank(hash);
     if (this.at(i) === "\n") return;
     let keyword: string;
-    [keyword, i] = this.readWhile(i, (c) => !isBlank(c) && c !== "\n");
+    keyword = this.readWhile(i, isToken);
+    i = this.end;
     if (this.at(i) === "\n") return;
     if (keyword !== "HELP" && keyword !== "TYPE") {
-      this.readWhile(i, (c) => c !== "\n");
+      this.readWhile(i, isNotNewline);
       return;
     }
     i = this.skipBlank(i);
     let name: string;
-    [name, i] = this.readName(i, isNameStart, isNameChar);
+    name = this.readName(i, isNameStart, isNameChar);
+    i = this.end;
     if (this.at(i) === "\n") return;
     if (!isBlank(this.at(i))) this.fail("invalid metric name in comment");
     const family = this.enter(this.familyFor(name));
@@ -197,7 +213,7 @@ class TextParser {
     if (family.typeDeclared || family.series.length > 0) {
       this.fail(`second TYPE line for metric name ${goQuote(family.name)}, or TYPE reported after samples`, "text/type-once");
     }
-    const [token] = this.readWhile(i, (c) => c !== "\n");
+    const token = this.readWhile(i, isNotNewline);
     const type = TYPES[token.toUpperCase()];
     if (!type) this.fail(`unknown metric type ${goQuote(token)}`, "text/type");
     family.type = type;
@@ -225,13 +241,15 @@ class TextParser {
   }
 
   private sample(start: number): void {
-    let [name, i] = this.readName(start, isNameStart, isNameChar);
+    const name = this.readName(start, isNameStart, isNameChar);
+    let i = this.end;
     if (name === "") this.fail("invalid metric name");
     const family = this.enter(this.familyFor(name));
     if (isBlank(this.at(i))) i = this.skipBlank(i);
     const labels: Label[] = [];
     if (this.at(i) === "{") i = this.labels(family, labels, i);
-    const [valueText, afterValue] = this.readWhile(i, (c) => !isBlank(c) && c !== "\n");
+    const valueText = this.readWhile(i, isToken);
+    const afterValue = this.end;
     const value = parseGoFloat(valueText);
     if (value === undefined) this.fail(`expected float as value, got ${goQuote(valueText)}`, "text/value");
     const sample: Sample = { name, labels, value, line: this.lineNo };
@@ -244,18 +262,20 @@ class TextParser {
     let i = this.skipBlank(open);
     while (this.at(i) !== "}") {
       let name: string;
-      [name, i] = this.readName(i, isLabelStart, isLabelChar);
+      name = this.readName(i, isLabelStart, isLabelChar);
+      i = this.end;
       if (name === "") this.fail(`invalid label name for metric ${goQuote(family.name)}`);
       if (isBlank(this.at(i))) i = this.skipBlank(i);
       if (this.at(i) !== "=") this.fail(`expected '=' after label name, found ${goQuoteChar(this.at(i))}`);
       if (name === "__name__") this.fail(`label name "__name__" is reserved`, "text/label-unique");
-      if (name !== special && labels.some((l) => l.name === name && l.name !== special)) {
-        this.fail(`duplicate label names for metric ${goQuote(family.name)}`, "text/label-unique");
+      if (name !== special) {
+        for (const l of labels) if (l.name === name) this.fail(`duplicate label names for metric ${goQuote(family.name)}`, "text/label-unique");
       }
       i = this.skipBlank(i);
       if (this.at(i) !== '"') this.fail(`expected '"' at start of label value, found ${goQuoteChar(this.at(i))}`);
       let value: string;
-      [value, i] = this.labelValue(i);
+      value = this.labelValue(i);
+      i = this.end;
       if (name === special && parseGoFloat(value) === undefined) {
         this.fail(`expected float as value for '${special}' label, got ${goQuote(value)}`, "text/value");
       }
@@ -268,8 +288,8 @@ class TextParser {
     return this.skipBlank(i);
   }
 
-  /** Reads a quoted label value starting at its opening quote; returns it and the closing quote's index. */
-  private labelValue(quote: number): [string, number] {
+  /** Reads a quoted label value starting at its opening quote; leaves the closing quote's index in `end`. */
+  private labelValue(quote: number): string {
     let value = "";
     let j = quote + 1;
     for (;;) {
@@ -279,7 +299,10 @@ class TextParser {
       value += this.text.slice(j, end);
       j = end;
       const c = this.at(this.need(j));
-      if (c === '"') return [value, j];
+      if (c === '"') {
+        this.end = j;
+        return value;
+      }
       if (c === "\n") this.fail(`label value ${goQuote(value)} contains unescaped new-line`);
       if (c === "\\") {
         const next = this.at(this.need(j + 1));
@@ -296,10 +319,11 @@ class TextParser {
 
   private timestamp(afterValue: number): number {
     const i = this.skipBlank(afterValue);
-    const [text, end] = this.readWhile(i, (c) => !isBlank(c) && c !== "\n");
+    const text = this.readWhile(i, isToken);
+    const end = this.end;
     const timestamp = parseGoInt64(text);
     if (timestamp === undefined) this.fail(`expected integer as timestamp, got ${goQuote(text)}`, "text/value");
-    const [rest] = this.readWhile(end, (c) => c !== "\n");
+    const rest = this.readWhile(end, isNotNewline);
     if (rest.length > 0) this.fail(`spurious string after timestamp: ${goQuote(rest)}`);
     return timestamp;
   }
@@ -317,26 +341,33 @@ class TextParser {
     return family;
   }
 
+  private duplicate(sample: Sample, earlier: number): void {
+    this.violations.push(violation("text/sample-unique", sample.line, `${sample.name}${formatLabels(sample.labels)} is on line ${earlier} too`));
+  }
+
   private addSample(family: TextFamily, sample: Sample): void {
     this.sampleCount++;
-    const identity = `${sample.name}\u0003${labelsKey(sample.labels)}`;
-    const earlier = this.sampleLines.get(identity);
-    if (earlier === undefined) this.sampleLines.set(identity, sample.line);
-    else this.violations.push(violation("text/sample-unique", sample.line, `${sample.name}${formatLabels(sample.labels)} is on line ${earlier} too`));
     const grouped = family.type === "histogram" || family.type === "summary";
     const special = family.type === "histogram" ? "le" : "quantile";
-    const labels = grouped ? sample.labels.filter((l) => l.name !== special) : sample.labels;
+    const key = labelsKey(sample.labels, grouped ? special : undefined);
+    const existing = family.bySignature.get(key);
     if (!grouped) {
-      family.series.push({ labels, samples: [sample], line: sample.line });
+      // Each sample is its own series: the same key again is the same sample again.
+      const series: MetricSeries = { labels: sample.labels, samples: [sample], line: sample.line };
+      if (existing) this.duplicate(sample, existing.line);
+      else family.bySignature.set(key, series);
+      family.series.push(series);
       return;
     }
-    const key = labelsKey(labels);
-    const existing = family.bySignature.get(key);
     if (existing) {
+      // A series holds a handful of samples: a scan is cheaper than a key per sample.
+      const value = labelValue(sample.labels, special);
+      const same = existing.samples.find((s) => s.name === sample.name && labelValue(s.labels, special) === value);
+      if (same) this.duplicate(sample, same.line);
       existing.samples.push(sample);
       return;
     }
-    const series: MetricSeries = { labels, samples: [sample], line: sample.line };
+    const series: MetricSeries = { labels: sample.labels.filter((l) => l.name !== special), samples: [sample], line: sample.line };
     family.bySignature.set(key, series);
     family.series.push(series);
   }

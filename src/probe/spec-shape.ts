@@ -17,6 +17,8 @@ export interface ShapeFamily {
 
 interface RuleSet {
   parse: (text: string) => number | undefined;
+  /** Parsed bucket thresholds by their text. */
+  thresholds: Map<string, number | undefined>;
   le?: string;
   bucketOrder: string;
   bucketInf: string;
@@ -34,17 +36,30 @@ interface RuleSet {
 
 const RULES: Record<SpecFormat, RuleSet> = {
   openmetrics: {
-    parse: parseOmNumber, le: "openmetrics/le", bucketOrder: "openmetrics/bucket-order", bucketInf: "openmetrics/bucket-inf",
+    parse: parseOmNumber, thresholds: new Map(), le: "openmetrics/le", bucketOrder: "openmetrics/bucket-order", bucketInf: "openmetrics/bucket-inf",
     cumulative: "openmetrics/bucket-cumulative", countValue: "openmetrics/count-value", countInf: "openmetrics/count-inf",
     countWithSum: true, sum: "openmetrics/sum", quantile: "openmetrics/quantile", summaryValue: "openmetrics/summary-value",
     counter: "openmetrics/counter-total",
   },
   text: {
-    parse: parseGoFloat, bucketOrder: "text/bucket-order", bucketInf: "text/bucket-inf", cumulative: "text/bucket-cumulative",
+    parse: parseGoFloat, thresholds: new Map(), bucketOrder: "text/bucket-order", bucketInf: "text/bucket-inf", cumulative: "text/bucket-cumulative",
     countInf: "text/count-inf", countWithSum: false, quantile: "text/quantile", quantileOrder: "text/quantile-order",
     counter: "text/counter-value",
   },
 };
+
+/**
+ * Bucket thresholds repeat across every series of a histogram (a dozen values, thousands of
+ * buckets): parse each text once. The cache is dropped when it grows past what real bodies use.
+ */
+function threshold(text: string, rules: RuleSet): number | undefined {
+  const cache = rules.thresholds;
+  if (cache.has(text)) return cache.get(text);
+  if (cache.size > 4096) cache.clear();
+  const value = rules.parse(text);
+  cache.set(text, value);
+  return value;
+}
 
 const isCount = (v: number) => Number.isInteger(v) && v >= 0;
 const show = (v: number) => (Number.isNaN(v) ? "NaN" : v === Infinity ? "+Inf" : v === -Infinity ? "-Inf" : String(v));
@@ -84,7 +99,7 @@ function histogram(family: ShapeFamily, series: MetricSeries, rules: RuleSet, ou
       continue;
     }
     const leText = labelValue(s.labels, "le");
-    const le = leText === undefined ? undefined : rules.parse(leText);
+    const le = leText === undefined ? undefined : threshold(leText, rules);
     if (le === undefined || Number.isNaN(le)) {
       if (rules.le) out.push(violation(rules.le, s.line, leText === undefined ? `${s.name} has no le label` : `le="${leText}" is not a number`));
       continue;
