@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ExpositionParseError } from "../../src/probe/exposition.js";
 import { parseExposition } from "../../src/probe/parse-exposition.js";
 import { SPEC_RULES } from "../../src/probe/spec-rules.js";
+import { REPO_ROOT } from "../helpers/cli.js";
 import { corpusFiles, SPEC_CORPUS } from "../helpers/spec-corpus.js";
 
 /**
@@ -102,6 +103,16 @@ describe("exposition rule corpus", () => {
       expect(files.filter((f) => ruleOf(f) === rule && f.includes(".invalid")), rule).not.toHaveLength(0);
     }
     for (const file of files) expect(SPEC_RULES.has(ruleOf(file)), file).toBe(true);
+  });
+
+  it("docs/check.md lists every rule with its severity and source", () => {
+    const docs = readFileSync(join(REPO_ROOT, "docs", "check.md"), "utf8");
+    for (const rule of SPEC_RULES.values()) {
+      const row = docs.split("\n").find((l) => l.startsWith(`| \`${rule.id}\` |`));
+      expect(row, rule.id).toBeDefined();
+      expect(row).toContain(`| ${rule.severity} |`);
+      expect(row).toContain(rule.source);
+    }
   });
 
   it.each(files)("%s", (file) => {
