@@ -7,7 +7,7 @@
 // Prints one JSON document.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -53,6 +53,7 @@ async function bodies() {
   return { text, openmetrics: om };
 }
 
+const loadBefore = loadavg()[0];
 const baselineDir = buildBaseline(values.baseline);
 try {
   const baseline = await import(join(baselineDir, "dist/probe/parse-exposition.js"));
@@ -96,6 +97,7 @@ try {
     method: `prom-client body (360 histogram series, 360 counters, 40 gauges, 40 summaries), parsed 5× per measurement, ${rounds} rounds with the variants' order rotated, after 5 warm-up parses each; median; baseline ${values.baseline} compiled from git into a temp dir and loaded into the same process`,
     table,
     targets,
+    notes: `1-minute load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (2 cores shared with other jobs): absolute MB/s are depressed by the load, the ratios are what counts.`,
   })}\n`);
 } finally {
   rmSync(baselineDir, { recursive: true, force: true });

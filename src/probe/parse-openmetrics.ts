@@ -11,6 +11,7 @@ import {
 } from "./exposition.js";
 import { goQuote } from "./parse-number.js";
 import { parseOmSampleLine } from "./parse-om-line.js";
+import { Recovery } from "./parse-recover.js";
 import { checkShape } from "./spec-shape.js";
 import { violation, type SpecViolation } from "./spec-rules.js";
 
@@ -68,34 +69,19 @@ export function parseOpenMetrics(body: string, options: ParseOptions = {}): Expo
   const parser = new OmParser();
   const lines = body.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
-  let firstError: ExpositionParseError | undefined;
-  let skipped = 0;
-  const recordOrThrow = (error: unknown) => {
-    if (!options.recover || !(error instanceof ExpositionParseError)) throw error;
-    firstError ??= error;
-    skipped++;
-  };
+  const recovery = new Recovery(options.recover === true);
   let ended = false;
   for (let index = 0; index < lines.length; index++) {
     const text = lines[index] as string;
     if (text === "# EOF") {
       ended = true;
-      if (index < lines.length - 1) recordOrThrow(new ExpositionParseError(index + 2, "unexpected data after # EOF", "openmetrics/after-eof"));
+      if (index < lines.length - 1) recovery.record(new ExpositionParseError(index + 2, "unexpected data after # EOF", "openmetrics/after-eof"));
       break;
     }
-    try {
-      parser.line(text, index + 1);
-    } catch (error) {
-      recordOrThrow(error);
-    }
+    recovery.line(() => parser.line(text, index + 1));
   }
-  if (!ended) recordOrThrow(new ExpositionParseError(Math.max(lines.length, 1), "data does not end with # EOF", "openmetrics/eof"));
-  const result = parser.result();
-  if (firstError) {
-    result.parseError = firstError;
-    result.skippedLines = skipped;
-  }
-  return result;
+  if (!ended) recovery.record(new ExpositionParseError(Math.max(lines.length, 1), "data does not end with # EOF", "openmetrics/eof"));
+  return recovery.finish(parser.result());
 }
 
 class OmParser {

@@ -12,6 +12,7 @@ import {
   type Sample,
 } from "./exposition.js";
 import { goQuote, goQuoteChar, parseGoFloat, parseGoInt64 } from "./parse-number.js";
+import { Recovery } from "./parse-recover.js";
 import { checkShape } from "./spec-shape.js";
 import { violation, type SpecViolation } from "./spec-rules.js";
 
@@ -68,25 +69,10 @@ export function parseText(body: string, options: ParseOptions = {}): Exposition 
     if (last !== "") parser.parseLine(last, lines.length + 1, false);
     return parser.result();
   }
-  let firstError: ExpositionParseError | undefined;
-  let skipped = 0;
-  const attempt = (text: string, lineNo: number, terminated: boolean) => {
-    try {
-      parser.parseLine(text, lineNo, terminated);
-    } catch (error) {
-      if (!(error instanceof ExpositionParseError)) throw error;
-      firstError ??= error;
-      skipped++;
-    }
-  };
-  lines.forEach((text, index) => attempt(text, index + 1, true));
-  if (last !== "") attempt(last, lines.length + 1, false);
-  const result = parser.result();
-  if (firstError) {
-    result.parseError = firstError;
-    result.skippedLines = skipped;
-  }
-  return result;
+  const recovery = new Recovery(true);
+  lines.forEach((text, index) => recovery.line(() => parser.parseLine(text, index + 1, true)));
+  if (last !== "") recovery.line(() => parser.parseLine(last, lines.length + 1, false));
+  return recovery.finish(parser.result());
 }
 
 class TextParser {
