@@ -64,7 +64,7 @@ export async function checkMetrics(ctx: CheckContext): Promise<CheckResult[]> {
     return skipAll(ctx, `not run: ${reason}`, "unavailable", scrapeCheck);
   }
   const results: CheckResult[] = [scrapeCheck, judgeContentType(outcome.contentType, outcome.body)];
-  const parsed = parseWithFallback(outcome.body, formatForContentType(outcome.contentType));
+  const parsed = parseWithFallback(outcome.body, formatForContentType(outcome.contentType), outcome.invalidUtf8);
   results.push(parsed.check);
   if (!parsed.exposition) {
     results.push(...DEPENDENT.slice(2).map(([id, title]) => skipped(id, "metrics", title, "not run: the body does not parse", "unavailable")));
@@ -97,10 +97,10 @@ export async function checkMetrics(ctx: CheckContext): Promise<CheckResult[]> {
  * format when it is valid there (the Content-Type check already explains why), otherwise on
  * the lines that did parse, so one run shows every problem.
  */
-function parseWithFallback(body: string, format: "text" | "openmetrics"): { check: CheckResult; exposition?: Exposition } {
+function parseWithFallback(body: string, format: "text" | "openmetrics", invalidUtf8: boolean): { check: CheckResult; exposition?: Exposition } {
   const base = { id: "metrics.parse", group: "metrics" as const, title: "exposition parses" };
   const name = format === "openmetrics" ? "OpenMetrics 1.0" : "text 0.0.4";
-  const exposition = parseExposition(body, format, { recover: true });
+  const exposition = parseExposition(body, format, { recover: true, invalidUtf8 });
   const warnings = exposition.violations.map((v): Finding => ({
     rule: v.rule, severity: "warning", line: v.line, message: `line ${v.line}: ${specRule(v.rule).wording} (${v.detail})`,
     hint: "Prometheus ingests this, but it breaks the format's specification (docs/check.md, exposition rules).",
@@ -116,7 +116,7 @@ function parseWithFallback(body: string, format: "text" | "openmetrics"): { chec
     hint: "Fix the line; Prometheus drops the whole scrape on a parse error." };
   const check: CheckResult = { ...base, status: "fail", summary: finding.message, hint: finding.hint, findings: [finding, ...warnings] };
   try {
-    return { check, exposition: parseExposition(body, format === "text" ? "openmetrics" : "text") };
+    return { check, exposition: parseExposition(body, format === "text" ? "openmetrics" : "text", { invalidUtf8 }) };
   } catch (other) {
     if (!(other instanceof ExpositionParseError)) throw other;
   }

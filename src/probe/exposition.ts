@@ -79,6 +79,8 @@ export interface Exposition {
 export interface ParseOptions {
   /** Skip lines that do not parse instead of throwing, keeping the first error. */
   recover?: boolean;
+  /** The body was decoded by decodeBody from bytes that are not valid UTF-8. */
+  invalidUtf8?: boolean;
 }
 
 /** A syntax error at a 1-based line, worded like the Go parsers where promtool has a message. */

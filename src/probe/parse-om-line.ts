@@ -1,5 +1,6 @@
 import { ExpositionParseError, type Exemplar, type Label, type Sample } from "./exposition.js";
 import { goQuote, parseOmNumber, parseOmTimestamp } from "./parse-number.js";
+import { hasInvalidUtf8 } from "./parse-utf8.js";
 import { violation, type SpecViolation } from "./spec-rules.js";
 
 /**
@@ -19,7 +20,8 @@ export const EXEMPLAR_LABELS_MAX_CHARS = 128;
 
 type Fail = (message: string, rule?: string) => never;
 
-export function parseOmSampleLine(text: string, line: number, out: SpecViolation[]): OmSampleLine {
+/** `utf8` asks to look for bytes that were not valid UTF-8 (decodeBody marked them). */
+export function parseOmSampleLine(text: string, line: number, out: SpecViolation[], utf8 = false): OmSampleLine {
   const fail: Fail = (message, rule = "openmetrics/sample") => {
     throw new ExpositionParseError(line, message, rule);
   };
@@ -28,7 +30,7 @@ export function parseOmSampleLine(text: string, line: number, out: SpecViolation
   if (!name) fail(`invalid metric name at the start of ${goQuote(text)}`);
   let i = (name as string).length;
   let labels: Label[] = [];
-  if (text[i] === "{") [labels, i] = readLabelSet(text, i, fail, warn, false);
+  if (text[i] === "{") [labels, i] = readLabelSet(text, i, fail, warn, false, utf8);
   if (text[i] !== " ") fail(`expected a single space before the value of ${name}`);
   const tokens = text.slice(i + 1).split(" ");
   const [valueText = "", ...rest] = tokens;
@@ -43,14 +45,14 @@ export function parseOmSampleLine(text: string, line: number, out: SpecViolation
   }
   if (rest.length === 0) return sample;
   if (rest[0] !== "#") fail(`unexpected ${goQuote(rest.join(" "))} after the sample`);
-  sample.exemplar = readExemplar(rest.slice(1).join(" "), fail, warn);
+  sample.exemplar = readExemplar(rest.slice(1).join(" "), fail, warn, utf8);
   return sample;
 }
 
-function readExemplar(text: string, fail: Fail, warn: (rule: string, detail: string) => void): Exemplar {
+function readExemplar(text: string, fail: Fail, warn: (rule: string, detail: string) => void, utf8: boolean): Exemplar {
   const rule = "openmetrics/exemplar";
   if (text[0] !== "{") fail(`expected "{" to start the exemplar's label set, got ${goQuote(text)}`, rule);
-  const [labels, end] = readLabelSet(text, 0, fail, warn, true);
+  const [labels, end] = readLabelSet(text, 0, fail, warn, true, utf8);
   const size = labels.reduce((total, l) => total + [...l.name].length + [...l.value].length, 0);
   if (size > EXEMPLAR_LABELS_MAX_CHARS) warn("openmetrics/exemplar-length", `the exemplar's labels are ${size} characters long`);
   if (text[end] !== " ") fail("expected a single space before the exemplar value", rule);
@@ -68,7 +70,9 @@ function readExemplar(text: string, fail: Fail, warn: (rule: string, detail: str
 }
 
 /** Reads `{a="1",b="2"}` starting at the brace; returns the labels and the index after `}`. */
-function readLabelSet(text: string, open: number, fail: Fail, warn: (rule: string, detail: string) => void, exemplar: boolean): [Label[], number] {
+function readLabelSet(
+  text: string, open: number, fail: Fail, warn: (rule: string, detail: string) => void, exemplar: boolean, utf8: boolean,
+): [Label[], number] {
   const labels: Label[] = [];
   const rule = exemplar ? "openmetrics/exemplar" : "openmetrics/label-set";
   let i = open + 1;
@@ -99,6 +103,7 @@ function readLabelSet(text: string, open: number, fail: Fail, warn: (rule: strin
         i += 2;
       }
     }
+    if (utf8 && hasInvalidUtf8(value)) fail("invalid UTF-8 label value", "openmetrics/utf8");
     if (!exemplar && (name === "__name__" || labels.some((l) => l.name === name))) fail(`label name "${name}" is not unique`, "openmetrics/label-unique");
     if (!exemplar && (name as string).startsWith("__")) warn("openmetrics/label-reserved", `label ${name}`);
     labels.push({ name: name as string, value });

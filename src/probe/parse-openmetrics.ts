@@ -12,6 +12,7 @@ import {
 import { goQuote } from "./parse-number.js";
 import { parseOmSampleLine } from "./parse-om-line.js";
 import { Recovery } from "./parse-recover.js";
+import { hasInvalidUtf8 } from "./parse-utf8.js";
 import { checkShape } from "./spec-shape.js";
 import { violation, type SpecViolation } from "./spec-rules.js";
 
@@ -66,7 +67,7 @@ interface OmFamily {
 }
 
 export function parseOpenMetrics(body: string, options: ParseOptions = {}): Exposition {
-  const parser = new OmParser();
+  const parser = new OmParser(options.invalidUtf8 === true);
   const lines = body.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
   const recovery = new Recovery(options.recover === true);
@@ -85,6 +86,8 @@ export function parseOpenMetrics(body: string, options: ParseOptions = {}): Expo
 }
 
 class OmParser {
+  constructor(private readonly utf8: boolean) {}
+
   private readonly families: OmFamily[] = [];
   private readonly byName = new Map<string, OmFamily>();
   /** Every sample name a family seen so far allows, to tell a returning family from a new one. */
@@ -96,7 +99,7 @@ class OmParser {
   line(text: string, line: number): void {
     if (text === "") throw new ExpositionParseError(line, "blank line", "openmetrics/blank-line");
     if (text.charCodeAt(0) === 35) return this.descriptor(text, line);
-    const sample = parseOmSampleLine(text, line, this.violations);
+    const sample = parseOmSampleLine(text, line, this.violations, this.utf8);
     const family = this.familyOfSample(sample.name, line);
     this.validate(family, sample);
     family.samples.push(sample);
@@ -110,6 +113,7 @@ class OmParser {
       throw new ExpositionParseError(line, `invalid line ${goQuote(text)}`, rule);
     }
     const [, keyword, name, rest] = match as unknown as [string, Keyword, string, string];
+    if (keyword === "HELP" && this.utf8 && hasInvalidUtf8(rest)) throw new ExpositionParseError(line, "help text is not a valid utf8 string", "openmetrics/utf8");
     if (keyword === "TYPE" && OM_TYPES[rest] === undefined) throw new ExpositionParseError(line, `invalid metric type ${goQuote(rest)}`, "openmetrics/type");
     if (keyword === "UNIT" && rest !== "" && !(name.length > rest.length && name.endsWith(rest) && name[name.length - rest.length - 1] === "_")) {
       throw new ExpositionParseError(line, `unit not a suffix of metric ${goQuote(name)}`, "openmetrics/unit-suffix");

@@ -13,6 +13,7 @@ import {
 } from "./exposition.js";
 import { goQuote, goQuoteChar, parseGoFloat, parseGoInt64 } from "./parse-number.js";
 import { Recovery } from "./parse-recover.js";
+import { hasInvalidUtf8 } from "./parse-utf8.js";
 import { checkShape } from "./spec-shape.js";
 import { violation, type SpecViolation } from "./spec-rules.js";
 
@@ -61,7 +62,7 @@ interface TextFamily extends MetricFamily {
 }
 
 export function parseText(body: string, options: ParseOptions = {}): Exposition {
-  const parser = new TextParser();
+  const parser = new TextParser(options.invalidUtf8 === true);
   const lines = body.split("\n");
   const last = lines.pop() ?? "";
   if (!options.recover) {
@@ -76,6 +77,8 @@ export function parseText(body: string, options: ParseOptions = {}): Exposition 
 }
 
 class TextParser {
+  constructor(private readonly utf8: boolean) {}
+
   private readonly families = new Map<string, TextFamily>();
   private text = "";
   private lineNo = 0;
@@ -262,6 +265,7 @@ class TextParser {
       let value: string;
       value = this.labelValue(i);
       i = this.end;
+      if (this.utf8 && hasInvalidUtf8(value)) this.fail(`invalid label value ${goQuote(value)}`, "text/utf8");
       if (name === special && parseGoFloat(value) === undefined) {
         this.fail(`expected float as value for '${special}' label, got ${goQuote(value)}`, "text/value");
       }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { promlint } from "../../src/probe/lint-promlint.js";
 import { CONTENT_TYPES, parseExposition } from "../../src/probe/parse-exposition.js";
+import { decodeBody } from "../../src/probe/parse-utf8.js";
 import { FIXTURES, makeTempDir } from "../helpers/cli.js";
 import { prometheusAvailable, startPrometheus, type PrometheusServer, type PromTarget } from "../helpers/prometheus.js";
 import { promtoolAvailable } from "../helpers/promtool.js";
@@ -18,13 +19,17 @@ import { corpusFiles, SPEC_CORPUS } from "../helpers/spec-corpus.js";
  * where a scrape error (the target's lastError) is the reject verdict. One Prometheus process
  * scrapes every case as its own target, once a second.
  */
-const monwire = (body: string, format: "text" | "openmetrics") => parseExposition(body, format, { recover: true });
+/** What `mon check` makes of the bytes: decoded like a scrape, parsed with recovery. */
+function monwire(bytes: Buffer, format: "text" | "openmetrics") {
+  const { body, invalidUtf8 } = decodeBody(bytes);
+  return parseExposition(body, format, { recover: true, invalidUtf8 });
+}
 
 const textCases = corpusFiles().filter((f) => f.startsWith("text/"));
 
 describe.runIf(promtoolAvailable())("text 0.0.4: verdict parity with promtool check metrics", () => {
   it.each(textCases)("%s", (file) => {
-    const body = readFileSync(join(SPEC_CORPUS, file), "utf8");
+    const body = readFileSync(join(SPEC_CORPUS, file));
     const run = spawnSync("promtool", ["check", "metrics"], { input: body, encoding: "utf8" });
     const parse = /^error while linting: text format parsing error in line (\d+): ([\s\S]*)\n$/.exec(run.stderr);
     const mine = monwire(body, "text");
@@ -41,10 +46,10 @@ describe.runIf(promtoolAvailable())("text 0.0.4: verdict parity with promtool ch
 });
 
 /** Every OpenMetrics body: the rule corpus plus the parser corpus' `*.om` files. */
-const omCases: Array<[name: string, body: string]> = [
-  ...corpusFiles().filter((f) => f.startsWith("openmetrics/")).map((f): [string, string] => [f, readFileSync(join(SPEC_CORPUS, f), "utf8")]),
+const omCases: Array<[name: string, body: Buffer]> = [
+  ...corpusFiles().filter((f) => f.startsWith("openmetrics/")).map((f): [string, Buffer] => [f, readFileSync(join(SPEC_CORPUS, f))]),
   ...readdirSync(join(FIXTURES, "exposition")).filter((f) => f.endsWith(".om")).sort()
-    .map((f): [string, string] => [f, readFileSync(join(FIXTURES, "exposition", f), "utf8")]),
+    .map((f): [string, Buffer] => [f, readFileSync(join(FIXTURES, "exposition", f))]),
 ];
 
 describe.runIf(prometheusAvailable())("OpenMetrics: verdict parity with a real Prometheus scrape", () => {

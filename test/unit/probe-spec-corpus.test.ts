@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExpositionParseError } from "../../src/probe/exposition.js";
 import { parseExposition } from "../../src/probe/parse-exposition.js";
+import { decodeBody } from "../../src/probe/parse-utf8.js";
 import { SPEC_RULES } from "../../src/probe/spec-rules.js";
 import { REPO_ROOT } from "../helpers/cli.js";
 import { corpusFiles, SPEC_CORPUS } from "../helpers/spec-corpus.js";
@@ -60,6 +61,9 @@ const FINDINGS: Record<string, string[]> = {
   "openmetrics/unit-suffix.invalid-no-underscore.om": ["2 openmetrics/unit-suffix: unit not a suffix of metric \"ab\""],
   "openmetrics/unit-suffix.invalid.om": ["2 openmetrics/unit-suffix: unit not a suffix of metric \"latency\""],
   "openmetrics/unit-type.invalid.om": ["2 openmetrics/unit-type: unit \"seconds\" on info build_seconds"],
+  "openmetrics/utf8.invalid-help.om": ["1 openmetrics/utf8: help text is not a valid utf8 string"],
+  "openmetrics/utf8.invalid.om": ["1 openmetrics/utf8: invalid UTF-8 label value"],
+  "text/utf8.invalid.prom": ["1 text/utf8: invalid label value \"caf\\xe9\""],
   "text/bucket-cumulative.invalid.prom": ["3 text/bucket-cumulative: le=\"1\" is 1, less than 2 before it"],
   "text/bucket-inf.invalid.prom": ["2 text/bucket-inf: no h_bucket{le=\"+Inf\"} in the series starting here"],
   "text/bucket-order.invalid.prom": ["3 text/bucket-order: le=\"0.1\" follows le=\"1\""],
@@ -85,8 +89,8 @@ const formatOf = (file: string) => (file.startsWith("text/") ? "text" : "openmet
 const ruleOf = (file: string) => `${formatOf(file)}/${(file.split("/")[1] as string).split(".")[0]}`;
 
 function findings(file: string): string[] {
-  const body = readFileSync(join(SPEC_CORPUS, file), "utf8");
-  const exposition = parseExposition(body, formatOf(file), { recover: true });
+  const { body, invalidUtf8 } = decodeBody(readFileSync(join(SPEC_CORPUS, file)));
+  const exposition = parseExposition(body, formatOf(file), { recover: true, invalidUtf8 });
   const error = exposition.parseError;
   return [
     ...(error ? [`${error.line} ${error.rule}: ${error.detail}`] : []),
@@ -121,8 +125,8 @@ describe("exposition rule corpus", () => {
     if (file.includes(".valid")) expect(found).toEqual([]);
     else expect(found.some((f) => f.split(" ")[1] === `${ruleOf(file)}:`), `${file} breaks ${ruleOf(file)}`).toBe(true);
     // Without recovery the first error is thrown, the same one; bodies without one parse.
-    const body = readFileSync(join(SPEC_CORPUS, file), "utf8");
-    const strict = () => parseExposition(body, formatOf(file));
+    const { body, invalidUtf8 } = decodeBody(readFileSync(join(SPEC_CORPUS, file)));
+    const strict = () => parseExposition(body, formatOf(file), { invalidUtf8 });
     const first = found[0];
     if (first && SPEC_RULES.get(first.split(" ")[1]?.replace(/:$/, "") as string)?.severity === "error") {
       expect(strict).toThrow(ExpositionParseError);
