@@ -49,6 +49,8 @@ const SUFFIXES: Record<FamilyType, readonly string[]> = {
 /** Suffixes some type gives its samples: a sample `<family>_<one of these>` belongs to that family. */
 const RESERVED_SUFFIXES = ["_total", "_created", "_count", "_sum", "_bucket", "_gcount", "_gsum", "_info"];
 
+const NULS = /^\u0000*$/;
+
 const DESCRIPTOR = /^# (HELP|TYPE|UNIT) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/;
 
 type Keyword = "HELP" | "TYPE" | "UNIT";
@@ -72,14 +74,18 @@ export function parseOpenMetrics(body: string, options: ParseOptions = {}): Expo
   if (lines[lines.length - 1] === "") lines.pop();
   const recovery = new Recovery(options.recover === true);
   let ended = false;
+  let offset = 0;
   for (let index = 0; index < lines.length; index++) {
     const text = lines[index] as string;
-    if (text === "# EOF") {
+    if (text === "# EOF" || (text.startsWith("# EOF\u0000") && NULS.test(text.slice(5)))) {
       ended = true;
-      if (index < lines.length - 1) recovery.record(new ExpositionParseError(index + 2, "unexpected data after # EOF", "openmetrics/after-eof"));
+      // Prometheus' lexer skips NUL bytes after # EOF: only a newline may remain.
+      const rest = body.slice(offset + 5).replace(/\u0000/g, "");
+      if (rest !== "" && rest !== "\n") recovery.record(new ExpositionParseError(index + 2, "unexpected data after # EOF", "openmetrics/after-eof"));
       break;
     }
     recovery.line(() => parser.line(text, index + 1));
+    offset += text.length + 1;
   }
   if (!ended) recovery.record(new ExpositionParseError(Math.max(lines.length, 1), "data does not end with # EOF", "openmetrics/eof"));
   return recovery.finish(parser.result());
