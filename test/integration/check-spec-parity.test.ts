@@ -12,7 +12,9 @@ import { promtoolAvailable } from "../helpers/promtool.js";
 import { corpusFiles, SPEC_CORPUS } from "../helpers/spec-corpus.js";
 
 /**
- * Verdict parity on the exposition-rule corpus (and the OpenMetrics bodies of the older corpus):
+ * Verdict parity on the exposition-rule corpus (plus the OpenMetrics bodies of the older corpus
+ * and spec/edges/, corners of Prometheus' OpenMetrics lexer: whitespace, escapes, NUL bytes,
+ * bad UTF-8, exemplar placement, number and timestamp forms):
  * `mon check` rejects a body exactly when Prometheus does. Text 0.0.4 is judged by Debian's
  * `promtool check metrics` (same line, same message, same lint problems); OpenMetrics by a real
  * Prometheus 2.42 scraping each body from a loopback server with the OpenMetrics content type,
@@ -45,11 +47,12 @@ describe.runIf(promtoolAvailable())("text 0.0.4: verdict parity with promtool ch
   });
 });
 
-/** Every OpenMetrics body: the rule corpus plus the parser corpus' `*.om` files. */
+/** Every OpenMetrics body: the rule corpus, the parser corpus' `*.om` files and the lexer edge cases. */
 const omCases: Array<[name: string, body: Buffer]> = [
   ...corpusFiles().filter((f) => f.startsWith("openmetrics/")).map((f): [string, Buffer] => [f, readFileSync(join(SPEC_CORPUS, f))]),
   ...readdirSync(join(FIXTURES, "exposition")).filter((f) => f.endsWith(".om")).sort()
     .map((f): [string, Buffer] => [f, readFileSync(join(FIXTURES, "exposition", f))]),
+  ...readdirSync(join(SPEC_CORPUS, "edges")).sort().map((f): [string, Buffer] => [`edges/${f}`, readFileSync(join(SPEC_CORPUS, "edges", f))]),
 ];
 
 describe.runIf(prometheusAvailable())("OpenMetrics: verdict parity with a real Prometheus scrape", () => {
