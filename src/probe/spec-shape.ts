@@ -1,5 +1,5 @@
 import { labelValue, type FamilyType, type MetricSeries, type Sample } from "./exposition.js";
-import { parseGoFloat, parseOmNumber } from "./parse-number.js";
+import { goQuote, parseGoFloat, parseOmNumber } from "./parse-number.js";
 import { violation, type SpecFormat, type SpecViolation } from "./spec-rules.js";
 
 /**
@@ -101,14 +101,15 @@ function histogram(family: ShapeFamily, series: MetricSeries, rules: RuleSet, ou
     const leText = labelValue(s.labels, "le");
     const le = leText === undefined ? undefined : threshold(leText, rules);
     if (le === undefined || Number.isNaN(le)) {
-      if (rules.le) out.push(violation(rules.le, s.line, leText === undefined ? `${s.name} has no le label` : `le="${leText}" is not a number`));
+      if (rules.le) out.push(violation(rules.le, s.line, leText === undefined ? `${s.name} has no le label` : `le=${goQuote(leText)} is not a number`));
       continue;
     }
-    if (rules.countValue && !isCount(s.value)) out.push(violation(rules.countValue, s.line, `bucket le="${leText}" is ${show(s.value)}`));
+    const shown = `le=${goQuote(leText as string)}`;
+    if (rules.countValue && !isCount(s.value)) out.push(violation(rules.countValue, s.line, `bucket ${shown} is ${show(s.value)}`));
     if (previous && le <= previous.le) {
-      out.push(violation(rules.bucketOrder, s.line, `le="${leText}" follows le="${show(previous.le)}"`));
+      out.push(violation(rules.bucketOrder, s.line, `${shown} follows le="${show(previous.le)}"`));
     } else if (previous && s.value < previous.value) {
-      out.push(violation(rules.cumulative, s.line, `le="${leText}" is ${show(s.value)}, less than ${show(previous.value)} before it`));
+      out.push(violation(rules.cumulative, s.line, `${shown} is ${show(s.value)}, less than ${show(previous.value)} before it`));
     }
     if (le === Infinity) inf = s.value;
     if (le < 0) negative = true;
@@ -141,12 +142,12 @@ function summary(family: ShapeFamily, series: MetricSeries, rules: RuleSet, out:
     if (q === undefined || !(q >= 0 && q <= 1)) {
       // The text format names a summary's unlabelled sample `x` too rarely to judge; OpenMetrics requires the label.
       if (quantileText !== undefined || rules.summaryValue) {
-        out.push(violation(rules.quantile, s.line, quantileText === undefined ? `${s.name} has no quantile label` : `quantile="${quantileText}"`));
+        out.push(violation(rules.quantile, s.line, quantileText === undefined ? `${s.name} has no quantile label` : `quantile=${goQuote(quantileText)}`));
       }
       continue;
     }
     if (rules.quantileOrder && previous !== undefined && q <= previous) {
-      out.push(violation(rules.quantileOrder, s.line, `quantile="${quantileText}" follows quantile="${show(previous)}"`));
+      out.push(violation(rules.quantileOrder, s.line, `quantile=${goQuote(quantileText as string)} follows quantile="${show(previous)}"`));
     }
     previous = previous === undefined ? q : Math.max(previous, q);
   }
