@@ -10,6 +10,7 @@ import { lintFamilies } from "./lint.js";
 import { judgeContentType, judgeScrape } from "./metrics-http.js";
 import { detectFormat, ExpositionParseError, formatForContentType, parseExposition } from "./parse-exposition.js";
 import { scrape } from "./scrape.js";
+import { specRule } from "./spec-rules.js";
 
 /**
  * The metrics half of `mon check`: scrape like Prometheus, then judge the response, parse it,
@@ -63,7 +64,7 @@ export async function checkMetrics(ctx: CheckContext): Promise<CheckResult[]> {
     return skipAll(ctx, `not run: ${reason}`, "unavailable", scrapeCheck);
   }
   const results: CheckResult[] = [scrapeCheck, judgeContentType(outcome.contentType, outcome.body)];
-  const parsed = parseWithFallback(outcome.body, formatForContentType(outcome.contentType));
+  const parsed = parseWithFallback(outcome.body, formatForContentType(outcome.contentType), outcome.invalidUtf8);
   results.push(parsed.check);
   if (!parsed.exposition) {
     results.push(...DEPENDENT.slice(2).map(([id, title]) => skipped(id, "metrics", title, "not run: the body does not parse", "unavailable")));
@@ -90,26 +91,37 @@ export async function checkMetrics(ctx: CheckContext): Promise<CheckResult[]> {
 }
 
 /**
- * Parses with the parser Prometheus would pick from the Content-Type. When that fails but the
- * body is valid in the other format (the Content-Type check already explains why), the lints
- * still run on it so one run shows every problem.
+ * Parses with the parser Prometheus would pick from the Content-Type. A body Prometheus accepts
+ * passes, or warns when it breaks rules of its format that Prometheus lets through. A body it
+ * rejects fails with the first error; the lints then still run, on the body read in the other
+ * format when it is valid there (the Content-Type check already explains why), otherwise on
+ * the lines that did parse, so one run shows every problem.
  */
-function parseWithFallback(body: string, format: "text" | "openmetrics"): { check: CheckResult; exposition?: Exposition } {
+function parseWithFallback(body: string, format: "text" | "openmetrics", invalidUtf8: boolean): { check: CheckResult; exposition?: Exposition } {
   const base = { id: "metrics.parse", group: "metrics" as const, title: "exposition parses" };
   const name = format === "openmetrics" ? "OpenMetrics 1.0" : "text 0.0.4";
-  try {
-    const exposition = parseExposition(body, format);
-    return { check: { ...base, status: "pass", summary: `${name}: ${count(exposition.families.length, "family")}, ${count(exposition.sampleCount, "sample")}`, findings: [] }, exposition };
-  } catch (error) {
-    if (!(error instanceof ExpositionParseError)) throw error;
-    const finding: Finding = { rule: "monwire/parse", severity: "error", message: `${name} parse error at line ${error.line}: ${error.detail}`, line: error.line,
-      hint: "Fix the line; Prometheus drops the whole scrape on a parse error." };
-    const check: CheckResult = { ...base, status: "fail", summary: finding.message, hint: finding.hint, findings: [finding] };
-    const other = format === "text" ? "openmetrics" : "text";
-    try {
-      return { check, exposition: parseExposition(body, other) };
-    } catch {
-      return { check };
-    }
+  const exposition = parseExposition(body, format, { recover: true, invalidUtf8 });
+  const warnings = exposition.violations.map((v): Finding => ({
+    rule: v.rule, severity: "warning", line: v.line, message: `line ${v.line}: ${specRule(v.rule).wording} (${v.detail})`,
+    hint: "Prometheus ingests this, but it breaks the format's specification (docs/check.md, exposition rules).",
+  }));
+  const shape = `${count(exposition.families.length, "family")}, ${count(exposition.sampleCount, "sample")}`;
+  const error = exposition.parseError;
+  if (!error) {
+    const broken = warnings.length === 0 ? "" : `; ${count(warnings.length, "rule violation")} Prometheus accepts`;
+    return { check: { ...base, status: statusOf(warnings), summary: `${name}: ${shape}${broken}`, findings: warnings }, exposition };
   }
+  const finding: Finding = { rule: error.rule, severity: "error", line: error.line,
+    message: `${name} parse error at line ${error.line}: ${error.detail} (${specRule(error.rule).wording})`,
+    hint: "Fix the line; Prometheus drops the whole scrape on a parse error." };
+  const check: CheckResult = { ...base, status: "fail", summary: finding.message, hint: finding.hint, findings: [finding, ...warnings] };
+  try {
+    return { check, exposition: parseExposition(body, format === "text" ? "openmetrics" : "text", { invalidUtf8 }) };
+  } catch (other) {
+    if (!(other instanceof ExpositionParseError)) throw other;
+  }
+  if (exposition.families.length === 0) return { check };
+  const skipped = exposition.skippedLines ?? 0;
+  check.summary += `; the other checks read the ${shape} of the lines that parse (${count(skipped, "line")} skipped)`;
+  return { check, exposition };
 }

@@ -4,6 +4,8 @@
  * `expfmt.TextParser` (which promtool lints), for OpenMetrics the text-equivalent name
  * (`foo` counter → `foo_total`), so one linter serves both formats.
  */
+import type { SpecViolation } from "./spec-rules.js";
+
 export type ExpositionFormat = "text" | "openmetrics";
 
 export type FamilyType =
@@ -64,18 +66,36 @@ export interface Exposition {
   /** In order of first appearance; families declared without samples are kept with no series. */
   families: MetricFamily[];
   sampleCount: number;
+  /** Rules of the format the body breaks but Prometheus accepts (warnings), in line order. */
+  violations: SpecViolation[];
+  /**
+   * Set only when parsed with `recover`: the first error (what Prometheus reports) and how many
+   * lines were skipped to read the rest; the families are then those of the valid lines.
+   */
+  parseError?: ExpositionParseError;
+  skippedLines?: number;
+}
+
+export interface ParseOptions {
+  /** Skip lines that do not parse instead of throwing, keeping the first error. */
+  recover?: boolean;
+  /** The body was decoded by decodeBody from bytes that are not valid UTF-8. */
+  invalidUtf8?: boolean;
 }
 
 /** A syntax error at a 1-based line, worded like the Go parsers where promtool has a message. */
 export class ExpositionParseError extends Error {
   readonly line: number;
   readonly detail: string;
+  /** The exposition rule (spec-rules.ts) the line breaks. */
+  readonly rule: string;
 
-  constructor(line: number, detail: string) {
+  constructor(line: number, detail: string, rule = "text/syntax") {
     super(`line ${line}: ${detail}`);
     this.name = "ExpositionParseError";
     this.line = line;
     this.detail = detail;
+    this.rule = rule;
   }
 }
 
@@ -86,12 +106,24 @@ export function seriesLabelsOf(type: FamilyType, labels: Label[]): Label[] {
   return labels;
 }
 
-/** An order-independent key of a label set, e.g. for grouping or duplicate detection. */
-export function labelsKey(labels: readonly Label[]): string {
-  return [...labels]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((l) => `${l.name}\u0000${l.value}`)
-    .join("\u0001");
+/** An order-independent key of a label set (without the label `skip`), e.g. for grouping or duplicate detection. */
+export function labelsKey(labels: readonly Label[], skip?: string): string {
+  // Runs for every sample of a scrape: no copy when the labels are already sorted (the usual
+  // case), and one string built by concatenation instead of map/join.
+  let sorted = true;
+  for (let i = 1; i < labels.length; i++) {
+    if ((labels[i - 1] as Label).name > (labels[i] as Label).name) {
+      sorted = false;
+      break;
+    }
+  }
+  const ordered = sorted ? labels : [...labels].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let key = "";
+  for (const l of ordered) {
+    if (l.name === skip) continue;
+    key += key === "" ? `${l.name}\u0000${l.value}` : `\u0001${l.name}\u0000${l.value}`;
+  }
+  return key;
 }
 
 export function labelValue(labels: readonly Label[], name: string): string | undefined {

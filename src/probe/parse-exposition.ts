@@ -1,4 +1,4 @@
-import type { Exposition, ExpositionFormat } from "./exposition.js";
+import type { Exposition, ExpositionFormat, ParseOptions } from "./exposition.js";
 import { parseOpenMetrics } from "./parse-openmetrics.js";
 import { parseText } from "./parse-text.js";
 
@@ -20,9 +20,12 @@ export function detectFormat(body: string): ExpositionFormat {
   return lastLine === "# EOF" ? "openmetrics" : "text";
 }
 
-/** Parses a body in the given format (detected from the body when omitted); throws ExpositionParseError. */
-export function parseExposition(body: string, format: ExpositionFormat = detectFormat(body)): Exposition {
-  return format === "openmetrics" ? parseOpenMetrics(body) : parseText(body);
+/**
+ * Parses a body in the given format (detected from the body when omitted); throws
+ * ExpositionParseError unless `recover` is set (then the first error is in `parseError`).
+ */
+export function parseExposition(body: string, format: ExpositionFormat = detectFormat(body), options: ParseOptions = {}): Exposition {
+  return format === "openmetrics" ? parseOpenMetrics(body, options) : parseText(body, options);
 }
 
 export interface ParsedContentType {

@@ -1,3 +1,5 @@
+import { escapedByte } from "./parse-utf8.js";
+
 /**
  * Number grammars of the two exposition formats, and Go's `%q` quoting so that text-format
  * errors read exactly like promtool's (`expected float as value, got "abc"`).
@@ -66,6 +68,8 @@ function escapeGoChar(ch: string, quote: string): string {
   const known = GO_ESCAPES[ch];
   if (known) return known;
   const code = ch.codePointAt(0) ?? 0;
+  const byte = escapedByte(code);
+  if (byte !== undefined) return `\\x${byte.toString(16).padStart(2, "0")}`;
   if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, "0")}`;
   return ch;
 }

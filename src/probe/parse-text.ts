@@ -1,20 +1,29 @@
 import {
   ExpositionParseError,
+  formatLabels,
+  labelValue,
   labelsKey,
   type Exposition,
   type FamilyType,
+  type ParseOptions,
   type Label,
   type MetricFamily,
   type MetricSeries,
   type Sample,
 } from "./exposition.js";
 import { goQuote, goQuoteChar, parseGoFloat, parseGoInt64 } from "./parse-number.js";
+import { Recovery } from "./parse-recover.js";
+import { hasInvalidUtf8 } from "./parse-utf8.js";
+import { checkShape } from "./spec-shape.js";
+import { violation, type SpecViolation } from "./spec-rules.js";
 
 /**
  * Parser for the Prometheus text format 0.0.4 that mirrors `expfmt.TextParser` (the parser
  * promtool lints with) state by state: the same grouping of `_bucket`/`_sum`/`_count` lines
  * into families, the same strictness (a trailing blank after the value is a bad timestamp, a
  * missing final newline is a premature end) and the same error wording and line numbers.
+ * What the format's documentation requires but expfmt lets through (a family split into
+ * groups, a repeated sample, histogram and summary shape) is reported as violations.
  */
 const EOF = "";
 const TYPES: Record<string, FamilyType> = {
@@ -27,39 +36,65 @@ const TYPES: Record<string, FamilyType> = {
 };
 
 // Character classes by code unit: these run once per byte of a scrape, so no regexes here.
-const isLetter = (c: string) => c.length === 1 && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_");
-const isDigit = (c: string) => c.length === 1 && c >= "0" && c <= "9";
+// charCodeAt of "" (end of input) is NaN, which no range accepts.
+const isLetter = (c: string) => {
+  const x = c.charCodeAt(0);
+  return (x >= 97 && x <= 122) || (x >= 65 && x <= 90) || x === 95;
+};
+const isDigit = (c: string) => {
+  const x = c.charCodeAt(0);
+  return x >= 48 && x <= 57;
+};
 const isBlank = (c: string) => c === " " || c === "\t";
 const isNameStart = (c: string) => isLetter(c) || c === ":";
 const isNameChar = (c: string) => isLetter(c) || isDigit(c) || c === ":";
 const isLabelStart = isLetter;
 const isLabelChar = (c: string) => isLetter(c) || isDigit(c);
+const isToken = (c: string) => !isBlank(c) && c !== "\n";
+const isNotNewline = (c: string) => c !== "\n";
 
 interface TextFamily extends MetricFamily {
   typeDeclared: boolean;
-  /** Series of histograms/summaries by label signature, as expfmt groups them. */
+  /** Whether a line of this family was read already. */
+  touched?: boolean;
+  /** Series by label signature: histograms/summaries group by it, as expfmt does; others find repeats. */
   bySignature: Map<string, MetricSeries>;
 }
 
-export function parseText(body: string): Exposition {
-  const parser = new TextParser();
+export function parseText(body: string, options: ParseOptions = {}): Exposition {
+  const parser = new TextParser(options.invalidUtf8 === true);
   const lines = body.split("\n");
   const last = lines.pop() ?? "";
-  lines.forEach((text, index) => parser.parseLine(text, index + 1, true));
-  if (last !== "") parser.parseLine(last, lines.length + 1, false);
-  return parser.result();
+  if (!options.recover) {
+    for (let index = 0; index < lines.length; index++) parser.parseLine(lines[index] as string, index + 1, true);
+    if (last !== "") parser.parseLine(last, lines.length + 1, false);
+    return parser.result();
+  }
+  const recovery = new Recovery(true);
+  lines.forEach((text, index) => recovery.line(() => parser.parseLine(text, index + 1, true)));
+  if (last !== "") recovery.line(() => parser.parseLine(last, lines.length + 1, false));
+  return recovery.finish(parser.result());
 }
 
 class TextParser {
+  constructor(private readonly utf8: boolean) {}
+
   private readonly families = new Map<string, TextFamily>();
   private text = "";
   private lineNo = 0;
   private terminated = true;
+  /** Where the last readWhile/readName/labelValue stopped (saves a tuple per token). */
+  private end = 0;
   private sampleCount = 0;
+  /** The family the previous HELP, TYPE or sample line belonged to. */
+  private current: TextFamily | undefined;
+  private readonly violations: SpecViolation[] = [];
 
   result(): Exposition {
-    const families = [...this.families.values()].map(({ typeDeclared: _t, bySignature: _b, ...family }) => family);
-    return { format: "text", families, sampleCount: this.sampleCount };
+    const families = [...this.families.values()].map(({ typeDeclared: _t, bySignature: _b, touched: _v, ...family }) => family);
+    for (const family of families) checkShape({ base: family.name, type: family.type, series: family.series }, "text", this.violations);
+    const violations = this.violations.sort((a, b) => a.line - b.line);
+    return { format: "text", families, sampleCount: this.sampleCount, violations };
   }
 
   parseLine(text: string, lineNo: number, terminated: boolean): void {
@@ -79,13 +114,13 @@ class TextParser {
     return i === this.text.length && this.terminated ? "\n" : EOF;
   }
 
-  private fail(message: string): never {
-    throw new ExpositionParseError(this.lineNo, message);
+  private fail(message: string, rule = "text/syntax"): never {
+    throw new ExpositionParseError(this.lineNo, message, rule);
   }
 
   /** expfmt reports io.EOF in the middle of a line as this. */
   private need(i: number): number {
-    if (this.at(i) === EOF) this.fail("unexpected end of input stream");
+    if (this.at(i) === EOF) this.fail("unexpected end of input stream", "text/newline");
     return i;
   }
 
@@ -101,36 +136,41 @@ class TextParser {
     return this.need(this.skipBlankRaw(i));
   }
 
-  private readWhile(i: number, accept: (c: string) => boolean): [string, number] {
+  /** Reads while `accept` holds; returns the text and leaves the index after it in `end`. */
+  private readWhile(i: number, accept: (c: string) => boolean): string {
     let j = i;
     while (this.at(j) !== EOF && accept(this.at(j))) j++;
     this.need(j);
-    return [this.text.slice(i, j), j];
+    this.end = j;
+    return this.text.slice(i, j);
   }
 
   /** A metric or label name: empty (and nothing consumed) when the first byte cannot start one. */
-  private readName(i: number, start: (c: string) => boolean, rest: (c: string) => boolean): [string, number] {
-    if (!start(this.at(i))) return ["", i];
-    const [tail, end] = this.readWhile(i + 1, rest);
-    return [this.at(i) + tail, end];
+  private readName(i: number, start: (c: string) => boolean, rest: (c: string) => boolean): string {
+    this.end = i;
+    if (!start(this.at(i))) return "";
+    this.readWhile(i + 1, rest);
+    return this.text.slice(i, this.end);
   }
 
   private comment(hash: number): void {
     let i = this.skipBlank(hash);
     if (this.at(i) === "\n") return;
     let keyword: string;
-    [keyword, i] = this.readWhile(i, (c) => !isBlank(c) && c !== "\n");
+    keyword = this.readWhile(i, isToken);
+    i = this.end;
     if (this.at(i) === "\n") return;
     if (keyword !== "HELP" && keyword !== "TYPE") {
-      this.readWhile(i, (c) => c !== "\n");
+      this.readWhile(i, isNotNewline);
       return;
     }
     i = this.skipBlank(i);
     let name: string;
-    [name, i] = this.readName(i, isNameStart, isNameChar);
+    name = this.readName(i, isNameStart, isNameChar);
+    i = this.end;
     if (this.at(i) === "\n") return;
     if (!isBlank(this.at(i))) this.fail("invalid metric name in comment");
-    const family = this.familyFor(name);
+    const family = this.enter(this.familyFor(name));
     i = this.skipBlank(i);
     if (this.at(i) === "\n") return;
     if (keyword === "HELP") this.help(family, i);
@@ -138,7 +178,7 @@ class TextParser {
   }
 
   private help(family: TextFamily, i: number): void {
-    if (family.help !== undefined) this.fail(`second HELP line for metric name ${goQuote(family.name)}`);
+    if (family.help !== undefined) this.fail(`second HELP line for metric name ${goQuote(family.name)}`, "text/help-once");
     let help = "";
     let j = i;
     for (;;) {
@@ -148,7 +188,7 @@ class TextParser {
         const next = this.at(this.need(j + 1));
         if (next === "\\") help += "\\";
         else if (next === "n") help += "\n";
-        else this.fail(`invalid escape sequence '\\${next}'`);
+        else this.fail(`invalid escape sequence '\\${next}'`, "text/escape");
         j += 2;
         continue;
       }
@@ -160,11 +200,11 @@ class TextParser {
 
   private type(family: TextFamily, i: number): void {
     if (family.typeDeclared || family.series.length > 0) {
-      this.fail(`second TYPE line for metric name ${goQuote(family.name)}, or TYPE reported after samples`);
+      this.fail(`second TYPE line for metric name ${goQuote(family.name)}, or TYPE reported after samples`, "text/type-once");
     }
-    const [token] = this.readWhile(i, (c) => c !== "\n");
+    const token = this.readWhile(i, isNotNewline);
     const type = TYPES[token.toUpperCase()];
-    if (!type) this.fail(`unknown metric type ${goQuote(token)}`);
+    if (!type) this.fail(`unknown metric type ${goQuote(token)}`, "text/type");
     family.type = type;
     family.typeDeclared = true;
   }
@@ -190,15 +230,17 @@ class TextParser {
   }
 
   private sample(start: number): void {
-    let [name, i] = this.readName(start, isNameStart, isNameChar);
+    const name = this.readName(start, isNameStart, isNameChar);
+    let i = this.end;
     if (name === "") this.fail("invalid metric name");
-    const family = this.familyFor(name);
+    const family = this.enter(this.familyFor(name));
     if (isBlank(this.at(i))) i = this.skipBlank(i);
     const labels: Label[] = [];
     if (this.at(i) === "{") i = this.labels(family, labels, i);
-    const [valueText, afterValue] = this.readWhile(i, (c) => !isBlank(c) && c !== "\n");
+    const valueText = this.readWhile(i, isToken);
+    const afterValue = this.end;
     const value = parseGoFloat(valueText);
-    if (value === undefined) this.fail(`expected float as value, got ${goQuote(valueText)}`);
+    if (value === undefined) this.fail(`expected float as value, got ${goQuote(valueText)}`, "text/value");
     const sample: Sample = { name, labels, value, line: this.lineNo };
     if (this.at(afterValue) !== "\n") sample.timestampMs = this.timestamp(afterValue);
     this.addSample(family, sample);
@@ -209,21 +251,25 @@ class TextParser {
     let i = this.skipBlank(open);
     while (this.at(i) !== "}") {
       let name: string;
-      [name, i] = this.readName(i, isLabelStart, isLabelChar);
+      name = this.readName(i, isLabelStart, isLabelChar);
+      i = this.end;
       if (name === "") this.fail(`invalid label name for metric ${goQuote(family.name)}`);
       if (isBlank(this.at(i))) i = this.skipBlank(i);
       if (this.at(i) !== "=") this.fail(`expected '=' after label name, found ${goQuoteChar(this.at(i))}`);
-      if (name === "__name__") this.fail(`label name "__name__" is reserved`);
-      if (name !== special && labels.some((l) => l.name === name && l.name !== special)) {
-        this.fail(`duplicate label names for metric ${goQuote(family.name)}`);
+      if (name === "__name__") this.fail(`label name "__name__" is reserved`, "text/label-unique");
+      if (name !== special) {
+        for (const l of labels) if (l.name === name) this.fail(`duplicate label names for metric ${goQuote(family.name)}`, "text/label-unique");
       }
       i = this.skipBlank(i);
       if (this.at(i) !== '"') this.fail(`expected '"' at start of label value, found ${goQuoteChar(this.at(i))}`);
       let value: string;
-      [value, i] = this.labelValue(i);
+      value = this.labelValue(i);
+      i = this.end;
+      if (this.utf8 && hasInvalidUtf8(value)) this.fail(`invalid label value ${goQuote(value)}`, "text/utf8");
       if (name === special && parseGoFloat(value) === undefined) {
-        this.fail(`expected float as value for '${special}' label, got ${goQuote(value)}`);
+        this.fail(`expected float as value for '${special}' label, got ${goQuote(value)}`, "text/value");
       }
+      if (name.startsWith("__")) this.violations.push(violation("text/label-reserved", this.lineNo, `label ${name}`));
       labels.push({ name, value });
       i = this.skipBlank(i);
       if (this.at(i) === ",") i = this.skipBlank(i);
@@ -232,8 +278,8 @@ class TextParser {
     return this.skipBlank(i);
   }
 
-  /** Reads a quoted label value starting at its opening quote; returns it and the closing quote's index. */
-  private labelValue(quote: number): [string, number] {
+  /** Reads a quoted label value starting at its opening quote; leaves the closing quote's index in `end`. */
+  private labelValue(quote: number): string {
     let value = "";
     let j = quote + 1;
     for (;;) {
@@ -243,13 +289,16 @@ class TextParser {
       value += this.text.slice(j, end);
       j = end;
       const c = this.at(this.need(j));
-      if (c === '"') return [value, j];
+      if (c === '"') {
+        this.end = j;
+        return value;
+      }
       if (c === "\n") this.fail(`label value ${goQuote(value)} contains unescaped new-line`);
       if (c === "\\") {
         const next = this.at(this.need(j + 1));
         if (next === '"' || next === "\\") value += next;
         else if (next === "n") value += "\n";
-        else this.fail(`invalid escape sequence '\\${next}'`);
+        else this.fail(`invalid escape sequence '\\${next}'`, "text/escape");
         j += 2;
         continue;
       }
@@ -260,30 +309,55 @@ class TextParser {
 
   private timestamp(afterValue: number): number {
     const i = this.skipBlank(afterValue);
-    const [text, end] = this.readWhile(i, (c) => !isBlank(c) && c !== "\n");
+    const text = this.readWhile(i, isToken);
+    const end = this.end;
     const timestamp = parseGoInt64(text);
-    if (timestamp === undefined) this.fail(`expected integer as timestamp, got ${goQuote(text)}`);
-    const [rest] = this.readWhile(end, (c) => c !== "\n");
+    if (timestamp === undefined) this.fail(`expected integer as timestamp, got ${goQuote(text)}`, "text/value");
+    const rest = this.readWhile(end, isNotNewline);
     if (rest.length > 0) this.fail(`spurious string after timestamp: ${goQuote(rest)}`);
     return timestamp;
+  }
+
+  /**
+   * Notes the family a line belongs to; coming back to one after another family's lines breaks
+   * "one single group". expfmt merges the groups, and so does this parser.
+   */
+  private enter(family: TextFamily): TextFamily {
+    if (family !== this.current) {
+      if (family.touched) this.violations.push(violation("text/family-contiguous", this.lineNo, `${family.name} (line ${family.line}) continues after another family`));
+      family.touched = true;
+      this.current = family;
+    }
+    return family;
+  }
+
+  private duplicate(sample: Sample, earlier: number): void {
+    this.violations.push(violation("text/sample-unique", sample.line, `${sample.name}${formatLabels(sample.labels)} is on line ${earlier} too`));
   }
 
   private addSample(family: TextFamily, sample: Sample): void {
     this.sampleCount++;
     const grouped = family.type === "histogram" || family.type === "summary";
     const special = family.type === "histogram" ? "le" : "quantile";
-    const labels = grouped ? sample.labels.filter((l) => l.name !== special) : sample.labels;
+    const key = labelsKey(sample.labels, grouped ? special : undefined);
+    const existing = family.bySignature.get(key);
     if (!grouped) {
-      family.series.push({ labels, samples: [sample], line: sample.line });
+      // Each sample is its own series: the same key again is the same sample again.
+      const series: MetricSeries = { labels: sample.labels, samples: [sample], line: sample.line };
+      if (existing) this.duplicate(sample, existing.line);
+      else family.bySignature.set(key, series);
+      family.series.push(series);
       return;
     }
-    const key = labelsKey(labels);
-    const existing = family.bySignature.get(key);
     if (existing) {
+      // A series holds a handful of samples: a scan is cheaper than a key per sample.
+      const value = labelValue(sample.labels, special);
+      const same = existing.samples.find((s) => s.name === sample.name && labelValue(s.labels, special) === value);
+      if (same) this.duplicate(sample, same.line);
       existing.samples.push(sample);
       return;
     }
-    const series: MetricSeries = { labels, samples: [sample], line: sample.line };
+    const series: MetricSeries = { labels: sample.labels.filter((l) => l.name !== special), samples: [sample], line: sample.line };
     family.bySignature.set(key, series);
     family.series.push(series);
   }

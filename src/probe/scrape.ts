@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { performance } from "node:perf_hooks";
 import { createGunzip } from "node:zlib";
+import { decodeBody, type DecodedBody } from "./parse-utf8.js";
 
 /**
  * One scrape, done the way Prometheus does it: its exact Accept header (verified against the
@@ -32,7 +33,9 @@ export type ScrapeOutcome =
       contentEncoding?: string;
       /** Where a 3xx points. */
       location?: string;
+      /** Decoded as UTF-8; bytes that are not valid UTF-8 are kept escaped (parse-utf8.ts). */
       body: string;
+      invalidUtf8: boolean;
       /** Decoded body size. */
       bytes: number;
       /** Bytes on the wire (compressed when gzip was used). */
@@ -71,12 +74,13 @@ export function scrape(options: ScrapeOptions): Promise<ScrapeOutcome> {
     };
     const req = send(url, { method: "GET", headers: scrapeHeaders(options) }, (res) => {
       readBody(res).then(
-        ({ body, bytes, wireBytes }) => {
+        ({ body, invalidUtf8, bytes, wireBytes }) => {
           const outcome: ScrapeOutcome = {
             kind: "response",
             status: res.statusCode ?? 0,
             statusText: res.statusMessage ?? "",
             body,
+            invalidUtf8,
             bytes,
             wireBytes,
             durationMs: performance.now() - started,
@@ -102,7 +106,7 @@ export function scrape(options: ScrapeOptions): Promise<ScrapeOutcome> {
   });
 }
 
-async function readBody(res: IncomingMessage): Promise<{ body: string; bytes: number; wireBytes: number }> {
+async function readBody(res: IncomingMessage): Promise<DecodedBody & { bytes: number; wireBytes: number }> {
   let wireBytes = 0;
   const gzip = /gzip/i.test(String(res.headers["content-encoding"] ?? ""));
   // Compressed bytes are counted on the socket side; a plain body is counted as it is read.
@@ -119,5 +123,5 @@ async function readBody(res: IncomingMessage): Promise<{ body: string; bytes: nu
     }
     chunks.push(chunk);
   }
-  return { body: Buffer.concat(chunks).toString("utf8"), bytes, wireBytes };
+  return { ...decodeBody(Buffer.concat(chunks)), bytes, wireBytes };
 }

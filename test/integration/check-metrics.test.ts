@@ -117,6 +117,50 @@ describe("mon check against an app that requires a token", () => {
   });
 });
 
+describe("a body that breaks the exposition format", () => {
+  const started: Array<{ app: StartedProcess; url: string }> = [];
+  const projects: Array<{ dir: string; cleanup: () => Promise<void> }> = [];
+  const run = async (mode: string, args: string[] = []) => {
+    const broken = await startBroken(mode);
+    started.push(broken);
+    const project = await projectDir(`${broken.url}/metrics`);
+    projects.push(project);
+    return check(project.dir, args);
+  };
+  afterAll(async () => {
+    for (const broken of started) await broken.app.stop();
+    for (const project of projects) await project.cleanup();
+  });
+
+  it("fails the parse at the first bad line, the way Prometheus would, and still lints the lines that parse", async () => {
+    const { result, byId } = await run("partial");
+    expect(result.exitCode).toBe(1);
+    expect(byId("metrics.parse").status).toBe("fail");
+    expect(byId("metrics.parse").findings[0]).toMatchObject({
+      rule: "text/value", severity: "error", line: 5,
+      message: 'text 0.0.4 parse error at line 5: expected float as value, got "one" (value is a float as Go\'s ParseFloat reads it; timestamp an int64 of milliseconds)',
+    });
+    expect(byId("metrics.parse").summary).toContain("the other checks read the 3 families, 2 samples of the lines that parse (1 line skipped)");
+    expect(byId("metrics.promlint").status).toBe("fail");
+    const found = byId("metrics.promlint").findings.map((f) => `${f.family}: ${f.message}`);
+    expect(found).toContain("loginAttempts: metric names should be written in 'snake_case' not 'camelCase'");
+    expect(byId("metrics.catalog").status).not.toBe("skip");
+  });
+
+  it("warns (and fails only under --strict) on rules Prometheus does not enforce, with line and wording", async () => {
+    const { byId } = await run("spec");
+    expect(byId("metrics.parse").status).toBe("warn");
+    expect(byId("metrics.parse").findings.map((f) => f.message)).toEqual([
+      "line 3: a counter Total MUST NOT be NaN or negative (orders_total is -1)",
+      'line 7: buckets MUST be cumulative: a bucket\'s value is never less than the one before (le="+Inf" is 1, less than 2 before it)',
+    ]);
+    expect(byId("metrics.promlint").status).toBe("pass");
+    const strict = await check(projects.at(-1)?.dir as string, ["--strict"]);
+    expect(strict.result.exitCode).toBe(1);
+    expect(strict.byId("metrics.parse").status).toBe("warn");
+  });
+});
+
 describe.each([
   ["names", "metrics.promlint", [
     'loginAttempts: counter metrics should have "_total" suffix',

@@ -5,11 +5,11 @@ import { parseOpenMetrics } from "../../src/probe/parse-openmetrics.js";
 
 const om = (...lines: string[]) => `${lines.join("\n")}\n# EOF\n`;
 
-function parseError(body: string): { line: number; detail: string } {
+function parseError(body: string): { line: number; detail: string; rule: string } {
   try {
     parseOpenMetrics(body);
   } catch (error) {
-    if (error instanceof ExpositionParseError) return { line: error.line, detail: error.detail };
+    if (error instanceof ExpositionParseError) return { line: error.line, detail: error.detail, rule: error.rule };
     throw error;
   }
   throw new Error("expected a parse error");
@@ -49,33 +49,58 @@ describe("parseOpenMetrics: OpenMetrics 1.0", () => {
     expect(parsed.families.map((f) => `${f.name}:${f.type}`)).toEqual(["g:gauge", "u:untyped", "s:summary", "gh:gaugehistogram", "st:stateset"]);
   });
 
+  // What Prometheus 2.42 refuses to scrape: a parse error, worded like Prometheus where it has words.
   it.each([
-    ["no # EOF", "x 1\n", 1, 'missing "# EOF": an OpenMetrics exposition must end with it'],
-    ["content after # EOF", "x 1\n# EOF\ny 2\n", 3, 'content after "# EOF"'],
-    ["blank line", om("x 1", "", "y 2"), 2, "empty line (OpenMetrics does not allow blank lines)"],
-    ["free comment", om("# hello"), 1, 'invalid line "# hello": only "# HELP", "# TYPE", "# UNIT" and "# EOF" may start with "#"'],
-    ["unknown type", om("# TYPE x untyped"), 1, 'unknown metric type "untyped" (OpenMetrics types: counter, gauge, histogram, gaugehistogram, summary, info, stateset, unknown)'],
-    ["second TYPE", om("# TYPE x gauge", "# TYPE x gauge"), 2, 'second TYPE line for metric family "x"'],
-    ["descriptor after samples", om("# TYPE x gauge", "x 1", "# HELP x late"), 3, '# HELP for "x" after its samples'],
-    ["interleaved family", om("# TYPE a gauge", "a 1", "# TYPE b gauge", "b 1", "a 2"), 5, 'metric family "a" (line 1) continues after another family; its lines must be contiguous'],
-    ["counter without _total", om("# TYPE c counter", "c 1"), 2, 'sample c does not fit counter family "c": expected c_total or c_created'],
-    ["negative counter", om("# TYPE c counter", "c_total -1"), 2, "counter c_total must be a non-negative number, got -1"],
-    ["bucket without le", om("# TYPE h histogram", "h_bucket 1"), 2, 'h_bucket needs an "le" label holding a number'],
-    ["le on _count", om("# TYPE h histogram", 'h_count{le="1"} 1'), 2, '"le" is only allowed on h_bucket'],
-    ["quantile out of range", om("# TYPE s summary", 's{quantile="2"} 1'), 2, 's needs a "quantile" label between 0 and 1'],
-    ["info not 1", om("# TYPE i info", "i_info 2"), 2, "info i_info must have the value 1"],
-    ["stateset without its label", om("# TYPE st stateset", 'st{x="a"} 1'), 2, 'stateset st needs a label named "st"'],
-    ["exemplar on a gauge", om("# TYPE g gauge", 'g 1 # {t="x"} 1'), 2, "exemplars are only allowed on counter _total and histogram _bucket samples"],
-    ["long exemplar", om("# TYPE c counter", `c_total 1 # {t="${"x".repeat(130)}"} 1`), 2, "exemplar labels are 131 characters long (OpenMetrics allows 128)"],
-    ["space in a label set", om('x{a="1", b="2"} 1'), 1, 'expected a label name at " b=\\"2\\"} 1"'],
-    ["trailing comma", om('x{a="1",} 1'), 1, 'expected a label name at "} 1"'],
-    ["double space", om("x  1"), 1, 'expected a number as value, got ""'],
-    ["integer-millisecond timestamp is fine but text is not", om("x 1 abc"), 1, 'expected a timestamp in seconds, got "abc"'],
-    ["unit not a suffix", om("# TYPE x gauge", "# UNIT x seconds"), 2, 'unit "seconds" must be the suffix of the family name "x"'],
-    ["bad escape", om('x{a="\\t"} 1'), 1, "invalid escape sequence '\\t' in label a"],
-    ["duplicate label", om('x{a="1",a="2"} 1'), 1, "duplicate label name a"],
-  ])("rejects %s at the right line", (_name, body, line, detail) => {
-    expect(parseError(body)).toEqual({ line, detail });
+    ["no # EOF", "x 1\n", 1, "data does not end with # EOF", "openmetrics/eof"],
+    ["an empty body", "", 1, "data does not end with # EOF", "openmetrics/eof"],
+    ["content after # EOF", "x 1\n# EOF\ny 2\n", 3, "unexpected data after # EOF", "openmetrics/after-eof"],
+    ["a line after # EOF's newline", "x 1\n# EOF\n\n", 3, "unexpected data after # EOF", "openmetrics/after-eof"],
+    ["blank line", om("x 1", "", "y 2"), 2, "blank line", "openmetrics/blank-line"],
+    ["free comment", om("# hello"), 1, 'invalid line "# hello"', "openmetrics/comment"],
+    ["unknown type", om("# TYPE x untyped"), 1, 'invalid metric type "untyped"', "openmetrics/type"],
+    ["type with a trailing space", om("# TYPE x gauge "), 1, 'invalid metric type "gauge "', "openmetrics/type"],
+    ["exemplar on a gauge", om("# TYPE g gauge", 'g 1 # {t="x"} 1'), 2, "metric name g does not support exemplars", "openmetrics/exemplar-sample"],
+    ["space in a label set", om('x{a="1", b="2"} 1'), 1, 'expected a label name at " b=\\"2\\"} 1"', "openmetrics/label-set"],
+    ["trailing comma", om('x{a="1",} 1'), 1, 'expected a label name at "} 1"', "openmetrics/label-set"],
+    ["double space", om("x  1"), 1, 'expected a number as value, got ""', "openmetrics/sample"],
+    ["text timestamp", om("x 1 abc"), 1, 'expected a timestamp in seconds, got "abc"', "openmetrics/timestamp"],
+    ["unit not a suffix", om("# TYPE x gauge", "# UNIT x seconds"), 2, 'unit not a suffix of metric "x"', "openmetrics/unit-suffix"],
+    ["unit that is the whole name", om("# TYPE seconds gauge", "# UNIT seconds seconds"), 2, 'unit not a suffix of metric "seconds"', "openmetrics/unit-suffix"],
+    ["duplicate label", om('x{a="1",a="2"} 1'), 1, 'label name "a" is not unique', "openmetrics/label-unique"],
+    ["__name__ as a label", om('x{__name__="y"} 1'), 1, 'label name "__name__" is not unique', "openmetrics/label-unique"],
+  ])("rejects %s at the right line", (_name, body, line, detail, rule) => {
+    expect(parseError(body)).toEqual({ line, detail, rule });
+  });
+
+  // What the specification forbids but Prometheus 2.42 ingests: reported, not rejected.
+  it.each([
+    ["second TYPE", om("# TYPE x gauge", "# TYPE x gauge", "x 1"), ["2 openmetrics/descriptor-once: second # TYPE for x"]],
+    ["descriptor after samples", om("# TYPE x gauge", "x 1", "# HELP x late"), ["3 openmetrics/descriptor-first: # HELP x after its samples"]],
+    ["interleaved family", om("# TYPE a gauge", "a 1", "# TYPE b gauge", "b 1", 'a{x="2"} 2'), ["5 openmetrics/family-contiguous: a (line 1) continues after another family"]],
+    ["counter without _total", om("# TYPE c counter", "c 1"), ["2 openmetrics/sample-name: c in counter family c"]],
+    ["negative counter", om("# TYPE c counter", "c_total -1"), ["2 openmetrics/counter-total: c_total is -1"]],
+    ["bucket without le", om("# TYPE h histogram", "h_bucket 1", 'h_bucket{le="+Inf"} 1'), ["2 openmetrics/le: h_bucket has no le label"]],
+    ["quantile out of range", om("# TYPE s summary", 's{quantile="2"} 1'), ['2 openmetrics/quantile: quantile="2"']],
+    ["info not 1", om("# TYPE i info", "i_info 2"), ["2 openmetrics/info-value: i_info is 2"]],
+    ["stateset without its label", om("# TYPE st stateset", 'st{x="a"} 1'), ["2 openmetrics/stateset: st has no label st"]],
+    ["long exemplar", om("# TYPE c counter", `c_total 1 # {t="${"x".repeat(130)}"} 1`), ["2 openmetrics/exemplar-length: the exemplar's labels are 131 characters long"]],
+    ["\\t in a label value and in HELP", om("# HELP x a\\tb", 'x{a="\\t"} 1'), ["1 openmetrics/escape: escape sequence '\\t' in HELP", "2 openmetrics/escape: escape sequence '\\t' in the value of a"]],
+  ])("accepts %s and reports it", (_name, body, expected) => {
+    const parsed = parseOpenMetrics(body);
+    expect(parsed.violations.map((v) => `${v.line} ${v.rule}: ${v.detail}`)).toEqual(expected);
+    expect(parsed.violations.every((v) => v.severity === "warning")).toBe(true);
+  });
+
+  it("keeps an unknown escape as written, the way Prometheus stores it", () => {
+    const parsed = parseOpenMetrics(om('x{a="1\\t2"} 1'));
+    expect(parsed.families[0]?.series[0]?.labels).toEqual([{ name: "a", value: "1\\t2" }]);
+  });
+
+  it("recovers: skips the lines that do not parse, keeps the first error and the rest of the families", () => {
+    const parsed = parseOpenMetrics(om("# TYPE a gauge", "a 1", "b  2", "# TYPE c gauge", "c 3", "d x"), { recover: true });
+    expect(parsed.parseError).toMatchObject({ line: 3, rule: "openmetrics/sample" });
+    expect(parsed.skippedLines).toBe(2);
+    expect(parsed.families.map((f) => f.name)).toEqual(["a", "c"]);
   });
 });
 
