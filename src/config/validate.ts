@@ -40,6 +40,12 @@ const buckets: Check = (v) =>
   Array.isArray(v) && v.length > 0 && v.every((b, i) => typeof b === "number" && b > 0 && (i === 0 || b > (v[i - 1] as number)))
     ? undefined
     : "expected a non-empty, strictly increasing array of positive seconds";
+const rateMap: Check = (v) =>
+  isRecord(v) && Object.values(v).every((r) => rate(r) === undefined)
+    ? undefined
+    : 'expected an object mapping environment names to rates from 0 to 1, e.g. {"production": 0.1}';
+const pathList: Check = (v) =>
+  Array.isArray(v) && v.every((p) => path(p) === undefined) ? undefined : 'expected an array of paths starting with "/"';
 const port: Check = (v) => (Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? undefined : "expected a port from 1 to 65535");
 
 /** Field rules per section; unknown keys are reported so typos never pass silently. */
@@ -53,7 +59,9 @@ const RULES: Record<string, Record<string, Check>> = {
     enabled: boolean, dir: string, retentionDays: intAtLeast(1), durability: oneOf("write", "fsync"), keyEnv: envName,
   },
   sentry: {
-    enabled: boolean, dsnEnv: envName, environment: string, release: string, sampleRate: rate, tracesSampleRate: rate,
+    enabled: boolean, dsnEnv: envName, loadEnvFile: boolean, environment: string, release: string, sampleRate: rate,
+    tracesSampleRate: rate, tracesSampleRates: rateMap, tracesIgnorePaths: pathList, dedupe: oneOf("tenant", "global", "off"),
+    sendUserIp: boolean, sendUserAgent: boolean, profiling: boolean, profilesSampleRate: rate,
   },
 };
 

@@ -6,6 +6,7 @@ import { REQUEST_STATE, type ExceptionMark } from "./error-handler.js";
 import type { MonwireMetrics } from "./metrics.js";
 import { watchRoute, type RouteWatch } from "./route-template.js";
 import type { TenantRequest, TenantResolution } from "./tenant.js";
+import { notifyRequestObservers } from "./request-observers.js";
 
 /** The Express request fields the middleware reads (Express 4 and 5 both provide them). */
 export type MonitoredRequest = IncomingMessage &
@@ -119,16 +120,20 @@ export function createMiddleware(options: MiddlewareOptions) {
           context.route = route.template();
           const next = tenants.resolve(req, params);
           // A later route without the param must not erase a tenant an earlier one found.
-          if (next.tenant === TENANT_NONE && context.tenant !== TENANT_NONE) return;
-          context.tenant = next.tenant;
-          if (next.raw !== undefined) context.rawTenant = next.raw;
+          if (next.tenant !== TENANT_NONE || context.tenant === TENANT_NONE) {
+            context.tenant = next.tenant;
+            if (next.raw !== undefined) context.rawTenant = next.raw;
+          }
+          notifyRequestObservers(context, "route");
         })
       : watchRoute(req, () => {
           context.route = route.template();
+          notifyRequestObservers(context, "route");
         });
     const mark: ExceptionMark = { exception: false };
     (req as unknown as Record<symbol, ExceptionMark>)[REQUEST_STATE] = mark;
     res.setHeader("x-request-id", context.requestId);
+    notifyRequestObservers(context, "start");
     if (!measure) return context;
 
     const pending: Pending = { start, method: req.method, context, route, mark, done: false };
