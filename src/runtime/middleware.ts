@@ -7,6 +7,7 @@ import type { MonwireMetrics } from "./metrics.js";
 import { watchRoute, type RouteWatch } from "./route-template.js";
 import type { TenantRequest, TenantResolution } from "./tenant.js";
 import { notifyRequestObservers } from "./request-observers.js";
+import { PROBE_HEADER, ProbeError } from "./probe.js";
 
 /** The Express request fields the middleware reads (Express 4 and 5 both provide them). */
 export type MonitoredRequest = IncomingMessage &
@@ -19,6 +20,8 @@ export interface MiddlewareOptions {
   metricsPath: string;
   /** When false the middleware only opens the request context. */
   measure: boolean;
+  /** Recognises `mon check`'s error-handler probe (see probe.ts). */
+  isProbe?: (req: IncomingMessage) => boolean;
 }
 
 const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
@@ -80,7 +83,7 @@ interface Pending {
  * hidden classes, each property added to them costs V8 a map transition and cache misses.
  */
 export function createMiddleware(options: MiddlewareOptions) {
-  const { metrics, tenants, metricsPath, measure } = options;
+  const { metrics, tenants, metricsPath, measure, isProbe } = options;
 
   function record(res: ServerResponse, pending: Pending): void {
     if (pending.done) return;
@@ -143,6 +146,11 @@ export function createMiddleware(options: MiddlewareOptions) {
 
   return function monwireMiddleware(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
     const request = req as MonitoredRequest;
+    // One property read for ordinary requests; the token is only compared when the header is there.
+    if (req.headers[PROBE_HEADER] !== undefined && isProbe?.(req)) {
+      res.setHeader(PROBE_HEADER, "started");
+      return next(new ProbeError());
+    }
     if (pathOf(request) === metricsPath) return next();
     let context: RequestContext | undefined;
     try {

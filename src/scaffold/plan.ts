@@ -154,7 +154,7 @@ export function planInit(options: PlanInitOptions): Plan {
   for (const file of renderOpsFiles(config, { port: answers.port, tenants: answers.tenants })) planOwned(p, file.path, file.content, file.reason);
 
   const entryText = p.read(project.entry)!;
-  const entry = editEntry(entryText, { file: project.entry, language: project.language, moduleSystem: project.moduleSystem, importExtension: project.importExtension, answers: wiring });
+  const entry = editEntry(entryText, { file: project.entry, language: project.language, moduleSystem: project.moduleSystem, importExtension: project.importExtension, answers: wiring, root: project.root });
   if (entry) {
     notes.push(...entry.notes);
     planEdited(p, project.entry, entryText, entry.text, "wire monitoring into the app (marked regions)", entry.editedRegions);

@@ -5,6 +5,7 @@ import { categorizeError, contextTags } from "./tags.js";
 import { countingTransport } from "./transport.js";
 import type { SentrySdk } from "./sdk.js";
 import { withDedupe } from "./dedupe.js";
+import { isProbeError } from "../probe.js";
 import { createTracesSampler } from "./traces.js";
 import { applyUserPolicy, applyUserPolicyToSpan } from "./user-policy.js";
 
@@ -136,7 +137,7 @@ export function buildInitOptions(sdk: SentrySdk, major: number, dsn: string, con
     ...rest,
     dsn,
     transport: (options: unknown) => countingTransport(((transport as Hook | undefined) ?? ((o: unknown) => sdk.makeNodeTransport(o)))(options) as ReturnType<SentrySdk["makeNodeTransport"]>),
-    beforeSend: chain(beforeSend, (event: EventLike, hint) => scrubEvent(applyUserPolicy(tagEvent(event, hint?.originalException), getRequestContext(), policy))),
+    beforeSend: chain(beforeSend, (event: EventLike, hint) => isProbeError(hint?.originalException) ? null : scrubEvent(applyUserPolicy(tagEvent(event, hint?.originalException), getRequestContext(), policy))),
     // SDK 11 ignores beforeSendTransaction (and warns about it) unless traces are "static".
     ...(major <= 10 || (rest as Record<string, unknown>).traceLifecycle === "static"
       ? { beforeSendTransaction: chain(beforeSendTransaction, (event: EventLike) => scrubEvent(applyUserPolicy({ ...event, tags: { ...contextTags(), ...event.tags } }, getRequestContext(), policy))) }
