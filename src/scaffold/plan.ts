@@ -9,6 +9,7 @@ import { emptyManifest, findManifestFile, formatManifest, MANIFEST_PATH, readMan
 import { renderOpsFiles } from "./ops.js";
 import { dependenciesToAdd, detectJsonStyle, formatJson, insertSection, readOwnPackage, withKeys } from "./package-edit.js";
 import { findRegions } from "./regions.js";
+import { planSourcemapEdits } from "./sourcemap-edit.js";
 import { planScriptEdits } from "./script-edit.js";
 import { renderSourceFiles, sourcePath } from "./templates.js";
 import { editRegionFile, envExampleLines, gitignoreLines } from "./text-files.js";
@@ -97,7 +98,7 @@ function planPackageJson(p: Planner, options: PlanInitOptions, sentryWired: bool
     next = insertSection(next, "dependencies", withKeys(pkg.dependencies as Record<string, string> | undefined, added), ["scripts", "main", "type", "version", "name"]);
     Object.assign(p.manifest.dependencies, added);
   }
-  if (!sentryWired || project.moduleSystem !== "esm") {
+  if (!sentryWired) {
     // Sentry was turned off since the last run: put back the scripts monwire changed for it.
     for (const [name, { before, after }] of Object.entries(p.manifest.scripts)) {
       if (scripts[name] === after) next = { ...next, scripts: { ...(next.scripts as Record<string, string>), [name]: before } };
@@ -105,12 +106,21 @@ function planPackageJson(p: Planner, options: PlanInitOptions, sentryWired: bool
     }
   } else {
     const tsconfig = readTsConfig(project.root);
-    const edits = planScriptEdits({ scripts, entry: project.entry, instrument: sourcePath(project, "monitoring/sentry"), ...(tsconfig ? { tsconfig } : {}) });
-    notes.push(...edits.notes);
-    for (const [name, after] of Object.entries(edits.scripts)) {
+    const edits = project.moduleSystem === "esm"
+      ? planScriptEdits({ scripts, entry: project.entry, instrument: sourcePath(project, "monitoring/sentry"), ...(tsconfig ? { tsconfig } : {}) })
+      : { scripts: {}, notes: [] };
+    const tsconfigText = p.read("tsconfig.json");
+    const maps = planSourcemapEdits({ scripts: { ...scripts, ...edits.scripts }, ...(tsconfig ? { tsconfig } : {}), ...(tsconfigText ? { tsconfigText } : {}) });
+    const changed = { ...edits.scripts, ...maps.scripts };
+    notes.push(...edits.notes, ...maps.notes);
+    for (const [name, after] of Object.entries(changed)) {
       p.manifest.scripts[name] = { before: p.manifest.scripts[name]?.before ?? scripts[name]!, after };
     }
-    if (Object.keys(edits.scripts).length > 0) next = { ...next, scripts: { ...scripts, ...edits.scripts } };
+    if (Object.keys(changed).length > 0) next = { ...next, scripts: { ...scripts, ...changed } };
+    // A re-run finds "sourceMap" already there: keep the file in the manifest all the same.
+    const editedBefore = p.previous?.files.some((f) => f.path === "tsconfig.json") ?? false;
+    const desiredTs = maps.tsconfigText ?? (editedBefore ? tsconfigText : undefined);
+    if (desiredTs && tsconfigText) planEdited(p, "tsconfig.json", tsconfigText, desiredTs, "emit source maps so Sentry shows TypeScript lines", [], "");
   }
   const desired = next === pkg ? text : formatJson(next, detectJsonStyle(text));
   planEdited(p, "package.json", text, desired, "dependencies and start scripts", [], "");
