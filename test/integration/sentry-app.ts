@@ -135,8 +135,8 @@ export async function installMonwireInto(dir: string): Promise<void> {
  * a copy of the fixture app. Without the registry it returns the reason: tests skip locally with
  * it and fail in CI.
  */
-export async function prepareSdkHost(dir: string, range: string): Promise<{ appDir: string } | { error: string }> {
-  await writeFile(join(dir, "package.json"), JSON.stringify({ name: "sentry-sdk-host", private: true, type: "module", dependencies: { "@sentry/node": range } }));
+export async function prepareSdkHost(dir: string, range: string, extra: Record<string, string> = {}): Promise<{ appDir: string } | { error: string }> {
+  await writeFile(join(dir, "package.json"), JSON.stringify({ name: "sentry-sdk-host", private: true, type: "module", dependencies: { "@sentry/node": range, ...extra } }));
   const install = await execa("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: dir, reject: false, timeout: 180_000 });
   if (install.exitCode !== 0) return { error: `npm install @sentry/node@${range} failed: ${install.stderr}` };
   await installMonwireInto(dir);

@@ -12,6 +12,7 @@ import { buildInitOptions } from "./options.js";
 import { loadEnvFileInto } from "../../config/env-file.js";
 import { addRequestObserver } from "../request-observers.js";
 import { createScopeObserver } from "./scope.js";
+import { loadProfiler } from "./profiling.js";
 import { resolveEnvironment, resolveRelease, resolveTracesRate } from "./settings.js";
 import { join } from "node:path";
 import { getActiveSentry, loadSentrySdk, setActiveSentry, type SentrySdk } from "./sdk.js";
@@ -36,6 +37,8 @@ export interface InitSentryOptions {
    * instead of after a dynamic import.
    */
   sdk?: object;
+  /** The @sentry/profiling-node module, when the instrument file requires it itself. */
+  profiler?: object;
 }
 
 export type SentryState = "active" | "no-dsn" | "invalid-dsn" | "disabled" | "sdk-missing" | "sdk-error" | "config-invalid";
@@ -131,7 +134,12 @@ async function start(options: InitSentryOptions): Promise<SentryStatus> {
   const environment = resolveEnvironment(env, config.sentry);
   const release = resolveRelease(env, config.sentry, root);
   const tracesSampleRate = resolveTracesRate(config.sentry, environment);
-  const resolved = { environment, ...(release ? { release } : {}), tracesRate: tracesSampleRate, metricsPath: config.metrics.path };
+  const profiling = config.sentry.profiling ? loadProfiler(root, options.profiler) : undefined;
+  if (profiling && "off" in profiling) warnings.push(`profiling is off: ${profiling.off}`);
+  const resolved = {
+    environment, ...(release ? { release } : {}), tracesRate: tracesSampleRate, metricsPath: config.metrics.path,
+    ...(profiling && "integration" in profiling ? { integrations: [profiling.integration], profilesSampleRate: config.sentry.profilesSampleRate } : {}),
+  };
   try {
     sdk.init(buildInitOptions(sdk, major, raw, config.sentry, options.sentryOptions, resolved));
   } catch (error) {
