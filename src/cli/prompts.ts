@@ -63,6 +63,21 @@ export async function askInitAnswers(
       answers.metrics = features.includes("metrics");
       answers.audit = features.includes("audit");
     }
+    if ((answers.sentry ?? defaults.sentry) && !given.some((key) => key === "userIp" || key === "userAgent")) {
+      const personal = await checkbox({
+        message: "Personal data in Sentry error reports (GDPR: both identify a person; the shop's error context asks for both):",
+        choices: [
+          { name: "the client's IP address", value: "ip", checked: defaults.userIp },
+          { name: "the client's user agent", value: "ua", checked: defaults.userAgent },
+        ],
+      }, context());
+      answers.userIp = personal.includes("ip");
+      answers.userAgent = personal.includes("ua");
+    }
+    if ((answers.sentry ?? defaults.sentry) && !given.includes("profiling")) {
+      const { confirm } = await import("@inquirer/prompts");
+      answers.profiling = await confirm({ message: "Profile CPU with @sentry/profiling-node? (adds a native package; ~1-5% CPU on traced requests)", default: defaults.profiling }, context());
+    }
     return answers;
   });
 }

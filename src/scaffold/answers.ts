@@ -24,6 +24,9 @@ export const ANSWER_FLAGS: Record<keyof InitAnswers, { flag: string; required: b
   sentry: { flag: "--no-sentry", required: false },
   metrics: { flag: "--no-metrics", required: false },
   audit: { flag: "--no-audit", required: false },
+  userIp: { flag: "--no-user-ip", required: false },
+  userAgent: { flag: "--no-user-agent", required: false },
+  profiling: { flag: "--profiling", required: false },
 };
 
 /** Well-known tenant ids that are currency symbols rather than ISO 4217 codes. */
@@ -63,6 +66,9 @@ export function answersFromConfig(config: MonwireConfigInput | undefined): Answe
     sentry: resolved.sentry.enabled,
     metrics: resolved.metrics.enabled,
     audit: resolved.audit.enabled,
+    userIp: resolved.sentry.sendUserIp,
+    userAgent: resolved.sentry.sendUserAgent,
+    profiling: resolved.sentry.profiling,
   };
 }
 
@@ -78,6 +84,10 @@ export function defaultAnswers(project: Pick<ProjectInfo, "port">): InitAnswers 
     sentry: true,
     metrics: true,
     audit: true,
+    // The shop's error context names IP address and user agent; init asks, naming them personal data.
+    userIp: true,
+    userAgent: true,
+    profiling: false,
   };
 }
 
@@ -120,7 +130,11 @@ export function buildConfig(existing: MonwireConfigInput | undefined, answers: I
       retentionDays: answers.retentionDays,
       keyEnv: base.audit?.keyEnv ?? "MONWIRE_AUDIT_KEY",
     },
-    sentry: { ...base.sentry, enabled: answers.sentry, dsnEnv: base.sentry?.dsnEnv ?? "SENTRY_DSN" },
+    sentry: {
+      ...base.sentry, enabled: answers.sentry, dsnEnv: base.sentry?.dsnEnv ?? "SENTRY_DSN",
+      sendUserIp: answers.userIp, sendUserAgent: answers.userAgent,
+      ...(answers.profiling || base.sentry?.profiling !== undefined ? { profiling: answers.profiling } : {}),
+    },
   };
   resolveConfig(config, "the answers");
   return config;

@@ -71,6 +71,12 @@ export interface InitAnswers {
   sentry: boolean;
   metrics: boolean;
   audit: boolean;
+  /** Send the client's IP address to Sentry (personal data; the shop's error context asks for it). */
+  userIp: boolean;
+  /** Send the client's user agent to Sentry (personal data). */
+  userAgent: boolean;
+  /** CPU profiling with @sentry/profiling-node. */
+  profiling: boolean;
 }
 
 export type ChangeKind = "create" | "update" | "delete" | "skip" | "conflict";
