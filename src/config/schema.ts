@@ -44,6 +44,10 @@ export interface AuditConfig {
   keyEnv: string;
 }
 
+/** What personal data Sentry may keep in messages and in the event's user: nothing, IPs, emails, or both. */
+export const SENTRY_PII_VALUES = ["none", "ip", "email", "ip+email"] as const;
+export type SentryPii = (typeof SENTRY_PII_VALUES)[number];
+
 /** How the SDK's "drop an event identical to the previous one" works: per tenant, as the SDK does it, or not at all. */
 export type SentryDedupe = "tenant" | "global" | "off";
 
@@ -64,8 +68,11 @@ export interface SentryConfig {
   /** Extra paths never traced, besides the metrics path and health checks. */
   tracesIgnorePaths: string[];
   dedupe: SentryDedupe;
-  /** Send the client's IP address as the Sentry user's `ip_address` (personal data). */
-  sendUserIp: boolean;
+  /**
+   * Personal data Sentry may keep; secrets are removed whatever this says. With "ip" (or
+   * "ip+email") the client's address is also sent as the Sentry user's `ip_address`.
+   */
+  pii: SentryPii;
   /** Send the client's User-Agent header (personal data, weaker than the IP). */
   sendUserAgent: boolean;
   /** Profile sampled transactions with @sentry/profiling-node (an optional peer). */
@@ -130,7 +137,7 @@ export function defaultConfig(): MonwireConfig {
       tracesSampleRates: { ...DEFAULT_TRACES_SAMPLE_RATES },
       tracesIgnorePaths: [],
       dedupe: "tenant",
-      sendUserIp: false,
+      pii: "none",
       sendUserAgent: true,
       profiling: false,
       profilesSampleRate: 1,

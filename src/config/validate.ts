@@ -1,5 +1,5 @@
 import { MonwireError, type ConfigIssue } from "../errors.js";
-import { defaultConfig, type MonwireConfig, type MonwireConfigInput } from "./schema.js";
+import { SENTRY_PII_VALUES, defaultConfig, type MonwireConfig, type MonwireConfigInput } from "./schema.js";
 
 type Check = (value: unknown) => string | undefined;
 
@@ -61,7 +61,7 @@ const RULES: Record<string, Record<string, Check>> = {
   sentry: {
     enabled: boolean, dsnEnv: envName, loadEnvFile: boolean, environment: string, release: string, sampleRate: rate,
     tracesSampleRate: rate, tracesSampleRates: rateMap, tracesIgnorePaths: pathList, dedupe: oneOf("tenant", "global", "off"),
-    sendUserIp: boolean, sendUserAgent: boolean, profiling: boolean, profilesSampleRate: rate,
+    pii: oneOf(...SENTRY_PII_VALUES), sendUserAgent: boolean, profiling: boolean, profilesSampleRate: rate,
   },
 };
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE } from "../config/load.js";
-import { COMPLIANCE_MIN_RETENTION_DAYS, type MonwireConfigInput } from "../config/schema.js";
+import { COMPLIANCE_MIN_RETENTION_DAYS, type MonwireConfigInput, type SentryPii } from "../config/schema.js";
 import { resolveConfig } from "../config/validate.js";
 import { EXIT, MonwireError } from "../errors.js";
 import type { InitAnswers, ProjectInfo } from "./types.js";
@@ -66,7 +66,7 @@ export function answersFromConfig(config: MonwireConfigInput | undefined): Answe
     sentry: resolved.sentry.enabled,
     metrics: resolved.metrics.enabled,
     audit: resolved.audit.enabled,
-    userIp: resolved.sentry.sendUserIp,
+    userIp: resolved.sentry.pii === "ip" || resolved.sentry.pii === "ip+email",
     userAgent: resolved.sentry.sendUserAgent,
     profiling: resolved.sentry.profiling,
   };
@@ -109,6 +109,13 @@ export function missingAnswerError(missing: Array<keyof InitAnswers>): MonwireEr
   });
 }
 
+/** `sentry.pii` with the IP answer applied, keeping whether emails were allowed. */
+function piiWith(current: SentryPii | undefined, ip: boolean): SentryPii {
+  const email = current === "email" || current === "ip+email";
+  if (ip) return email ? "ip+email" : "ip";
+  return email ? "email" : "none";
+}
+
 /** Merges answers over an existing config (keeping fields the user added) and validates the result. */
 export function buildConfig(existing: MonwireConfigInput | undefined, answers: InitAnswers, service: string): MonwireConfigInput {
   const base = existing ?? {};
@@ -132,7 +139,7 @@ export function buildConfig(existing: MonwireConfigInput | undefined, answers: I
     },
     sentry: {
       ...base.sentry, enabled: answers.sentry, dsnEnv: base.sentry?.dsnEnv ?? "SENTRY_DSN",
-      sendUserIp: answers.userIp, sendUserAgent: answers.userAgent,
+      pii: piiWith(base.sentry?.pii, answers.userIp), sendUserAgent: answers.userAgent,
       ...(answers.profiling || base.sentry?.profiling !== undefined ? { profiling: answers.profiling } : {}),
     },
   };

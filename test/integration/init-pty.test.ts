@@ -60,11 +60,11 @@ describe("mon init in a terminal", () => {
     const config = JSON.parse(readFileSync(join(dir, "mon.config.json"), "utf8")) as {
       tenants: { values: string[]; from: string; currency: Record<string, string> };
       audit: { enabled: boolean };
-      sentry: { enabled: boolean; sendUserIp: boolean; sendUserAgent: boolean; profiling?: boolean };
+      sentry: { enabled: boolean; pii: string; sendUserAgent: boolean; profiling?: boolean };
     };
     expect(config.tenants).toEqual({ values: ["EUR", "KM"], from: "header:x-shop", currency: { EUR: "EUR", KM: "BAM" } });
     expect(config.audit.enabled).toBe(false);
-    expect(config.sentry).toMatchObject({ enabled: true, sendUserIp: true, sendUserAgent: false });
+    expect(config.sentry).toMatchObject({ enabled: true, pii: "ip", sendUserAgent: false });
     expect(config.sentry.profiling).toBeUndefined();
     expect(output).toContain("CREATE");
   }, 60_000);

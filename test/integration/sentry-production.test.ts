@@ -102,13 +102,13 @@ describe.each([["11"], ["10"]])("Sentry in production shape with @sentry/node %s
   it("sends the user's IP address and user agent only when the config says so", async (ctx) => {
     if (!appDir) return ctx.skip(skipReason);
     const ua = "ShopClient/3.1 (monwire-test)";
-    await withApp({}, { config: { ...BASE_CONFIG, sentry: { sendUserIp: true, sendUserAgent: true } } }, async (base, { receiver }) => {
+    await withApp({}, { config: { ...BASE_CONFIG, sentry: { pii: "ip", sendUserAgent: true } } }, async (base, { receiver }) => {
       await post(`${base}/api/licenses/11`, {}, { "x-shop": "KM", "user-agent": ua, "x-user": "u-11", "x-role": "b2b" });
       const event = firstEvent(await receiver.waitFor(eventWith("license 11 could")));
       expect(event.user).toMatchObject({ ip_address: "127.0.0.1" });
       expect(JSON.stringify(event.request?.headers ?? {})).toContain(ua);
     });
-    await withApp({}, { config: { ...BASE_CONFIG, sentry: { sendUserIp: false, sendUserAgent: false, tracesSampleRate: 0 } } }, async (base, { receiver }) => {
+    await withApp({}, { config: { ...BASE_CONFIG, sentry: { pii: "none", sendUserAgent: false, tracesSampleRate: 0 } } }, async (base, { receiver }) => {
       await post(`${base}/api/licenses/12`, {}, { "x-shop": "KM", "user-agent": ua });
       const event = firstEvent(await receiver.waitFor(eventWith("license 12 could")));
       expect(event.user?.ip_address).toBeUndefined();

@@ -116,7 +116,7 @@ export function buildInitOptions(sdk: SentrySdk, major: number, dsn: string, con
     tracesRate: config.tracesSampleRate ?? 0,
     metricsPath: "/metrics",
   };
-  const policy = { sendUserIp: config.sendUserIp, sendUserAgent: config.sendUserAgent };
+  const policy = { sendUserIp: config.pii === "ip" || config.pii === "ip+email", sendUserAgent: config.sendUserAgent };
   // At rate 0 no sampler is installed: the SDK then skips the per-request sampling call entirely.
   const tracing = settings.tracesRate > 0
     ? { tracesSampler: createTracesSampler({ rate: settings.tracesRate, metricsPath: settings.metricsPath, ignorePaths: config.tracesIgnorePaths }) }

@@ -3,7 +3,7 @@ import type { RequestContext } from "../context.js";
 /**
  * The client's IP address and user agent are personal data (GDPR Art. 4(1)); the shop wants them
  * in error reports to tell one customer's broken browser from an attack. They are sent only as
- * `sentry.sendUserIp` / `sentry.sendUserAgent` say: the IP is off unless asked for (init asks),
+ * `sentry.pii` ("ip" or "ip+email") and `sentry.sendUserAgent` say: the IP is off unless asked for (init asks),
  * the user agent on unless switched off. The IP is the one the middleware resolved (Express's
  * `req.ip`, honouring `trust proxy`), never a header the SDK guesses from.
  */
