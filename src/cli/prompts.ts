@@ -82,6 +82,22 @@ export async function askInitAnswers(
   });
 }
 
+/** Asks, per registration init could not classify, whether it handles errors; returns the ordinary ones. */
+export async function confirmErrorMiddleware(registrations: string[]): Promise<string[]> {
+  const { confirm } = await import("@inquirer/prompts");
+  return guard(async () => {
+    const ordinary: string[] = [];
+    for (const registration of registrations) {
+      const isError = await confirm({
+        message: `Is \`${registration}\` error-handling middleware (a function of err, req, res, next)? monitoring.errorHandler must run before it; answer no only if you are sure it is ordinary middleware`,
+        default: true,
+      }, context());
+      if (!isError) ordinary.push(registration);
+    }
+    return ordinary;
+  });
+}
+
 export async function confirmOverwrite(conflicts: FileChange[]): Promise<boolean> {
   const { confirm } = await import("@inquirer/prompts");
   const list = conflicts.map((c) => c.path).join(", ");

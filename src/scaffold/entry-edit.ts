@@ -18,6 +18,8 @@ export interface EntryEditOptions {
   answers: Pick<InitAnswers, "sentry" | "metrics" | "audit">;
   /** Project root: given, `app.use(x)` is followed into the files `x` is imported from. */
   root?: string;
+  /** Registrations (their source text) the user said are ordinary middleware, not error handlers. */
+  ordinaryMiddleware?: readonly string[];
 }
 
 export interface EntryEdit {
@@ -28,6 +30,8 @@ export interface EntryEdit {
   /** Regions whose current body differs from what monwire would write (the user edited them). */
   editedRegions: string[];
   notes: string[];
+  /** Registrations it could not classify, placed after monitoring.errorHandler to be safe. */
+  uncertain: string[];
 }
 
 function importLine(options: EntryEditOptions, names: string, specifier: string): string {
@@ -104,7 +108,7 @@ export function editEntry(current: string, options: EntryEditOptions): EntryEdit
   if (options.root) {
     const graph = new ModuleGraph(options.root);
     const entry = { file: options.file, path: join(options.root, options.file), program: parseSource(clean, options.file) };
-    position = findErrorHandlerPosition(graph, entry, analysis.appName, analysis.appStatement, clean);
+    position = findErrorHandlerPosition(graph, entry, analysis.appName, analysis.appStatement, clean, options.ordinaryMiddleware);
   }
   const { insertions, notes } = planEntryRegions(clean, analysis, options, position);
   const text = insertRegions(clean, insertions);
@@ -112,5 +116,5 @@ export function editEntry(current: string, options: EntryEditOptions): EntryEdit
   const editedRegions = findRegions(current)
     .filter((region) => wanted.has(region.name) && wanted.get(region.name) !== region.body.join("\n"))
     .map((region) => region.name);
-  return { text, clean, editedRegions, notes };
+  return { text, clean, editedRegions, notes, uncertain: position?.uncertain.map((u) => u.label) ?? [] };
 }

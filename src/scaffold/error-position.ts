@@ -160,7 +160,7 @@ const SKIPPED_CALLS = new Set(["listen", "set", "enable", "disable", "engine", "
  * choice: if one of them is an error handler that ends the response, monitoring still sees the
  * error; if none is, nothing is lost, since every route was registered before them.
  */
-export function findErrorHandlerPosition(graph: ModuleGraph, entry: SourceModule, appName: string, appStatement: AstNode, sourceText: string): ErrorHandlerPosition {
+export function findErrorHandlerPosition(graph: ModuleGraph, entry: SourceModule, appName: string, appStatement: AstNode, sourceText: string, ordinary: readonly string[] = []): ErrorHandlerPosition {
   const text = (module: SourceModule, node: AstNode) => (module === entry ? sourceText : readText(module)).slice(node.start, node.end).replace(/\s+/g, " ");
   const classifier = new MiddlewareClassifier(graph, text);
   const classified: ClassifiedUse[] = [];
@@ -172,6 +172,10 @@ export function findErrorHandlerPosition(graph: ModuleGraph, entry: SourceModule
     const callee = call.callee as AstNode;
     const method = callee.type === "MemberExpression" ? ((callee.property as AstNode).name as string | undefined) : undefined;
     const onApp = callee.type === "MemberExpression" && (callee.object as AstNode).type === "Identifier" && (callee.object as AstNode).name === appName;
+    if (onApp && method === "use" && ordinary.includes(label)) {
+      classified.push({ statement, label, kind: "normal", reason: `${label}: you said it is ordinary middleware` });
+      continue;
+    }
     if (onApp && method === "use") {
       const verdict = combine(useArguments(call).map((arg) => classifier.classifyNode(entry, arg, text(entry, arg), 0)));
       classified.push({ statement, label, ...verdict });

@@ -27,6 +27,8 @@ export interface PlanInitOptions {
   /** Local checkout or tarball of monwire to depend on (file: spec). */
   monwireFrom?: string;
   cwd?: string;
+  /** Registrations the user said are ordinary middleware (asked when init could not tell). */
+  ordinaryMiddleware?: readonly string[];
 }
 
 interface Planner {
@@ -164,7 +166,8 @@ export function planInit(options: PlanInitOptions): Plan {
   for (const file of renderOpsFiles(config, { port: answers.port, tenants: answers.tenants })) planOwned(p, file.path, file.content, file.reason);
 
   const entryText = p.read(project.entry)!;
-  const entry = editEntry(entryText, { file: project.entry, language: project.language, moduleSystem: project.moduleSystem, importExtension: project.importExtension, answers: wiring, root: project.root });
+  const entry = editEntry(entryText, { file: project.entry, language: project.language, moduleSystem: project.moduleSystem, importExtension: project.importExtension, answers: wiring, root: project.root,
+    ...(options.ordinaryMiddleware ? { ordinaryMiddleware: options.ordinaryMiddleware } : {}) });
   if (entry) {
     notes.push(...entry.notes);
     planEdited(p, project.entry, entryText, entry.text, "wire monitoring into the app (marked regions)", entry.editedRegions);
@@ -178,7 +181,7 @@ export function planInit(options: PlanInitOptions): Plan {
 
   planDropped(p);
   planOwned(p, MANIFEST_PATH, formatManifest(p.manifest), "what monwire wrote (for re-runs and uninstall)", { merge: true });
-  return { root: project.root, changes: p.changes, manifest: p.manifest, warnings, notes };
+  return { root: project.root, changes: p.changes, manifest: p.manifest, warnings, notes, ...(entry?.uncertain.length ? { uncertainMiddleware: entry.uncertain } : {}) };
 }
 
 /** True when the plan changes nothing (a second run). */

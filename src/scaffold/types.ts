@@ -119,4 +119,6 @@ export interface Plan {
   manifest: Manifest;
   warnings: string[];
   notes: string[];
+  /** Registrations init could not classify and put monitoring.errorHandler before (see error-position.ts). */
+  uncertainMiddleware?: string[];
 }
