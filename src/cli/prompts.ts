@@ -63,7 +63,38 @@ export async function askInitAnswers(
       answers.metrics = features.includes("metrics");
       answers.audit = features.includes("audit");
     }
+    if ((answers.sentry ?? defaults.sentry) && !given.some((key) => key === "userIp" || key === "userAgent")) {
+      const personal = await checkbox({
+        message: "Personal data in Sentry error reports (GDPR: both identify a person; the shop's error context asks for both):",
+        choices: [
+          { name: "the client's IP address", value: "ip", checked: defaults.userIp },
+          { name: "the client's user agent", value: "ua", checked: defaults.userAgent },
+        ],
+      }, context());
+      answers.userIp = personal.includes("ip");
+      answers.userAgent = personal.includes("ua");
+    }
+    if ((answers.sentry ?? defaults.sentry) && !given.includes("profiling")) {
+      const { confirm } = await import("@inquirer/prompts");
+      answers.profiling = await confirm({ message: "Profile CPU with @sentry/profiling-node? (adds a native package; ~1-5% CPU on traced requests)", default: defaults.profiling }, context());
+    }
     return answers;
+  });
+}
+
+/** Asks, per registration init could not classify, whether it handles errors; returns the ordinary ones. */
+export async function confirmErrorMiddleware(registrations: string[]): Promise<string[]> {
+  const { confirm } = await import("@inquirer/prompts");
+  return guard(async () => {
+    const ordinary: string[] = [];
+    for (const registration of registrations) {
+      const isError = await confirm({
+        message: `Is \`${registration}\` error-handling middleware (a function of err, req, res, next)? monitoring.errorHandler must run before it; answer no only if you are sure it is ordinary middleware`,
+        default: true,
+      }, context());
+      if (!isError) ordinary.push(registration);
+    }
+    return ordinary;
   });
 }
 

@@ -52,15 +52,37 @@ export interface AuditConfig {
 export const SENTRY_PII_VALUES = ["none", "ip", "email", "ip+email"] as const;
 export type SentryPii = (typeof SENTRY_PII_VALUES)[number];
 
+/** How the SDK's "drop an event identical to the previous one" works: per tenant, as the SDK does it, or not at all. */
+export type SentryDedupe = "tenant" | "global" | "off";
+
 export interface SentryConfig {
   enabled: boolean;
   dsnEnv: string;
+  /** Load the project's `.env` (without overriding the real environment) before reading the DSN. */
+  loadEnvFile: boolean;
+  /** Default: SENTRY_ENVIRONMENT, else this, else NODE_ENV, else "production". */
   environment?: string;
+  /** Default: SENTRY_RELEASE, else this, else `<package name>@<version>[+<commit>]`. */
   release?: string;
   sampleRate: number;
-  tracesSampleRate: number;
-  /** Personal data Sentry may keep; secrets are removed whatever this says. */
+  /** One trace sample rate for every environment; unset, `tracesSampleRates` decides. */
+  tracesSampleRate?: number;
+  /** Trace sample rate per environment; environments not listed are not traced. */
+  tracesSampleRates: Record<string, number>;
+  /** Extra paths never traced, besides the metrics path and health checks. */
+  tracesIgnorePaths: string[];
+  dedupe: SentryDedupe;
+  /**
+   * Personal data Sentry may keep; secrets are removed whatever this says. With "ip" (or
+   * "ip+email") the client's address is also sent as the Sentry user's `ip_address`.
+   */
   pii: SentryPii;
+  /** Send the client's User-Agent header (personal data, weaker than the IP). */
+  sendUserAgent: boolean;
+  /** Profile sampled transactions with @sentry/profiling-node (an optional peer). */
+  profiling: boolean;
+  /** Share of traced transactions that are profiled when `profiling` is on. */
+  profilesSampleRate: number;
 }
 
 export interface MonwireConfig {
@@ -84,6 +106,9 @@ export type MonwireConfigInput = {
 
 /** Seven years, the compliance minimum for the reference shop's financial records. */
 export const COMPLIANCE_MIN_RETENTION_DAYS = 2555;
+
+/** Tracing costs quota and a little CPU per request: all of development, a tenth of production. */
+export const DEFAULT_TRACES_SAMPLE_RATES: Readonly<Record<string, number>> = { production: 0.1, staging: 0.5, development: 1 };
 
 export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -113,9 +138,15 @@ export function defaultConfig(): MonwireConfig {
     sentry: {
       enabled: true,
       dsnEnv: "SENTRY_DSN",
+      loadEnvFile: true,
       sampleRate: 1,
-      tracesSampleRate: 0,
+      tracesSampleRates: { ...DEFAULT_TRACES_SAMPLE_RATES },
+      tracesIgnorePaths: [],
+      dedupe: "tenant",
       pii: "none",
+      sendUserAgent: true,
+      profiling: false,
+      profilesSampleRate: 1,
     },
   };
 }

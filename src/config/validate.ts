@@ -54,6 +54,12 @@ const mode = (kind: "file" | "directory"): Check => (v) => {
   if (bits & 0o027) return `expected no group write and no permissions for others (e.g. "${example}")`;
   return undefined;
 };
+const rateMap: Check = (v) =>
+  isRecord(v) && Object.values(v).every((r) => rate(r) === undefined)
+    ? undefined
+    : 'expected an object mapping environment names to rates from 0 to 1, e.g. {"production": 0.1}';
+const pathList: Check = (v) =>
+  Array.isArray(v) && v.every((p) => path(p) === undefined) ? undefined : 'expected an array of paths starting with "/"';
 const port: Check = (v) => (Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? undefined : "expected a port from 1 to 65535");
 
 /** Field rules per section; unknown keys are reported so typos never pass silently. */
@@ -68,8 +74,9 @@ const RULES: Record<string, Record<string, Check>> = {
     fileMode: mode("file"), dirMode: mode("directory"),
   },
   sentry: {
-    enabled: boolean, dsnEnv: envName, environment: string, release: string, sampleRate: rate, tracesSampleRate: rate,
-    pii: oneOf(...SENTRY_PII_VALUES),
+    enabled: boolean, dsnEnv: envName, loadEnvFile: boolean, environment: string, release: string, sampleRate: rate,
+    tracesSampleRate: rate, tracesSampleRates: rateMap, tracesIgnorePaths: pathList, dedupe: oneOf("tenant", "global", "off"),
+    pii: oneOf(...SENTRY_PII_VALUES), sendUserAgent: boolean, profiling: boolean, profilesSampleRate: rate,
   },
 };
 

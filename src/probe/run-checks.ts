@@ -6,6 +6,7 @@ import { checkAudit } from "./check-audit.js";
 import type { CheckContext, CheckOptions } from "./check-context.js";
 import { checkMetrics } from "./check-metrics.js";
 import { checkSentry } from "./check-sentry.js";
+import { checkSentryRuntime } from "./check-sentry-runtime.js";
 import { buildReport, CHECK_GROUPS, type CheckGroup, type CheckReport, type CheckResult } from "./findings.js";
 
 /**
@@ -15,7 +16,7 @@ import { buildReport, CHECK_GROUPS, type CheckGroup, type CheckReport, type Chec
  */
 const RUNNERS: Record<CheckGroup, (ctx: CheckContext) => Promise<CheckResult[]>> = {
   metrics: checkMetrics,
-  sentry: checkSentry,
+  sentry: async (ctx) => [...(await checkSentry(ctx)), ...(await checkSentryRuntime(ctx))],
   audit: checkAudit,
 };
 

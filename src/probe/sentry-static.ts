@@ -56,14 +56,29 @@ export function importOrder(source: string): Array<{ specifier: string; line: nu
   return found;
 }
 
-export function analyzeStart(root: string): StartAnalysis {
+const SOURCE_EXTENSIONS = ["", ".js", ".cjs", ".ts", ".cts", "/index.js", "/index.ts"];
+
+/**
+ * The file a CommonJS entry requires first, when that is a file of the project: `mon init` wires
+ * the instrument into the file that creates the app, and an entry that only requires that file
+ * (`const app = require("./app")`) loads the instrument just as early.
+ */
+function firstRequiredFile(root: string, entry: string, order: Array<{ specifier: string }>): string | undefined {
+  const first = order[0]?.specifier;
+  if (!first?.startsWith(".")) return undefined;
+  const base = join(root, entry, "..", first);
+  const found = SOURCE_EXTENSIONS.map((ext) => base + ext).find((file) => /\.[cm]?[jt]s$/.test(file) && existsSync(file));
+  return found ? relative(root, found).split("\\").join("/") : undefined;
+}
+
+export function analyzeStart(root: string, entryOverride?: string): StartAnalysis {
   const pkg = readJson<PackageJson>(join(root, "package.json"));
   if (!pkg) return { findings: [{ rule: "monwire/sentry-order", severity: "warning", message: "no package.json in the project root: cannot tell how the app starts", file: "package.json" }] };
-  const start = pkg.scripts?.start ?? "";
+  const start = entryOverride ? "" : (pkg.scripts?.start ?? "");
   for (const match of start.matchAll(PRELOAD_FLAG)) {
     if (INSTRUMENT.test(match[1] as string)) return { loadedBy: `${match[0].trim()} in the start script`, findings: [] };
   }
-  const entry = [entryOfScript(start), pkg.main, ...ENTRY_GUESSES].find((f): f is string => Boolean(f) && existsSync(join(root, f as string)));
+  const entry = [entryOverride, entryOfScript(start), pkg.main, ...ENTRY_GUESSES].find((f): f is string => Boolean(f) && existsSync(join(root, f as string)));
   if (!entry) {
     return { findings: [{ rule: "monwire/sentry-order", severity: "warning", message: "could not find the app's entry file (no start script, main or server/app/index file)", file: "package.json",
       hint: 'Add "start": "node --import ./instrument.mjs server.js" to package.json.' }] };
@@ -72,6 +87,11 @@ export function analyzeStart(root: string): StartAnalysis {
   const instrument = order.find((i) => INSTRUMENT.test(i.specifier) && !i.specifier.startsWith("@sentry/"));
   const express = order.find((i) => i.specifier === "express" || i.specifier.startsWith("express/") || i.specifier === "express4");
   const hint = `Load the instrument file first: "start": "node --import ./instrument.mjs ${entry}", or make it the first import of ${entry}.`;
+  const required = !instrument ? firstRequiredFile(root, entry, order) : undefined;
+  if (required && !/^\s*(?:import|export)\s/m.test(readFileSync(join(root, entry), "utf8"))) {
+    const inner = analyzeStart(root, required);
+    if (inner.findings.length === 0 && inner.loadedBy) return { loadedBy: `${inner.loadedBy}, which ${entry} requires first`, entry, findings: [] };
+  }
   if (!instrument) {
     return { entry, findings: [{ rule: "monwire/sentry-order", severity: "error", file: relative(root, join(root, entry)), message: `${entry} never loads the Sentry instrument file and the start script has no --import`, hint }] };
   }

@@ -7,6 +7,7 @@ import { defaultConfig, type MonwireConfig, type MonwireConfigInput } from "../c
 import { resolveConfig } from "../config/validate.js";
 import { createAuditSink } from "./audit/sink.js";
 import { createAuditTrail, type AuditTrail } from "./audit/trail.js";
+import { createProbeGate } from "./probe.js";
 import { createErrorHandler } from "./error-handler.js";
 import { getMetrics, type MonwireMetrics } from "./metrics.js";
 import { createMetricsHandler, type DatabaseProbe } from "./metrics-handler.js";
@@ -114,7 +115,7 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
   const tokenEnv = config.metrics.tokenEnv;
   const token = tokenEnv ? process.env[tokenEnv] : undefined;
 
-  const middleware = createMiddleware({ metrics, tenants, metricsPath: config.metrics.path, measure: config.metrics.enabled });
+  const middleware = createMiddleware({ metrics, tenants, metricsPath: config.metrics.path, measure: config.metrics.enabled, isProbe: createProbeGate(token) });
   const metricsHandler = createMetricsHandler({
     metrics,
     ...(token ? { token } : {}),

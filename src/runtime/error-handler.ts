@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isProbeError, PROBE_HEADER } from "./probe.js";
 
 /**
  * Something that wants to see errors passed to Express's `next(err)`: the Sentry integration
@@ -34,6 +35,14 @@ type Next = (error?: unknown) => void;
  */
 export function createErrorHandler(local: readonly ErrorObserver[] = []) {
   return function monwireErrorHandler(error: unknown, req: IncomingMessage, res: ServerResponse, next: Next): void {
+    if (isProbeError(error)) {
+      // `mon check` asked whether errors get here: answer it, and report nothing.
+      res.statusCode = 200;
+      res.setHeader(PROBE_HEADER, "reached");
+      res.setHeader("content-type", "text/plain; charset=utf-8");
+      res.end("monitoring.errorHandler reached\n");
+      return;
+    }
     const state = (req as unknown as Record<symbol, ExceptionMark | undefined>)[REQUEST_STATE];
     if (state) state.exception = true;
     for (const observer of [...local, ...observers]) {

@@ -6,6 +6,8 @@ import { REQUEST_STATE, type ExceptionMark } from "./error-handler.js";
 import type { MonwireMetrics } from "./metrics.js";
 import { watchRoute, type RouteWatch } from "./route-template.js";
 import type { TenantRequest, TenantResolution } from "./tenant.js";
+import { notifyRequestObservers } from "./request-observers.js";
+import { PROBE_HEADER, ProbeError } from "./probe.js";
 
 /** The Express request fields the middleware reads (Express 4 and 5 both provide them). */
 export type MonitoredRequest = IncomingMessage &
@@ -18,6 +20,8 @@ export interface MiddlewareOptions {
   metricsPath: string;
   /** When false the middleware only opens the request context. */
   measure: boolean;
+  /** Recognises `mon check`'s error-handler probe (see probe.ts). */
+  isProbe?: (req: IncomingMessage) => boolean;
 }
 
 const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
@@ -95,7 +99,7 @@ interface Pending {
  * hidden classes, each property added to them costs V8 a map transition and cache misses.
  */
 export function createMiddleware(options: MiddlewareOptions) {
-  const { metrics, tenants, metricsPath, measure } = options;
+  const { metrics, tenants, metricsPath, measure, isProbe } = options;
   const isMetricsPath = createMetricsPathTest(metricsPath);
 
   function record(res: ServerResponse, pending: Pending): void {
@@ -136,16 +140,20 @@ export function createMiddleware(options: MiddlewareOptions) {
           context.route = route.template();
           const next = tenants.resolve(req, params);
           // A later route without the param must not erase a tenant an earlier one found.
-          if (next.tenant === TENANT_NONE && context.tenant !== TENANT_NONE) return;
-          context.tenant = next.tenant;
-          if (next.raw !== undefined) context.rawTenant = next.raw;
+          if (next.tenant !== TENANT_NONE || context.tenant === TENANT_NONE) {
+            context.tenant = next.tenant;
+            if (next.raw !== undefined) context.rawTenant = next.raw;
+          }
+          notifyRequestObservers(context, "route");
         })
       : watchRoute(req, () => {
           context.route = route.template();
+          notifyRequestObservers(context, "route");
         });
     const mark: ExceptionMark = { exception: false };
     (req as unknown as Record<symbol, ExceptionMark>)[REQUEST_STATE] = mark;
     res.setHeader("x-request-id", context.requestId);
+    notifyRequestObservers(context, "start");
     if (!measure) return context;
 
     const pending: Pending = { start, method: req.method, context, route, mark, done: false };
@@ -155,6 +163,11 @@ export function createMiddleware(options: MiddlewareOptions) {
 
   return function monwireMiddleware(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
     const request = req as MonitoredRequest;
+    // One property read for ordinary requests; the token is only compared when the header is there.
+    if (req.headers[PROBE_HEADER] !== undefined && isProbe?.(req)) {
+      res.setHeader(PROBE_HEADER, "started");
+      return next(new ProbeError());
+    }
     if (isMetricsPath(pathOf(request))) return next();
     let context: RequestContext | undefined;
     try {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE } from "../config/load.js";
-import { COMPLIANCE_MIN_RETENTION_DAYS, type MonwireConfigInput } from "../config/schema.js";
+import { COMPLIANCE_MIN_RETENTION_DAYS, type MonwireConfigInput, type SentryPii } from "../config/schema.js";
 import { resolveConfig } from "../config/validate.js";
 import { EXIT, MonwireError } from "../errors.js";
 import type { InitAnswers, ProjectInfo } from "./types.js";
@@ -24,6 +24,9 @@ export const ANSWER_FLAGS: Record<keyof InitAnswers, { flag: string; required: b
   sentry: { flag: "--no-sentry", required: false },
   metrics: { flag: "--no-metrics", required: false },
   audit: { flag: "--no-audit", required: false },
+  userIp: { flag: "--no-user-ip", required: false },
+  userAgent: { flag: "--no-user-agent", required: false },
+  profiling: { flag: "--profiling", required: false },
 };
 
 /** Well-known tenant ids that are currency symbols rather than ISO 4217 codes. */
@@ -63,6 +66,9 @@ export function answersFromConfig(config: MonwireConfigInput | undefined): Answe
     sentry: resolved.sentry.enabled,
     metrics: resolved.metrics.enabled,
     audit: resolved.audit.enabled,
+    userIp: resolved.sentry.pii === "ip" || resolved.sentry.pii === "ip+email",
+    userAgent: resolved.sentry.sendUserAgent,
+    profiling: resolved.sentry.profiling,
   };
 }
 
@@ -78,6 +84,10 @@ export function defaultAnswers(project: Pick<ProjectInfo, "port">): InitAnswers 
     sentry: true,
     metrics: true,
     audit: true,
+    // The shop's error context names IP address and user agent; init asks, naming them personal data.
+    userIp: true,
+    userAgent: true,
+    profiling: false,
   };
 }
 
@@ -97,6 +107,13 @@ export function missingAnswerError(missing: Array<keyof InitAnswers>): MonwireEr
     exitCode: EXIT.usage,
     hint: `Pass ${flags.join(" and ")}, run in a terminal to be asked, or add --yes to accept the defaults.`,
   });
+}
+
+/** `sentry.pii` with the IP answer applied, keeping whether emails were allowed. */
+function piiWith(current: SentryPii | undefined, ip: boolean): SentryPii {
+  const email = current === "email" || current === "ip+email";
+  if (ip) return email ? "ip+email" : "ip";
+  return email ? "email" : "none";
 }
 
 /** Merges answers over an existing config (keeping fields the user added) and validates the result. */
@@ -120,7 +137,11 @@ export function buildConfig(existing: MonwireConfigInput | undefined, answers: I
       retentionDays: answers.retentionDays,
       keyEnv: base.audit?.keyEnv ?? "MONWIRE_AUDIT_KEY",
     },
-    sentry: { ...base.sentry, enabled: answers.sentry, dsnEnv: base.sentry?.dsnEnv ?? "SENTRY_DSN" },
+    sentry: {
+      ...base.sentry, enabled: answers.sentry, dsnEnv: base.sentry?.dsnEnv ?? "SENTRY_DSN",
+      pii: piiWith(base.sentry?.pii, answers.userIp), sendUserAgent: answers.userAgent,
+      ...(answers.profiling || base.sentry?.profiling !== undefined ? { profiling: answers.profiling } : {}),
+    },
   };
   resolveConfig(config, "the answers");
   return config;

@@ -1,4 +1,7 @@
-import { analyzeEntry, type AstNode, type EntryAnalysis } from "./ast.js";
+import { join } from "node:path";
+import { analyzeEntry, parseSource, type AstNode, type EntryAnalysis } from "./ast.js";
+import { findErrorHandlerPosition, type ErrorHandlerPosition } from "./error-position.js";
+import { ModuleGraph } from "./module-graph.js";
 import { findRegions, indentAt, insertRegions, lineStart, nextLineStart, stripRegions, type Insertion } from "./regions.js";
 import type { InitAnswers, ModuleSystem } from "./types.js";
 
@@ -13,6 +16,10 @@ export interface EntryEditOptions {
   /** Specifier suffix for relative imports ("" or ".js"). */
   importExtension: string;
   answers: Pick<InitAnswers, "sentry" | "metrics" | "audit">;
+  /** Project root: given, `app.use(x)` is followed into the files `x` is imported from. */
+  root?: string;
+  /** Registrations (their source text) the user said are ordinary middleware, not error handlers. */
+  ordinaryMiddleware?: readonly string[];
 }
 
 export interface EntryEdit {
@@ -23,6 +30,8 @@ export interface EntryEdit {
   /** Regions whose current body differs from what monwire would write (the user edited them). */
   editedRegions: string[];
   notes: string[];
+  /** Registrations it could not classify, placed after monitoring.errorHandler to be safe. */
+  uncertain: string[];
 }
 
 function importLine(options: EntryEditOptions, names: string, specifier: string): string {
@@ -36,7 +45,7 @@ function instrumentLine(options: EntryEditOptions): string {
 }
 
 /** Where each region goes, derived from the analysis of the clean text. */
-export function planEntryRegions(clean: string, analysis: EntryAnalysis, options: EntryEditOptions): { insertions: Insertion[]; notes: string[] } {
+export function planEntryRegions(clean: string, analysis: EntryAnalysis, options: EntryEditOptions, position?: ErrorHandlerPosition): { insertions: Insertion[]; notes: string[] } {
   const notes: string[] = [];
   const insertions: Insertion[] = [];
   const before = (node: AstNode, name: string, body: string[]) =>
@@ -64,7 +73,14 @@ export function planEntryRegions(clean: string, analysis: EntryAnalysis, options
   after(analysis.appStatement, "middleware", middleware);
 
   const errorBody = [`${appName}.use(monitoring.errorHandler);`];
-  if (analysis.errorMiddlewareStatement) before(analysis.errorMiddlewareStatement, "error-handler", errorBody);
+  if (position?.uncertain.length) {
+    const names = position.uncertain.map((u) => `\`${u.label}\` (${u.reason})`).join("; ");
+    notes.push(`could not tell whether ${names} is error middleware: monitoring.errorHandler was put before it, the safe position (every route is registered earlier). If it is ordinary middleware, the error-handler region may move after it`);
+  } else if (position?.errorUse) {
+    notes.push(`monitoring.errorHandler goes before \`${position.errorUse.label}\`: ${position.errorUse.reason}, so Express treats it as error middleware`);
+  }
+  if (position?.before) before(position.before, "error-handler", errorBody);
+  else if (analysis.errorMiddlewareStatement) before(analysis.errorMiddlewareStatement, "error-handler", errorBody);
   else if (analysis.listenStatement) before(analysis.listenStatement, "error-handler", errorBody);
   else if (analysis.exportStatement) before(analysis.exportStatement, "error-handler", errorBody);
   else {
@@ -88,11 +104,17 @@ export function editEntry(current: string, options: EntryEditOptions): EntryEdit
   const clean = stripRegions(current);
   const analysis = analyzeEntry(clean, options.file);
   if (!analysis) return undefined;
-  const { insertions, notes } = planEntryRegions(clean, analysis, options);
+  let position: ErrorHandlerPosition | undefined;
+  if (options.root) {
+    const graph = new ModuleGraph(options.root);
+    const entry = { file: options.file, path: join(options.root, options.file), program: parseSource(clean, options.file) };
+    position = findErrorHandlerPosition(graph, entry, analysis.appName, analysis.appStatement, clean, options.ordinaryMiddleware);
+  }
+  const { insertions, notes } = planEntryRegions(clean, analysis, options, position);
   const text = insertRegions(clean, insertions);
   const wanted = new Map(findRegions(text).map((r) => [r.name, r.body.join("\n")]));
   const editedRegions = findRegions(current)
     .filter((region) => wanted.has(region.name) && wanted.get(region.name) !== region.body.join("\n"))
     .map((region) => region.name);
-  return { text, clean, editedRegions, notes };
+  return { text, clean, editedRegions, notes, uncertain: position?.uncertain.map((u) => u.label) ?? [] };
 }

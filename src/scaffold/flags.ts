@@ -21,7 +21,13 @@ export interface RawInitFlags {
   sentry?: boolean;
   metrics?: boolean;
   audit?: boolean;
+  userIp?: boolean;
+  userAgent?: boolean;
+  profiling?: boolean;
 }
+
+const BOOLEAN_FLAGS = ["sentry", "metrics", "audit", "userIp", "userAgent", "profiling"] as const;
+type BooleanFlag = (typeof BOOLEAN_FLAGS)[number];
 
 const usage = (flag: string, message: string, hint: string) => new MonwireError("E_USAGE", `${flag}: ${message}`, { exitCode: EXIT.usage, hint });
 
@@ -30,7 +36,7 @@ function integer(flag: string, value: string, min: number, max: number): number 
   return Number(value);
 }
 
-export function parseInitFlags(raw: RawInitFlags, given: (name: "sentry" | "metrics" | "audit") => boolean): { overrides: DetectOverrides; flags: AnswerFlags } {
+export function parseInitFlags(raw: RawInitFlags, given: (name: BooleanFlag) => boolean): { overrides: DetectOverrides; flags: AnswerFlags } {
   const overrides: DetectOverrides = {};
   if (raw.entry) overrides.entry = raw.entry;
   if (raw.pm) overrides.pm = raw.pm as PackageManager;
@@ -65,6 +71,6 @@ export function parseInitFlags(raw: RawInitFlags, given: (name: "sentry" | "metr
     if (raw.auditDir.trim() === "" || raw.auditDir.includes("\n")) throw usage("--audit-dir", "expected a directory path", "Example: --audit-dir logs");
     flags.auditDir = raw.auditDir;
   }
-  for (const name of ["sentry", "metrics", "audit"] as const) if (given(name)) flags[name] = raw[name] !== false;
+  for (const name of BOOLEAN_FLAGS) if (given(name)) flags[name] = raw[name] === true || (raw[name] !== false && name !== "profiling");
   return { overrides, flags };
 }

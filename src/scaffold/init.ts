@@ -30,6 +30,11 @@ export interface InitHooks {
   detected?(project: ProjectInfo): void;
   /** Asks for the answers nobody gave; gets the defaults so far, the missing required ones and the given ones. */
   ask?(project: ProjectInfo, defaults: InitAnswers, missing: Array<keyof InitAnswers>, given: Array<keyof InitAnswers>): Promise<Partial<InitAnswers>>;
+  /**
+   * Interactive runs: init could not tell whether these `app.use(…)` registrations are error
+   * middleware. Returns the ones the user says are ordinary (monitoring.errorHandler may follow them).
+   */
+  confirmErrorMiddleware?(registrations: string[]): Promise<string[]>;
   /** Interactive runs: may the listed user-changed files be overwritten? */
   confirmOverwrite?(conflicts: FileChange[]): Promise<boolean>;
   planned?(plan: Plan): void;
@@ -78,6 +83,14 @@ export async function runInit(options: InitOptions, hooks: InitHooks = {}): Prom
   const answers = await collectAnswers(project, options, hooks);
   const planOptions = { project, answers, cwd: root, ...(options.monwireFrom ? { monwireFrom: options.monwireFrom } : {}) };
   let plan = planInit({ ...planOptions, force: options.force ?? false });
+  // Without a terminal (or with --yes) the safe position stands and the plan's note says why.
+  if (plan.uncertainMiddleware && options.interactive && !options.yes && hooks.confirmErrorMiddleware) {
+    const ordinary = await hooks.confirmErrorMiddleware(plan.uncertainMiddleware);
+    if (ordinary.length > 0) {
+      Object.assign(planOptions, { ordinaryMiddleware: ordinary });
+      plan = planInit({ ...planOptions, force: options.force ?? false });
+    }
+  }
   let conflicts = plan.changes.filter((c) => c.kind === "conflict");
   if (conflicts.length > 0 && options.interactive && !options.dryRun && hooks.confirmOverwrite && (await hooks.confirmOverwrite(conflicts))) {
     plan = planInit({ ...planOptions, force: true });

@@ -83,7 +83,7 @@ export function sentryRangeFor(nodeVersion: string, engines: unknown): string {
 /** Dependencies monwire adds; ones the host already has (in any dependency field) are kept as they are. */
 export function dependenciesToAdd(
   pkg: Record<string, unknown>,
-  answers: Pick<InitAnswers, "sentry" | "metrics" | "audit">,
+  answers: Pick<InitAnswers, "sentry" | "metrics" | "audit"> & Partial<Pick<InitAnswers, "profiling">>,
   options: { monwireFrom?: string; cwd: string; nodeVersion: string },
 ): Record<string, string> {
   const own = readOwnPackage();
@@ -91,6 +91,8 @@ export function dependenciesToAdd(
     monwire: options.monwireFrom ? `file:${resolve(options.cwd, options.monwireFrom)}` : `^${own.version}`,
   };
   if (answers.sentry) wanted["@sentry/node"] = sentryRangeFor(options.nodeVersion, (pkg.engines as Record<string, unknown> | undefined)?.node);
+  // The profiler is released in lockstep with the SDK: same range, so npm can keep one @sentry/core.
+  if (answers.sentry && answers.profiling) wanted["@sentry/profiling-node"] = wanted["@sentry/node"]!;
   if (answers.metrics) wanted["prom-client"] = own.dependencies["prom-client"] ?? "^15.1.3";
   if (answers.audit) wanted.winston = own.dependencies.winston ?? "^3.19.0";
   const present = new Set(

@@ -10,6 +10,7 @@ import { emptyManifest, findManifestFile, formatManifest, MANIFEST_PATH, readMan
 import { renderOpsFiles } from "./ops.js";
 import { dependenciesToAdd, detectJsonStyle, formatJson, insertSection, readOwnPackage, withKeys } from "./package-edit.js";
 import { findRegions } from "./regions.js";
+import { planSourcemapEdits } from "./sourcemap-edit.js";
 import { planScriptEdits } from "./script-edit.js";
 import { renderSourceFiles, sourcePath } from "./templates.js";
 import { editRegionFile, envExampleLines, gitignoreLines } from "./text-files.js";
@@ -27,6 +28,8 @@ export interface PlanInitOptions {
   /** Local checkout or tarball of monwire to depend on (file: spec). */
   monwireFrom?: string;
   cwd?: string;
+  /** Registrations the user said are ordinary middleware (asked when init could not tell). */
+  ordinaryMiddleware?: readonly string[];
 }
 
 interface Planner {
@@ -98,7 +101,7 @@ function planPackageJson(p: Planner, options: PlanInitOptions, sentryWired: bool
     next = insertSection(next, "dependencies", withKeys(pkg.dependencies as Record<string, string> | undefined, added), ["scripts", "main", "type", "version", "name"]);
     Object.assign(p.manifest.dependencies, added);
   }
-  if (!sentryWired || project.moduleSystem !== "esm") {
+  if (!sentryWired) {
     // Sentry was turned off since the last run: put back the scripts monwire changed for it.
     for (const [name, { before, after }] of Object.entries(p.manifest.scripts)) {
       if (scripts[name] === after) next = { ...next, scripts: { ...(next.scripts as Record<string, string>), [name]: before } };
@@ -106,12 +109,21 @@ function planPackageJson(p: Planner, options: PlanInitOptions, sentryWired: bool
     }
   } else {
     const tsconfig = readTsConfig(project.root);
-    const edits = planScriptEdits({ scripts, entry: project.entry, instrument: sourcePath(project, "monitoring/sentry"), ...(tsconfig ? { tsconfig } : {}) });
-    notes.push(...edits.notes);
-    for (const [name, after] of Object.entries(edits.scripts)) {
+    const edits = project.moduleSystem === "esm"
+      ? planScriptEdits({ scripts, entry: project.entry, instrument: sourcePath(project, "monitoring/sentry"), ...(tsconfig ? { tsconfig } : {}) })
+      : { scripts: {}, notes: [] };
+    const tsconfigText = p.read("tsconfig.json");
+    const maps = planSourcemapEdits({ scripts: { ...scripts, ...edits.scripts }, ...(tsconfig ? { tsconfig } : {}), ...(tsconfigText ? { tsconfigText } : {}) });
+    const changed = { ...edits.scripts, ...maps.scripts };
+    notes.push(...edits.notes, ...maps.notes);
+    for (const [name, after] of Object.entries(changed)) {
       p.manifest.scripts[name] = { before: p.manifest.scripts[name]?.before ?? scripts[name]!, after };
     }
-    if (Object.keys(edits.scripts).length > 0) next = { ...next, scripts: { ...scripts, ...edits.scripts } };
+    if (Object.keys(changed).length > 0) next = { ...next, scripts: { ...scripts, ...changed } };
+    // A re-run finds "sourceMap" already there: keep the file in the manifest all the same.
+    const editedBefore = p.previous?.files.some((f) => f.path === "tsconfig.json") ?? false;
+    const desiredTs = maps.tsconfigText ?? (editedBefore ? tsconfigText : undefined);
+    if (desiredTs && tsconfigText) planEdited(p, "tsconfig.json", tsconfigText, desiredTs, "emit source maps so Sentry shows TypeScript lines", [], "");
   }
   const desired = next === pkg ? text : formatJson(next, detectJsonStyle(text));
   planEdited(p, "package.json", text, desired, "dependencies and start scripts", [], "");
@@ -155,7 +167,8 @@ export function planInit(options: PlanInitOptions): Plan {
   for (const file of renderOpsFiles(config, { port: answers.port, tenants: answers.tenants })) planOwned(p, file.path, file.content, file.reason);
 
   const entryText = p.read(project.entry)!;
-  const entry = editEntry(entryText, { file: project.entry, language: project.language, moduleSystem: project.moduleSystem, importExtension: project.importExtension, answers: wiring });
+  const entry = editEntry(entryText, { file: project.entry, language: project.language, moduleSystem: project.moduleSystem, importExtension: project.importExtension, answers: wiring, root: project.root,
+    ...(options.ordinaryMiddleware ? { ordinaryMiddleware: options.ordinaryMiddleware } : {}) });
   if (entry) {
     notes.push(...entry.notes);
     planEdited(p, project.entry, entryText, entry.text, "wire monitoring into the app (marked regions)", entry.editedRegions);
@@ -169,7 +182,7 @@ export function planInit(options: PlanInitOptions): Plan {
 
   planDropped(p);
   planOwned(p, MANIFEST_PATH, formatManifest(p.manifest), "what monwire wrote (for re-runs and uninstall)", { merge: true });
-  return { root: project.root, changes: followLinks(project.root, p.changes), manifest: p.manifest, warnings, notes };
+  return { root: project.root, changes: followLinks(project.root, p.changes), manifest: p.manifest, warnings, notes, ...(entry?.uncertain.length ? { uncertainMiddleware: entry.uncertain } : {}) };
 }
 
 /** True when the plan changes nothing (a second run). */

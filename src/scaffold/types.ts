@@ -71,6 +71,12 @@ export interface InitAnswers {
   sentry: boolean;
   metrics: boolean;
   audit: boolean;
+  /** Send the client's IP address to Sentry (personal data; the shop's error context asks for it). */
+  userIp: boolean;
+  /** Send the client's user agent to Sentry (personal data). */
+  userAgent: boolean;
+  /** CPU profiling with @sentry/profiling-node. */
+  profiling: boolean;
 }
 
 export type ChangeKind = "create" | "update" | "delete" | "skip" | "conflict";
@@ -113,4 +119,6 @@ export interface Plan {
   manifest: Manifest;
   warnings: string[];
   notes: string[];
+  /** Registrations init could not classify and put monitoring.errorHandler before (see error-position.ts). */
+  uncertainMiddleware?: string[];
 }

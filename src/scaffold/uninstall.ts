@@ -1,3 +1,4 @@
+import { withoutTsSourceMap } from "./sourcemap-edit.js";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { EXIT, MonwireError } from "../errors.js";
@@ -92,6 +93,11 @@ export function planUninstall(root: string, options: { force?: boolean } = {}): 
     if (file.path === "package.json") {
       const after = planPackageJson(text, manifest, left);
       if (after !== text) changes.push({ path: file.path, kind: "update", reason: "remove monwire's dependencies and script changes", before: text, after });
+      continue;
+    }
+    if (file.path === "tsconfig.json" && file.ownership === "edited") {
+      const after = withoutTsSourceMap(text);
+      if (after !== text) changes.push({ path: file.path, kind: "update", reason: "remove the sourceMap option monwire added", before: text, after });
       continue;
     }
     const unchanged = sha256(text) === file.sha256;

@@ -1,5 +1,6 @@
 // Sentry error tracking, required first by the entry file. Written by `mon init`; settings live in
-// mon.config.json and the DSN in the SENTRY_DSN environment variable.
+// mon.config.json and the DSN in the SENTRY_DSN environment variable (or in .env, which this file
+// loads before Sentry starts, never overriding the real environment). See docs/sentry.md.
 const Sentry = require("@sentry/node");
 const { initSentry } = require("monwire/runtime");
 

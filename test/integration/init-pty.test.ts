@@ -52,23 +52,27 @@ describe("mon init in a terminal", () => {
       [/tenant come from/, "header:x-shop\r"],
       // Uncheck the audit trail (third item): down twice, space, enter.
       [/Set up/, "\u001b[B\u001b[B \r"],
+      // Personal data: keep the IP, uncheck the user agent (second item).
+      [/Personal data/, "\u001b[B \r"],
+      [/Profile CPU/, "\r"],
     ]);
     expect(code, output).toBe(0);
     const config = JSON.parse(readFileSync(join(dir, "mon.config.json"), "utf8")) as {
       tenants: { values: string[]; from: string; currency: Record<string, string> };
       audit: { enabled: boolean };
-      sentry: { enabled: boolean };
+      sentry: { enabled: boolean; pii: string; sendUserAgent: boolean; profiling?: boolean };
     };
     expect(config.tenants).toEqual({ values: ["EUR", "KM"], from: "header:x-shop", currency: { EUR: "EUR", KM: "BAM" } });
     expect(config.audit.enabled).toBe(false);
-    expect(config.sentry.enabled).toBe(true);
+    expect(config.sentry).toMatchObject({ enabled: true, pii: "ip", sendUserAgent: false });
+    expect(config.sentry.profiling).toBeUndefined();
     expect(output).toContain("CREATE");
   }, 60_000);
 
   it("asks before overwriting a file the user changed, and keeps it on no", async () => {
     const { dir, cleanup } = await copyFixture("host-js-esm");
     cleanups.push(cleanup);
-    const answers: Step[] = [[/Tenant ids/, "EUR\r"], [/tenant come from/, "header:x-shop\r"], [/Set up/, "\r"]];
+    const answers: Step[] = [[/Tenant ids/, "EUR\r"], [/tenant come from/, "header:x-shop\r"], [/Set up/, "\r"], [/Personal data/, "\r"], [/Profile CPU/, "\r"]];
     expect((await drive(dir, ["init", "--skip-install"], answers)).code).toBe(0);
     const file = join(dir, "src", "middleware", "monitoring.js");
     appendFileSync(file, "// mine\n");

@@ -1,3 +1,4 @@
+import { execa } from "execa";
 import { cp, mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -25,12 +26,30 @@ export interface RunningApp extends StartedProcess {
  * mon.config.json (so nothing is written into the repo). `appDir` defaults to the fixture in the
  * repo, whose `monwire/runtime` import resolves to the built dist/.
  */
-export async function startSentryApp(env: Record<string, string | undefined>, options: { appDir?: string; config?: object } = {}): Promise<RunningApp> {
+export interface StartOptions {
+  appDir?: string;
+  config?: object;
+  /** Written as `.env` in the app's project root (its working directory). */
+  envFile?: string;
+  /** Written as the project's package.json. */
+  packageJson?: object;
+  /** Written as `.git/HEAD` (a detached commit) so the release can name the commit. */
+  gitHead?: string;
+}
+
+export async function startSentryApp(env: Record<string, string | undefined>, options: StartOptions = {}): Promise<RunningApp> {
   const temp = await makeTempDir("monwire-sentry-app-");
   await writeFile(join(temp.dir, "mon.config.json"), JSON.stringify(options.config ?? SHOP_CONFIG));
+  if (options.envFile !== undefined) await writeFile(join(temp.dir, ".env"), options.envFile);
+  if (options.packageJson) await writeFile(join(temp.dir, "package.json"), JSON.stringify(options.packageJson));
+  if (options.gitHead) {
+    await mkdir(join(temp.dir, ".git"), { recursive: true });
+    await writeFile(join(temp.dir, ".git", "HEAD"), `${options.gitHead}\n`);
+  }
   const appDir = options.appDir ?? SENTRY_APP;
   // The child must not inherit a DSN from the developer's shell.
-  const childEnv: Record<string, string | undefined> = { SENTRY_DSN: undefined, ...env };
+  // Nor SENTRY_ENVIRONMENT/SENTRY_RELEASE, nor vitest's NODE_ENV=test.
+  const childEnv: Record<string, string | undefined> = { SENTRY_DSN: undefined, SENTRY_ENVIRONMENT: undefined, SENTRY_RELEASE: undefined, NODE_ENV: undefined, ...env };
   const started = await startProcess(process.execPath, ["--import", join(appDir, "instrument.mjs"), join(appDir, "app.mjs")], {
     cwd: temp.dir,
     env: childEnv as NodeJS.ProcessEnv,
@@ -109,4 +128,19 @@ export async function installMonwireInto(dir: string): Promise<void> {
   await cp(join(REPO_ROOT, "package.json"), join(monwire, "package.json"));
   await cp(join(REPO_ROOT, "dist"), join(monwire, "dist"), { recursive: true });
   await linkMissing(join(REPO_ROOT, "node_modules"), modules);
+}
+
+/**
+ * A temp host with @sentry/node `range` installed from the registry, monwire as users get it and
+ * a copy of the fixture app. Without the registry it returns the reason: tests skip locally with
+ * it and fail in CI.
+ */
+export async function prepareSdkHost(dir: string, range: string, extra: Record<string, string> = {}): Promise<{ appDir: string } | { error: string }> {
+  await writeFile(join(dir, "package.json"), JSON.stringify({ name: "sentry-sdk-host", private: true, type: "module", dependencies: { "@sentry/node": range, ...extra } }));
+  const install = await execa("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: dir, reject: false, timeout: 180_000 });
+  if (install.exitCode !== 0) return { error: `npm install @sentry/node@${range} failed: ${install.stderr}` };
+  await installMonwireInto(dir);
+  const appDir = join(dir, "app");
+  await cp(SENTRY_APP, appDir, { recursive: true });
+  return { appDir };
 }

@@ -1,24 +1,11 @@
-import { execa } from "execa";
-import { cp, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempDir } from "../helpers/cli.js";
 import { startSentryReceiver, type SentryReceiver } from "../helpers/sentry-receiver.js";
-import { eventWith, firstEvent, installMonwireInto, post, SENTRY_APP, startSentryApp, waitForEnvelopeCount, type RunningApp } from "./sentry-app.js";
+import { eventWith, firstEvent, post, prepareSdkHost, startSentryApp, waitForEnvelopeCount, type RunningApp } from "./sentry-app.js";
 
 // The same fixture against @sentry/node 10, installed from the registry into a temp host next to
 // monwire (see installMonwireInto).
 const CANARY = "canary-v10-pw-3e8b";
-
-async function prepareV10Host(dir: string, range: string): Promise<{ appDir: string } | { error: string }> {
-  await writeFile(join(dir, "package.json"), JSON.stringify({ name: "sentry-v10-host", private: true, type: "module", dependencies: { "@sentry/node": range } }));
-  const install = await execa("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: dir, reject: false, timeout: 180_000 });
-  if (install.exitCode !== 0) return { error: `npm install @sentry/node@${range} failed: ${install.stderr}` };
-  await installMonwireInto(dir);
-  const appDir = join(dir, "app");
-  await cp(SENTRY_APP, appDir, { recursive: true });
-  return { appDir };
-}
 
 // 10.0.0 only knows sendDefaultPii; later 10.x also read dataCollection. Both paths are run.
 describe.each([["10.0.0"], ["^10.0.0"]])("initSentry with @sentry/node %s", (range) => {
@@ -29,7 +16,7 @@ describe.each([["10.0.0"], ["^10.0.0"]])("initSentry with @sentry/node %s", (ran
 
   beforeAll(async () => {
     host = await makeTempDir("monwire-sentry-v10-");
-    const prepared = await prepareV10Host(host.dir, range);
+    const prepared = await prepareSdkHost(host.dir, range);
     if ("error" in prepared) {
       // Like promtool: without the registry the test cannot run locally, but CI must run it.
       if (process.env.CI === "true") throw new Error(prepared.error);

@@ -23,7 +23,11 @@ describe("buildInitOptions", () => {
 
   it("takes DSN, environment, release and sample rates from the config", () => {
     const options = buildInitOptions(sdk, 11, "https://k@h/1", sentry);
-    expect(options).toMatchObject({ dsn: "https://k@h/1", environment: "staging", release: "shop@2", sampleRate: 0.5, tracesSampleRate: 0.1 });
+    expect(options).toMatchObject({ dsn: "https://k@h/1", environment: "staging", release: "shop@2", sampleRate: 0.5 });
+    // A rate above 0 becomes a sampler that leaves the scrape path alone.
+    const sampler = options.tracesSampler as (context: object) => number;
+    expect(sampler({ name: "GET /api/x", attributes: { "http.request.method": "GET", "url.path": "/api/x" } })).toBe(0.1);
+    expect(sampler({ name: "GET /metrics", attributes: { "http.request.method": "GET", "url.path": "/metrics" } })).toBe(0);
     expect(options).not.toHaveProperty("sendDefaultPii");
     expect(options).not.toHaveProperty("beforeSendTransaction");
   });

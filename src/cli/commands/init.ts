@@ -19,6 +19,9 @@ export function registerInit(program: Command): Command {
     .option("--no-sentry", "skip Sentry error tracking")
     .option("--no-metrics", "skip Prometheus metrics")
     .option("--no-audit", "skip the audit trail")
+    .option("--no-user-ip", "do not send the client's IP address to Sentry (personal data; sent by default)")
+    .option("--no-user-agent", "do not send the client's user agent to Sentry (personal data; sent by default)")
+    .option("--profiling", "profile CPU with @sentry/profiling-node (adds the package)")
     .option("-y, --yes", "accept defaults for every unanswered question")
     .option("--dry-run", "show the plan and diffs; change nothing")
     .option("--force", "overwrite files you changed after monwire wrote them")
@@ -47,7 +50,7 @@ export function registerInit(program: Command): Command {
         },
         {
           detected: (project) => !json && output.out(report.formatDetection(project, paint)),
-          ...(prompts ? { ask: prompts.askInitAnswers, confirmOverwrite: prompts.confirmOverwrite } : {}),
+          ...(prompts ? { ask: prompts.askInitAnswers, confirmOverwrite: prompts.confirmOverwrite, confirmErrorMiddleware: prompts.confirmErrorMiddleware } : {}),
           planned: (plan) => !json && output.out(`\n${report.formatPlan(plan.changes, { diffs: raw.dryRun === true ? "all" : "edits", paint })}\n`),
           installOutput: (chunk) => void process.stderr.write(chunk),
         },

@@ -9,6 +9,12 @@ import { createBreadcrumbSink } from "./breadcrumbs.js";
 import { captureRequestError } from "./capture.js";
 import { maskDsn, parseDsn } from "./dsn.js";
 import { buildInitOptions } from "./options.js";
+import { loadEnvFileInto } from "../../config/env-file.js";
+import { addRequestObserver } from "../request-observers.js";
+import { createScopeObserver } from "./scope.js";
+import { loadProfiler } from "./profiling.js";
+import { resolveEnvironment, resolveRelease, resolveTracesRate } from "./settings.js";
+import { join } from "node:path";
 import { getActiveSentry, loadSentrySdk, setActiveSentry, type SentrySdk } from "./sdk.js";
 
 export interface InitSentryOptions {
@@ -31,6 +37,8 @@ export interface InitSentryOptions {
    * instead of after a dynamic import.
    */
   sdk?: object;
+  /** The @sentry/profiling-node module, when the instrument file requires it itself. */
+  profiler?: object;
 }
 
 export type SentryState = "active" | "no-dsn" | "invalid-dsn" | "disabled" | "sdk-missing" | "sdk-error" | "config-invalid";
@@ -42,6 +50,11 @@ export interface SentryStatus {
   dsnEnv: string;
   /** Version of the loaded @sentry/node, when it was loaded. */
   sdkVersion?: string;
+  /** Where the DSN came from: "env" (the real environment) or the `.env` file's path. */
+  dsnSource?: string;
+  environment?: string;
+  release?: string;
+  tracesSampleRate?: number;
   /** Problems that did not stop Sentry (deprecated secret key, plain http, …). */
   warnings: string[];
   /** The line that was logged, if any. */
@@ -60,11 +73,12 @@ function givenSdk(module: object): { sdk: SentrySdk; major: number } {
   return { sdk, major: Number.isFinite(major) ? major : 0 };
 }
 
-function resolveSettings(options: InitSentryOptions): MonwireConfig {
-  if (options.config) return resolveConfig(options.config, "initSentry({ config })");
+/** The config and the project root (where mon.config.json lives, else the working directory). */
+function resolveSettings(options: InitSentryOptions): { config: MonwireConfig; root: string } {
   const cwd = options.cwd ?? process.cwd();
+  if (options.config) return { config: resolveConfig(options.config, "initSentry({ config })"), root: cwd };
   const loaded = loadConfig(options.configPath ? { cwd, configPath: options.configPath } : { cwd });
-  return loaded?.config ?? defaultConfig();
+  return loaded ? { config: loaded.config, root: loaded.root } : { config: defaultConfig(), root: cwd };
 }
 
 async function start(options: InitSentryOptions): Promise<SentryStatus> {
@@ -75,8 +89,9 @@ async function start(options: InitSentryOptions): Promise<SentryStatus> {
   };
 
   let config: MonwireConfig;
+  let root: string;
   try {
-    config = resolveSettings(options);
+    ({ config, root } = resolveSettings(options));
   } catch (error) {
     // The instrument file runs before the app: a config mistake must not stop the app from starting.
     if (!isMonwireError(error)) throw error;
@@ -85,7 +100,12 @@ async function start(options: InitSentryOptions): Promise<SentryStatus> {
   const { dsnEnv } = config.sentry;
   if (!config.sentry.enabled) return off("disabled", dsnEnv);
 
-  const raw = (options.env ?? process.env)[dsnEnv];
+  // The shop's activation step is "add SENTRY_DSN to .env", and the instrument file runs before
+  // the app gets to load .env itself: load it here, never overriding the real environment.
+  const env = options.env ?? process.env;
+  const envFile = join(root, ".env");
+  const fromFile = config.sentry.loadEnvFile ? loadEnvFileInto(envFile, env) : undefined;
+  const raw = env[dsnEnv];
   if (raw === undefined || raw.trim() === "") {
     return off("no-dsn", dsnEnv,
       `monwire: Sentry error tracking is off because ${dsnEnv} is not set. To activate it, set ${dsnEnv}=https://<key>@<host>/<project-id> (Sentry → Project Settings → Client Keys).`);
@@ -111,8 +131,17 @@ async function start(options: InitSentryOptions): Promise<SentryStatus> {
   if (!SUPPORTED_MAJORS.includes(major)) {
     warnings.push(`@sentry/node ${sdk.SDK_VERSION} is not a supported major (monwire supports 10 and 11)`);
   }
+  const environment = resolveEnvironment(env, config.sentry);
+  const release = resolveRelease(env, config.sentry, root);
+  const tracesSampleRate = resolveTracesRate(config.sentry, environment);
+  const profiling = config.sentry.profiling ? loadProfiler(root, options.profiler) : undefined;
+  if (profiling && "off" in profiling) warnings.push(`profiling is off: ${profiling.off}`);
+  const resolved = {
+    environment, ...(release ? { release } : {}), tracesRate: tracesSampleRate, metricsPath: config.metrics.path,
+    ...(profiling && "integration" in profiling ? { integrations: [profiling.integration], profilesSampleRate: config.sentry.profilesSampleRate } : {}),
+  };
   try {
-    sdk.init(buildInitOptions(sdk, major, raw, config.sentry, options.sentryOptions));
+    sdk.init(buildInitOptions(sdk, major, raw, config.sentry, options.sentryOptions, resolved));
   } catch (error) {
     return off("sdk-error", dsnEnv, `monwire: Sentry error tracking is off: Sentry.init failed: ${(error as Error).message}`);
   }
@@ -121,6 +150,7 @@ async function start(options: InitSentryOptions): Promise<SentryStatus> {
   // every track.* call leaves a breadcrumb.
   addErrorObserver((error, req) => void captureRequestError(error, req));
   addBusinessEventSink(createBreadcrumbSink());
+  addRequestObserver(createScopeObserver(sdk));
   const flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
   addShutdownHook("sentry", async () => {
     // A slow Sentry must not fail the shutdown: say so and let the process end.
@@ -128,7 +158,11 @@ async function start(options: InitSentryOptions): Promise<SentryStatus> {
   });
   const message = warnings.length > 0 ? `monwire: Sentry is on, with warnings: ${warnings.join("; ")}.` : undefined;
   if (message) log(message);
-  return { state: "active", active: true, dsnEnv, sdkVersion: sdk.SDK_VERSION, warnings, ...(message ? { message } : {}) };
+  const dsnSource = fromFile?.includes(dsnEnv) ? envFile : "env";
+  return {
+    state: "active", active: true, dsnEnv, sdkVersion: sdk.SDK_VERSION, dsnSource, environment, ...(release ? { release } : {}), tracesSampleRate,
+    warnings, ...(message ? { message } : {}),
+  };
 }
 
 /**

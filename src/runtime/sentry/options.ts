@@ -4,6 +4,21 @@ import { getRequestContext } from "../context.js";
 import { categorizeError, contextTags } from "./tags.js";
 import { countingTransport } from "./transport.js";
 import type { SentrySdk } from "./sdk.js";
+import { withDedupe } from "./dedupe.js";
+import { isProbeError } from "../probe.js";
+import { createTracesSampler } from "./traces.js";
+import { applyUserPolicy, applyUserPolicyToSpan } from "./user-policy.js";
+
+/** What initSentry resolved at startup from the environment and the project (see settings.ts). */
+export interface ResolvedSettings {
+  environment: string;
+  release?: string;
+  tracesRate: number;
+  metricsPath: string;
+  /** Extra integrations monwire adds (the profiler when `sentry.profiling` is on). */
+  integrations?: Array<{ name: string }>;
+  profilesSampleRate?: number;
+}
 
 /**
  * SDK 11 collects user info, cookies, headers, query strings and bodies unless told otherwise
@@ -83,7 +98,7 @@ export function tagEvent<E extends EventLike>(event: E, originalException: unkno
  * after them, so nothing an app adds can bypass the scrubber or the envelope counter. The DSN
  * always comes from the validated env var.
  */
-export function buildInitOptions(sdk: SentrySdk, major: number, dsn: string, config: SentryConfig, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function buildInitOptions(sdk: SentrySdk, major: number, dsn: string, config: SentryConfig, extra: Record<string, unknown> = {}, resolved?: ResolvedSettings): Record<string, unknown> {
   type Hook = (value: unknown, hint?: unknown) => unknown;
   const chain = (own: Hook | undefined, mine: (value: never, hint?: { originalException?: unknown }) => unknown): Hook =>
     (value, hint) => {
@@ -94,24 +109,42 @@ export function buildInitOptions(sdk: SentrySdk, major: number, dsn: string, con
       }
       return result === null ? null : mine(result as never, hint as never);
     };
-  const { beforeSend, beforeSendTransaction, beforeSendSpan, beforeBreadcrumb, transport, dsn: _ignored, ...rest } = extra as Record<string, Hook | undefined>;
+  const { beforeSend, beforeSendTransaction, beforeSendSpan, beforeBreadcrumb, transport, dsn: _ignored, integrations, ...rest } = extra as Record<string, Hook | undefined>;
+  const settings: ResolvedSettings = resolved ?? {
+    environment: config.environment ?? "production",
+    ...(config.release ? { release: config.release } : {}),
+    tracesRate: config.tracesSampleRate ?? 0,
+    metricsPath: "/metrics",
+  };
   // An older config object (built in code, not loaded) may lack the field: restrictive then.
   const pii = config.pii ?? "none";
+  const policy = { sendUserIp: config.pii === "ip" || config.pii === "ip+email", sendUserAgent: config.sendUserAgent };
+  // At rate 0 no sampler is installed: the SDK then skips the per-request sampling call entirely.
+  const tracing = settings.tracesRate > 0
+    ? { tracesSampler: createTracesSampler({ rate: settings.tracesRate, metricsPath: settings.metricsPath, ignorePaths: config.tracesIgnorePaths }) }
+    : { tracesSampleRate: 0 };
+  const ownIntegrations = integrations as unknown as Parameters<typeof withDedupe>[0];
+  const added = settings.integrations ?? [];
+  const withAdded: Parameters<typeof withDedupe>[0] = added.length === 0 ? ownIntegrations
+    : (defaults) => [...(typeof ownIntegrations === "function" ? ownIntegrations(defaults) : [...defaults, ...(ownIntegrations ?? [])]), ...added];
+  const chosenIntegrations = withDedupe(withAdded, config.dedupe);
   return {
     ...privacyOptions(major),
-    ...(config.environment ? { environment: config.environment } : {}),
-    ...(config.release ? { release: config.release } : {}),
+    environment: settings.environment,
+    ...(settings.release ? { release: settings.release } : {}),
     sampleRate: config.sampleRate,
-    tracesSampleRate: config.tracesSampleRate,
+    ...tracing,
+    ...(settings.profilesSampleRate !== undefined ? { profileSessionSampleRate: settings.profilesSampleRate, profileLifecycle: "trace" } : {}),
+    ...(chosenIntegrations ? { integrations: chosenIntegrations } : {}),
     ...rest,
     dsn,
     transport: (options: unknown) => countingTransport(((transport as Hook | undefined) ?? ((o: unknown) => sdk.makeNodeTransport(o)))(options) as ReturnType<SentrySdk["makeNodeTransport"]>),
-    beforeSend: chain(beforeSend, (event: EventLike, hint) => scrubEvent(tagEvent(event, hint?.originalException), pii)),
+    beforeSend: chain(beforeSend, (event: EventLike, hint) => isProbeError(hint?.originalException) ? null : scrubEvent(applyUserPolicy(tagEvent(event, hint?.originalException), getRequestContext(), policy), pii)),
     // SDK 11 ignores beforeSendTransaction (and warns about it) unless traces are "static".
     ...(major <= 10 || (rest as Record<string, unknown>).traceLifecycle === "static"
-      ? { beforeSendTransaction: chain(beforeSendTransaction, (event: EventLike) => scrubEvent({ ...event, tags: { ...contextTags(), ...event.tags } }, pii)) }
+      ? { beforeSendTransaction: chain(beforeSendTransaction, (event: EventLike) => scrubEvent(applyUserPolicy({ ...event, tags: { ...contextTags(), ...event.tags } }, getRequestContext(), policy), pii)) }
       : {}),
-    beforeSendSpan: spanHook(sdk, (rest as Record<string, unknown>).traceLifecycle, chain(beforeSendSpan, (span: object) => scrubSpan(span, pii))),
+    beforeSendSpan: spanHook(sdk, (rest as Record<string, unknown>).traceLifecycle, chain(beforeSendSpan, (span: object) => scrubSpan(applyUserPolicyToSpan(span as Record<string, unknown>, policy), pii))),
     beforeBreadcrumb: chain(beforeBreadcrumb, (crumb: object) => scrubBreadcrumb(crumb, pii)),
   };
 }

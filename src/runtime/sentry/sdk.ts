@@ -5,6 +5,8 @@
 export interface SentryScope {
   setTag(key: string, value: string): unknown;
   setTransactionName?(name?: string): unknown;
+  /** SDK 11 (and late 10.x): scope attributes, copied onto every streamed span. */
+  setAttribute?(key: string, value: string): unknown;
 }
 
 export interface SentryTransportResponse {
@@ -35,6 +37,8 @@ export interface SentrySdk {
   addBreadcrumb(breadcrumb: SentryBreadcrumb): void;
   flush(timeout?: number): PromiseLike<boolean>;
   close(timeout?: number): PromiseLike<boolean>;
+  /** The per-request scope the SDK's HTTP instrumentation forks for each incoming request. */
+  getIsolationScope?(): SentryScope;
   /** SDK 11: marks a beforeSendSpan callback for traceLifecycle "static". */
   withStaticSpan?<F>(callback: F): F;
 }
