@@ -1,7 +1,7 @@
 import { CHAIN_STARTED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
-import { actionIs, chainFieldsAt, HASH_MEMBER_LENGTH, HASH_VALUE_OFFSET, hasAt, locateChainFields, matchPlainEntry, newChainFieldOffsets, type PlainEntryFields } from "./line-pattern.js";
+import { HASH_MEMBER_LENGTH, matchPlainEntry, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { parseAuditLine } from "./parse-line.js";
 import type { IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
@@ -76,8 +76,6 @@ export class ChainChecker {
   private readonly links: WriterLink[] = [];
   private readonly signed = { checked: 0, failed: 0 };
   private readonly digester: LineDigester;
-  /** Reused for every line: locating its members allocates nothing. */
-  private readonly offsets = newChainFieldOffsets();
   private crlfSeen = false;
   private added: VerifyIssue[] = NO_ISSUES as VerifyIssue[];
 
@@ -153,29 +151,14 @@ export class ChainChecker {
   }
 
   /**
-   * The hot path: a canonical line whose hash verifies with its writer's algorithm at the first
-   * try. Anything else returns false and takes the full path, which also explains whatever is
-   * wrong. With a key, the members are located by position and compared in place
-   * (locateChainFields), and the signature stands for the schema; a plain SHA-256 line, which
-   * anyone can recompute, must also match the schema-exact pattern (matchPlainEntry).
+   * The hot path: a canonical line that matches the schema-derived pattern (so the full check
+   * would accept its shape too) and whose hash verifies with its writer's algorithm at the first
+   * try. Signed or not, a line is held to the same schema: a signature proves who wrote a line,
+   * not that it is a valid entry. Anything else returns false and takes the full path, which also
+   * explains whatever is wrong.
    */
   private checkPlain(bytes: Buffer, text: string, n: number): boolean {
-    const key = this.options.key;
-    if (key === undefined) return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
-    const at = this.offsets;
-    if (!locateChainFields(text, at) || actionIs(text, at, CHAIN_STARTED_ACTION)) return false;
-    const state = this.writers.get(text.slice(at.writerAt, text.length - 2));
-    const alg = state?.span.alg ?? "hmac-sha256";
-    if (alg === "sha256") return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
-    const hash = this.digestLine(bytes, text, at.hashAt, alg);
-    if (!hasAt(text, hash, at.hashAt + HASH_VALUE_OFFSET)) return false;
-    this.entries += 1;
-    if (state && at.seq === state.span.last.seq + 1 && state.span.last.hash.length === 64 && hasAt(text, state.span.last.hash, at.prevAt + HASH_VALUE_OFFSET) && this.onDay(text, at.tsAt)) {
-      this.step(state, at.seq, hash, n);
-      return true;
-    }
-    this.checkEntry(chainFieldsAt(text, at) as unknown as AuditEntry, bytes, text, n, alg);
-    return true;
+    return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
   }
 
   /** checkPlain for fields already extracted (undefined: the line needs the full path). */
@@ -187,7 +170,7 @@ export class ChainChecker {
     const hash = this.digestLine(bytes, text, fields.hashAt, alg);
     if (hash !== fields.hash) return false;
     this.entries += 1;
-    if (state && fields.seq === state.span.last.seq + 1 && fields.prev === state.span.last.hash && this.onDay(fields.ts, 0)) {
+    if (state && fields.seq === state.span.last.seq + 1 && fields.prev === state.span.last.hash && this.onDay(fields.ts)) {
       this.step(state, fields.seq, hash, n);
       return true;
     }
@@ -215,10 +198,10 @@ export class ChainChecker {
     return this.digester.digest(bytes, { from, to: from + HASH_MEMBER_LENGTH }, alg);
   }
 
-  /** Whether the ts starting at `tsAt` in `text` is on this file's day (writers file every entry under its own UTC date). */
-  private onDay(text: string, tsAt: number): boolean {
+  /** Whether `ts` is on this file's day (writers file every entry under its own UTC date). */
+  private onDay(ts: string): boolean {
     const day = this.options.day;
-    return day === undefined || text.startsWith(day, tsAt);
+    return day === undefined || ts.startsWith(day);
   }
 
   /** `verified`: the algorithm the hash was already checked with on the hot path. */

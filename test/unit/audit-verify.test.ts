@@ -120,12 +120,27 @@ describe("verifyAuditDir schema checks", () => {
     expect(report.files[2]?.verdict).toMatch(/^INVALID: seq 2 \(line \d+\) is not a valid v1 entry: outcome/);
   });
 
-  it("takes a valid signature as proof of the schema: only the key holder, i.e. the writer, can produce one", async () => {
-    await threeDays(KEY);
-    await forgeLastEntry(KEY);
-    const report = await verifyAuditDir({ dir, key: KEY });
-    expect(report.status).toBe("intact");
-    expect(report.files[2]?.issues).toEqual([]);
+  // One verdict per line: a signature proves who wrote a line, not that it is a valid entry, so
+  // a signed schema-invalid line gets the verdict an unsigned one gets (the fast paths included).
+  it.each([
+    ["outcome", { outcome: "maybe" as never }, /outcome: expected one of success, failure, unknown, got "maybe"/],
+    ["minor", { amount: { minor: 1.5, currency: "EUR" } }, /amount\.minor: expected an integer, got 1\.5/],
+    ["currency", { amount: { minor: 15, currency: "eur" } }, /amount\.currency: "eur" does not match/],
+  ])("gives a signed schema-invalid entry (%s) the verdict an unsigned one gets", async (_field, change, problem) => {
+    const verdicts: string[] = [];
+    for (const key of [undefined, KEY]) {
+      await rm(dir, { recursive: true, force: true });
+      await threeDays(key);
+      const lines = await readLines(day("2025-03-12"));
+      lines[lines.length - 1] = reforgeLine(lines[lines.length - 1] as string, change, key);
+      await writeLines(day("2025-03-12"), lines);
+      const report = await verifyAuditDir({ dir, key, jobs: 1 });
+      expect(report.status).toBe("tampered");
+      expect(report.files[2]?.issues.map((i) => i.kind)).toEqual(["schema"]);
+      verdicts.push(report.files[2]?.verdict ?? "");
+    }
+    expect(verdicts[1]).toBe(verdicts[0]);
+    expect(verdicts[0]).toMatch(problem);
   });
 });
 
