@@ -4,7 +4,7 @@ import { link, readFile, readdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { canonicalize } from "./canonical.js";
-import { ANCHOR_FILE_PATTERN, GENESIS_HASH, addDays, anchorFileName, dayFileName, digest, hashAlgorithm, type HashAlgorithm } from "./chain.js";
+import { ANCHOR_FILE_PATTERN, GENESIS_HASH, addDays, anchorFileName, dayFileName, digest, hashAlgorithm, keyId, type HashAlgorithm } from "./chain.js";
 
 /** Seals one closed UTC day. Stored as canonical JSON in `audit-YYYY-MM-DD.anchor.json`. */
 export interface Anchor {
@@ -17,6 +17,8 @@ export interface Anchor {
   /** `hash` of the previous anchor in the directory, or 64 zeros for the first. */
   prev_anchor: string;
   alg: HashAlgorithm;
+  /** keyId() of the signing key (keyed anchors only), so a wrong key is recognised as such. */
+  key_id?: string;
   hash: string;
 }
 
@@ -110,6 +112,7 @@ export async function computeAnchor(options: { dir: string; day: string; key: st
     writers,
     prev_anchor: options.prevAnchor,
     alg: hashAlgorithm(key),
+    ...(key ? { key_id: keyId(key) } : {}),
   };
   return { ...body, hash: computeAnchorHash(body, key) };
 }

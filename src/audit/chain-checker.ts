@@ -75,6 +75,10 @@ export class ChainChecker {
   private readonly writers = new Map<string, WriterState>();
   private readonly links: WriterLink[] = [];
   private readonly signed = { checked: 0, failed: 0 };
+  /** Key ids declared by signed writers' chain.started entries (a handful per trail). */
+  private readonly keyIds = new Set<string>();
+  /** Line of the first chain.started, verified with the key, that says signing with it began. */
+  private signingBegan: number | undefined;
   private readonly digester: LineDigester;
   private crlfSeen = false;
   private added: VerifyIssue[] = NO_ISSUES as VerifyIssue[];
@@ -146,7 +150,7 @@ export class ChainChecker {
     const writers = [...this.writers.values()].map(({ span, recent }) => ({ ...span, tailHashes: recent.pairs() }));
     return {
       lines: this.lines, entries: this.entries, issues: this.issues, issueCount: this.issueCount, writers, links: this.links,
-      tornLine: this.tornLine, keyRequired: this.keyRequired, signed: this.signed,
+      tornLine: this.tornLine, keyRequired: this.keyRequired, signed: this.signed, keyIds: [...this.keyIds], signingBegan: this.signingBegan,
     };
   }
 
@@ -236,7 +240,17 @@ export class ChainChecker {
       this.writers.set(e.writer, state);
       this.advance(state, e.seq, e.hash, n);
     } else this.checkSequence(state, e, n);
-    if (started) this.checkLink(e, n);
+    if (started) {
+      this.checkLink(e, n);
+      if (declared === "hmac-sha256") this.noteKey(e, alg === "hmac-sha256", n);
+    }
+  }
+
+  /** Records a signed writer's key id, and where signing began (only from a verified entry). */
+  private noteKey(e: AuditEntry, verified: boolean, n: number): void {
+    const data = e.data as { key_id?: unknown; signing_began?: unknown } | undefined;
+    if (typeof data?.key_id === "string" && this.keyIds.size < 16) this.keyIds.add(data.key_id);
+    if (verified && this.options.key !== undefined && data?.signing_began === true) this.signingBegan ??= n;
   }
 
   private checkSequence(state: WriterState, e: AuditEntry, n: number): void {

@@ -22,6 +22,14 @@ export function digest(body: string, key: string | undefined): string {
   return createHmac("sha256", hmacKey.object).update(body).digest("hex");
 }
 
+/**
+ * A public id of a key: lets verify say "wrong key" once instead of "tampered" on every line,
+ * without the key ever being written. HMAC of a fixed label, so it reveals nothing of the key.
+ */
+export function keyId(key: string): string {
+  return createHmac("sha256", key).update("monwire key id").digest("hex").slice(0, 16);
+}
+
 /** The entry's hash: over the canonical entry without its `hash` field. */
 export function computeEntryHash(entry: Omit<AuditEntry, "hash"> | AuditEntry, key: string | undefined): string {
   const { hash: _omit, ...body } = entry as AuditEntry;

@@ -22,6 +22,8 @@ export interface DayContext {
   anchors: Map<string, LoadedAnchor>;
   firstAnchorPrev: string;
   firstAnchorPrevName: string;
+  /** With a key: the day signing with it began; unsigned anchors are accepted only before it. */
+  signingBeganDay?: string;
 }
 
 export interface DayVerdict {
@@ -52,7 +54,8 @@ export function verifyDay(input: DayInput, context: DayContext): DayVerdict {
     const expected = day === first
       ? { expectedPrev: context.firstAnchorPrev, prevName: context.firstAnchorPrevName }
       : { expectedPrev: previous?.anchor?.hash, prevName: `the anchor of ${addDays(day, -1)}` };
-    const issues = checkAnchor(input.anchor, { key: context.key, signedSeen: context.chain.signedSeen, ...expected });
+    const unsignedAllowed = context.key === undefined || (context.signingBeganDay !== undefined && day < context.signingBeganDay);
+    const issues = checkAnchor(input.anchor, { key: context.key, unsignedAllowed, ...expected });
     usableAnchor = input.anchor.anchor !== undefined && !issues.some((i) => i.kind === "anchor_hash" || i.kind === "anchor_invalid" || i.kind === "downgrade");
     if (usableAnchor && input.anchor.anchor?.alg === "hmac-sha256") context.chain.noteSigned();
     const { status, verdict } = statusOf(issues);

@@ -10,7 +10,7 @@ export type IssueKind =
   | "hash_mismatch" | "not_canonical" | "unsigned" | "alg_changed" | "chain_broken" | "seq_gap" | "duplicate_seq"
   | "out_of_order" | "chain_start" | "link_broken" | "corrupt" | "schema" | "crlf" | "bom" | "fragment" | "blank"
   | "torn_final" | "unterminated" | "unreadable" | "missing" | "truncated" | "changed" | "anchor_hash" | "anchor_chain"
-  | "anchor_missing" | "anchor_invalid" | "downgrade" | "checkpoint" | "misplaced";
+  | "anchor_missing" | "anchor_invalid" | "downgrade" | "checkpoint" | "misplaced" | "anchor_link" | "witness";
 
 export interface VerifyIssue {
   kind: IssueKind;
@@ -79,6 +79,10 @@ export interface SegmentResult {
   keyRequired?: { line: number; writer: string };
   /** Entries of writers that declared HMAC, and how many of them failed (a wrong key fails all). */
   signed: { checked: number; failed: number };
+  /** Key ids named by signed writers' audit.chain.started entries. */
+  keyIds: string[];
+  /** Line of the first audit.chain.started, verified with the key, that records that signing began. */
+  signingBegan?: number;
 }
 
 export type FileStatus = "valid" | "torn" | "invalid" | "missing";
@@ -120,6 +124,11 @@ export interface VerifyReport {
   unprovenDays: string[];
   notes: string[];
   hint?: string;
+  /**
+   * Set when no key id in the trail is the given key's: the key is not the one the trail was
+   * written with (or everything was re-signed with another key). Reported once, as tampering.
+   */
+  wrongKey?: { given: string; trail: string[] };
   summary: {
     days: number;
     entries: number;

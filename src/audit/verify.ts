@@ -1,4 +1,4 @@
-import { addDays, GENESIS_HASH } from "./chain.js";
+import { addDays, GENESIS_HASH, keyId } from "./chain.js";
 import { ContentDigest } from "./content-digest.js";
 import { CHECKPOINT_FILE, checkpointShapeProblems, computeCheckpointHash, readCheckpoint, type PruneCheckpoint } from "./checkpoint.js";
 import { assertAuditDir, checkDayRange, listAnchoredDays, listDayFiles, type DayFile } from "./files.js";
@@ -68,8 +68,6 @@ export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyRepo
       ?? (await findSignedStart(files));
     if (signed) throw keyMissingError(keyEnv, signed);
   }
-  const chain = new TrailChain({ key, ...(await startingHeads(dir, { fromStart, from, checkpoint, allAnchorDays, anchors })) });
-  if (checkpoint?.alg === "hmac-sha256") chain.noteSigned();
 
   const tasks: SegmentTask[] = [];
   const planned: PlannedFile[] = [];
@@ -103,6 +101,13 @@ export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyRepo
   }
 
   const byDay = new Map(planned.map((p) => [p.file.day, p]));
+  if (key !== undefined) {
+    const wrong = wrongKey(key, results, anchors);
+    if (wrong) return wrongKeyReport({ dir, from, to, wrong, keyEnv });
+  }
+  const signingBegan = key === undefined ? undefined : findSigningBegan(from, to, byDay, results);
+  const chain = new TrailChain({ key, signingBegan, ...(await startingHeads(dir, { fromStart, from, checkpoint, allAnchorDays, anchors })) });
+  if (checkpoint?.alg === "hmac-sha256") chain.noteSigned();
   const sealedSpan = { first: allAnchorDays[0], last: allAnchorDays[allAnchorDays.length - 1] };
   const days: DayInput[] = [];
   for (let day = from; day <= to; day = addDays(day, 1)) {
@@ -112,7 +117,7 @@ export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyRepo
   }
   const verdicts = days.map((input) =>
     verifyDay(input, {
-      chain, key, sealedSpan, anchors,
+      chain, key, sealedSpan, anchors, signingBeganDay: signingBegan?.day,
       firstAnchorPrev: checkpoint?.last_anchor?.hash ?? GENESIS_HASH,
       firstAnchorPrevName: checkpoint?.last_anchor ? `the last pruned anchor (${checkpoint.last_anchor.day})` : "the genesis hash (this is the first anchor)",
     }),
@@ -122,6 +127,47 @@ export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyRepo
   const checkpointVerdict = checkpoint || checkpointProblem ? verifyCheckpoint(checkpoint, checkpointProblem, key, chain.signedSeen) : undefined;
   const notes = chain.signedSeen ? [] : ["the trail is not signed with a key: the chain shows edits, but someone able to rewrite the files could recompute it (set the key named by audit.keyEnv)"];
   return summarizeReport({ dir, from, to, keyed: key !== undefined, days: finalVerdicts, writers: chain.writers.size, checkpoint: checkpointVerdict, notes });
+}
+
+/**
+ * Where the trail records that signing with the key began: the first audit.chain.started,
+ * verified with the key, that says so — as the ordinal of its segment in trail order (the order
+ * TrailChain joins them in), its line, and its day.
+ */
+function findSigningBegan(from: string, to: string, byDay: Map<string, PlannedFile>, results: (SegmentResult | undefined)[]) {
+  let ordinal = 0;
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    const plan = byDay.get(day);
+    if (!plan) continue;
+    for (const index of plan.tasks) {
+      const line = results[index]?.signingBegan;
+      if (line !== undefined) return { segment: ordinal, line, day, where: `${plan.file.name}, in audit.chain.started at segment line ${line}` };
+      ordinal += 1;
+    }
+  }
+  return undefined;
+}
+
+/** The key ids the trail names when none of them is the given key's; undefined otherwise. */
+function wrongKey(key: string, results: (SegmentResult | undefined)[], anchors: Map<string, LoadedAnchor>): { given: string; trail: string[] } | undefined {
+  const ids = new Set<string>();
+  for (const result of results) for (const id of result?.keyIds ?? []) ids.add(id);
+  for (const loaded of anchors.values()) if (loaded.anchor?.alg === "hmac-sha256" && typeof loaded.anchor.key_id === "string") ids.add(loaded.anchor.key_id);
+  const given = keyId(key);
+  return ids.size > 0 && !ids.has(given) ? { given, trail: [...ids].sort() } : undefined;
+}
+
+/**
+ * The report for a key that signed nothing in the trail: one finding instead of every line and
+ * anchor reported as tampered. Exit 1 like tampering: the verifier cannot tell a mistyped key from
+ * a trail re-signed with another key, and a trail is never taken as proven on a key's say-so.
+ */
+function wrongKeyReport(parts: { dir: string; from: string; to: string; wrong: { given: string; trail: string[] }; keyEnv: string }): VerifyReport {
+  const report = summarizeReport({ dir: parts.dir, from: parts.from, to: parts.to, keyed: true, days: [], writers: 0, checkpoint: undefined, notes: [] });
+  return {
+    ...report, status: "tampered", wrongKey: parts.wrong,
+    hint: `${parts.keyEnv} has key id ${parts.wrong.given}, the trail was signed with key id ${parts.wrong.trail.join(", ")}: set ${parts.keyEnv} to the key the trail was written with. If it is that key, the trail was re-signed with another key: treat it as tampered.`,
+  };
 }
 
 async function loadCheckpoint(dir: string): Promise<{ checkpoint?: PruneCheckpoint; problem?: string }> {

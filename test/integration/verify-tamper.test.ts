@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
 import { computeEntryHash, formatAuditLine } from "../../src/audit/chain.js";
 import type { AuditEntry } from "../../src/audit/entry.js";
-import { TestTrail, appendRaw, readLines, reforgeLine, writeLines } from "../helpers/audit-trail.js";
+import { TestTrail, appendRaw, downgradeTrail, readLines, reforgeLine, writeLines } from "../helpers/audit-trail.js";
 import { makeTempDir, runMon } from "../helpers/cli.js";
 
 // The tamper matrix of issue 3: every case must make `mon verify` exit 1 and name the place
@@ -139,6 +139,9 @@ const matrix: Case[] = [
     anchor.files[0].lines -= 1;
     await writeFile(anchorPath, `${canonicalize(anchor)}\n`);
   }, /audit-2025-03-10\.anchor\.json\s+INVALID: anchor hash mismatch: the anchor was edited after sealing/],
+  ["key downgrade: the whole keyed trail rewritten with plain SHA-256 and re-sealed without a key", KEY, async () => {
+    await downgradeTrail(dir, D3);
+  }, /audit-2025-03-10\.log\s+INVALID: writer a{12} \(line 1\) is not signed with the key and nothing signed with the key records that signing began after them: written without the key \(key downgrade\)/],
   ["delete an anchor", undefined, async () => {
     await rm(join(dir, `audit-${D1}.anchor.json`));
   }, /audit-2025-03-11\.anchor\.json\s+INVALID: anchor chain broken: prev_anchor is not the hash of the genesis hash/],

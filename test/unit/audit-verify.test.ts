@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -218,10 +218,21 @@ describe("verifyAuditDir on tampered trails", () => {
     await expect(verifyAuditDir({ dir, keyEnv: "SHOP_AUDIT_KEY" })).rejects.toMatchObject({ code: "E_AUDIT_KEY_MISSING", exitCode: 2, message: expect.stringContaining("SHOP_AUDIT_KEY is not set") });
   });
 
-  it("hints at a wrong key when every signed entry fails", async () => {
+  it("reports a wrong key once by key id, and still hints at one for trails without key ids", async () => {
     await threeDays(KEY);
     const report = await verifyAuditDir({ dir, key: "not-the-key" });
     expect(report.status).toBe("tampered");
-    expect(report.hint).toMatch(/probably not the one this trail was written with/);
+    expect(report.wrongKey?.trail).toHaveLength(1);
+    expect(report.files).toEqual([]);
+    expect(report.hint).toMatch(/MONWIRE_AUDIT_KEY has key id [0-9a-f]{16}, the trail was signed with key id [0-9a-f]{16}/);
+    // A trail written before key ids existed: every signed entry failing is the only sign.
+    for (const name of ["2025-03-10", "2025-03-11", "2025-03-12"]) {
+      const lines = await readLines(day(name));
+      await writeLines(day(name), lines.map((line) => (line.includes('"key_id"') ? reforgeLine(line.replace(/"key_id":"[0-9a-f]+",/, ""), {}, KEY) : line)));
+    }
+    for (const name of await readdir(dir)) if (name.endsWith(".anchor.json")) await rm(join(dir, name));
+    const legacy = await verifyAuditDir({ dir, key: "not-the-key" });
+    expect(legacy.wrongKey).toBeUndefined();
+    expect(legacy.hint).toMatch(/probably not the one this trail was written with/);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
-import { CHAIN_STARTED_ACTION, hashAlgorithm, type HashAlgorithm } from "../../audit/chain.js";
+import { CHAIN_STARTED_ACTION, hashAlgorithm, keyId, type HashAlgorithm } from "../../audit/chain.js";
 import { AUDIT_FORMAT_VERSION, type AuditEntry } from "../../audit/entry.js";
 import { keyFromEnv } from "../../audit/trail-key.js";
 import { MonwireError } from "../../errors.js";
@@ -11,7 +11,7 @@ import { buildEntry, type AuditRecordInput, type BuiltEntry } from "./build-entr
 import { Committer } from "./committer.js";
 import { DayFiles } from "./day-files.js";
 import { createCategoryHelpers, type CategoryHelpers } from "./helpers.js";
-import { findPreviousHead } from "./previous-head.js";
+import { findPreviousHead, previousHeadSigned } from "./previous-head.js";
 import { Sealer } from "./sealer.js";
 import { AuditFileTransport, createAuditLogger, PENDING, type AuditInfo } from "./transport.js";
 
@@ -112,7 +112,12 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       outcome: "success",
       tenant: TENANT_NONE,
       actor: { id: "monwire", type: "system" },
-      data: { alg: hashAlgorithm(key), pid: process.pid, hostname: hostname(), prev_writer: await findPreviousHead(dir, writer) },
+      data: {
+        alg: hashAlgorithm(key), pid: process.pid, hostname: hostname(), prev_writer: await findPreviousHead(dir, writer),
+        // Signed, so verify knows where signing with this key began: unsigned entries before
+        // this one are history, unsigned entries after it are a key downgrade.
+        ...(key ? { key_id: keyId(key), ...((await previousHeadSigned(dir, writer, key)) ? {} : { signing_began: true }) } : {}),
+      },
     },
   });
   const sealer = new Sealer({
