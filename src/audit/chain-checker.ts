@@ -223,7 +223,9 @@ export class ChainChecker {
       if (alg !== "hmac-sha256") this.signed.failed += 1;
     }
     const day = this.options.day;
-    if (day !== undefined && typeof e.ts === "string" && !e.ts.startsWith(day)) {
+    if (day !== undefined && typeof e.ts === "string" && isLate(e.ts, day)) {
+      this.report("note", "late", `seq ${e.seq} of writer ${e.writer} (line ${n}) is dated ${e.ts}, in the file of ${day}: its writer's clock lagged and that day was already sealed`, entryAt(e, n));
+    } else if (day !== undefined && typeof e.ts === "string" && !e.ts.startsWith(day)) {
       this.report("tamper", "misplaced", `seq ${e.seq} of writer ${e.writer} (line ${n}) is dated ${e.ts.slice(0, 10)} but sits in the file of ${day}: moved between files`, entryAt(e, n));
     }
     if (!state) {
@@ -355,6 +357,20 @@ export class ChainChecker {
 /** Where an entry's issue is; built only when one is reported (the hot path reports none). */
 function entryAt(e: AuditEntry, line: number): Partial<VerifyIssue> {
   return { line, seq: e.seq, writer: e.writer };
+}
+
+/**
+ * How late an entry may be filed in the next day's file: a writer whose clock lags writes entries
+ * dated on a day another writer has sealed into the next day's file (it never appends to a sealed
+ * day). The documented clock skew between writers must stay below the seal grace (10 minutes by
+ * default); an hour leaves room for a longer grace.
+ */
+export const LATE_ENTRY_MS = 3_600_000;
+
+function isLate(ts: string, day: string): boolean {
+  const start = Date.parse(`${day}T00:00:00.000Z`);
+  const at = Date.parse(ts);
+  return at < start && at >= start - LATE_ENTRY_MS;
 }
 
 function declaredAlgorithm(e: AuditEntry): HashAlgorithm | undefined {

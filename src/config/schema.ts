@@ -33,6 +33,9 @@ export interface MetricsConfig {
   databaseProbeTimeoutMs: number;
 }
 
+/** Ten minutes: far above normal NTP skew (milliseconds), and short enough to seal promptly. */
+export const DEFAULT_SEAL_GRACE_SECONDS = 600;
+
 export type Durability = "write" | "fsync";
 
 export interface AuditConfig {
@@ -42,6 +45,11 @@ export interface AuditConfig {
   durability: Durability;
   /** Name of the env var holding the HMAC key; the trail is keyed when it is set. */
   keyEnv: string;
+  /**
+   * Seconds after UTC midnight before a day is sealed (by the runtime or `mon seal`), so writers
+   * whose clocks lag still land their last entries of the day first. Keep it above clock skew.
+   */
+  sealGraceSeconds: number;
 }
 
 export interface SentryConfig {
@@ -97,6 +105,7 @@ export function defaultConfig(): MonwireConfig {
       retentionDays: COMPLIANCE_MIN_RETENTION_DAYS,
       durability: "write",
       keyEnv: "MONWIRE_AUDIT_KEY",
+      sealGraceSeconds: DEFAULT_SEAL_GRACE_SECONDS,
     },
     sentry: {
       enabled: true,

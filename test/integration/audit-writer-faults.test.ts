@@ -136,7 +136,7 @@ describe("audit writer disk faults", () => {
     // The open descriptor keeps writing to the old day; opening the next day's file is refused.
     mount("--bind", dir, dir);
     execFileSync("mount", ["-o", "remount,bind,ro", dir], { stdio: "pipe" });
-    now = new Date("2025-06-02T00:00:10.000Z");
+    now = new Date("2025-06-02T00:10:10.000Z");
     await expect(audit.admin.action({ action: "job.ran" })).rejects.toMatchObject({ code: "E_AUDIT_WRITE" });
     unmount(dir);
     const entry = await audit.admin.action({ action: "job.ran" });

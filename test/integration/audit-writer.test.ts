@@ -107,11 +107,11 @@ describe("audit trail writer", () => {
     const time = manualClock("2025-03-09T23:59:59.900Z");
     const audit = trail({ clock: time.clock });
     await audit.admin.action({ action: "job.ran" });
-    time.set("2025-03-10T00:00:01.000Z");
+    time.set("2025-03-10T00:09:59.000Z");
     await audit.admin.action({ action: "job.ran" });
     await audit.flush();
-    expect(existsSync(join(dir, "audit-2025-03-09.anchor.json"))).toBe(false); // still inside the grace period
-    time.set("2025-03-10T00:00:06.000Z");
+    expect(existsSync(join(dir, "audit-2025-03-09.anchor.json"))).toBe(false); // still inside the 10-minute grace
+    time.set("2025-03-10T00:10:01.000Z");
     await audit.admin.action({ action: "job.ran" });
     await audit.close();
     const check = checkTrail(dir);

@@ -1,11 +1,12 @@
-import { rm, truncate, stat, writeFile, readFile } from "node:fs/promises";
+import { readdir, rm, truncate, stat, writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
 import { computeEntryHash, formatAuditLine } from "../../src/audit/chain.js";
 import type { AuditEntry } from "../../src/audit/entry.js";
 import { TestTrail, appendRaw, downgradeTrail, readLines, reforgeLine, writeLines } from "../helpers/audit-trail.js";
-import { makeTempDir, runMon } from "../helpers/cli.js";
+import { REPO_ROOT, makeTempDir, runMon } from "../helpers/cli.js";
+import { sealAuditDir } from "../../src/audit/seal.js";
 
 // The tamper matrix of issue 3: every case must make `mon verify` exit 1 and name the place
 // (file, and line or seq); the clean trails must exit 0. Trails come from the test generator;
@@ -196,5 +197,65 @@ describe("mon verify: clean trails", () => {
     const missing = await runMon(["verify", "--dir", join(dir, "nope")]);
     expect(missing.exitCode).toBe(2);
     expect(String(missing.stderr)).toMatch(/audit directory .*nope does not exist/);
+  });
+});
+
+// Writers whose clocks disagree are not tampering: sealing waits audit.sealGraceSeconds after
+// midnight (10 minutes by default), writers never append to a sealed day, and verify accepts an
+// entry filed late in the next day's file. Real runtime writers, fake clocks.
+describe("mon verify: clock skew across midnight", () => {
+  type Runtime = typeof import("../../src/runtime/audit/index.js");
+  const load = async () => ((await import(join(REPO_ROOT, "dist/runtime/audit/index.js"))) as Runtime).createAuditTrail;
+
+  async function writeAcrossMidnight(skewsMs: number[], stepMs: number, until: string): Promise<void> {
+    const createAuditTrail = await load();
+    let now = Date.parse(`${D1}T23:50:00.000Z`);
+    const writers = skewsMs.map((skew) => createAuditTrail({ dir, key: KEY, clock: () => new Date(now + skew) }));
+    for (let i = 0; now < Date.parse(until); i++, now += stepMs) {
+      await Promise.all(writers.map((w, j) => w.financial.deposit({ tenant: "KM", amount: { minor: 100 + i * 10 + j, currency: "BAM" }, wallet: `w-${j}` })));
+    }
+    await Promise.all(writers.map((w) => w.close()));
+  }
+
+  it("two writers 2 minutes apart, writing through midnight and the seal, verify intact", async () => {
+    await writeAcrossMidnight([60_000, -60_000], 10_000, `${D2}T00:20:00.000Z`);
+    const names = await readdir(dir);
+    expect(names).toEqual(expect.arrayContaining([`audit-${D1}.log`, `audit-${D2}.log`, `audit-${D1}.anchor.json`]));
+    const result = await verify(KEY, ["--json"]);
+    const report = JSON.parse(String(result.stdout));
+    expect(report.files.flatMap((f: { issues: { message: string }[] }) => f.issues.map((i) => i.message))).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(report.anchors.map((a: { status: string }) => a.status)).toEqual(["valid"]);
+  });
+
+  it("a writer lagging beyond the grace files its late entries in the next day's file, never in the sealed one", async () => {
+    const createAuditTrail = await load();
+    let now = Date.parse(`${D2}T00:11:00.000Z`);
+    const ahead = createAuditTrail({ dir, key: KEY, clock: () => new Date(now) });
+    const lagging = createAuditTrail({ dir, key: KEY, clock: () => new Date(now - 15 * 60_000) });
+    await lagging.financial.deposit({ tenant: "KM", amount: { minor: 1, currency: "BAM" }, wallet: "w-1" });
+    // The writer whose clock is right seals the day (its close waits for the seal) ...
+    await ahead.financial.deposit({ tenant: "KM", amount: { minor: 2, currency: "BAM" }, wallet: "w-2" });
+    await ahead.close();
+    expect(await readdir(dir)).toContain(`audit-${D1}.anchor.json`);
+    // ... and the lagging one, still before midnight by its clock, must not append to it.
+    for (let i = 0; i < 3; i++, now += 1000) await lagging.financial.deposit({ tenant: "KM", amount: { minor: 3 + i, currency: "BAM" }, wallet: "w-1" });
+    await lagging.close();
+    const result = await verify(KEY, ["--json"]);
+    const report = JSON.parse(String(result.stdout));
+    expect(result.exitCode, JSON.stringify(report.files.map((f: { verdict: string }) => f.verdict))).toBe(0);
+    expect(report.files.map((f: { name: string; entries: number }) => [f.name, f.entries])).toEqual([[`audit-${D1}.log`, 2], [`audit-${D2}.log`, 5]]);
+    const late = report.files[1].issues.filter((i: { kind: string }) => i.kind === "late");
+    expect(late).toHaveLength(3);
+    expect(late[0].message).toMatch(/is dated 2025-03-10T23:56:00\.000Z, in the file of 2025-03-11: its writer's clock lagged/);
+  });
+
+  it("mon seal waits audit.sealGraceSeconds after midnight", async () => {
+    await fixture(KEY);
+    const at = (iso: string) => new Date(iso);
+    await expect(sealAuditDir({ dir, key: KEY, through: D3, now: at(`2025-03-13T00:05:00.000Z`) })).rejects.toThrow(/cannot seal 2025-03-12 yet: it closed less than 600 s ago/);
+    expect((await sealAuditDir({ dir, key: KEY, now: at(`2025-03-13T00:05:00.000Z`) })).through).toBe(D2);
+    expect((await sealAuditDir({ dir, key: KEY, now: at(`2025-03-13T00:11:00.000Z`) })).sealed.map((a) => a.day)).toEqual([D3]);
+    expect((await sealAuditDir({ dir, key: KEY, now: at(`2025-03-14T00:01:00.000Z`), graceSeconds: 30 })).sealed).toHaveLength(1);
   });
 });

@@ -18,7 +18,7 @@ export function registerSeal(program: Command): Command {
       const { resolveAuditSettings } = await import("../../audit/settings.js");
       const { sealAuditDir } = await import("../../audit/seal.js");
       const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
-      const result = await sealAuditDir({ dir: settings.dir, through: flags.through, key: settings.key, keyEnv: settings.keyEnv });
+      const result = await sealAuditDir({ dir: settings.dir, through: flags.through, key: settings.key, keyEnv: settings.keyEnv, graceSeconds: settings.sealGraceSeconds });
       if (flags.json) {
         output.out(JSON.stringify({ dir: settings.dir, ...result }));
         return;

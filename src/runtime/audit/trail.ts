@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
-import { CHAIN_STARTED_ACTION, hashAlgorithm, keyId, type HashAlgorithm } from "../../audit/chain.js";
+import { access } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { CHAIN_STARTED_ACTION, anchorFileName, hashAlgorithm, keyId, type HashAlgorithm } from "../../audit/chain.js";
 import { AUDIT_FORMAT_VERSION, type AuditEntry } from "../../audit/entry.js";
 import { keyFromEnv } from "../../audit/trail-key.js";
 import { MonwireError } from "../../errors.js";
+import { DEFAULT_SEAL_GRACE_SECONDS } from "../../config/schema.js";
 import { TENANT_NONE, TENANT_UNKNOWN } from "../../metrics/catalog.js";
 import { getMetrics } from "../metrics.js";
 import { buildEntry, type AuditRecordInput, type BuiltEntry } from "./build-entry.js";
@@ -28,7 +30,10 @@ export interface AuditTrailOptions {
   tenants?: { values?: readonly string[]; currency?: Readonly<Record<string, string>> };
   /** Source of entry timestamps and of the UTC day; injectable for tests. */
   clock?: () => Date;
-  /** Milliseconds after UTC midnight before the previous day is sealed with an anchor (default 5000). */
+  /**
+   * Milliseconds after UTC midnight before the previous day is sealed with an anchor (default
+   * 600000, audit.sealGraceSeconds): writers whose clocks lag by less land their entries first.
+   */
   sealGraceMs?: number;
   /** Receives background problems (anchor sealing failures); defaults to process.emitWarning. */
   onWarning?: (message: string, error: unknown) => void;
@@ -76,7 +81,7 @@ function checkOptions(options: AuditTrailOptions): void {
     throw new MonwireError("E_OPTION_INVALID", `createAuditTrail: options.durability must be "write" or "fsync", got ${JSON.stringify(options.durability)}`, { hint: 'Use "write" (survives a crash) or "fsync" (survives power loss).' });
   }
   if (options.sealGraceMs !== undefined && !(Number.isInteger(options.sealGraceMs) && options.sealGraceMs >= 0)) {
-    throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.sealGraceMs must be an integer ≥ 0", { hint: "Leave it unset for the default 5000 ms." });
+    throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.sealGraceMs must be an integer ≥ 0", { hint: "Leave it unset for the default 600000 ms (10 minutes)." });
   }
 }
 
@@ -121,12 +126,13 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     },
   });
   const sealer = new Sealer({
-    dir, key, clock, graceMs: options.sealGraceMs ?? 5000,
+    dir, key, clock, graceMs: options.sealGraceMs ?? DEFAULT_SEAL_GRACE_SECONDS * 1000,
     onError: (error) => warn(`monwire audit: sealing closed days in ${dir} failed: ${(error as Error).message}`, error),
   });
   const files = new DayFiles(dir, durability === "fsync");
   const committer = new Committer({
     writer, key, files, buildStartEntry: startEntry,
+    isSealed: (day) => access(join(dir, anchorFileName(day))).then(() => true, () => false),
     onWritten(entries) {
       counts.written += entries.length;
       // One increment per label set per batch rather than per entry.
