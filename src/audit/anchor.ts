@@ -85,6 +85,17 @@ export async function readAnchor(dir: string, day: string): Promise<Anchor | und
   return JSON.parse(await readFile(path, "utf8")) as Anchor;
 }
 
+/** `{day, hash}` of the newest anchor in `dir`, or null (none yet, or unreadable: verify's business). */
+export async function newestAnchorLink(dir: string): Promise<{ day: string; hash: string } | null> {
+  try {
+    const day = (await listAnchorDays(dir)).pop();
+    const anchor = day ? await readAnchor(dir, day) : undefined;
+    return day && typeof anchor?.hash === "string" ? { day, hash: anchor.hash } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Days that have an anchor in `dir`, sorted ascending. */
 export async function listAnchorDays(dir: string): Promise<string[]> {
   const names = await readdir(dir);

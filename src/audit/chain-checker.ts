@@ -1,10 +1,10 @@
-import { CHAIN_STARTED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
+import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
 import { HASH_MEMBER_LENGTH, matchPlainEntry, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { parseAuditLine } from "./parse-line.js";
-import type { IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
+import type { AnchorLink, IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
 
 const HEAD_HASHES = 8;
 const TAIL_HASHES = 16;
@@ -79,6 +79,8 @@ export class ChainChecker {
   private readonly keyIds = new Set<string>();
   /** Line of the first chain.started, verified with the key, that says signing with it began. */
   private signingBegan: number | undefined;
+  /** Anchors named by entries (chain.started prev_anchor, day.sealed anchor), checked against the directory later. */
+  private readonly anchorLinks: AnchorLink[] = [];
   private readonly digester: LineDigester;
   private crlfSeen = false;
   private added: VerifyIssue[] = NO_ISSUES as VerifyIssue[];
@@ -150,7 +152,7 @@ export class ChainChecker {
     const writers = [...this.writers.values()].map(({ span, recent }) => ({ ...span, tailHashes: recent.pairs() }));
     return {
       lines: this.lines, entries: this.entries, issues: this.issues, issueCount: this.issueCount, writers, links: this.links,
-      tornLine: this.tornLine, keyRequired: this.keyRequired, signed: this.signed, keyIds: [...this.keyIds], signingBegan: this.signingBegan,
+      tornLine: this.tornLine, keyRequired: this.keyRequired, signed: this.signed, keyIds: [...this.keyIds], signingBegan: this.signingBegan, anchorLinks: this.anchorLinks,
     };
   }
 
@@ -167,7 +169,8 @@ export class ChainChecker {
 
   /** checkPlain for fields already extracted (undefined: the line needs the full path). */
   private checkPlainFields(bytes: Buffer, text: string, n: number, fields: PlainEntryFields | undefined): boolean {
-    if (!fields || fields.action === CHAIN_STARTED_ACTION) return false;
+    // The two actions whose data verify reads take the full path.
+    if (!fields || fields.action === CHAIN_STARTED_ACTION || fields.action === DAY_SEALED_ACTION) return false;
     const state = this.writers.get(fields.writer);
     const alg = state?.span.alg ?? (this.options.key === undefined ? "sha256" : "hmac-sha256");
     if (alg === "hmac-sha256" && this.options.key === undefined) return false;
@@ -242,6 +245,8 @@ export class ChainChecker {
       this.writers.set(e.writer, state);
       this.advance(state, e.seq, e.hash, n);
     } else this.checkSequence(state, e, n);
+    const anchor = started ? (e.data as { prev_anchor?: unknown } | undefined)?.prev_anchor : e.action === DAY_SEALED_ACTION ? (e.data as { anchor?: unknown } | undefined)?.anchor : undefined;
+    if (isAnchorRef(anchor) && this.anchorLinks.length < 10_000) this.anchorLinks.push({ line: n, writer: e.writer, day: anchor.day, hash: anchor.hash });
     if (started) {
       this.checkLink(e, n);
       if (declared === "hmac-sha256") this.noteKey(e, alg === "hmac-sha256", n);
@@ -381,6 +386,11 @@ function declaredAlgorithm(e: AuditEntry): HashAlgorithm | undefined {
 function hasChainFields(value: unknown): boolean {
   const v = value as Partial<AuditEntry> | null;
   return typeof v === "object" && v !== null && typeof v.writer === "string" && Number.isSafeInteger(v.seq) && typeof v.prev === "string" && typeof v.hash === "string" && /^[0-9a-f]{64}$/.test(v.hash);
+}
+
+function isAnchorRef(value: unknown): value is { day: string; hash: string } {
+  const v = value as { day?: unknown; hash?: unknown } | null;
+  return typeof v === "object" && v !== null && typeof v.day === "string" && typeof v.hash === "string";
 }
 
 function isLink(value: unknown): value is { writer: string; seq: number; hash: string } {

@@ -5,6 +5,8 @@ import type { AuditEntry } from "./entry.js";
 /** `prev` of a writer's first entry. */
 export const GENESIS_HASH = "0".repeat(64);
 export const CHAIN_STARTED_ACTION = "audit.chain.started";
+/** Written by the writer that sealed a day: binds the anchor into the signed entry chains. */
+export const DAY_SEALED_ACTION = "audit.day.sealed";
 export type HashAlgorithm = "sha256" | "hmac-sha256";
 
 export function hashAlgorithm(key: string | undefined): HashAlgorithm {

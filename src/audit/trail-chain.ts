@@ -90,6 +90,12 @@ export class TrailChain {
     for (const link of result.links) this.checkLink({ ...link, line: link.line + lineOffset }, issues);
   }
 
+  /** A writer's head at the end of what was joined (for comparing with a witness). */
+  headOf(writer: string): { seq: number; hash: string; recent: ReadonlyMap<number, string> } | undefined {
+    const head = this.heads.get(writer);
+    return head && { seq: head.seq, hash: head.hash, recent: head.recent };
+  }
+
   /** Whether a line of the segment at `ordinal` comes before the point where signing began. */
   private beforeSigning(ordinal: number, line: number): boolean {
     const began = this.options.signingBegan;

@@ -12,6 +12,8 @@ export interface DayInput {
   /** Digest of a file verified in several segments (single segments digest themselves). */
   digest: { sha256: string; prefixSha256?: string } | undefined;
   anchor: LoadedAnchor | undefined;
+  /** Entries of this file that name an anchor which is gone or different. */
+  linkIssues?: VerifyIssue[];
 }
 
 export interface DayContext {
@@ -94,6 +96,7 @@ export function verifyDay(input: DayInput, context: DayContext): DayVerdict {
     signed.checked += segment.signed.checked;
     signed.failed += segment.signed.failed;
   }
+  issues.push(...(input.linkIssues ?? []));
   const single = input.segments.length === 1 ? input.segments[0] : undefined;
   facts.sha256 = single ? single.sha256 : input.digest?.sha256;
   facts.prefixSha256 = single ? single.prefixSha256 : input.digest?.prefixSha256;

@@ -29,6 +29,12 @@ export function formatVerifyReport(report: VerifyReport, options: { style?: Verd
     const total = "issueCount" in item ? item.issueCount : item.issues.length;
     if (total > shown.length) lines.push(`    … ${total - shown.length} more (see --json)`);
   }
+  if (report.witness) {
+    const w = report.witness;
+    lines.push(`${"witness".padEnd(width)}${style(w.status, w.verdict)} (${w.source})`);
+    const shown = w.issues.filter((i) => i.severity !== "note" || w.status === "valid").slice(0, maxIssues);
+    if (shown.length > 1 || (w.status === "valid" && shown.length > 0)) for (const issue of shown) lines.push(`    ${issue.message}`);
+  }
   if (report.checkpoint) lines.push(`${"audit-pruned.json".padEnd(width)}${style(report.checkpoint.status, report.checkpoint.verdict)}`);
   for (const note of report.notes) lines.push(`note: ${note}`);
   if (report.hint) lines.push(`hint: ${report.hint}`);

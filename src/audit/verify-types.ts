@@ -83,6 +83,24 @@ export interface SegmentResult {
   keyIds: string[];
   /** Line of the first audit.chain.started, verified with the key, that records that signing began. */
   signingBegan?: number;
+  /** Anchors named by entries of the segment: each must exist with that hash. */
+  anchorLinks: AnchorLink[];
+}
+
+/** An entry's reference to an anchor (audit.chain.started prev_anchor, audit.day.sealed anchor). */
+export interface AnchorLink {
+  line: number;
+  writer: string;
+  day: string;
+  hash: string;
+}
+
+/** The trail against a witness of its head: a file from `mon seal --witness`, or Prometheus. */
+export interface WitnessVerdict {
+  source: string;
+  status: "valid" | "invalid";
+  verdict: string;
+  issues: VerifyIssue[];
 }
 
 export type FileStatus = "valid" | "torn" | "invalid" | "missing";
@@ -129,6 +147,8 @@ export interface VerifyReport {
    * written with (or everything was re-signed with another key). Reported once, as tampering.
    */
   wrongKey?: { given: string; trail: string[] };
+  /** The comparison with an external witness of the trail's head (--witness). */
+  witness?: WitnessVerdict;
   summary: {
     days: number;
     entries: number;

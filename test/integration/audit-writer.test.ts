@@ -116,8 +116,10 @@ describe("audit trail writer", () => {
     await audit.close();
     const check = checkTrail(dir);
     expect(check.problems).toEqual([]);
-    expect(check.entries.map((e) => e.ts.slice(0, 10))).toEqual(["2025-03-09", "2025-03-09", "2025-03-10", "2025-03-10"]);
+    expect(check.entries.map((e) => e.ts.slice(0, 10))).toEqual(["2025-03-09", "2025-03-09", "2025-03-10", "2025-03-10", "2025-03-10"]);
     const anchor = JSON.parse(readFileSync(join(dir, "audit-2025-03-09.anchor.json"), "utf8"));
+    // The sealing writer binds the anchor into its chain.
+    expect(check.entries[4]).toMatchObject({ action: "audit.day.sealed", data: { anchor: { day: "2025-03-09", hash: anchor.hash } } });
     const day = readFileSync(join(dir, "audit-2025-03-09.log"));
     expect(anchor.files).toEqual([{ name: "audit-2025-03-09.log", sha256: createHash("sha256").update(day).digest("hex"), bytes: day.length, lines: 2 }]);
     expect(anchor.writers).toEqual([{ writer: audit.writer, first_seq: 1, last_seq: 2, last_hash: check.entries[1]?.hash }]);

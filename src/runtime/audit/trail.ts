@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { access } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { CHAIN_STARTED_ACTION, anchorFileName, hashAlgorithm, keyId, type HashAlgorithm } from "../../audit/chain.js";
+import { newestAnchorLink, type Anchor } from "../../audit/anchor.js";
+import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, anchorFileName, hashAlgorithm, keyId, type HashAlgorithm } from "../../audit/chain.js";
 import { AUDIT_FORMAT_VERSION, type AuditEntry } from "../../audit/entry.js";
 import { keyFromEnv } from "../../audit/trail-key.js";
 import { MonwireError } from "../../errors.js";
@@ -119,6 +120,8 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       actor: { id: "monwire", type: "system" },
       data: {
         alg: hashAlgorithm(key), pid: process.pid, hostname: hostname(), prev_writer: await findPreviousHead(dir, writer),
+        // The newest anchor, bound into this chain: deleting or replacing it later breaks the link.
+        prev_anchor: await newestAnchorLink(dir),
         // Signed, so verify knows where signing with this key began: unsigned entries before
         // this one are history, unsigned entries after it are a key downgrade.
         ...(key ? { key_id: keyId(key), ...((await previousHeadSigned(dir, writer, key)) ? {} : { signing_began: true }) } : {}),
@@ -128,6 +131,13 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   const sealer = new Sealer({
     dir, key, clock, graceMs: options.sealGraceMs ?? DEFAULT_SEAL_GRACE_SECONDS * 1000,
     onError: (error) => warn(`monwire audit: sealing closed days in ${dir} failed: ${(error as Error).message}`, error),
+    onSealed(anchors) {
+      // The newest anchor this process wrote, recorded in its chain (each anchor links the one
+      // before): deleting or replacing any sealed anchor afterwards is a finding for verify.
+      const anchor = anchors[anchors.length - 1] as Anchor;
+      append({ category: "admin", action: DAY_SEALED_ACTION, tenant: TENANT_NONE, actor: { id: "monwire", type: "system" }, data: { anchor: { day: anchor.day, hash: anchor.hash } } })
+        .catch((error: unknown) => warn(`monwire audit: recording the anchor of ${anchor.day} in the chain failed: ${(error as Error).message}`, error));
+    },
   });
   const files = new DayFiles(dir, durability === "fsync");
   const committer = new Committer({
@@ -145,6 +155,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
         else series.set(id, { category: e.category, outcome: e.outcome, tenant, n: 1 });
       }
       for (const { n, ...labels } of series.values()) metrics.auditEvents.inc(labels, n);
+      metrics.auditChainHead.set({ writer }, (entries[entries.length - 1] as AuditEntry).seq);
       sealer.afterWrite();
     },
     onFailed: (rejected) => {
@@ -157,6 +168,10 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
 
   const record = (event: AuditRecordInput): Promise<AuditEntry> => {
     if (closed) return Promise.reject(new MonwireError("E_AUDIT_CLOSED", "audit trail is closed", { hint: "Record entries before monitoring.close() / audit.close()." }));
+    return append(event);
+  };
+  /** record() without the closed check: the sealer's own entry may still land while closing. */
+  const append = (event: AuditRecordInput): Promise<AuditEntry> => {
     let built: BuiltEntry;
     try {
       built = buildEntry(event, settings);
@@ -181,6 +196,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       closed = true;
       await committer.idle();
       await sealer.idle();
+      await committer.idle();
       await files.closeAll();
       logger.end();
     },
