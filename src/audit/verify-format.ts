@@ -17,7 +17,7 @@ export function formatVerifyReport(report: VerifyReport, options: { style?: Verd
     ...report.files.map((item) => ({ day: item.day, order: 0, item })),
     ...report.anchors.map((item) => ({ day: item.day, order: 1, item })),
   ].sort((a, b) => (a.day === b.day ? a.order - b.order : a.day < b.day ? -1 : 1));
-  const width = Math.max(0, ...rows.map((r) => r.item.name.length)) + 2;
+  const width = Math.max(report.witness ? "witness".length : 0, ...rows.map((r) => r.item.name.length)) + 2;
   const lines: string[] = [];
   for (const { item } of rows) {
     const details = "entries" in item && item.status !== "missing" ? ` — ${describeFile(item)}` : "";

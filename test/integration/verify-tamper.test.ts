@@ -259,3 +259,90 @@ describe("mon verify: clock skew across midnight", () => {
     expect((await sealAuditDir({ dir, key: KEY, now: at(`2025-03-14T00:01:00.000Z`), graceSeconds: 30 })).sealed).toHaveLength(1);
   });
 });
+
+// Anchors are bound into the entry chains (the sealing writer's audit.day.sealed entry, and the
+// prev_anchor of each audit.chain.started), so deleting them is a finding; the newest day, which
+// nothing later refers to, needs a witness. Trails from the real runtime writer, fake clock.
+describe("mon verify: deleted anchors and truncated history", () => {
+  type Runtime = typeof import("../../src/runtime/audit/index.js");
+  const D4 = "2025-03-13";
+  const witnessFile = () => join(dir, "..", `${dir.split("/").pop()}-witness.json`);
+
+  /** Writer A from D1 noon to D4 noon (it seals D1–D3 as it goes), then writer B restarts on D4. */
+  async function runtimeTrail(key?: string): Promise<void> {
+    const { createAuditTrail } = (await import(join(REPO_ROOT, "dist/runtime/audit/index.js"))) as Runtime;
+    let now = Date.parse(`${D1}T12:00:00.000Z`);
+    const clock = () => new Date(now);
+    const a = createAuditTrail({ dir, key, clock });
+    for (let i = 0; now < Date.parse(`${D4}T12:00:00.000Z`); i++, now += 6 * 3_600_000) {
+      await a.financial.deposit({ tenant: "KM", amount: { minor: 100 + i, currency: "BAM" }, wallet: "w-1" });
+      await a.flush();
+    }
+    await a.close();
+    now = Date.parse(`${D4}T13:00:00.000Z`);
+    const b = createAuditTrail({ dir, key, clock });
+    await b.authentication.loginFailed({ tenant: "EUR", username: "mallory", ip: "203.0.113.9" });
+    await b.close();
+  }
+
+  const anchorPath = (day: string) => join(dir, `audit-${day}.anchor.json`);
+
+  it.each([["unkeyed", undefined], ["keyed", KEY]])("deleting every anchor is a finding (%s)", async (_name, key) => {
+    await runtimeTrail(key);
+    expect((await verify(key)).exitCode).toBe(0);
+    for (const day of [D1, D2, D3]) await rm(anchorPath(day));
+    const result = await verify(key);
+    expect(result.exitCode).toBe(1);
+    expect(String(result.stdout)).toMatch(/audit-2025-03-11\.log\s+INVALID: line \d+ \(writer [0-9a-f]{12}\) names the anchor of 2025-03-10, which is gone: the anchor was deleted/);
+  });
+
+  it("deleting the newest anchor is a finding: the next day's entries name it", async () => {
+    await runtimeTrail(KEY);
+    await rm(anchorPath(D3));
+    const result = await verify(KEY);
+    expect(result.exitCode).toBe(1);
+    expect(String(result.stdout)).toMatch(/audit-2025-03-13\.log\s+INVALID: line \d+ \(writer [0-9a-f]{12}\) names the anchor of 2025-03-12, which is gone: the anchor was deleted/);
+  });
+
+  it("deleting a day's anchor while two later days exist is a finding even if nothing names it", async () => {
+    await fixture(KEY);
+    const later = new TestTrail({ key: KEY, start: "2025-03-14T08:00:00.000Z" });
+    later.writer({ id: "ffffffffffff" }).record();
+    for (const [, lines] of later.linesByDay()) await writeFile(join(dir, "audit-2025-03-14.log"), lines.join(""));
+    expect((await verify(KEY)).exitCode).toBe(1); // 2025-03-12 should have been sealed by now
+    expect(String((await verify(KEY)).stdout)).toMatch(/audit-2025-03-12\.anchor\.json\s+missing: no anchor for a day inside the sealed range/);
+  });
+
+  it("deleting the newest day file with its anchor: undetectable from the trail alone, TAMPERED against a witness", async () => {
+    await runtimeTrail(KEY);
+    const sealed = await runMon(["seal", "--dir", dir, "--through", D4, "--witness", witnessFile()], { env: { MONWIRE_AUDIT_KEY: KEY } });
+    expect(sealed.exitCode, String(sealed.stderr)).toBe(0);
+    expect(String(sealed.stdout)).toMatch(/witness written to .*: 2 writer\(s\), newest anchor 2025-03-13/);
+    expect((await verify(KEY, ["--witness", witnessFile()])).exitCode).toBe(0);
+    await rm(path(D4));
+    await rm(anchorPath(D4));
+    // Nothing left in the trail refers to the newest day: without a witness it verifies intact.
+    expect((await verify(KEY)).exitCode).toBe(0);
+    const result = await verify(KEY, ["--witness", witnessFile()]);
+    expect(result.exitCode).toBe(1);
+    expect(String(result.stdout)).toMatch(/^witness\s+INVALID: the witness saw the anchor of 2025-03-13, which is gone: the newest days were deleted \(\+2 more\)/m);
+    expect(String(result.stdout)).toMatch(/writer [0-9a-f]{12} ends at seq \d+, but the witness saw seq \d+: its newest \d+ entries were deleted/);
+    expect(String(result.stdout)).toMatch(/the witness saw writer [0-9a-f]{12} at seq 2, but the trail has no entries of it: they were deleted/);
+  });
+
+  it("an empty or missing directory is TAMPERED when the witness saw a trail", async () => {
+    await runtimeTrail(KEY);
+    expect((await runMon(["seal", "--dir", dir, "--through", D4, "--witness", witnessFile()], { env: { MONWIRE_AUDIT_KEY: KEY } })).exitCode).toBe(0);
+    for (const name of await readdir(dir)) await rm(join(dir, name));
+    const empty = await verify(KEY, ["--witness", witnessFile()]);
+    expect(empty.exitCode).toBe(1);
+    expect(String(empty.stdout)).toMatch(/TAMPERED/);
+    await rm(dir, { recursive: true });
+    const missing = await verify(KEY, ["--witness", witnessFile()]);
+    expect(missing.exitCode).toBe(1);
+    expect(String(missing.stdout)).toMatch(/^witness\s+INVALID: the witness saw the anchor of 2025-03-13, which is gone/m);
+    // Without a witness a missing directory stays a usage error.
+    expect((await verify(KEY)).exitCode).toBe(2);
+    await rm(witnessFile());
+  });
+});

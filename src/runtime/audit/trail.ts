@@ -53,7 +53,7 @@ export interface AuditTrail extends CategoryHelpers {
    * event and E_AUDIT_WRITE when the write failed (nothing of it stays in the chain).
    */
   record(event: AuditRecordInput): Promise<AuditEntry>;
-  /** Resolves when every entry recorded so far has been written or rejected. */
+  /** Resolves when every entry recorded so far has been written or rejected (and sealing they triggered is done). */
   flush(): Promise<void>;
   /** Flushes, waits for a seal in progress, and closes the files; later records reject with E_AUDIT_CLOSED. */
   close(): Promise<void>;
@@ -189,7 +189,12 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     algorithm: hashAlgorithm(key),
     record,
     ...createCategoryHelpers(record),
-    flush: () => committer.idle(),
+    async flush() {
+      await committer.idle();
+      // Sealing that these writes triggered, and the entry that links its anchor.
+      await sealer.idle();
+      await committer.idle();
+    },
     stats: () => ({ ...committer.head, ...counts, writeCalls: committer.writeCalls, sealFailures: sealer.failures }),
     async close() {
       if (closed) return;
