@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
+import { auditEntrySchema } from "../../src/audit/entry-schema.js";
 import { hasAt, matchPlainEntry } from "../../src/audit/line-pattern.js";
+import type { JsonSchema } from "../../src/audit/schema-compile.js";
+import { buildLinePattern } from "../../src/audit/schema-line-pattern.js";
 import { parseAuditLine } from "../../src/audit/parse-line.js";
 import { TestTrail, type TestEvent } from "../helpers/audit-trail.js";
 
@@ -97,5 +100,27 @@ describe("hasAt", () => {
   ])("%s", (_name, value, at, expected) => {
     expect(hasAt(text, value, at)).toBe(expected);
     expect(hasAt(text, value, at)).toBe(text.startsWith(value, at));
+  });
+});
+
+describe("buildLinePattern (the fast path, derived from the schema)", () => {
+  const options = { captures: ["action", "hash", "prev", "seq", "ts", "writer"], splitAt: "hash" } as const;
+  const trail = new TestTrail();
+  const line = canonicalize(trail.writer().record({ outcome: "unknown" }));
+
+  it("follows the schema: widen an enum there and the pattern accepts the new value", () => {
+    const maybe = line.replace('"outcome":"unknown"', '"outcome":"maybe"');
+    expect(buildLinePattern(auditEntrySchema, options).pattern.test(maybe)).toBe(false);
+    const widened = { ...auditEntrySchema, properties: { ...auditEntrySchema.properties, outcome: { enum: ["success", "failure", "unknown", "maybe"] } } };
+    expect(buildLinePattern(widened, options).pattern.test(maybe)).toBe(true);
+  });
+
+  it.each([
+    ["an integer range it cannot express", { seq: { type: "integer", minimum: 5 } }, /integer minimum 5/],
+    ["a string length it cannot count", { writer: { type: "string", minLength: 3 } }, /minLength above 1/],
+    ["an unanchored pattern", { action: { type: "string", pattern: "[a-z]+" } }, /must be anchored/],
+  ])("refuses %s instead of matching more than the schema allows", (_name, change, error) => {
+    const schema = { ...auditEntrySchema, properties: { ...auditEntrySchema.properties, ...change } } as JsonSchema;
+    expect(() => buildLinePattern(schema, options)).toThrow(error);
   });
 });
