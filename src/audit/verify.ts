@@ -2,6 +2,7 @@ import { addDays, GENESIS_HASH, keyId } from "./chain.js";
 import { ContentDigest } from "./content-digest.js";
 import { CHECKPOINT_FILE, checkpointShapeProblems, computeCheckpointHash, readCheckpoint, type PruneCheckpoint } from "./checkpoint.js";
 import { existsSync } from "node:fs";
+import { MonwireError } from "../errors.js";
 import { assertAuditDir, checkDayRange, listAnchoredDays, listDayFiles, todayUtc, type DayFile } from "./files.js";
 import { readWitness } from "./witness.js";
 import { checkWitness, queryPrometheusHeads } from "./witness-check.js";
@@ -51,6 +52,9 @@ interface PlannedFile {
  */
 export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyReport> {
   if (options.witness === undefined) return verifyTrail(options, {});
+  if (options.to !== undefined) {
+    throw new MonwireError("E_OPTION_INVALID", "--witness checks that the trail reaches its newest head, so it cannot be combined with --to", { hint: "Leave out --to (--from is fine), or verify the range without --witness." });
+  }
   // With a witness, a directory that is gone or empty is a verdict, not a usage error.
   const missing = !existsSync(options.dir);
   const out: { chain?: TrailChain } = {};
