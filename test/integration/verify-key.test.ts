@@ -2,13 +2,13 @@ import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TestTrail, appendRaw, downgradeTrail } from "../helpers/audit-trail.js";
-import { REPO_ROOT, makeTempDir, runMon } from "../helpers/cli.js";
+import { TEST_DIST, makeTempDir, runMon } from "../helpers/cli.js";
 
 // With a key, every entry and anchor must be signed with it, except what the trail itself (in an
 // entry signed with the key) records as written before signing began; a key the trail was not
 // signed with is reported once, as "wrong key". verify, check and report share the verifier.
 type Runtime = typeof import("../../src/runtime/audit/index.js");
-const { createAuditTrail } = (await import(join(REPO_ROOT, "dist/runtime/audit/index.js"))) as Runtime;
+const { createAuditTrail } = (await import(join(TEST_DIST, "runtime/audit/index.js"))) as Runtime;
 
 const KEY = "key-downgrade-key";
 const D1 = "2025-03-10";

@@ -1,12 +1,12 @@
 import { readdir, rm, truncate, stat, writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
 import { computeEntryHash, formatAuditLine } from "../../src/audit/chain.js";
 import type { AuditEntry } from "../../src/audit/entry.js";
 import { TestTrail, appendRaw, downgradeTrail, readLines, reforgeLine, writeLines } from "../helpers/audit-trail.js";
-import { REPO_ROOT, makeTempDir, runMon } from "../helpers/cli.js";
-import { sealAuditDir } from "../../src/audit/seal.js";
+import { TEST_DIST, makeTempDir, runMon } from "../helpers/cli.js";
 
 // The tamper matrix of issue 3: every case must make `mon verify` exit 1 and name the place
 // (file, and line or seq); the clean trails must exit 0. Trails come from the test generator;
@@ -205,7 +205,7 @@ describe("mon verify: clean trails", () => {
 // entry filed late in the next day's file. Real runtime writers, fake clocks.
 describe("mon verify: clock skew across midnight", () => {
   type Runtime = typeof import("../../src/runtime/audit/index.js");
-  const load = async () => ((await import(join(REPO_ROOT, "dist/runtime/audit/index.js"))) as Runtime).createAuditTrail;
+  const load = async () => ((await import(join(TEST_DIST, "runtime/audit/index.js"))) as Runtime).createAuditTrail;
 
   async function writeAcrossMidnight(skewsMs: number[], stepMs: number, until: string): Promise<void> {
     const createAuditTrail = await load();
@@ -213,6 +213,9 @@ describe("mon verify: clock skew across midnight", () => {
     const writers = skewsMs.map((skew) => createAuditTrail({ dir, key: KEY, clock: () => new Date(now + skew) }));
     for (let i = 0; now < Date.parse(until); i++, now += stepMs) {
       await Promise.all(writers.map((w, j) => w.financial.deposit({ tenant: "KM", amount: { minor: 100 + i * 10 + j, currency: "BAM" }, wallet: `w-${j}` })));
+      // Let background sealing finish before the fake clock moves on, as it would in real time.
+      await Promise.all(writers.map((w) => w.flush()));
+      await delay(15);
     }
     await Promise.all(writers.map((w) => w.close()));
   }
@@ -251,11 +254,12 @@ describe("mon verify: clock skew across midnight", () => {
   });
 
   it("mon seal waits audit.sealGraceSeconds after midnight", async () => {
+    const { sealAuditDir } = (await import(join(TEST_DIST, "audit/seal.js"))) as typeof import("../../src/audit/seal.js");
     await fixture(KEY);
     const at = (iso: string) => new Date(iso);
     await expect(sealAuditDir({ dir, key: KEY, through: D3, now: at(`2025-03-13T00:05:00.000Z`) })).rejects.toThrow(/cannot seal 2025-03-12 yet: it closed less than 600 s ago/);
     expect((await sealAuditDir({ dir, key: KEY, now: at(`2025-03-13T00:05:00.000Z`) })).through).toBe(D2);
-    expect((await sealAuditDir({ dir, key: KEY, now: at(`2025-03-13T00:11:00.000Z`) })).sealed.map((a) => a.day)).toEqual([D3]);
+    expect((await sealAuditDir({ dir, key: KEY, now: at(`2025-03-13T00:11:00.000Z`) })).sealed.map((a: { day: string }) => a.day)).toEqual([D3]);
     expect((await sealAuditDir({ dir, key: KEY, now: at(`2025-03-14T00:01:00.000Z`), graceSeconds: 30 })).sealed).toHaveLength(1);
   });
 });
@@ -270,7 +274,7 @@ describe("mon verify: deleted anchors and truncated history", () => {
 
   /** Writer A from D1 noon to D4 noon (it seals D1–D3 as it goes), then writer B restarts on D4. */
   async function runtimeTrail(key?: string): Promise<void> {
-    const { createAuditTrail } = (await import(join(REPO_ROOT, "dist/runtime/audit/index.js"))) as Runtime;
+    const { createAuditTrail } = (await import(join(TEST_DIST, "runtime/audit/index.js"))) as Runtime;
     let now = Date.parse(`${D1}T12:00:00.000Z`);
     const clock = () => new Date(now);
     const a = createAuditTrail({ dir, key, clock });
