@@ -3,6 +3,7 @@ import { addEntry, createAggregate, type Aggregate } from "./aggregate.js";
 import type { AuditEntry } from "./entry.js";
 import { compileAuditFilter, type AuditFilterOptions } from "./filters.js";
 import { MAX_LINE_BYTES, openDayStream } from "./lines.js";
+import { isPlainLine } from "./line-pattern.js";
 import { parseAuditLine } from "./parse-line.js";
 import { createHourBucketer } from "./time-range-zone.js";
 
@@ -62,9 +63,9 @@ export async function scanTask(task: ScanTask): Promise<ScanResult> {
     result.lines += 1;
     let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (result.lines === 1 && task.fileStart && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    // The same compiled schema as the writer's and verify's: a line verify calls invalid is never
-    // counted here, so the report and the integrity verdict judge each line alike.
-    const parsed = parseAuditLine(text);
+    // The same schema as the writer's and verify's (its derived pattern first, the compiled
+    // validator for the rest): a line verify calls invalid is never counted here.
+    const parsed = parseAuditLine(text, { validate: !isPlainLine(text) });
     switch (parsed.kind) {
       case "blank":
         return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
 import { auditEntrySchema } from "../../src/audit/entry-schema.js";
-import { hasAt, matchPlainEntry } from "../../src/audit/line-pattern.js";
+import { hasAt, isPlainLine, matchPlainEntry } from "../../src/audit/line-pattern.js";
 import type { JsonSchema } from "../../src/audit/schema-compile.js";
 import { buildLinePattern } from "../../src/audit/schema-line-pattern.js";
 import { parseAuditLine } from "../../src/audit/parse-line.js";
@@ -11,6 +11,7 @@ import { TestTrail, type TestEvent } from "../helpers/audit-trail.js";
 // validateAuditEntry accept the line too, with the same field values. It may decline anything.
 function agrees(text: string): "matched" | "declined" {
   const fields = matchPlainEntry(text);
+  expect(isPlainLine(text), text).toBe(fields !== undefined);
   if (!fields) return "declined";
   const parsed = parseAuditLine(text);
   expect(parsed.kind, text).toBe("entry");

@@ -84,6 +84,6 @@ describe("validateAuditEntry, compiled from schema/audit-entry.schema.json", () 
   });
 
   it("refuses keywords it does not implement instead of ignoring them", () => {
-    expect(() => compileSchema({ type: "object", properties: { a: { type: "string", format: "email" } as JsonSchema } })).toThrow(/keyword format at \.a is not supported/);
+    expect(() => compileSchema({ type: "object", properties: { a: { type: "string", format: "email" } as JsonSchema } })).toThrow(/keyword format at a is not supported/);
   });
 });
