@@ -24,6 +24,7 @@ export type ErrorCode =
   | "E_AUDIT_INVALID"
   | "E_AUDIT_KEY_MISSING"
   | "E_AUDIT_DIR"
+  | "E_WITNESS"
   | "E_AUDIT_NO_FILES"
   | "E_NOT_EXPRESS"
   | "E_UNSUPPORTED_PROJECT"

@@ -4,7 +4,7 @@ import { link, readFile, readdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { canonicalize } from "./canonical.js";
-import { ANCHOR_FILE_PATTERN, GENESIS_HASH, addDays, anchorFileName, dayFileName, digest, hashAlgorithm, type HashAlgorithm } from "./chain.js";
+import { ANCHOR_FILE_PATTERN, GENESIS_HASH, addDays, anchorFileName, dayFileName, digest, hashAlgorithm, keyId, type HashAlgorithm } from "./chain.js";
 
 /** Seals one closed UTC day. Stored as canonical JSON in `audit-YYYY-MM-DD.anchor.json`. */
 export interface Anchor {
@@ -17,6 +17,8 @@ export interface Anchor {
   /** `hash` of the previous anchor in the directory, or 64 zeros for the first. */
   prev_anchor: string;
   alg: HashAlgorithm;
+  /** keyId() of the signing key (keyed anchors only), so a wrong key is recognised as such. */
+  key_id?: string;
   hash: string;
 }
 
@@ -83,6 +85,17 @@ export async function readAnchor(dir: string, day: string): Promise<Anchor | und
   return JSON.parse(await readFile(path, "utf8")) as Anchor;
 }
 
+/** `{day, hash}` of the newest anchor in `dir`, or null (none yet, or unreadable: verify's business). */
+export async function newestAnchorLink(dir: string): Promise<{ day: string; hash: string } | null> {
+  try {
+    const day = (await listAnchorDays(dir)).pop();
+    const anchor = day ? await readAnchor(dir, day) : undefined;
+    return day && typeof anchor?.hash === "string" ? { day, hash: anchor.hash } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Days that have an anchor in `dir`, sorted ascending. */
 export async function listAnchorDays(dir: string): Promise<string[]> {
   const names = await readdir(dir);
@@ -110,6 +123,7 @@ export async function computeAnchor(options: { dir: string; day: string; key: st
     writers,
     prev_anchor: options.prevAnchor,
     alg: hashAlgorithm(key),
+    ...(key ? { key_id: keyId(key) } : {}),
   };
   return { ...body, hash: computeAnchorHash(body, key) };
 }

@@ -1,13 +1,13 @@
-import { CHAIN_STARTED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
+import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
-import { actionIs, chainFieldsAt, HASH_MEMBER_LENGTH, HASH_VALUE_OFFSET, hasAt, locateChainFields, matchPlainEntry, newChainFieldOffsets, type PlainEntryFields } from "./line-pattern.js";
+import { HASH_MEMBER_LENGTH, matchPlainEntry, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { isTornPrefix, parseAuditLine } from "./parse-line.js";
-import type { IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
+import { RecentHashes } from "./recent-hashes.js";
+import type { AnchorLink, IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
 
 const HEAD_HASHES = 8;
-const TAIL_HASHES = 16;
 const MAX_KEPT_ISSUES = 200;
 const CR = 0x0d;
 
@@ -16,42 +16,6 @@ interface WriterState {
   recent: RecentHashes;
   /** The last gap reported, so an entry filling it reads as a reordering, not a duplicate. */
   gap?: { from: number; to: number; issue: VerifyIssue };
-}
-
-/**
- * A writer's last TAIL_HASHES entries (seq, hash, line), oldest first. A ring of fixed arrays:
- * recording the entry of every line allocates nothing, and lookups happen only off the hot path.
- */
-class RecentHashes {
-  private readonly seqs: number[] = new Array<number>(TAIL_HASHES).fill(0);
-  private readonly hashes: string[] = new Array<string>(TAIL_HASHES).fill("");
-  private readonly lines: number[] = new Array<number>(TAIL_HASHES).fill(0);
-  private next = 0;
-  private size = 0;
-
-  /** Records an entry; seqs arrive in increasing order, so none is recorded twice. */
-  add(seq: number, hash: string, line: number): void {
-    const at = this.next;
-    this.seqs[at] = seq;
-    this.hashes[at] = hash;
-    this.lines[at] = line;
-    this.next = at + 1 === TAIL_HASHES ? 0 : at + 1;
-    if (this.size < TAIL_HASHES) this.size += 1;
-  }
-
-  get(seq: number): { hash: string; line: number } | undefined {
-    for (let i = 0; i < this.size; i++) if (this.seqs[i] === seq) return { hash: this.hashes[i] as string, line: this.lines[i] as number };
-    return undefined;
-  }
-
-  /** [seq, hash] pairs, oldest first. */
-  pairs(): [number, string][] {
-    const start = this.size < TAIL_HASHES ? 0 : this.next;
-    return Array.from({ length: this.size }, (_, i) => {
-      const at = (start + i) % TAIL_HASHES;
-      return [this.seqs[at] as number, this.hashes[at] as string];
-    });
-  }
 }
 
 /** What line() returns when it found nothing: shared, so a clean line allocates no array. */
@@ -78,9 +42,13 @@ export class ChainChecker {
   private readonly writers = new Map<string, WriterState>();
   private readonly links: WriterLink[] = [];
   private readonly signed = { checked: 0, failed: 0 };
+  /** Key ids declared by signed writers' chain.started entries (a handful per trail). */
+  private readonly keyIds = new Set<string>();
+  /** Line of the first chain.started, verified with the key, that says signing with it began. */
+  private signingBegan: number | undefined;
+  /** Anchors named by entries (chain.started prev_anchor, day.sealed anchor), checked against the directory later. */
+  private readonly anchorLinks: AnchorLink[] = [];
   private readonly digester: LineDigester;
-  /** Reused for every line: locating its members allocates nothing. */
-  private readonly offsets = newChainFieldOffsets();
   private crlfSeen = false;
   private added: VerifyIssue[] = NO_ISSUES as VerifyIssue[];
 
@@ -175,46 +143,32 @@ export class ChainChecker {
     const writers = [...this.writers.values()].map(({ span, recent }) => ({ ...span, tailHashes: recent.pairs() }));
     return {
       lines: this.lines, entries: this.entries, issues: this.issues, issueCount: this.issueCount, writers, links: this.links,
-      tornLine: this.tornLine, keyRequired: this.keyRequired, signed: this.signed,
+      tornLine: this.tornLine, keyRequired: this.keyRequired, signed: this.signed, keyIds: [...this.keyIds], signingBegan: this.signingBegan, anchorLinks: this.anchorLinks,
     };
   }
 
   /**
-   * The hot path: a canonical line whose hash verifies with its writer's algorithm at the first
-   * try. Anything else returns false and takes the full path, which also explains whatever is
-   * wrong. With a key, the members are located by position and compared in place
-   * (locateChainFields), and the signature stands for the schema; a plain SHA-256 line, which
-   * anyone can recompute, must also match the schema-exact pattern (matchPlainEntry).
+   * The hot path: a canonical line that matches the schema-derived pattern (so the full check
+   * would accept its shape too) and whose hash verifies with its writer's algorithm at the first
+   * try. Signed or not, a line is held to the same schema: a signature proves who wrote a line,
+   * not that it is a valid entry. Anything else returns false and takes the full path, which also
+   * explains whatever is wrong.
    */
   private checkPlain(bytes: Buffer, text: string, n: number): boolean {
-    const key = this.options.key;
-    if (key === undefined) return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
-    const at = this.offsets;
-    if (!locateChainFields(text, at) || actionIs(text, at, CHAIN_STARTED_ACTION)) return false;
-    const state = this.writers.get(text.slice(at.writerAt, text.length - 2));
-    const alg = state?.span.alg ?? "hmac-sha256";
-    if (alg === "sha256") return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
-    const hash = this.digestLine(bytes, text, at.hashAt, alg);
-    if (!hasAt(text, hash, at.hashAt + HASH_VALUE_OFFSET)) return false;
-    this.entries += 1;
-    if (state && at.seq === state.span.last.seq + 1 && state.span.last.hash.length === 64 && hasAt(text, state.span.last.hash, at.prevAt + HASH_VALUE_OFFSET) && this.onDay(text, at.tsAt)) {
-      this.step(state, at.seq, hash, n);
-      return true;
-    }
-    this.checkEntry(chainFieldsAt(text, at) as unknown as AuditEntry, bytes, text, n, alg);
-    return true;
+    return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
   }
 
   /** checkPlain for fields already extracted (undefined: the line needs the full path). */
   private checkPlainFields(bytes: Buffer, text: string, n: number, fields: PlainEntryFields | undefined): boolean {
-    if (!fields || fields.action === CHAIN_STARTED_ACTION) return false;
+    // The two actions whose data verify reads take the full path.
+    if (!fields || fields.action === CHAIN_STARTED_ACTION || fields.action === DAY_SEALED_ACTION) return false;
     const state = this.writers.get(fields.writer);
     const alg = state?.span.alg ?? (this.options.key === undefined ? "sha256" : "hmac-sha256");
     if (alg === "hmac-sha256" && this.options.key === undefined) return false;
     const hash = this.digestLine(bytes, text, fields.hashAt, alg);
     if (hash !== fields.hash) return false;
     this.entries += 1;
-    if (state && fields.seq === state.span.last.seq + 1 && fields.prev === state.span.last.hash && this.onDay(fields.ts, 0)) {
+    if (state && fields.seq === state.span.last.seq + 1 && fields.prev === state.span.last.hash && this.onDay(fields.ts)) {
       this.step(state, fields.seq, hash, n);
       return true;
     }
@@ -242,10 +196,10 @@ export class ChainChecker {
     return this.digester.digest(bytes, { from, to: from + HASH_MEMBER_LENGTH }, alg);
   }
 
-  /** Whether the ts starting at `tsAt` in `text` is on this file's day (writers file every entry under its own UTC date). */
-  private onDay(text: string, tsAt: number): boolean {
+  /** Whether `ts` is on this file's day (writers file every entry under its own UTC date). */
+  private onDay(ts: string): boolean {
     const day = this.options.day;
-    return day === undefined || text.startsWith(day, tsAt);
+    return day === undefined || ts.startsWith(day);
   }
 
   /** `verified`: the algorithm the hash was already checked with on the hot path. */
@@ -263,7 +217,9 @@ export class ChainChecker {
       if (alg !== "hmac-sha256") this.signed.failed += 1;
     }
     const day = this.options.day;
-    if (day !== undefined && typeof e.ts === "string" && !e.ts.startsWith(day)) {
+    if (day !== undefined && typeof e.ts === "string" && isLate(e.ts, day)) {
+      this.report("note", "late", `seq ${e.seq} of writer ${e.writer} (line ${n}) is dated ${e.ts}, in the file of ${day}: its writer's clock lagged and that day was already sealed`, entryAt(e, n));
+    } else if (day !== undefined && typeof e.ts === "string" && !e.ts.startsWith(day)) {
       this.report("tamper", "misplaced", `seq ${e.seq} of writer ${e.writer} (line ${n}) is dated ${e.ts.slice(0, 10)} but sits in the file of ${day}: moved between files`, entryAt(e, n));
     }
     if (!state) {
@@ -280,7 +236,19 @@ export class ChainChecker {
       this.writers.set(e.writer, state);
       this.advance(state, e.seq, e.hash, n);
     } else this.checkSequence(state, e, n);
-    if (started) this.checkLink(e, n);
+    const anchor = started ? (e.data as { prev_anchor?: unknown } | undefined)?.prev_anchor : e.action === DAY_SEALED_ACTION ? (e.data as { anchor?: unknown } | undefined)?.anchor : undefined;
+    if (isAnchorRef(anchor) && this.anchorLinks.length < 10_000) this.anchorLinks.push({ line: n, writer: e.writer, day: anchor.day, hash: anchor.hash });
+    if (started) {
+      this.checkLink(e, n);
+      if (declared === "hmac-sha256") this.noteKey(e, alg === "hmac-sha256", n);
+    }
+  }
+
+  /** Records a signed writer's key id, and where signing began (only from a verified entry). */
+  private noteKey(e: AuditEntry, verified: boolean, n: number): void {
+    const data = e.data as { key_id?: unknown; signing_began?: unknown } | undefined;
+    if (typeof data?.key_id === "string" && this.keyIds.size < 16) this.keyIds.add(data.key_id);
+    if (verified && this.options.key !== undefined && data?.signing_began === true) this.signingBegan ??= n;
   }
 
   private checkSequence(state: WriterState, e: AuditEntry, n: number): void {
@@ -387,6 +355,20 @@ function entryAt(e: AuditEntry, line: number): Partial<VerifyIssue> {
   return { line, seq: e.seq, writer: e.writer };
 }
 
+/**
+ * How late an entry may be filed in the next day's file: a writer whose clock lags writes entries
+ * dated on a day another writer has sealed into the next day's file (it never appends to a sealed
+ * day). The documented clock skew between writers must stay below the seal grace (10 minutes by
+ * default); an hour leaves room for a longer grace.
+ */
+export const LATE_ENTRY_MS = 3_600_000;
+
+function isLate(ts: string, day: string): boolean {
+  const start = Date.parse(`${day}T00:00:00.000Z`);
+  const at = Date.parse(ts);
+  return at < start && at >= start - LATE_ENTRY_MS;
+}
+
 function declaredAlgorithm(e: AuditEntry): HashAlgorithm | undefined {
   const alg = (e.data as { alg?: unknown } | undefined)?.alg;
   return alg === "sha256" || alg === "hmac-sha256" ? alg : undefined;
@@ -395,6 +377,11 @@ function declaredAlgorithm(e: AuditEntry): HashAlgorithm | undefined {
 function hasChainFields(value: unknown): boolean {
   const v = value as Partial<AuditEntry> | null;
   return typeof v === "object" && v !== null && typeof v.writer === "string" && Number.isSafeInteger(v.seq) && typeof v.prev === "string" && typeof v.hash === "string" && /^[0-9a-f]{64}$/.test(v.hash);
+}
+
+function isAnchorRef(value: unknown): value is { day: string; hash: string } {
+  const v = value as { day?: unknown; hash?: unknown } | null;
+  return typeof v === "object" && v !== null && typeof v.day === "string" && typeof v.hash === "string";
 }
 
 function isLink(value: unknown): value is { writer: string; seq: number; hash: string } {

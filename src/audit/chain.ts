@@ -5,6 +5,8 @@ import type { AuditEntry } from "./entry.js";
 /** `prev` of a writer's first entry. */
 export const GENESIS_HASH = "0".repeat(64);
 export const CHAIN_STARTED_ACTION = "audit.chain.started";
+/** Written by the writer that sealed a day: binds the anchor into the signed entry chains. */
+export const DAY_SEALED_ACTION = "audit.day.sealed";
 export type HashAlgorithm = "sha256" | "hmac-sha256";
 
 export function hashAlgorithm(key: string | undefined): HashAlgorithm {
@@ -20,6 +22,14 @@ export function digest(body: string, key: string | undefined): string {
   if (!key) return hash("sha256", body, "hex");
   if (hmacKey?.key !== key) hmacKey = { key, object: createSecretKey(Buffer.from(key, "utf8")) };
   return createHmac("sha256", hmacKey.object).update(body).digest("hex");
+}
+
+/**
+ * A public id of a key: lets verify say "wrong key" once instead of "tampered" on every line,
+ * without the key ever being written. HMAC of a fixed label, so it reveals nothing of the key.
+ */
+export function keyId(key: string): string {
+  return createHmac("sha256", key).update("monwire key id").digest("hex").slice(0, 16);
 }
 
 /** The entry's hash: over the canonical entry without its `hash` field. */

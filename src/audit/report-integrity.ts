@@ -55,5 +55,6 @@ function fromVerifyReport(report: VerifyReport): DirIntegrity {
   const findings = [...report.files, ...report.anchors]
     .filter((v) => v.status !== "valid")
     .map((v) => ({ name: v.name, status: v.status, verdict: v.verdict }));
+  if (report.wrongKey) findings.unshift({ name: report.dir, status: "invalid", verdict: formatSummaryLine(report) });
   return { dir: report.dir, status, summary: formatSummaryLine(report), findings, notes: [...report.notes, ...(report.hint ? [report.hint] : [])] };
 }

@@ -1,9 +1,9 @@
 import { basename } from "node:path";
 import { addEntry, createAggregate, type Aggregate } from "./aggregate.js";
-import { isAuditCategory } from "./categories.js";
-import { validateAuditEntry, type AuditEntry } from "./entry.js";
+import type { AuditEntry } from "./entry.js";
 import { compileAuditFilter, type AuditFilterOptions } from "./filters.js";
 import { MAX_LINE_BYTES, openDayStream } from "./lines.js";
+import { isPlainLine } from "./line-pattern.js";
 import { isTornPrefix, parseAuditLine } from "./parse-line.js";
 import { createHourBucketer } from "./time-range-zone.js";
 
@@ -63,22 +63,16 @@ export async function scanTask(task: ScanTask): Promise<ScanResult> {
     result.lines += 1;
     let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (result.lines === 1 && task.fileStart && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    // The full schema check (hash formats, every optional field) is the verifier's job and costs a
-    // fifth of the scan; here only the fields the report reads are checked, so nothing odd can
-    // throw or skew a total. Such lines are reported as invalid and the verdict names them too.
-    const parsed = parseAuditLine(text, { validate: false });
+    // The same schema as the writer's and verify's (its derived pattern first, the compiled
+    // validator for the rest): a line verify calls invalid is never counted here.
+    const parsed = parseAuditLine(text, { validate: !isPlainLine(text) });
     switch (parsed.kind) {
       case "blank":
         return;
       case "entry":
       case "invalid": {
         if (parsed.entryOffset > 0) problem("fragment", "fragment of an entry cut short by a crash, glued to the next entry");
-        const unfit = parsed.kind === "invalid" ? parsed.problems.join("; ") : reportProblem(parsed.entry);
-        if (unfit !== undefined) {
-          // Only now pay for the full check, to say precisely what is wrong.
-          const detail = parsed.kind === "entry" ? validateAuditEntry(parsed.entry) : [];
-          return problem("invalid", `not a valid audit entry (${detail.length > 0 ? detail.join("; ") : unfit})`);
-        }
+        if (parsed.kind === "invalid") return problem("invalid", `not a valid audit entry (${parsed.problems.join("; ")})`);
         const entry = (parsed as { entry: AuditEntry }).entry;
         result.entries += 1;
         if (accept(entry)) addEntry(result.aggregate, entry, bucket(entry.ts));
@@ -124,24 +118,6 @@ export async function scanTask(task: ScanTask): Promise<ScanResult> {
     take(rest, !task.fileEnd, carryLength);
   }
   return result;
-}
-
-const OUTCOMES = new Set(["success", "failure", "unknown"]);
-const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/** What makes an entry unusable for the report, or undefined: the fields it reads, and their types. */
-export function reportProblem(entry: AuditEntry): string | undefined {
-  if (typeof entry.ts !== "string" || !TS.test(entry.ts)) return "ts: expected ISO-8601 UTC with milliseconds";
-  if (!isAuditCategory(entry.category as string)) return `category: unknown ${JSON.stringify(entry.category)}`;
-  if (typeof entry.action !== "string" || typeof entry.tenant !== "string" || !OUTCOMES.has(entry.outcome)) return "action, tenant and outcome are required";
-  const actor = entry.actor as unknown as Record<string, unknown> | null;
-  if (typeof actor !== "object" || actor === null || typeof actor.id !== "string") return "actor: expected {id, type}";
-  if (entry.amount !== undefined && (typeof entry.amount !== "object" || entry.amount === null || !Number.isSafeInteger(entry.amount.minor) || typeof entry.amount.currency !== "string")) {
-    return "amount: expected {minor: integer, currency}";
-  }
-  if (entry.data !== undefined && (typeof entry.data !== "object" || entry.data === null)) return "data: expected an object";
-  if (entry.target !== undefined && (typeof entry.target !== "object" || entry.target === null)) return "target: expected {type, id}";
-  return undefined;
 }
 
 /** "audit-2025-01-04.log:17: what" for a problem whose absolute line is known. */

@@ -3,6 +3,7 @@ import { addDays, isValidDay } from "./chain.js";
 import { readCheckpoint } from "./checkpoint.js";
 import { assertAuditDir, listDayFiles, todayUtc } from "./files.js";
 import { MonwireError } from "../errors.js";
+import { DEFAULT_SEAL_GRACE_SECONDS } from "../config/schema.js";
 import { DEFAULT_KEY_ENV, findSignedStart, keyMissingError } from "./trail-key.js";
 
 export interface SealOptions {
@@ -12,6 +13,8 @@ export interface SealOptions {
   key: string | undefined;
   keyEnv?: string;
   now?: Date;
+  /** audit.sealGraceSeconds: a day is sealed only this long after it closed (default 600). */
+  graceSeconds?: number;
 }
 
 export interface SealResult {
@@ -30,13 +33,22 @@ export interface SealResult {
 export async function sealAuditDir(options: SealOptions): Promise<SealResult> {
   const now = options.now ?? new Date();
   const today = todayUtc(now);
-  const through = options.through ?? addDays(today, -1);
+  const grace = options.graceSeconds ?? DEFAULT_SEAL_GRACE_SECONDS;
+  // The newest day that closed at least `grace` ago: writers whose clocks lag may still be
+  // writing into a day that closed more recently, and an anchor is never replaced.
+  const newestClosed = addDays(todayUtc(new Date(now.getTime() - grace * 1000)), -1);
+  const through = options.through ?? newestClosed;
   if (!isValidDay(through)) {
     throw new MonwireError("E_OPTION_INVALID", `--through ${JSON.stringify(through)} is not a day`, { hint: "Pass a UTC day in the form YYYY-MM-DD." });
   }
   if (through >= today) {
     throw new MonwireError("E_OPTION_INVALID", `cannot seal ${through}: only closed days (before today, ${today} UTC) can be sealed`, {
       hint: `Pass --through ${addDays(today, -1)} or earlier; today's file is still being written.`,
+    });
+  }
+  if (through > newestClosed) {
+    throw new MonwireError("E_OPTION_INVALID", `cannot seal ${through} yet: it closed less than ${grace} s ago (audit.sealGraceSeconds), and writers whose clocks lag may still write into it`, {
+      hint: `Run mon seal again after ${new Date(Date.parse(`${today}T00:00:00.000Z`) + grace * 1000).toISOString()}, or pass --through ${newestClosed}.`,
     });
   }
   assertAuditDir(options.dir);

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../config/load.js";
-import { COMPLIANCE_MIN_RETENTION_DAYS, defaultConfig } from "../config/schema.js";
+import { COMPLIANCE_MIN_RETENTION_DAYS, DEFAULT_SEAL_GRACE_SECONDS, defaultConfig } from "../config/schema.js";
 import { keyFromEnv } from "./trail-key.js";
 
 /** What the audit commands need from mon.config.json (or its defaults). */
@@ -13,6 +13,8 @@ export interface AuditSettings {
   retentionDays: number;
   /** tenants.values of the config (empty without one): human outputs mark other tenants as raw. */
   tenants: string[];
+  /** audit.sealGraceSeconds: how long after UTC midnight a day may be sealed. */
+  sealGraceSeconds: number;
   /** The config file read, if any. */
   configPath?: string;
 }
@@ -22,5 +24,8 @@ export function resolveAuditSettings(options: { cwd: string; configPath?: string
   const loaded = loadConfig({ cwd: options.cwd, configPath: options.configPath, required: false });
   const audit = loaded?.config.audit ?? defaultConfig().audit;
   const dir = options.dir !== undefined ? resolve(options.cwd, options.dir) : resolve(loaded?.root ?? options.cwd, audit.dir);
-  return { dir, keyEnv: audit.keyEnv, key: keyFromEnv(audit.keyEnv), retentionDays: audit.retentionDays ?? COMPLIANCE_MIN_RETENTION_DAYS, tenants: [...(loaded?.config.tenants?.values ?? [])], configPath: loaded?.path };
+  return {
+    dir, keyEnv: audit.keyEnv, key: keyFromEnv(audit.keyEnv), retentionDays: audit.retentionDays ?? COMPLIANCE_MIN_RETENTION_DAYS,
+    sealGraceSeconds: audit.sealGraceSeconds ?? DEFAULT_SEAL_GRACE_SECONDS, tenants: [...(loaded?.config.tenants?.values ?? [])], configPath: loaded?.path,
+  };
 }

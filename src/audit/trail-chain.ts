@@ -34,12 +34,21 @@ export class TrailChain {
    * so a writer first seen mid-chain lost its earlier entries. Otherwise such a writer simply
    * continues from before the range.
    */
-  constructor(private readonly options: { key: string | undefined; strict: boolean; seeds?: Iterable<{ writer: string; seq: number; hash: string }> }) {
+  /** Segments joined so far: the position of the next one in trail order. */
+  private joined = 0;
+
+  /**
+   * `signingBegan`: where the trail records (in an entry verified with the key) that signing
+   * with it began, as the ordinal of the segment in trail order and the line in it. With a key,
+   * unsigned entries are accepted only before that point.
+   */
+  constructor(private readonly options: { key: string | undefined; strict: boolean; seeds?: Iterable<{ writer: string; seq: number; hash: string }>; signingBegan?: { segment: number; line: number; where: string } }) {
     for (const seed of options.seeds ?? []) this.heads.set(seed.writer, { seq: seed.seq, hash: seed.hash, alg: undefined, recent: new Map() });
   }
 
   /** Joins one segment whose lines start after `lineOffset` lines of its file; issues go to `issues`. */
   join(result: SegmentResult, lineOffset: number, issues: VerifyIssue[]): void {
+    const ordinal = this.joined++;
     for (const span of result.writers) {
       const line = lineOffset + span.first.line;
       this.writers.add(span.writer);
@@ -55,15 +64,18 @@ export class TrailChain {
         } else if (seq <= head.seq) {
           issues.push({ ...at, kind: "duplicate_seq", severity: "tamper", message: `writer ${span.writer} goes back from seq ${head.seq} to seq ${seq} at line ${line}: duplicated or reordered entries` });
         }
-        if (head.alg === "hmac-sha256" && span.alg === "sha256") {
-          issues.push({ ...at, kind: "unsigned", severity: "tamper", message: `writer ${span.writer} signs with the key, but its entries from line ${line} are plain SHA-256: forged without the key` });
-        }
       } else if (!span.first.started && span.first.seq > 1 && this.options.strict) {
         const missing = span.first.seq - 1;
         issues.push({ ...at, kind: "chain_start", severity: "tamper", message: `writer ${span.writer}'s chain starts at seq ${span.first.seq} (line ${line}): its first ${missing} ${missing === 1 ? "entry is" : "entries are"} missing` });
       }
-      if (!head && this.options.key !== undefined && span.alg === "sha256" && this.signedSeen) {
-        issues.push({ ...at, kind: "downgrade", severity: "tamper", message: `writer ${span.writer} (line ${line}) is not signed with the key although earlier entries are: written without the key?` });
+      if (this.options.key !== undefined && span.alg === "sha256") {
+        if (head?.alg === "hmac-sha256") {
+          issues.push({ ...at, kind: "unsigned", severity: "tamper", message: `writer ${span.writer} signs with the key, but its entries from line ${line} are plain SHA-256: forged without the key` });
+        } else if (!this.beforeSigning(ordinal, span.last.line)) {
+          const began = this.options.signingBegan;
+          const why = began ? `they continue after signing with the key began (${began.where})` : "nothing signed with the key records that signing began after them";
+          issues.push({ ...at, kind: "downgrade", severity: "tamper", message: `writer ${span.writer} (line ${line}) is not signed with the key and ${why}: written without the key (key downgrade)` });
+        }
       }
       if (span.alg === "hmac-sha256") this.signedSeen = true;
       const next: Head = head ?? { seq: 0, hash: "", alg: span.alg, recent: new Map() };
@@ -76,6 +88,18 @@ export class TrailChain {
       this.resolvePending(span.writer, span.headHashes);
     }
     for (const link of result.links) this.checkLink({ ...link, line: link.line + lineOffset }, issues);
+  }
+
+  /** A writer's head at the end of what was joined (for comparing with a witness). */
+  headOf(writer: string): { seq: number; hash: string; recent: ReadonlyMap<number, string> } | undefined {
+    const head = this.heads.get(writer);
+    return head && { seq: head.seq, hash: head.hash, recent: head.recent };
+  }
+
+  /** Whether a line of the segment at `ordinal` comes before the point where signing began. */
+  private beforeSigning(ordinal: number, line: number): boolean {
+    const began = this.options.signingBegan;
+    return began !== undefined && (ordinal < began.segment || (ordinal === began.segment && line < began.line));
   }
 
   /** Marks that a signed item (an HMAC anchor) was seen, for downgrade detection. */

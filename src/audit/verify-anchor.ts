@@ -43,6 +43,7 @@ function anchorShapeProblem(value: unknown, day: string): string | undefined {
   }
   if (typeof a.prev_anchor !== "string" || !HEX64.test(a.prev_anchor)) return "prev_anchor: expected 64 hex digits";
   if (a.alg !== "sha256" && a.alg !== "hmac-sha256") return "alg: expected sha256 or hmac-sha256";
+  if (a.key_id !== undefined && typeof a.key_id !== "string") return "key_id: expected a string";
   if (typeof a.hash !== "string" || !HEX64.test(a.hash)) return "hash: expected 64 hex digits";
   return undefined;
 }
@@ -50,9 +51,9 @@ function anchorShapeProblem(value: unknown, day: string): string | undefined {
 /**
  * The anchor's own integrity: its hash (HMAC with the key when it says so), its link to the
  * previous anchor (`expectedPrev` undefined = cannot be checked here) and, with a key, that it
- * is signed when earlier items of the trail were.
+ * is signed unless its day comes before signing with the key began.
  */
-export function checkAnchor(loaded: LoadedAnchor, options: { key: string | undefined; expectedPrev: string | undefined; prevName: string; signedSeen: boolean }): VerifyIssue[] {
+export function checkAnchor(loaded: LoadedAnchor, options: { key: string | undefined; expectedPrev: string | undefined; prevName: string; unsignedAllowed: boolean }): VerifyIssue[] {
   const anchor = loaded.anchor;
   if (!anchor) return [{ kind: "anchor_invalid", severity: "tamper", message: `anchor is unreadable: ${loaded.problem}` }];
   const issues: VerifyIssue[] = [];
@@ -60,8 +61,8 @@ export function checkAnchor(loaded: LoadedAnchor, options: { key: string | undef
     if (computeAnchorHash(anchor, anchor.alg === "hmac-sha256" ? options.key : undefined) !== anchor.hash) {
       issues.push({ kind: "anchor_hash", severity: "tamper", message: "anchor hash mismatch: the anchor was edited after sealing" });
     }
-  } else if (options.signedSeen) {
-    issues.push({ kind: "downgrade", severity: "tamper", message: "anchor is not signed with the key although earlier anchors or entries are: replaced without the key?" });
+  } else if (!options.unsignedAllowed) {
+    issues.push({ kind: "downgrade", severity: "tamper", message: "anchor is not signed with the key, and the trail does not record that signing began after this day: written or replaced without the key (key downgrade)" });
   } else if (computeAnchorHash(anchor, undefined) !== anchor.hash) {
     issues.push({ kind: "anchor_hash", severity: "tamper", message: "anchor hash mismatch: the anchor was edited after sealing" });
   }

@@ -12,6 +12,8 @@ export interface DayInput {
   /** Digest of a file verified in several segments (single segments digest themselves). */
   digest: { sha256: string; prefixSha256?: string } | undefined;
   anchor: LoadedAnchor | undefined;
+  /** Entries of this file that name an anchor which is gone or different. */
+  linkIssues?: VerifyIssue[];
 }
 
 export interface DayContext {
@@ -22,6 +24,8 @@ export interface DayContext {
   anchors: Map<string, LoadedAnchor>;
   firstAnchorPrev: string;
   firstAnchorPrevName: string;
+  /** With a key: the day signing with it began; unsigned anchors are accepted only before it. */
+  signingBeganDay?: string;
 }
 
 export interface DayVerdict {
@@ -52,7 +56,8 @@ export function verifyDay(input: DayInput, context: DayContext): DayVerdict {
     const expected = day === first
       ? { expectedPrev: context.firstAnchorPrev, prevName: context.firstAnchorPrevName }
       : { expectedPrev: previous?.anchor?.hash, prevName: `the anchor of ${addDays(day, -1)}` };
-    const issues = checkAnchor(input.anchor, { key: context.key, signedSeen: context.chain.signedSeen, ...expected });
+    const unsignedAllowed = context.key === undefined || (context.signingBeganDay !== undefined && day < context.signingBeganDay);
+    const issues = checkAnchor(input.anchor, { key: context.key, unsignedAllowed, ...expected });
     usableAnchor = input.anchor.anchor !== undefined && !issues.some((i) => i.kind === "anchor_hash" || i.kind === "anchor_invalid" || i.kind === "downgrade");
     if (usableAnchor && input.anchor.anchor?.alg === "hmac-sha256") context.chain.noteSigned();
     const { status, verdict } = statusOf(issues);
@@ -91,6 +96,7 @@ export function verifyDay(input: DayInput, context: DayContext): DayVerdict {
     signed.checked += segment.signed.checked;
     signed.failed += segment.signed.failed;
   }
+  issues.push(...(input.linkIssues ?? []));
   const single = input.segments.length === 1 ? input.segments[0] : undefined;
   facts.sha256 = single ? single.sha256 : input.digest?.sha256;
   facts.prefixSha256 = single ? single.prefixSha256 : input.digest?.prefixSha256;

@@ -21,7 +21,7 @@ export function formatVerifyReport(untrusted: VerifyReport, options: { style?: V
     ...report.files.map((item) => ({ day: item.day, order: 0, item })),
     ...report.anchors.map((item) => ({ day: item.day, order: 1, item })),
   ].sort((a, b) => (a.day === b.day ? a.order - b.order : a.day < b.day ? -1 : 1));
-  const width = Math.max(0, ...rows.map((r) => r.item.name.length)) + 2;
+  const width = Math.max(report.witness ? "witness".length : 0, ...rows.map((r) => r.item.name.length)) + 2;
   const lines: string[] = [];
   for (const { item } of rows) {
     const details = "entries" in item && item.status !== "missing" ? ` — ${describeFile(item)}` : "";
@@ -32,6 +32,12 @@ export function formatVerifyReport(untrusted: VerifyReport, options: { style?: V
     for (const issue of shown) lines.push(`    ${issue.message}`);
     const total = "issueCount" in item ? item.issueCount : item.issues.length;
     if (total > shown.length) lines.push(`    … ${total - shown.length} more (see --json)`);
+  }
+  if (report.witness) {
+    const w = report.witness;
+    lines.push(`${"witness".padEnd(width)}${style(w.status, w.verdict)} (${w.source})`);
+    const shown = w.issues.filter((i) => i.severity !== "note" || w.status === "valid").slice(0, maxIssues);
+    if (shown.length > 1 || (w.status === "valid" && shown.length > 0)) for (const issue of shown) lines.push(`    ${issue.message}`);
   }
   if (report.checkpoint) lines.push(`${"audit-pruned.json".padEnd(width)}${style(report.checkpoint.status, report.checkpoint.verdict)}`);
   for (const note of report.notes) lines.push(`note: ${note}`);

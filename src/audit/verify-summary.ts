@@ -66,6 +66,7 @@ export function formatSummaryLine(report: VerifyReport): string {
     files.missing ? `${files.missing} missing` : "",
   ].filter(Boolean);
   const anchorParts = [`${anchors.valid} valid`, anchors.invalid ? `${anchors.invalid} INVALID` : "", anchors.missing ? `${anchors.missing} missing` : ""].filter(Boolean);
+  if (report.wrongKey) return `WRONG KEY: the trail is signed with key id ${report.wrongKey.trail.join(", ")}, not with the given key (key id ${report.wrongKey.given}) — TAMPERED or wrong key`;
   const verdict = report.status === "tampered" ? "TAMPERED" : report.status === "empty" ? "nothing to verify" : "intact";
   return `${parts.join(", ")}; ${report.anchors.length} anchor(s): ${anchorParts.join(", ")}; ${report.summary.entries} entries — ${verdict}`;
 }

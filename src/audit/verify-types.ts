@@ -10,7 +10,7 @@ export type IssueKind =
   | "hash_mismatch" | "not_canonical" | "unsigned" | "alg_changed" | "chain_broken" | "seq_gap" | "duplicate_seq"
   | "out_of_order" | "chain_start" | "link_broken" | "corrupt" | "schema" | "crlf" | "bom" | "fragment" | "blank"
   | "torn_final" | "unterminated" | "unreadable" | "missing" | "truncated" | "changed" | "anchor_hash" | "anchor_chain"
-  | "anchor_missing" | "anchor_invalid" | "downgrade" | "checkpoint" | "misplaced" | "file_event";
+  | "anchor_missing" | "anchor_invalid" | "downgrade" | "checkpoint" | "misplaced" | "anchor_link" | "witness" | "late" | "file_event";
 
 export interface VerifyIssue {
   kind: IssueKind;
@@ -79,6 +79,28 @@ export interface SegmentResult {
   keyRequired?: { line: number; writer: string };
   /** Entries of writers that declared HMAC, and how many of them failed (a wrong key fails all). */
   signed: { checked: number; failed: number };
+  /** Key ids named by signed writers' audit.chain.started entries. */
+  keyIds: string[];
+  /** Line of the first audit.chain.started, verified with the key, that records that signing began. */
+  signingBegan?: number;
+  /** Anchors named by entries of the segment: each must exist with that hash. */
+  anchorLinks: AnchorLink[];
+}
+
+/** An entry's reference to an anchor (audit.chain.started prev_anchor, audit.day.sealed anchor). */
+export interface AnchorLink {
+  line: number;
+  writer: string;
+  day: string;
+  hash: string;
+}
+
+/** The trail against a witness of its head: a file from `mon seal --witness`, or Prometheus. */
+export interface WitnessVerdict {
+  source: string;
+  status: "valid" | "invalid";
+  verdict: string;
+  issues: VerifyIssue[];
 }
 
 export type FileStatus = "valid" | "torn" | "invalid" | "missing";
@@ -120,6 +142,13 @@ export interface VerifyReport {
   unprovenDays: string[];
   notes: string[];
   hint?: string;
+  /**
+   * Set when no key id in the trail is the given key's: the key is not the one the trail was
+   * written with (or everything was re-signed with another key). Reported once, as tampering.
+   */
+  wrongKey?: { given: string; trail: string[] };
+  /** The comparison with an external witness of the trail's head (--witness). */
+  witness?: WitnessVerdict;
   summary: {
     days: number;
     entries: number;

@@ -1,11 +1,17 @@
 import { addDays, GENESIS_HASH } from "./chain.js";
 import { ContentDigest } from "./content-digest.js";
 import { CHECKPOINT_FILE, checkpointShapeProblems, computeCheckpointHash, readCheckpoint, type PruneCheckpoint } from "./checkpoint.js";
-import { assertAuditDir, checkDayRange, listAnchoredDays, listDayFiles, type DayFile } from "./files.js";
+import { existsSync } from "node:fs";
+import { MonwireError } from "../errors.js";
+import { assertAuditDir, checkDayRange, listAnchoredDays, listDayFiles, todayUtc, type DayFile } from "./files.js";
+import { readWitness } from "./witness.js";
+import { checkWitness, queryPrometheusHeads } from "./witness-check.js";
 import { readPlainChunks } from "./lines.js";
 import { keyMissingError, findSignedStart, DEFAULT_KEY_ENV } from "./trail-key.js";
 import { TrailChain } from "./trail-chain.js";
 import { loadAnchor, type LoadedAnchor } from "./verify-anchor.js";
+import { checkAnchorLinks } from "./verify-links.js";
+import { findSigningBegan, wrongKey, wrongKeyReport } from "./verify-key.js";
 import { finalizeDay, verifyDay, type DayInput } from "./verify-day.js";
 import { resolveJobs, runSegments } from "./verify-pool.js";
 import { fileSize, splitAtLines } from "./verify-segment.js";
@@ -26,6 +32,10 @@ export interface VerifyOptions {
   /** Plain files larger than about this are verified in several segments (default 32 MiB). */
   segmentBytes?: number;
   onProgress?: (progress: { doneBytes: number; totalBytes: number }) => void;
+  /** A witness of the trail's head: a file `mon seal --witness` wrote, or `prometheus=URL`. */
+  witness?: string;
+  /** PromQL label selector narrowing the Prometheus witness to this trail's instance, e.g. `{instance="app:5000"}`. */
+  witnessSelector?: string;
 }
 
 interface PlannedFile {
@@ -42,6 +52,36 @@ interface PlannedFile {
  * missing directory, a signed trail without its key).
  */
 export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyReport> {
+  if (options.witness === undefined) return verifyTrail(options, {});
+  if (options.to !== undefined) {
+    throw new MonwireError("E_OPTION_INVALID", "--witness checks that the trail reaches its newest head, so it cannot be combined with --to", { hint: "Leave out --to (--from is fine), or verify the range without --witness." });
+  }
+  // With a witness, a directory that is gone or empty is a verdict, not a usage error.
+  const missing = !existsSync(options.dir);
+  const out: { chain?: TrailChain } = {};
+  const report = missing
+    ? summarizeReport({ dir: options.dir, from: options.from, to: options.to, keyed: options.key !== undefined, days: [], writers: 0, checkpoint: undefined, notes: [] })
+    : await verifyTrail(options, out);
+  const source = options.witness;
+  const prometheus = /^prometheus=(.+)$/.exec(source)?.[1];
+  const since = report.from ?? addDays(todayUtc(), -30);
+  const { head, problem } = prometheus
+    ? { head: { last_anchor: null, writers: await queryPrometheusHeads(prometheus, { rangeDays: daysBetween(since, todayUtc()) + 1, selector: options.witnessSelector }) }, problem: undefined }
+    : await readWitness(source, options.key);
+  const witness = await checkWitness({
+    source, head, problem, headOf: (writer) => out.chain?.headOf(writer),
+    anchorHash: async (day) => (missing ? undefined : (await loadAnchor(options.dir, day))?.anchor?.hash),
+    strictWriters: prometheus === undefined || options.witnessSelector !== undefined, trailEmpty: missing || report.status === "empty",
+  });
+  return { ...report, witness, status: witness.status === "invalid" ? "tampered" : report.status };
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000));
+}
+
+/** verifyAuditDir without a witness; `out.chain` receives the joined chains for a witness to compare. */
+async function verifyTrail(options: VerifyOptions, out: { chain?: TrailChain }): Promise<VerifyReport> {
   const { dir, key } = options;
   const keyEnv = options.keyEnv ?? DEFAULT_KEY_ENV;
   assertAuditDir(dir);
@@ -68,8 +108,6 @@ export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyRepo
       ?? (await findSignedStart(files));
     if (signed) throw keyMissingError(keyEnv, signed);
   }
-  const chain = new TrailChain({ key, ...(await startingHeads(dir, { fromStart, from, checkpoint, allAnchorDays, anchors })) });
-  if (checkpoint?.alg === "hmac-sha256") chain.noteSigned();
 
   const tasks: SegmentTask[] = [];
   const planned: PlannedFile[] = [];
@@ -105,16 +143,25 @@ export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyRepo
   }
 
   const byDay = new Map(planned.map((p) => [p.file.day, p]));
-  const sealedSpan = { first: allAnchorDays[0], last: allAnchorDays[allAnchorDays.length - 1] };
+  if (key !== undefined) {
+    const wrong = wrongKey(key, results, anchors);
+    if (wrong) return wrongKeyReport({ dir, from, to, wrong, keyEnv });
+  }
+  const signingBegan = key === undefined ? undefined : findSigningBegan(from, to, byDay, results);
+  const chain = new TrailChain({ key, signingBegan, ...(await startingHeads(dir, { fromStart, from, checkpoint, allAnchorDays, anchors })) });
+  out.chain = chain;
+  if (checkpoint?.alg === "hmac-sha256") chain.noteSigned();
+  const linkIssues = await checkAnchorLinks({ dir, segmentsByDay: new Map(planned.map((p) => [p.file.day, p.tasks])), results, anchors, prunedThrough: pruned });
+  const sealedSpan = { first: allAnchorDays[0], last: mustBeSealedThrough(allAnchorDays, lastDay) };
   const days: DayInput[] = [];
   for (let day = from; day <= to; day = addDays(day, 1)) {
     const plan = byDay.get(day);
     const segments = plan ? plan.tasks.map((i) => results[i] as SegmentResult) : [];
-    days.push({ day, file: plan?.file, segments, digest: plan?.digest ? await plan.digest : undefined, anchor: anchors.get(day) });
+    days.push({ day, file: plan?.file, segments, digest: plan?.digest ? await plan.digest : undefined, anchor: anchors.get(day), linkIssues: linkIssues.get(day) });
   }
   const verdicts = days.map((input) =>
     verifyDay(input, {
-      chain, key, sealedSpan, anchors,
+      chain, key, sealedSpan, anchors, signingBeganDay: signingBegan?.day,
       firstAnchorPrev: checkpoint?.last_anchor?.hash ?? GENESIS_HASH,
       firstAnchorPrevName: checkpoint?.last_anchor ? `the last pruned anchor (${checkpoint.last_anchor.day})` : "the genesis hash (this is the first anchor)",
     }),
@@ -124,6 +171,19 @@ export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyRepo
   const checkpointVerdict = checkpoint || checkpointProblem ? verifyCheckpoint(checkpoint, checkpointProblem, key, chain.signedSeen) : undefined;
   const notes = chain.signedSeen ? [] : ["the trail is not signed with a key: the chain shows edits, but someone able to rewrite the files could recompute it (set the key named by audit.keyEnv)"];
   return summarizeReport({ dir, from, to, keyed: key !== undefined, days: finalVerdicts, writers: chain.writers.size, checkpoint: checkpointVerdict, notes });
+}
+
+/**
+ * The newest day that must have an anchor: the newest anchored day, or, once the trail has any
+ * anchor, every day two or more days before the newest day with a file or an anchor. Writers seal
+ * a closed day at their first write after midnight plus the grace, so a day followed by two more
+ * days of trail was sealed unless its anchor was deleted (or sealing failed: run mon seal).
+ */
+function mustBeSealedThrough(anchorDays: string[], lastDay: string): string | undefined {
+  const newest = anchorDays[anchorDays.length - 1];
+  if (newest === undefined) return undefined;
+  const implied = addDays(lastDay, -2);
+  return implied > newest ? implied : newest;
 }
 
 async function loadCheckpoint(dir: string): Promise<{ checkpoint?: PruneCheckpoint; problem?: string }> {

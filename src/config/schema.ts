@@ -33,6 +33,9 @@ export interface MetricsConfig {
   databaseProbeTimeoutMs: number;
 }
 
+/** Ten minutes: far above normal NTP skew (milliseconds), and short enough to seal promptly. */
+export const DEFAULT_SEAL_GRACE_SECONDS = 600;
+
 export type Durability = "write" | "fsync";
 
 export interface AuditConfig {
@@ -46,6 +49,11 @@ export interface AuditConfig {
   fileMode: string;
   /** Permissions of the audit directory when the writer creates it, as an octal string ("0750"). */
   dirMode: string;
+  /**
+   * Seconds after UTC midnight before a day is sealed (by the runtime or `mon seal`), so writers
+   * whose clocks lag still land their last entries of the day first. Keep it above clock skew.
+   */
+  sealGraceSeconds: number;
 }
 
 /** What personal data Sentry may keep in messages and in the event's user: nothing, IPs, emails, or both. */
@@ -134,6 +142,7 @@ export function defaultConfig(): MonwireConfig {
       keyEnv: "MONWIRE_AUDIT_KEY",
       fileMode: "0640",
       dirMode: "0750",
+      sealGraceSeconds: DEFAULT_SEAL_GRACE_SECONDS,
     },
     sentry: {
       enabled: true,

@@ -70,7 +70,7 @@ const RULES: Record<string, Record<string, Check>> = {
     defaultMetrics: boolean, databaseProbeTimeoutMs: intAtLeast(1),
   },
   audit: {
-    enabled: boolean, dir: string, retentionDays: intAtLeast(1), durability: oneOf("write", "fsync"), keyEnv: envName,
+    enabled: boolean, dir: string, retentionDays: intAtLeast(1), durability: oneOf("write", "fsync"), keyEnv: envName, sealGraceSeconds: intAtLeast(0),
     fileMode: mode("file"), dirMode: mode("directory"),
   },
   sentry: {

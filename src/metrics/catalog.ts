@@ -110,6 +110,14 @@ export const CATALOG = [
     labels: [],
   },
   {
+    // One series per writer process (a process has one writer id): bounded by restarts, and it is
+    // what `mon verify --witness prometheus=URL` reads as the witness of each chain's head.
+    name: "audit_chain_head_seq",
+    type: "gauge",
+    help: "Seq of the last audit entry this process's writer chained (its chain head), by writer id.",
+    labels: ["writer"],
+  },
+  {
     name: "sentry_envelopes_total",
     type: "counter",
     help: "Sentry envelopes sent, by delivery outcome as answered by the server.",

@@ -37,6 +37,7 @@ const SECTION_OF: Record<string, Section> = {
   database_up: "Monitoring health",
   audit_events_total: "Monitoring health",
   audit_write_errors_total: "Monitoring health",
+  audit_chain_head_seq: "Monitoring health",
   sentry_envelopes_total: "Monitoring health",
 };
 

@@ -15,6 +15,7 @@ const TITLE = "hash chain verifies";
 
 /** The first thing a reader should look at: the earliest failing file, else anchor, else checkpoint. */
 function firstProblem(report: VerifyReport): Finding | undefined {
+  if (report.wrongKey) return { rule: "monwire/audit-chain", severity: "error", message: formatSummaryLine(report), hint: report.hint ?? "Set the key the trail was written with." };
   const file = report.files.find((f) => f.status === "invalid" || f.status === "missing");
   const hint = `Run \`mon verify --dir ${report.dir}\` for every finding; treat the trail as tampered until explained.`;
   if (file) {
@@ -54,6 +55,6 @@ export async function checkAuditChain(ctx: CheckContext, dir: string): Promise<C
   }
   // The verifier's own note about unproven days is the warning above.
   for (const note of report.notes.filter((n) => !n.includes("without a file or an anchor"))) findings.push({ rule: "monwire/audit-chain", severity: "info", message: note });
-  const summary = problem ? `TAMPERED: ${problem.file}: ${problem.message}` : formatSummaryLine(report);
+  const summary = problem ? (problem.file ? `TAMPERED: ${problem.file}: ${problem.message}` : problem.message) : formatSummaryLine(report);
   return { id: ID, group: "audit", title: TITLE, status: statusOf(findings), summary, ...(problem?.hint ? { hint: problem.hint } : {}), findings };
 }

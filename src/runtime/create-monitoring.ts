@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Registry } from "prom-client";
 import { MonwireError } from "../errors.js";
 import { loadConfig } from "../config/load.js";
-import { defaultConfig, type MonwireConfig, type MonwireConfigInput } from "../config/schema.js";
+import { DEFAULT_SEAL_GRACE_SECONDS, defaultConfig, type MonwireConfig, type MonwireConfigInput } from "../config/schema.js";
 import { resolveConfig } from "../config/validate.js";
 import { createAuditSink } from "./audit/sink.js";
 import { createAuditTrail, type AuditTrail } from "./audit/trail.js";
@@ -140,6 +140,7 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
         keyEnv: config.audit.keyEnv,
         ...(config.audit.fileMode ? { fileMode: Number.parseInt(config.audit.fileMode, 8) } : {}),
         ...(config.audit.dirMode ? { dirMode: Number.parseInt(config.audit.dirMode, 8) } : {}),
+        sealGraceMs: (config.audit.sealGraceSeconds ?? DEFAULT_SEAL_GRACE_SECONDS) * 1000,
         tenants: config.tenants,
         ...(options.clock ? { clock: options.clock } : {}),
       })

@@ -25,6 +25,7 @@ const ACCESSORS = {
   databaseUp: "database_up",
   auditEvents: "audit_events_total",
   auditWriteErrors: "audit_write_errors_total",
+  auditChainHead: "audit_chain_head_seq",
   sentryEnvelopes: "sentry_envelopes_total",
 } as const satisfies Record<string, CatalogMetricName>;
 

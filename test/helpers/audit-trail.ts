@@ -1,7 +1,7 @@
-import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sealThrough, type Anchor } from "../../src/audit/anchor.js";
-import { CHAIN_STARTED_ACTION, GENESIS_HASH, computeEntryHash, dayFileName, formatAuditLine, hashAlgorithm, utcDay } from "../../src/audit/chain.js";
+import { CHAIN_STARTED_ACTION, GENESIS_HASH, computeEntryHash, dayFileName, formatAuditLine, hashAlgorithm, keyId, utcDay } from "../../src/audit/chain.js";
 import type { AuditEntry } from "../../src/audit/entry.js";
 
 /**
@@ -90,7 +90,11 @@ export class TestTrail {
         action: CHAIN_STARTED_ACTION,
         actor: { id: "monwire", type: "system" },
         tenant: "none",
-        data: { alg: hashAlgorithm(this.key), pid: 4242, hostname: "test-host", prev_writer: last ? { writer: last.writer, seq: last.seq, hash: last.hash } : null },
+        data: {
+          alg: hashAlgorithm(this.key), pid: 4242, hostname: "test-host", prev_writer: last ? { writer: last.writer, seq: last.seq, hash: last.hash } : null,
+          // As the runtime writer: a keyed trail names its key id, and its first writer says signing began.
+          ...(this.key ? { key_id: keyId(this.key), ...(last ? {} : { signing_began: true }) } : {}),
+        },
       });
     }
     return writer;
@@ -151,4 +155,38 @@ export function reforgeLine(line: string, change: Partial<AuditEntry>, key?: str
   const entry = { ...(JSON.parse(line) as AuditEntry), ...change };
   const { hash: _old, ...body } = entry;
   return formatAuditLine({ ...entry, hash: computeEntryHash(body, key) }).slice(0, -1);
+}
+
+/**
+ * A forger without the key: rewrites every day file of `dir` with plain SHA-256 (chain.started
+ * entries declaring sha256 and no key id), deletes every anchor and seals the days before
+ * `today` again without a key. Returns the rewritten days.
+ */
+export async function downgradeTrail(dir: string, today: string): Promise<string[]> {
+  const names = (await readdir(dir)).sort();
+  for (const name of names.filter((n) => n.endsWith(".anchor.json"))) await rm(join(dir, name));
+  const days = names.flatMap((n) => /^audit-(\d{4}-\d{2}-\d{2})\.log$/.exec(n)?.[1] ?? []);
+  const heads = new Map<string, string>();
+  const renamed = new Map<string, string>();
+  for (const day of days) {
+    const out: string[] = [];
+    for (const line of await readLines(join(dir, dayFileName(day)))) {
+      const entry = JSON.parse(line) as AuditEntry;
+      if (entry.action === CHAIN_STARTED_ACTION) {
+        const { key_id: _k, signing_began: _s, ...data } = entry.data as Record<string, unknown>;
+        const link = data.prev_writer as { hash: string } | null;
+        entry.data = { ...data, alg: "sha256", prev_writer: link ? { ...link, hash: renamed.get(link.hash) ?? link.hash } : null };
+      }
+      const { hash: old, ...body } = { ...entry, prev: heads.get(entry.writer) ?? entry.prev };
+      const hash = computeEntryHash(body, undefined);
+      renamed.set(old, hash);
+      heads.set(entry.writer, hash);
+      out.push(formatAuditLine({ ...body, hash } as AuditEntry));
+    }
+    await writeFile(join(dir, dayFileName(day)), out.join(""));
+  }
+  const first = days[0];
+  const through = new Date(Date.parse(`${today}T00:00:00.000Z`) - 86_400_000).toISOString().slice(0, 10);
+  if (first && first <= through) await sealThrough({ dir, throughDay: through, firstDay: first, key: undefined, now: new Date(`${today}T12:00:00.000Z`) });
+  return days;
 }

@@ -5,7 +5,10 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-export const MON_BIN = join(REPO_ROOT, "bin", "mon.js");
+/** MONWIRE_TEST_BIN runs the same tests against another build (e.g. the previous commit's, to see them fail there). */
+export const MON_BIN = process.env.MONWIRE_TEST_BIN ?? join(REPO_ROOT, "bin", "mon.js");
+/** MONWIRE_TEST_DIST: the built dist/ whose runtime writer the tests that import it use (default: this repo's). */
+export const TEST_DIST = process.env.MONWIRE_TEST_DIST ?? join(REPO_ROOT, "dist");
 export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
 
 /** Runs the built CLI the way CI would: no colour, CI=true, never throwing on exit codes. */

@@ -15,6 +15,8 @@ export interface RuntimeApp extends StartedProcess {
   url: string;
   /** Separate metrics server URL when started with SEPARATE_METRICS=1. */
   metricsUrl?: string;
+  /** The temp dir the app runs in (its audit trail is in logs/). */
+  dir: string;
   cleanup: () => Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startRuntimeApp(options: {
   return {
     ...started,
     url,
+    dir: temp.dir,
     ...(metricsUrl ? { metricsUrl } : {}),
     cleanup: async () => {
       await started.stop();

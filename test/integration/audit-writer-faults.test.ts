@@ -136,7 +136,7 @@ describe("audit writer disk faults", () => {
     // The open descriptor keeps writing to the old day; opening the next day's file is refused.
     mount("--bind", dir, dir);
     execFileSync("mount", ["-o", "remount,bind,ro", dir], { stdio: "pipe" });
-    now = new Date("2025-06-02T00:00:10.000Z");
+    now = new Date("2025-06-02T00:10:10.000Z");
     await expect(audit.admin.action({ action: "job.ran" })).rejects.toMatchObject({ code: "E_AUDIT_WRITE" });
     unmount(dir);
     const entry = await audit.admin.action({ action: "job.ran" });
@@ -144,7 +144,9 @@ describe("audit writer disk faults", () => {
     expect(entry.seq).toBe(3);
     const check = checkTrail(dir);
     expect(check.problems).toEqual([]);
-    expect(check.entries.map((e) => e.ts.slice(0, 10))).toEqual(["2025-06-01", "2025-06-01", "2025-06-02"]);
+    // The last entry is the sealing writer's audit.day.sealed, naming the anchor of 2025-06-01.
+    expect(check.entries.map((e) => e.ts.slice(0, 10))).toEqual(["2025-06-01", "2025-06-01", "2025-06-02", "2025-06-02"]);
+    expect(check.entries[3]?.action).toBe("audit.day.sealed");
     expect(readdirSync(dir)).toContain("audit-2025-06-01.anchor.json");
   });
 

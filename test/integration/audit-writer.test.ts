@@ -107,17 +107,19 @@ describe("audit trail writer", () => {
     const time = manualClock("2025-03-09T23:59:59.900Z");
     const audit = trail({ clock: time.clock });
     await audit.admin.action({ action: "job.ran" });
-    time.set("2025-03-10T00:00:01.000Z");
+    time.set("2025-03-10T00:09:59.000Z");
     await audit.admin.action({ action: "job.ran" });
     await audit.flush();
-    expect(existsSync(join(dir, "audit-2025-03-09.anchor.json"))).toBe(false); // still inside the grace period
-    time.set("2025-03-10T00:00:06.000Z");
+    expect(existsSync(join(dir, "audit-2025-03-09.anchor.json"))).toBe(false); // still inside the 10-minute grace
+    time.set("2025-03-10T00:10:01.000Z");
     await audit.admin.action({ action: "job.ran" });
     await audit.close();
     const check = checkTrail(dir);
     expect(check.problems).toEqual([]);
-    expect(check.entries.map((e) => e.ts.slice(0, 10))).toEqual(["2025-03-09", "2025-03-09", "2025-03-10", "2025-03-10"]);
+    expect(check.entries.map((e) => e.ts.slice(0, 10))).toEqual(["2025-03-09", "2025-03-09", "2025-03-10", "2025-03-10", "2025-03-10"]);
     const anchor = JSON.parse(readFileSync(join(dir, "audit-2025-03-09.anchor.json"), "utf8"));
+    // The sealing writer binds the anchor into its chain.
+    expect(check.entries[4]).toMatchObject({ action: "audit.day.sealed", data: { anchor: { day: "2025-03-09", hash: anchor.hash } } });
     const day = readFileSync(join(dir, "audit-2025-03-09.log"));
     expect(anchor.files).toEqual([{ name: "audit-2025-03-09.log", sha256: createHash("sha256").update(day).digest("hex"), bytes: day.length, lines: 2 }]);
     expect(anchor.writers).toEqual([{ writer: audit.writer, first_seq: 1, last_seq: 2, last_hash: check.entries[1]?.hash }]);

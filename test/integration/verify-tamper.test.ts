@@ -1,11 +1,12 @@
-import { rm, truncate, stat, writeFile, readFile } from "node:fs/promises";
+import { readdir, rm, truncate, stat, writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
 import { computeEntryHash, formatAuditLine } from "../../src/audit/chain.js";
 import type { AuditEntry } from "../../src/audit/entry.js";
-import { TestTrail, appendRaw, readLines, reforgeLine, writeLines } from "../helpers/audit-trail.js";
-import { makeTempDir, runMon } from "../helpers/cli.js";
+import { TestTrail, appendRaw, downgradeTrail, readLines, reforgeLine, writeLines } from "../helpers/audit-trail.js";
+import { TEST_DIST, makeTempDir, runMon } from "../helpers/cli.js";
 
 // The tamper matrix of issue 3: every case must make `mon verify` exit 1 and name the place
 // (file, and line or seq); the clean trails must exit 0. Trails come from the test generator;
@@ -139,6 +140,9 @@ const matrix: Case[] = [
     anchor.files[0].lines -= 1;
     await writeFile(anchorPath, `${canonicalize(anchor)}\n`);
   }, /audit-2025-03-10\.anchor\.json\s+INVALID: anchor hash mismatch: the anchor was edited after sealing/],
+  ["key downgrade: the whole keyed trail rewritten with plain SHA-256 and re-sealed without a key", KEY, async () => {
+    await downgradeTrail(dir, D3);
+  }, /audit-2025-03-10\.log\s+INVALID: writer a{12} \(line 1\) is not signed with the key and nothing signed with the key records that signing began after them: written without the key \(key downgrade\)/],
   ["delete an anchor", undefined, async () => {
     await rm(join(dir, `audit-${D1}.anchor.json`));
   }, /audit-2025-03-11\.anchor\.json\s+INVALID: anchor chain broken: prev_anchor is not the hash of the genesis hash/],
@@ -193,5 +197,156 @@ describe("mon verify: clean trails", () => {
     const missing = await runMon(["verify", "--dir", join(dir, "nope")]);
     expect(missing.exitCode).toBe(2);
     expect(String(missing.stderr)).toMatch(/audit directory .*nope does not exist/);
+  });
+});
+
+// Writers whose clocks disagree are not tampering: sealing waits audit.sealGraceSeconds after
+// midnight (10 minutes by default), writers never append to a sealed day, and verify accepts an
+// entry filed late in the next day's file. Real runtime writers, fake clocks.
+describe("mon verify: clock skew across midnight", () => {
+  type Runtime = typeof import("../../src/runtime/audit/index.js");
+  const load = async () => ((await import(join(TEST_DIST, "runtime/audit/index.js"))) as Runtime).createAuditTrail;
+
+  async function writeAcrossMidnight(skewsMs: number[], stepMs: number, until: string): Promise<void> {
+    const createAuditTrail = await load();
+    let now = Date.parse(`${D1}T23:50:00.000Z`);
+    const writers = skewsMs.map((skew) => createAuditTrail({ dir, key: KEY, clock: () => new Date(now + skew) }));
+    for (let i = 0; now < Date.parse(until); i++, now += stepMs) {
+      await Promise.all(writers.map((w, j) => w.financial.deposit({ tenant: "KM", amount: { minor: 100 + i * 10 + j, currency: "BAM" }, wallet: `w-${j}` })));
+      // Let background sealing finish before the fake clock moves on, as it would in real time.
+      await Promise.all(writers.map((w) => w.flush()));
+      await delay(15);
+    }
+    await Promise.all(writers.map((w) => w.close()));
+  }
+
+  it("two writers 2 minutes apart, writing through midnight and the seal, verify intact", async () => {
+    await writeAcrossMidnight([60_000, -60_000], 10_000, `${D2}T00:20:00.000Z`);
+    const names = await readdir(dir);
+    expect(names).toEqual(expect.arrayContaining([`audit-${D1}.log`, `audit-${D2}.log`, `audit-${D1}.anchor.json`]));
+    const result = await verify(KEY, ["--json"]);
+    const report = JSON.parse(String(result.stdout));
+    expect(report.files.flatMap((f: { issues: { message: string }[] }) => f.issues.map((i) => i.message))).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(report.anchors.map((a: { status: string }) => a.status)).toEqual(["valid"]);
+  });
+
+  it("a writer lagging beyond the grace files its late entries in the next day's file, never in the sealed one", async () => {
+    const createAuditTrail = await load();
+    let now = Date.parse(`${D2}T00:11:00.000Z`);
+    const ahead = createAuditTrail({ dir, key: KEY, clock: () => new Date(now) });
+    const lagging = createAuditTrail({ dir, key: KEY, clock: () => new Date(now - 15 * 60_000) });
+    await lagging.financial.deposit({ tenant: "KM", amount: { minor: 1, currency: "BAM" }, wallet: "w-1" });
+    // The writer whose clock is right seals the day (its close waits for the seal) ...
+    await ahead.financial.deposit({ tenant: "KM", amount: { minor: 2, currency: "BAM" }, wallet: "w-2" });
+    await ahead.close();
+    expect(await readdir(dir)).toContain(`audit-${D1}.anchor.json`);
+    // ... and the lagging one, still before midnight by its clock, must not append to it.
+    for (let i = 0; i < 3; i++, now += 1000) await lagging.financial.deposit({ tenant: "KM", amount: { minor: 3 + i, currency: "BAM" }, wallet: "w-1" });
+    await lagging.close();
+    const result = await verify(KEY, ["--json"]);
+    const report = JSON.parse(String(result.stdout));
+    expect(result.exitCode, JSON.stringify(report.files.map((f: { verdict: string }) => f.verdict))).toBe(0);
+    expect(report.files.map((f: { name: string; entries: number }) => [f.name, f.entries])).toEqual([[`audit-${D1}.log`, 2], [`audit-${D2}.log`, 6]]); // + the sealing writer's audit.day.sealed
+    const late = report.files[1].issues.filter((i: { kind: string }) => i.kind === "late");
+    expect(late).toHaveLength(3);
+    expect(late[0].message).toMatch(/is dated 2025-03-10T23:56:00\.000Z, in the file of 2025-03-11: its writer's clock lagged/);
+  });
+
+  it("mon seal waits audit.sealGraceSeconds after midnight", async () => {
+    const { sealAuditDir } = (await import(join(TEST_DIST, "audit/seal.js"))) as typeof import("../../src/audit/seal.js");
+    await fixture(KEY);
+    const at = (iso: string) => new Date(iso);
+    await expect(sealAuditDir({ dir, key: KEY, through: D3, now: at(`2025-03-13T00:05:00.000Z`) })).rejects.toThrow(/cannot seal 2025-03-12 yet: it closed less than 600 s ago/);
+    expect((await sealAuditDir({ dir, key: KEY, now: at(`2025-03-13T00:05:00.000Z`) })).through).toBe(D2);
+    expect((await sealAuditDir({ dir, key: KEY, now: at(`2025-03-13T00:11:00.000Z`) })).sealed.map((a: { day: string }) => a.day)).toEqual([D3]);
+    expect((await sealAuditDir({ dir, key: KEY, now: at(`2025-03-14T00:01:00.000Z`), graceSeconds: 30 })).sealed).toHaveLength(1);
+  });
+});
+
+// Anchors are bound into the entry chains (the sealing writer's audit.day.sealed entry, and the
+// prev_anchor of each audit.chain.started), so deleting them is a finding; the newest day, which
+// nothing later refers to, needs a witness. Trails from the real runtime writer, fake clock.
+describe("mon verify: deleted anchors and truncated history", () => {
+  type Runtime = typeof import("../../src/runtime/audit/index.js");
+  const D4 = "2025-03-13";
+  const witnessFile = () => join(dir, "..", `${dir.split("/").pop()}-witness.json`);
+
+  /** Writer A from D1 noon to D4 noon (it seals D1–D3 as it goes), then writer B restarts on D4. */
+  async function runtimeTrail(key?: string): Promise<void> {
+    const { createAuditTrail } = (await import(join(TEST_DIST, "runtime/audit/index.js"))) as Runtime;
+    let now = Date.parse(`${D1}T12:00:00.000Z`);
+    const clock = () => new Date(now);
+    const a = createAuditTrail({ dir, key, clock });
+    for (let i = 0; now < Date.parse(`${D4}T12:00:00.000Z`); i++, now += 6 * 3_600_000) {
+      await a.financial.deposit({ tenant: "KM", amount: { minor: 100 + i, currency: "BAM" }, wallet: "w-1" });
+      await a.flush();
+    }
+    await a.close();
+    now = Date.parse(`${D4}T13:00:00.000Z`);
+    const b = createAuditTrail({ dir, key, clock });
+    await b.authentication.loginFailed({ tenant: "EUR", username: "mallory", ip: "203.0.113.9" });
+    await b.close();
+  }
+
+  const anchorPath = (day: string) => join(dir, `audit-${day}.anchor.json`);
+
+  it.each([["unkeyed", undefined], ["keyed", KEY]])("deleting every anchor is a finding (%s)", async (_name, key) => {
+    await runtimeTrail(key);
+    expect((await verify(key)).exitCode).toBe(0);
+    for (const day of [D1, D2, D3]) await rm(anchorPath(day));
+    const result = await verify(key);
+    expect(result.exitCode).toBe(1);
+    expect(String(result.stdout)).toMatch(/audit-2025-03-11\.log\s+INVALID: line \d+ \(writer [0-9a-f]{12}\) names the anchor of 2025-03-10, which is gone: the anchor was deleted/);
+  });
+
+  it("deleting the newest anchor is a finding: the next day's entries name it", async () => {
+    await runtimeTrail(KEY);
+    await rm(anchorPath(D3));
+    const result = await verify(KEY);
+    expect(result.exitCode).toBe(1);
+    expect(String(result.stdout)).toMatch(/audit-2025-03-13\.log\s+INVALID: line \d+ \(writer [0-9a-f]{12}\) names the anchor of 2025-03-12, which is gone: the anchor was deleted/);
+  });
+
+  it("deleting a day's anchor while two later days exist is a finding even if nothing names it", async () => {
+    await fixture(KEY);
+    const later = new TestTrail({ key: KEY, start: "2025-03-14T08:00:00.000Z" });
+    later.writer({ id: "ffffffffffff" }).record();
+    for (const [, lines] of later.linesByDay()) await writeFile(join(dir, "audit-2025-03-14.log"), lines.join(""));
+    expect((await verify(KEY)).exitCode).toBe(1); // 2025-03-12 should have been sealed by now
+    expect(String((await verify(KEY)).stdout)).toMatch(/audit-2025-03-12\.anchor\.json\s+missing: no anchor for a day inside the sealed range/);
+  });
+
+  it("deleting the newest day file with its anchor: undetectable from the trail alone, TAMPERED against a witness", async () => {
+    await runtimeTrail(KEY);
+    const sealed = await runMon(["seal", "--dir", dir, "--through", D4, "--witness", witnessFile()], { env: { MONWIRE_AUDIT_KEY: KEY } });
+    expect(sealed.exitCode, String(sealed.stderr)).toBe(0);
+    expect(String(sealed.stdout)).toMatch(/witness written to .*: 2 writer\(s\), newest anchor 2025-03-13/);
+    expect((await verify(KEY, ["--witness", witnessFile()])).exitCode).toBe(0);
+    await rm(path(D4));
+    await rm(anchorPath(D4));
+    // Nothing left in the trail refers to the newest day: without a witness it verifies intact.
+    expect((await verify(KEY)).exitCode).toBe(0);
+    const result = await verify(KEY, ["--witness", witnessFile()]);
+    expect(result.exitCode).toBe(1);
+    expect(String(result.stdout)).toMatch(/^witness\s+INVALID: the witness saw the anchor of 2025-03-13, which is gone: the newest days were deleted \(\+2 more\)/m);
+    expect(String(result.stdout)).toMatch(/writer [0-9a-f]{12} ends at seq \d+, but the witness saw seq \d+: its newest \d+ entries were deleted/);
+    expect(String(result.stdout)).toMatch(/the witness saw writer [0-9a-f]{12} at seq 2, but the trail has no entries of it: they were deleted/);
+  });
+
+  it("an empty or missing directory is TAMPERED when the witness saw a trail", async () => {
+    await runtimeTrail(KEY);
+    expect((await runMon(["seal", "--dir", dir, "--through", D4, "--witness", witnessFile()], { env: { MONWIRE_AUDIT_KEY: KEY } })).exitCode).toBe(0);
+    for (const name of await readdir(dir)) await rm(join(dir, name));
+    const empty = await verify(KEY, ["--witness", witnessFile()]);
+    expect(empty.exitCode).toBe(1);
+    expect(String(empty.stdout)).toMatch(/TAMPERED/);
+    await rm(dir, { recursive: true });
+    const missing = await verify(KEY, ["--witness", witnessFile()]);
+    expect(missing.exitCode).toBe(1);
+    expect(String(missing.stdout)).toMatch(/^witness\s+INVALID: the witness saw the anchor of 2025-03-13, which is gone/m);
+    // Without a witness a missing directory stays a usage error.
+    expect((await verify(KEY)).exitCode).toBe(2);
+    await rm(witnessFile());
   });
 });

@@ -1,13 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
-import { chainFieldsAt, hasAt, locateChainFields, matchPlainEntry, newChainFieldOffsets } from "../../src/audit/line-pattern.js";
+import { auditEntrySchema } from "../../src/audit/entry-schema.js";
+import { hasAt, isPlainLine, matchPlainEntry } from "../../src/audit/line-pattern.js";
+import type { JsonSchema } from "../../src/audit/schema-compile.js";
+import { buildLinePattern } from "../../src/audit/schema-line-pattern.js";
 import { parseAuditLine } from "../../src/audit/parse-line.js";
 import { TestTrail, type TestEvent } from "../helpers/audit-trail.js";
 
-// matchPlainEntry is verify's hot path. Its promise: whenever it matches, JSON.parse +
+// matchPlainEntry is verify's hot path, signed lines or not; its pattern is derived from the schema. Its promise: whenever it matches, JSON.parse +
 // validateAuditEntry accept the line too, with the same field values. It may decline anything.
 function agrees(text: string): "matched" | "declined" {
   const fields = matchPlainEntry(text);
+  expect(isPlainLine(text), text).toBe(fields !== undefined);
   if (!fields) return "declined";
   const parsed = parseAuditLine(text);
   expect(parsed.kind, text).toBe("entry");
@@ -84,94 +88,6 @@ describe("matchPlainEntry", () => {
   });
 });
 
-// locateChainFields is the signed hot path. Its promise: on every line the writer produces, it
-// finds the top-level members, with the values JSON.parse gives. On other lines it may find
-// anything or nothing: the HMAC over the bytes (the cut at hashAt) decides, and a mismatch sends
-// the line to the full path.
-function locate(text: string) {
-  const at = newChainFieldOffsets();
-  return locateChainFields(text, at) ? chainFieldsAt(text, at) : undefined;
-}
-
-function locatesLikeJson(text: string): void {
-  const fields = locate(text);
-  expect(fields, text).toBeDefined();
-  const { action, ts, writer, seq, prev, hash } = JSON.parse(text);
-  const { hashAt, ...chain } = fields as NonNullable<typeof fields>;
-  expect(chain).toEqual({ action, ts, writer, seq, prev, hash });
-  expect(text.slice(hashAt, hashAt + 74)).toBe(`,"hash":"${hash}"`);
-}
-
-describe("locateChainFields", () => {
-  const trail = new TestTrail({ key: "k" });
-  const writer = trail.writer();
-
-  const writerShapes: [string, TestEvent][] = [
-    ...shapes.filter(([, , expected]) => expected === "matched").map(([name, event]) => [name, event] as [string, TestEvent]),
-    ["nested data", { data: { wallet: { id: "w-1", balance: { minor: 5 } } } }],
-    ["an escaped quote and backslash", { reason: 'said "no" \\ twice', data: { note: 'a "b"' } }],
-    ["a newline and control characters", { reason: "line\nbreak\u0001" }],
-    ["non-ASCII everywhere", { tenant: "Šibenik", branch: "Mostar-ćevapi", data: { note: "€ 12 — ok" }, user_agent: "Mozilla/5.0 (日本語)" }],
-    ["data that mimics the chain members", { data: { hash: "f".repeat(64), prev: "e".repeat(64), seq: 99, ts: "2020-01-01T00:00:00.000Z", v: 1, writer: "evil" } }],
-    ["nested data that mimics them", { data: { inner: { hash: "f".repeat(64), ip: "1.2.3.4", outcome: "success", prev: "e".repeat(64), seq: 7, writer: "x" } } }],
-    ["an arrays-and-objects mix in data", { data: { list: [1, "two", { three: 3 }], empty: {}, none: [] } }],
-  ];
-
-  it.each(writerShapes)("finds the top-level members: %s", (_name, event) => {
-    locatesLikeJson(canonicalize(writer.record(event)));
-  });
-
-  it("finds them in a chain.started line that links a previous writer", () => {
-    trail.writer();
-    locatesLikeJson(canonicalize(trail.entries[trail.entries.length - 1]));
-  });
-
-  it("declines lines that are not canonical entries", () => {
-    const line = canonicalize(writer.record({}));
-    for (const bad of [
-      "", "{}", "not json", line.slice(0, -1), line.slice(1), `${line} `, line.replace(',"v":1,', ',"v":2,'),
-      line.replace(/"seq":\d+/, '"seq":0'), line.replace(/"seq":\d+/, '"seq":01'), line.replace(/"seq":\d+/, '"seq":12345678901234567'),
-      line.replace(/"hash":"[0-9a-f]{64}"/, '"hash":"abc"'), line.replace(/"prev":"[0-9a-f]{64}"/, '"prev":"abc"'),
-      line.replace(/"writer":"([^"]*)"/, '"writer":"a\\"b"'), line.replace(/"action":"([^"]*)"/, '"action":"wallet\\u002edeposit"'),
-      line.replace(/"ts":"(\d{4})-/, '"ts":"$1\\u002d'), line.replace(/"writer":"([^"]*)"/, '"writer":"$1\\u0041"'),
-    ]) expect(locate(bad), bad).toBeUndefined();
-  });
-
-  it("never reports values that differ from JSON.parse when it picks the top-level hash, over thousands of mutations", () => {
-    const seeds = [
-      canonicalize(writer.record({ amount: { minor: 1500, currency: "BAM" }, data: { wallet: "w-1", n: 12, nested: { hash: "a".repeat(64) } }, ip: "10.0.0.7" })),
-      canonicalize(writer.record({ category: "authentication", action: "login.failed", outcome: "failure", target: { type: "user", id: "mallory" }, truncated: ["reason"] })),
-    ];
-    const alphabet = ['"', "\\", ",", ":", "{", "}", "[", "]", "0", "1", "9", "-", ".", "e", "a", "z", " ", "\n", "é", "_", "t", "n"];
-    let state = 7;
-    const random = (n: number) => {
-      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return state % n;
-    };
-    let compared = 0;
-    for (let i = 0; i < 6000; i++) {
-      let text = seeds[i % seeds.length] as string;
-      const at = random(text.length);
-      const char = alphabet[random(alphabet.length)] as string;
-      text = random(2) === 0 ? text.slice(0, at) + char + text.slice(at + 1) : text.slice(0, at) + char + text.slice(at);
-      const fields = locate(text);
-      let parsed: Record<string, unknown>;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        continue;
-      }
-      // What the signature check would accept: the member cut out is the top-level hash.
-      if (!fields || typeof parsed.hash !== "string" || text.slice(fields.hashAt, fields.hashAt + 74) !== `,"hash":"${parsed.hash}"`) continue;
-      if (text.replace(`,"hash":"${parsed.hash}"`, "") !== canonicalize({ ...parsed, hash: undefined })) continue;
-      compared += 1;
-      const { hashAt: _at, ...chain } = fields;
-      expect(chain).toEqual({ action: parsed.action, ts: parsed.ts, writer: parsed.writer, seq: parsed.seq, prev: parsed.prev, hash: parsed.hash });
-    }
-    expect(compared).toBeGreaterThan(500);
-  });
-});
-
 describe("hasAt", () => {
   const hash = "0123456789abcdef".repeat(4);
   const text = `{"hash":"${hash}","x":1}`;
@@ -185,5 +101,27 @@ describe("hasAt", () => {
   ])("%s", (_name, value, at, expected) => {
     expect(hasAt(text, value, at)).toBe(expected);
     expect(hasAt(text, value, at)).toBe(text.startsWith(value, at));
+  });
+});
+
+describe("buildLinePattern (the fast path, derived from the schema)", () => {
+  const options = { captures: ["action", "hash", "prev", "seq", "ts", "writer"], splitAt: "hash" } as const;
+  const trail = new TestTrail();
+  const line = canonicalize(trail.writer().record({ outcome: "unknown" }));
+
+  it("follows the schema: widen an enum there and the pattern accepts the new value", () => {
+    const maybe = line.replace('"outcome":"unknown"', '"outcome":"maybe"');
+    expect(buildLinePattern(auditEntrySchema, options).pattern.test(maybe)).toBe(false);
+    const widened = { ...auditEntrySchema, properties: { ...auditEntrySchema.properties, outcome: { enum: ["success", "failure", "unknown", "maybe"] } } };
+    expect(buildLinePattern(widened, options).pattern.test(maybe)).toBe(true);
+  });
+
+  it.each([
+    ["an integer range it cannot express", { seq: { type: "integer", minimum: 5 } }, /integer minimum 5/],
+    ["a string length it cannot count", { writer: { type: "string", minLength: 3 } }, /minLength above 1/],
+    ["an unanchored pattern", { action: { type: "string", pattern: "[a-z]+" } }, /must be anchored/],
+  ])("refuses %s instead of matching more than the schema allows", (_name, change, error) => {
+    const schema = { ...auditEntrySchema, properties: { ...auditEntrySchema.properties, ...change } } as JsonSchema;
+    expect(() => buildLinePattern(schema, options)).toThrow(error);
   });
 });

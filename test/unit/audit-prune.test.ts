@@ -1,3 +1,4 @@
+import { sealThrough } from "../../src/audit/anchor.js";
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -105,6 +106,8 @@ describe("pruneAuditDir", () => {
     expect(recorded[0]).toMatchObject({ category: "admin", action: "audit.pruned", data: { through: "2025-03-12", days: 3, files: 5, last_anchor_hash: checkpoint?.last_anchor?.hash, checkpoint_hash: checkpoint?.hash } });
     const { writeFile } = await import("node:fs/promises");
     await writeFile(join(dir, "audit-2025-03-20.log"), (trail.linesByDay().get("2025-03-20") ?? []).join(""));
+    // Writing on the 20th, the runtime seals the closed days before it (verify expects their anchors).
+    await sealThrough({ dir, throughDay: "2025-03-19", firstDay: "2025-03-13", key: KEY });
     const report = await verifyAuditDir({ dir, key: KEY });
     expect(report.files.flatMap((f) => f.issues).concat(report.anchors.flatMap((a) => a.issues)).map((i) => i.message)).toEqual([]);
     expect(report.status).toBe("intact");

@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -120,12 +120,27 @@ describe("verifyAuditDir schema checks", () => {
     expect(report.files[2]?.verdict).toMatch(/^INVALID: seq 2 \(line \d+\) is not a valid v1 entry: outcome/);
   });
 
-  it("takes a valid signature as proof of the schema: only the key holder, i.e. the writer, can produce one", async () => {
-    await threeDays(KEY);
-    await forgeLastEntry(KEY);
-    const report = await verifyAuditDir({ dir, key: KEY });
-    expect(report.status).toBe("intact");
-    expect(report.files[2]?.issues).toEqual([]);
+  // One verdict per line: a signature proves who wrote a line, not that it is a valid entry, so
+  // a signed schema-invalid line gets the verdict an unsigned one gets (the fast paths included).
+  it.each([
+    ["outcome", { outcome: "maybe" as never }, /outcome: expected one of success, failure, unknown, got "maybe"/],
+    ["minor", { amount: { minor: 1.5, currency: "EUR" } }, /amount\.minor: expected an integer, got 1\.5/],
+    ["currency", { amount: { minor: 15, currency: "eur" } }, /amount\.currency: "eur" does not match/],
+  ])("gives a signed schema-invalid entry (%s) the verdict an unsigned one gets", async (_field, change, problem) => {
+    const verdicts: string[] = [];
+    for (const key of [undefined, KEY]) {
+      await rm(dir, { recursive: true, force: true });
+      await threeDays(key);
+      const lines = await readLines(day("2025-03-12"));
+      lines[lines.length - 1] = reforgeLine(lines[lines.length - 1] as string, change, key);
+      await writeLines(day("2025-03-12"), lines);
+      const report = await verifyAuditDir({ dir, key, jobs: 1 });
+      expect(report.status).toBe("tampered");
+      expect(report.files[2]?.issues.map((i) => i.kind)).toEqual(["schema"]);
+      verdicts.push(report.files[2]?.verdict ?? "");
+    }
+    expect(verdicts[1]).toBe(verdicts[0]);
+    expect(verdicts[0]).toMatch(problem);
   });
 });
 
@@ -203,10 +218,21 @@ describe("verifyAuditDir on tampered trails", () => {
     await expect(verifyAuditDir({ dir, keyEnv: "SHOP_AUDIT_KEY" })).rejects.toMatchObject({ code: "E_AUDIT_KEY_MISSING", exitCode: 2, message: expect.stringContaining("SHOP_AUDIT_KEY is not set") });
   });
 
-  it("hints at a wrong key when every signed entry fails", async () => {
+  it("reports a wrong key once by key id, and still hints at one for trails without key ids", async () => {
     await threeDays(KEY);
     const report = await verifyAuditDir({ dir, key: "not-the-key" });
     expect(report.status).toBe("tampered");
-    expect(report.hint).toMatch(/probably not the one this trail was written with/);
+    expect(report.wrongKey?.trail).toHaveLength(1);
+    expect(report.files).toEqual([]);
+    expect(report.hint).toMatch(/MONWIRE_AUDIT_KEY has key id [0-9a-f]{16}, the trail was signed with key id [0-9a-f]{16}/);
+    // A trail written before key ids existed: every signed entry failing is the only sign.
+    for (const name of ["2025-03-10", "2025-03-11", "2025-03-12"]) {
+      const lines = await readLines(day(name));
+      await writeLines(day(name), lines.map((line) => (line.includes('"key_id"') ? reforgeLine(line.replace(/"key_id":"[0-9a-f]+",/, ""), {}, KEY) : line)));
+    }
+    for (const name of await readdir(dir)) if (name.endsWith(".anchor.json")) await rm(join(dir, name));
+    const legacy = await verifyAuditDir({ dir, key: "not-the-key" });
+    expect(legacy.wrongKey).toBeUndefined();
+    expect(legacy.hint).toMatch(/probably not the one this trail was written with/);
   });
 });

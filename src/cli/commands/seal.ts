@@ -11,6 +11,7 @@ export function registerSeal(program: Command): Command {
     .command("seal")
     .description("seal closed UTC days of the audit trail with anchors (default: through yesterday)")
     .option("--through <day>", "last UTC day to seal (YYYY-MM-DD, before today)")
+    .option("--witness <file>", "also write the trail's head (newest anchor, every writer's last seq and hash) to FILE, kept where the app cannot rewrite it")
     .option("--json", "print one JSON document"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
@@ -18,9 +19,10 @@ export function registerSeal(program: Command): Command {
       const { resolveAuditSettings } = await import("../../audit/settings.js");
       const { sealAuditDir } = await import("../../audit/seal.js");
       const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
-      const result = await sealAuditDir({ dir: settings.dir, through: flags.through, key: settings.key, keyEnv: settings.keyEnv });
+      const result = await sealAuditDir({ dir: settings.dir, through: flags.through, key: settings.key, keyEnv: settings.keyEnv, graceSeconds: settings.sealGraceSeconds });
+      const witness = flags.witness ? await (await import("../../audit/witness.js")).recordWitness(settings.dir, flags.witness, settings.key) : undefined;
       if (flags.json) {
-        output.out(JSON.stringify({ dir: settings.dir, ...result }));
+        output.out(JSON.stringify({ dir: settings.dir, ...result, ...(witness ? { witness } : {}) }));
         return;
       }
       for (const anchor of result.sealed) {
@@ -29,6 +31,7 @@ export function registerSeal(program: Command): Command {
         output.out(`sealed ${anchor.day}: ${what} (${anchor.alg})`);
       }
       const already = result.previouslySealedThrough ? ` (already sealed through ${result.previouslySealedThrough})` : "";
+      if (witness) output.out(`witness written to ${flags.witness}: ${witness.writers.length} writer(s), newest anchor ${witness.last_anchor?.day ?? "none"}`);
       output.out(result.sealed.length === 0 ? `nothing to seal through ${result.through}${already}` : `${result.sealed.length} day(s) sealed through ${result.through}`);
     });
 }

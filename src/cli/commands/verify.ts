@@ -15,6 +15,8 @@ export function registerVerify(program: Command): Command {
     .option("--from <day>", "first UTC day to verify (YYYY-MM-DD)")
     .option("--to <day>", "last UTC day to verify (YYYY-MM-DD)")
     .option("--jobs <n>", "threads to verify on, the main one included (default: all cores for trails of 16 MB or more)")
+    .option("--witness <source>", "check the trail reaches the head a witness saw: a file from `mon seal --witness`, or prometheus=URL")
+    .option("--witness-selector <selector>", "PromQL label selector for the Prometheus witness, e.g. '{instance=\"app:5000\"}'")
     .option("--json", "print one JSON document"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
@@ -29,6 +31,7 @@ export function registerVerify(program: Command): Command {
       let lastShown = 0;
       const report = await verifyAuditDir({
         dir: settings.dir, from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key,
+        witness: flags.witness, witnessSelector: flags.witnessSelector,
         onProgress: ({ doneBytes, totalBytes }) => {
           if (!output.stderrIsTTY || flags.json || Date.now() - lastShown < 200) return;
           lastShown = Date.now();

@@ -1,5 +1,6 @@
 import { normalizeCategory, type AuditCategory } from "../../audit/categories.js";
-import { ACTION_PATTERN, AUDIT_FORMAT_VERSION, AUDIT_OUTCOME_VALUES, type AuditActor, type AuditEntry, type AuditEvent, type AuditOutcome, type AuditTarget } from "../../audit/entry.js";
+import { AUDIT_FORMAT_VERSION, type AuditActor, type AuditEntry, type AuditEvent, type AuditOutcome, type AuditTarget } from "../../audit/entry.js";
+import { ACTION_PATTERN, ACTOR_TYPES as SCHEMA_ACTOR_TYPES, AUDIT_OUTCOME_VALUES, validateEntryBody } from "../../audit/entry-schema.js";
 import { redact, redactString } from "../../audit/redact.js";
 import { MonwireError } from "../../errors.js";
 import { TENANT_NONE, TENANT_UNKNOWN } from "../../metrics/catalog.js";
@@ -37,7 +38,7 @@ export interface EntryBuilderSettings {
   clock: () => Date;
 }
 
-const ACTOR_TYPES = new Set(["user", "service", "system", "anonymous"]);
+const ACTOR_TYPES = new Set(SCHEMA_ACTOR_TYPES);
 const ANONYMOUS: AuditActor = { id: "anonymous", type: "anonymous" };
 const SYSTEM: AuditActor = { id: "system", type: "system" };
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
@@ -131,6 +132,10 @@ export function buildEntry(event: AuditRecordInput, settings: EntryBuilderSettin
   if (data) body.data = data.data;
   const truncated = truncations.list();
   if (truncated) body.truncated = truncated;
+  // The friendly checks above explain the usual mistakes; the schema has the last word, so the
+  // writer never signs a line that verify would reject.
+  const problems = validateEntryBody(body);
+  if (problems.length > 0) throw invalid(problems.join("; "), "See docs/audit-format.md for the line format.");
   return { body, dataJson: data?.json };
 }
 

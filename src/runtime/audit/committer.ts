@@ -1,4 +1,4 @@
-import { GENESIS_HASH } from "../../audit/chain.js";
+import { GENESIS_HASH, addDays } from "../../audit/chain.js";
 import type { AuditEntry } from "../../audit/entry.js";
 import { MonwireError } from "../../errors.js";
 import type { BuiltEntry } from "./build-entry.js";
@@ -26,7 +26,12 @@ export interface CommitterSettings {
   buildStartEntry: (ts: string) => Promise<BuiltEntry>;
   onWritten: (entries: readonly AuditEntry[]) => void;
   onFailed: (rejected: number) => void;
+  /** Whether `day` has an anchor: a sealed day's file is never appended to. */
+  isSealed: (day: string) => Promise<boolean>;
 }
+
+/** Days to move past sealed ones at most: a clock lagging by more than a day is not skew. */
+const MAX_DAYS_AHEAD = 3;
 
 /** One write call carries at most this much, so concurrent appenders never wait on a huge batch. */
 export const MAX_BATCH_BYTES = 256 * 1024;
@@ -48,6 +53,8 @@ export class Committer {
   private idleWaiters: (() => void)[] = [];
   /** Successful append calls: with concurrent records, far fewer than entries (group commit). */
   writeCalls = 0;
+  /** The day this writer last found unsealed. */
+  private openDay: string | undefined;
 
   constructor(private readonly settings: CommitterSettings) {}
 
@@ -123,10 +130,11 @@ export class Committer {
       while (end < slots.length && (slots[end] as Slot).entry.ts.slice(0, 10) === day) end++;
       const run = slots.slice(start, end);
       try {
-        const change = await this.settings.files.append(day, run.map((s) => s.line).join(""));
+        const target = await this.targetDay(day, (slots[start] as Slot).entry.ts);
+        const change = await this.settings.files.append(target, run.map((s) => s.line).join(""));
         this.writeCalls += 1;
-        if (change) written.push(await this.restore(day, change, run));
-        await this.settings.files.retainOnly(day);
+        if (change) written.push(await this.restore(target, change, run));
+        await this.settings.files.retainOnly(target);
       } catch (error) {
         this.settle(written, slots.slice(0, start));
         this.fail(slots.slice(start), run, error);
@@ -156,6 +164,21 @@ export class Committer {
       throw error instanceof AppendFailure ? new AppendFailure(error.error, 0) : error;
     }
     return (event as ChainedEntry).entry;
+  }
+
+  /**
+   * The file for entries dated `day`: their own day's, unless another writer (whose clock runs
+   * ahead) has sealed it already; then the next open day's, with the entries' real timestamps
+   * (verify accepts entries up to an hour late in the next day's file). A day can only have been
+   * sealed before this writer's first write into it, or while its clock shows the day's last hour,
+   * so only then is the anchor looked for (one stat).
+   */
+  private async targetDay(day: string, ts: string): Promise<string> {
+    if (day === this.openDay && !ts.startsWith("23", 11)) return day;
+    let target = day;
+    for (let i = 0; i < MAX_DAYS_AHEAD && (await this.settings.isSealed(target).catch(() => false)); i++) target = addDays(target, 1);
+    if (target === day) this.openDay = day;
+    return target;
   }
 
   private settle(written: AuditEntry[], slots: Slot[]): void {

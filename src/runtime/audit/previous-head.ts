@@ -1,6 +1,6 @@
 import { open, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { DAY_FILE_PATTERN } from "../../audit/chain.js";
+import { DAY_FILE_PATTERN, digest } from "../../audit/chain.js";
 
 /** The last entry another writer left in the directory. */
 export interface WriterHead {
@@ -29,6 +29,11 @@ async function readTail(path: string): Promise<string> {
 
 /** The last complete, parseable entry in `text`, skipping a torn final line and `ownWriter`'s lines. */
 export function lastHeadIn(text: string, ownWriter: string): WriterHead | null {
+  return lastHeadLineIn(text, ownWriter)?.head ?? null;
+}
+
+/** lastHeadIn with the line it was read from. */
+function lastHeadLineIn(text: string, ownWriter: string): { head: WriterHead; line: string } | null {
   const lines = text.split("\n");
   // A file that does not end in "\n" has a torn final line (a crash mid-write): ignore it.
   if (!text.endsWith("\n")) lines.pop();
@@ -38,7 +43,7 @@ export function lastHeadIn(text: string, ownWriter: string): WriterHead | null {
     try {
       const entry = JSON.parse(line) as Partial<WriterHead>;
       if (typeof entry.writer === "string" && entry.writer !== ownWriter && typeof entry.seq === "number" && typeof entry.hash === "string") {
-        return { writer: entry.writer, seq: entry.seq, hash: entry.hash };
+        return { head: { writer: entry.writer, seq: entry.seq, hash: entry.hash }, line };
       }
     } catch {
       // The first line of a tail chunk is usually cut, and a fragment left by a crash is not an entry.
@@ -52,6 +57,22 @@ export function lastHeadIn(text: string, ownWriter: string): WriterHead | null {
  * that has one. Never throws: a directory that does not exist yet simply has no previous writer.
  */
 export async function findPreviousHead(dir: string, ownWriter: string): Promise<WriterHead | null> {
+  return (await findPreviousHeadLine(dir, ownWriter))?.head ?? null;
+}
+
+/**
+ * Whether the trail already holds entries signed with `key`: its newest entry is (a writer
+ * switches from no key, or from another key, to this one: signing with it begins now).
+ */
+export async function previousHeadSigned(dir: string, ownWriter: string, key: string): Promise<boolean> {
+  const found = await findPreviousHeadLine(dir, ownWriter);
+  if (!found) return false;
+  const member = `,"hash":"${found.head.hash}"`;
+  const at = found.line.indexOf(member);
+  return at !== -1 && digest(found.line.slice(0, at) + found.line.slice(at + member.length), key) === found.head.hash;
+}
+
+async function findPreviousHeadLine(dir: string, ownWriter: string): Promise<{ head: WriterHead; line: string } | null> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -61,8 +82,8 @@ export async function findPreviousHead(dir: string, ownWriter: string): Promise<
   const days = names.filter((n) => DAY_FILE_PATTERN.test(n) && !n.endsWith(".gz")).sort().reverse().slice(0, MAX_FILES);
   for (const name of days) {
     try {
-      const head = lastHeadIn(await readTail(join(dir, name)), ownWriter);
-      if (head) return head;
+      const found = lastHeadLineIn(await readTail(join(dir, name)), ownWriter);
+      if (found) return found;
     } catch {
       // An unreadable file is the verifier's business; keep looking at older days.
     }

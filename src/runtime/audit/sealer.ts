@@ -1,5 +1,5 @@
 import { readdir } from "node:fs/promises";
-import { sealThrough } from "../../audit/anchor.js";
+import { sealThrough, type Anchor } from "../../audit/anchor.js";
 import { DAY_FILE_PATTERN, addDays, utcDay } from "../../audit/chain.js";
 
 export interface SealerSettings {
@@ -9,6 +9,8 @@ export interface SealerSettings {
   /** How long after UTC midnight a day counts as closed, so other processes' in-flight writes land first. */
   graceMs: number;
   onError: (error: unknown) => void;
+  /** The anchors this process wrote (oldest first), to be linked from the entry chain. */
+  onSealed?: (anchors: Anchor[]) => void;
 }
 
 /** After a failed seal, wait this long before trying again, so a broken disk is not rescanned per write. */
@@ -71,6 +73,7 @@ export class Sealer {
     // today's starts after throughDay, so nothing is sealed. With anchors, sealThrough continues
     // after the newest one (sealing empty days too: an anchor proves there were no events).
     const firstDay = days[0] ?? addDays(throughDay, 1);
-    await sealThrough({ dir, throughDay, firstDay, key, now: clock() });
+    const written = await sealThrough({ dir, throughDay, firstDay, key, now: clock() });
+    if (written.length > 0) this.settings.onSealed?.(written);
   }
 }

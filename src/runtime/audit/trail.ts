@@ -1,17 +1,20 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
-import { CHAIN_STARTED_ACTION, hashAlgorithm, type HashAlgorithm } from "../../audit/chain.js";
+import { access } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { newestAnchorLink, type Anchor } from "../../audit/anchor.js";
+import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, anchorFileName, hashAlgorithm, keyId, type HashAlgorithm } from "../../audit/chain.js";
 import { AUDIT_FORMAT_VERSION, type AuditEntry } from "../../audit/entry.js";
 import { keyFromEnv } from "../../audit/trail-key.js";
 import { MonwireError } from "../../errors.js";
+import { DEFAULT_SEAL_GRACE_SECONDS } from "../../config/schema.js";
 import { TENANT_NONE, TENANT_UNKNOWN } from "../../metrics/catalog.js";
 import { getMetrics } from "../metrics.js";
 import { buildEntry, type AuditRecordInput, type BuiltEntry } from "./build-entry.js";
 import { Committer } from "./committer.js";
 import { DayFiles, DEFAULT_MODES } from "./day-files.js";
 import { createCategoryHelpers, type CategoryHelpers } from "./helpers.js";
-import { findPreviousHead } from "./previous-head.js";
+import { findPreviousHead, previousHeadSigned } from "./previous-head.js";
 import { Sealer } from "./sealer.js";
 import { AuditFileTransport, createAuditLogger, PENDING, type AuditInfo } from "./transport.js";
 
@@ -28,7 +31,10 @@ export interface AuditTrailOptions {
   tenants?: { values?: readonly string[]; currency?: Readonly<Record<string, string>> };
   /** Source of entry timestamps and of the UTC day; injectable for tests. */
   clock?: () => Date;
-  /** Milliseconds after UTC midnight before the previous day is sealed with an anchor (default 5000). */
+  /**
+   * Milliseconds after UTC midnight before the previous day is sealed with an anchor (default
+   * 600000, audit.sealGraceSeconds): writers whose clocks lag by less land their entries first.
+   */
   sealGraceMs?: number;
   /** Permissions of new day files (default 0o640) and of the directory when created (default 0o750); the umask may only remove bits. */
   fileMode?: number;
@@ -50,7 +56,7 @@ export interface AuditTrail extends CategoryHelpers {
    * event and E_AUDIT_WRITE when the write failed (nothing of it stays in the chain).
    */
   record(event: AuditRecordInput): Promise<AuditEntry>;
-  /** Resolves when every entry recorded so far has been written or rejected. */
+  /** Resolves when every entry recorded so far has been written or rejected (and sealing they triggered is done). */
   flush(): Promise<void>;
   /** Flushes, waits for a seal in progress, and closes the files; later records reject with E_AUDIT_CLOSED. */
   close(): Promise<void>;
@@ -85,7 +91,7 @@ function checkOptions(options: AuditTrailOptions): void {
     }
   }
   if (options.sealGraceMs !== undefined && !(Number.isInteger(options.sealGraceMs) && options.sealGraceMs >= 0)) {
-    throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.sealGraceMs must be an integer ≥ 0", { hint: "Leave it unset for the default 5000 ms." });
+    throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.sealGraceMs must be an integer ≥ 0", { hint: "Leave it unset for the default 600000 ms (10 minutes)." });
   }
 }
 
@@ -121,16 +127,31 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       outcome: "success",
       tenant: TENANT_NONE,
       actor: { id: "monwire", type: "system" },
-      data: { alg: hashAlgorithm(key), pid: process.pid, hostname: hostname(), prev_writer: await findPreviousHead(dir, writer) },
+      data: {
+        alg: hashAlgorithm(key), pid: process.pid, hostname: hostname(), prev_writer: await findPreviousHead(dir, writer),
+        // The newest anchor, bound into this chain: deleting or replacing it later breaks the link.
+        prev_anchor: await newestAnchorLink(dir),
+        // Signed, so verify knows where signing with this key began: unsigned entries before
+        // this one are history, unsigned entries after it are a key downgrade.
+        ...(key ? { key_id: keyId(key), ...((await previousHeadSigned(dir, writer, key)) ? {} : { signing_began: true }) } : {}),
+      },
     },
   });
   const sealer = new Sealer({
-    dir, key, clock, graceMs: options.sealGraceMs ?? 5000,
+    dir, key, clock, graceMs: options.sealGraceMs ?? DEFAULT_SEAL_GRACE_SECONDS * 1000,
     onError: (error) => warn(`monwire audit: sealing closed days in ${dir} failed: ${(error as Error).message}`, error),
+    onSealed(anchors) {
+      // The newest anchor this process wrote, recorded in its chain (each anchor links the one
+      // before): deleting or replacing any sealed anchor afterwards is a finding for verify.
+      const anchor = anchors[anchors.length - 1] as Anchor;
+      append({ category: "admin", action: DAY_SEALED_ACTION, tenant: TENANT_NONE, actor: { id: "monwire", type: "system" }, data: { anchor: { day: anchor.day, hash: anchor.hash } } })
+        .catch((error: unknown) => warn(`monwire audit: recording the anchor of ${anchor.day} in the chain failed: ${(error as Error).message}`, error));
+    },
   });
   const files = new DayFiles(dir, durability === "fsync", { file: options.fileMode ?? DEFAULT_MODES.file, dir: options.dirMode ?? DEFAULT_MODES.dir });
   const committer = new Committer({
     writer, key, files, buildStartEntry: startEntry,
+    isSealed: (day) => access(join(dir, anchorFileName(day))).then(() => true, () => false),
     onWritten(entries) {
       counts.written += entries.length;
       // One increment per label set per batch rather than per entry.
@@ -143,6 +164,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
         else series.set(id, { category: e.category, outcome: e.outcome, tenant, n: 1 });
       }
       for (const { n, ...labels } of series.values()) metrics.auditEvents.inc(labels, n);
+      metrics.auditChainHead.set({ writer }, (entries[entries.length - 1] as AuditEntry).seq);
       sealer.afterWrite();
     },
     onFailed: (rejected) => {
@@ -155,6 +177,10 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
 
   const record = (event: AuditRecordInput): Promise<AuditEntry> => {
     if (closed) return Promise.reject(new MonwireError("E_AUDIT_CLOSED", "audit trail is closed", { hint: "Record entries before monitoring.close() / audit.close()." }));
+    return append(event);
+  };
+  /** record() without the closed check: the sealer's own entry may still land while closing. */
+  const append = (event: AuditRecordInput): Promise<AuditEntry> => {
     let built: BuiltEntry;
     try {
       built = buildEntry(event, settings);
@@ -172,13 +198,19 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     algorithm: hashAlgorithm(key),
     record,
     ...createCategoryHelpers(record),
-    flush: () => committer.idle(),
+    async flush() {
+      await committer.idle();
+      // Sealing that these writes triggered, and the entry that links its anchor.
+      await sealer.idle();
+      await committer.idle();
+    },
     stats: () => ({ ...committer.head, ...counts, writeCalls: committer.writeCalls, sealFailures: sealer.failures }),
     async close() {
       if (closed) return;
       closed = true;
       await committer.idle();
       await sealer.idle();
+      await committer.idle();
       await files.closeAll();
       logger.end();
     },
