@@ -1,5 +1,5 @@
 import { MonwireError, type ConfigIssue } from "../errors.js";
-import { defaultConfig, type MonwireConfig, type MonwireConfigInput } from "./schema.js";
+import { DATABASE_CLIENTS, defaultConfig, type MonwireConfig, type MonwireConfigInput } from "./schema.js";
 
 type Check = (value: unknown) => string | undefined;
 
@@ -52,10 +52,15 @@ const RULES: Record<string, Record<string, Check>> = {
   audit: {
     enabled: boolean, dir: string, retentionDays: intAtLeast(1), durability: oneOf("write", "fsync"), keyEnv: envName,
   },
+  database: {
+    client: oneOf(...DATABASE_CLIENTS), probe: boolean, slowQueryMs: intAtLeast(0), probeTimeoutMs: intAtLeast(1),
+  },
   sentry: {
     enabled: boolean, dsnEnv: envName, environment: string, release: string, sampleRate: rate, tracesSampleRate: rate,
   },
 };
+
+export const DEFAULT_SLOW_QUERY_MS = 200;
 
 /** Validates raw input and returns the issues, each with the exact field path. */
 export function collectConfigIssues(input: unknown): ConfigIssue[] {
@@ -86,6 +91,9 @@ export function collectConfigIssues(input: unknown): ConfigIssue[] {
       const problem = check(fieldValue);
       if (problem) issues.push({ path: `${key}.${field}`, message: problem });
     }
+  }
+  if (isRecord(input.database) && input.database.client === undefined) {
+    issues.push({ path: "database.client", message: `required when a database section is present (one of ${DATABASE_CLIENTS.join(", ")})` });
   }
   const tenants = isRecord(input.tenants) ? input.tenants : {};
   if (Array.isArray(tenants.values) && isRecord(tenants.currency)) {
@@ -120,5 +128,6 @@ export function resolveConfig(input: MonwireConfigInput | unknown, source = "mon
     metrics: { ...base.metrics, ...raw.metrics },
     audit: { ...base.audit, ...raw.audit },
     sentry: { ...base.sentry, ...raw.sentry },
+    ...(raw.database ? { database: { client: "pg" as const, probe: true, slowQueryMs: DEFAULT_SLOW_QUERY_MS, ...raw.database } } : {}),
   };
 }

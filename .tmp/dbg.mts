@@ -1,0 +1,11 @@
+import pg from "pg";
+import { createMonitoring, monitorDatabase, runWithContext } from "/work/wt/t15/src/runtime/index.ts";
+import { startPostgres } from "/work/wt/t15/test/helpers/postgres.ts";
+const c = await startPostgres();
+const pool = new pg.Pool({ connectionString: c.url, max: 4 });
+const m = createMonitoring({ config: { audit: { enabled: false }, metrics: { tokenEnv: "NOPE_X" }, database: { client: "pg", probe: true, slowQueryMs: 0 } } });
+monitorDatabase(pool);
+const s = await m.startMetricsServer({ port: 0 });
+await runWithContext({requestId:"r", tenant:"EUR"}, () => pool.query("select 1"));
+console.log(s.url, (await (await fetch(s.url)).text()).split("\n").filter(l => /db_|database/.test(l)).join("\n"));
+await m.close(); await pool.end(); await c.destroy();

@@ -1,0 +1,139 @@
+import { AsyncResource } from "node:async_hooks";
+import { currentTenant, type QueryRecorder } from "./recorder.js";
+import { sqlOperation } from "./statement.js";
+
+/**
+ * node-postgres (`pg`, and pg-compatible pools such as @neondatabase/serverless): the instances
+ * the app created are wrapped, never the module's prototypes, so Sentry's own pg instrumentation
+ * (which patches the prototypes) keeps working underneath.
+ *
+ * A Pool is instrumented through its clients: every new connection it opens (its `connect`
+ * event, emitted before the client is handed out) gets a wrapped `query`. That one place sees
+ * `pool.query`, clients from `pool.connect()` and ORMs such as drizzle, which call `query` on the
+ * pool or on a checked-out client — each query counted once. `pool.query` is wrapped only to
+ * count the queries that failed before reaching a client (no connection could be made).
+ */
+export interface PgClientLike {
+  query: (...args: unknown[]) => unknown;
+}
+
+export interface PgPoolLike extends PgClientLike {
+  on(event: "connect", listener: (client: PgClientLike) => void): unknown;
+  connect: (...args: unknown[]) => unknown;
+  readonly totalCount: number;
+  readonly idleCount: number;
+  readonly waitingCount: number;
+  options?: { max?: number };
+}
+
+/** Marks the probe's own query so it is not counted as app traffic. */
+const PROBE = Symbol.for("monwire.db.probe");
+
+/** A fresh probe query each time: pg writes the callback onto the config object it is given. */
+export function probeQuery(): { text: string } {
+  return { text: "SELECT 1", [PROBE]: true } as { text: string };
+}
+
+const INSTRUMENTED = Symbol.for("monwire.db.instrumented");
+type Marked = { [INSTRUMENTED]?: true };
+
+export function isPgPool(value: unknown): value is PgPoolLike {
+  const v = value as Partial<PgPoolLike> | null;
+  return typeof v === "object" && v !== null && typeof v.query === "function" && typeof v.connect === "function" && typeof v.on === "function" && typeof v.totalCount === "number";
+}
+
+export function isPgClient(value: unknown): value is PgClientLike {
+  const v = value as { query?: unknown; connect?: unknown } | null;
+  return typeof v === "object" && v !== null && typeof v.query === "function" && typeof v.connect === "function";
+}
+
+/** The SQL text of any of query()'s first-argument forms (string, config object, Submittable). */
+function textOf(first: unknown): unknown {
+  return typeof first === "string" ? first : (first as { text?: unknown } | null)?.text;
+}
+
+/** Errors the client wrapper already counted, so the pool wrapper never counts them twice. */
+const counted = new WeakSet<object>();
+
+function wrapQuery(target: PgClientLike, recorder: QueryRecorder, poolLevel: boolean): void {
+  const original = target.query;
+  const finish = (operation: ReturnType<typeof sqlOperation>, tenant: string, started: bigint, error: unknown, text: unknown) => {
+    if (poolLevel) {
+      // Successes and errors from a client were counted there.
+      if (error === undefined || (typeof error === "object" && error !== null && counted.has(error))) return;
+    } else if (typeof error === "object" && error !== null) counted.add(error);
+    recorder.record(operation, tenant, started, error ?? undefined, text);
+  };
+  target.query = function monwireQuery(this: unknown, ...args: unknown[]): unknown {
+    const first = args[0];
+    if (typeof first === "object" && first !== null && (first as { [PROBE]?: true })[PROBE]) return original.apply(this, args);
+    const text = textOf(first);
+    const operation = sqlOperation(text);
+    const tenant = currentTenant();
+    const started = process.hrtime.bigint();
+    // Submittables (pg-cursor, pg-query-stream) report through their own events.
+    if (typeof (first as { submit?: unknown } | null)?.submit === "function") {
+      const emitter = first as { once?: (event: string, listener: (error?: unknown) => void) => unknown };
+      if (typeof emitter.once === "function") {
+        let done = false;
+        const end = (error?: unknown) => {
+          if (done) return;
+          done = true;
+          finish(operation, tenant, started, error, text);
+        };
+        emitter.once("end", () => end());
+        emitter.once("error", (error) => end(error ?? new Error("query failed")));
+      }
+      return original.apply(this, args);
+    }
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === "function") {
+      args[last] = function monwireQueryCallback(this: unknown, error: unknown, ...rest: unknown[]) {
+        finish(operation, tenant, started, error ?? undefined, text);
+        return (callback as (...a: unknown[]) => unknown).call(this, error, ...rest);
+      };
+      return original.apply(this, args);
+    }
+    const result = original.apply(this, args);
+    if (result && typeof (result as Promise<unknown>).then === "function") {
+      (result as Promise<unknown>).then(
+        () => finish(operation, tenant, started, undefined, text),
+        (error: unknown) => finish(operation, tenant, started, error ?? new Error("query failed"), text),
+      );
+    }
+    return result;
+  };
+}
+
+/** Wraps one client's `query`; a client seen before is left alone. */
+export function instrumentPgClient(client: PgClientLike, recorder: QueryRecorder): void {
+  if ((client as Marked)[INSTRUMENTED]) return;
+  (client as Marked)[INSTRUMENTED] = true;
+  wrapQuery(client, recorder, false);
+}
+
+/** Instruments every connection the pool opens from now on, and its query() for connect failures. */
+export function instrumentPgPool(pool: PgPoolLike, recorder: QueryRecorder): void {
+  if ((pool as Marked)[INSTRUMENTED]) return;
+  (pool as Marked)[INSTRUMENTED] = true;
+  pool.on("connect", (client) => instrumentPgClient(client, recorder));
+  wrapQuery(pool, recorder, true);
+  // pg-pool may run a connect callback from another request's release (a waiting caller gets the
+  // client someone else gave back); bound here, `pool.query`'s own client.query call stays in
+  // its caller's context, so the tenant read when the query is issued is the caller's.
+  const connect = pool.connect;
+  pool.connect = function monwireConnect(this: unknown, ...args: unknown[]): unknown {
+    const last = args.length - 1;
+    if (last >= 0 && typeof args[last] === "function") args[last] = AsyncResource.bind(args[last] as (...a: unknown[]) => unknown);
+    return connect.apply(this, args);
+  };
+}
+
+/** Pool figures at scrape time: open connections by state, waiting callers, the maximum. */
+export function pgPoolStats(pool: PgPoolLike): { idle: number; inUse: number; pending: number; max?: number } {
+  const total = pool.totalCount;
+  const idle = pool.idleCount;
+  const max = pool.options?.max;
+  return { idle, inUse: Math.max(0, total - idle), pending: pool.waitingCount, ...(typeof max === "number" ? { max } : {}) };
+}
