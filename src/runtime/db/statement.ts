@@ -81,7 +81,7 @@ export function statementShape(sql: unknown): string {
     .replace(/\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, "?")
     .replace(/\b[EeBbXxNn]?'(?:[^'\\]|''|\\.)*'/g, "?")
     .replace(/(?<![\w$.])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b/g, "?")
-    .replace(/\b(true|false|null)\b/gi, "?")
+    .replace(/\b(true|false)\b/gi, "?")
     .replace(/\(\s*\?(?:\s*,\s*\?)+\s*\)/g, "(?)")
     .replace(/\s+/g, " ")
     .trim();
