@@ -8,7 +8,7 @@ import { sqlOperation } from "./statement.js";
  * once and run many times). `iterate` is left alone: its time is spread over the caller's loop.
  */
 export interface SqliteDatabaseLike {
-  prepare: (source: string) => SqliteStatementLike;
+  prepare: (source: string, ...internal: unknown[]) => SqliteStatementLike;
   exec: (source: string) => unknown;
   readonly open: boolean;
   readonly memory?: boolean;
@@ -51,8 +51,9 @@ export function instrumentSqlite(db: SqliteDatabaseLike, recorder: QueryRecorder
   const prepare = db.prepare;
   const exec = db.exec;
   originals.set(db, prepare);
-  db.prepare = function monwirePrepare(this: unknown, source: string): SqliteStatementLike {
-    const statement = prepare.call(this, source);
+  // pragma() calls prepare with extra internal arguments: they are passed through untouched.
+  db.prepare = function monwirePrepare(this: unknown, source: string, ...internal: unknown[]): SqliteStatementLike {
+    const statement = prepare.call(this, source, ...internal);
     const operation = sqlOperation(source);
     statement.run = timed(statement.run, operation, source, recorder);
     statement.get = timed(statement.get, operation, source, recorder);

@@ -79,7 +79,7 @@ export function statementShape(sql: unknown): string {
   const shaped = sql
     .replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, " ")
     .replace(/\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, "?")
-    .replace(/\b[EeBbXxNn]?'(?:[^'\\]|''|\\.)*'/g, "?")
+    .replace(/(?:\b[EeBbXxNn])?'(?:[^'\\]|''|\\.)*'/g, "?")
     .replace(/(?<![\w$.])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b/g, "?")
     .replace(/\b(true|false)\b/gi, "?")
     .replace(/\(\s*\?(?:\s*,\s*\?)+\s*\)/g, "(?)")
