@@ -10,8 +10,7 @@ import { sqlOperation } from "./statement.js";
  * A Pool is instrumented through its clients: every new connection it opens (its `connect`
  * event, emitted before the client is handed out) gets a wrapped `query`. That one place sees
  * `pool.query`, clients from `pool.connect()` and ORMs such as drizzle, which call `query` on the
- * pool or on a checked-out client — each query counted once. `pool.query` is wrapped only to
- * count the queries that failed before reaching a client (no connection could be made).
+ * pool or on a checked-out client — each query counted once.
  */
 export interface PgClientLike {
   query: (...args: unknown[]) => unknown;
@@ -52,16 +51,9 @@ function textOf(first: unknown): unknown {
   return typeof first === "string" ? first : (first as { text?: unknown } | null)?.text;
 }
 
-/** Errors the client wrapper already counted, so the pool wrapper never counts them twice. */
-const counted = new WeakSet<object>();
-
-function wrapQuery(target: PgClientLike, recorder: QueryRecorder, poolLevel: boolean): void {
+function wrapQuery(target: PgClientLike, recorder: QueryRecorder): void {
   const original = target.query;
-  const finish = (operation: ReturnType<typeof sqlOperation>, tenant: string, started: bigint, error: unknown, text: unknown) => {
-    if (poolLevel) {
-      // Successes and errors from a client were counted there.
-      if (error === undefined || (typeof error === "object" && error !== null && counted.has(error))) return;
-    } else if (typeof error === "object" && error !== null) counted.add(error);
+  const finish = (operation: ReturnType<typeof sqlOperation>, tenant: string, started: number, error: unknown, text: unknown) => {
     recorder.record(operation, tenant, started, error ?? undefined, text);
   };
   target.query = function monwireQuery(this: unknown, ...args: unknown[]): unknown {
@@ -70,7 +62,7 @@ function wrapQuery(target: PgClientLike, recorder: QueryRecorder, poolLevel: boo
     const text = textOf(first);
     const operation = sqlOperation(text);
     const tenant = currentTenant();
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     // Submittables (pg-cursor, pg-query-stream) report through their own events.
     if (typeof (first as { submit?: unknown } | null)?.submit === "function") {
       const emitter = first as { once?: (event: string, listener: (error?: unknown) => void) => unknown };
@@ -110,22 +102,59 @@ function wrapQuery(target: PgClientLike, recorder: QueryRecorder, poolLevel: boo
 export function instrumentPgClient(client: PgClientLike, recorder: QueryRecorder): void {
   if ((client as Marked)[INSTRUMENTED]) return;
   (client as Marked)[INSTRUMENTED] = true;
-  wrapQuery(client, recorder, false);
+  wrapQuery(client, recorder);
 }
 
-/** Instruments every connection the pool opens from now on, and its query() for connect failures. */
+/** A pool.query() on its way to a client: what to count if no connection can be made for it. */
+interface PendingQuery {
+  text: unknown;
+  tenant: string;
+  started: number;
+}
+
+/**
+ * Instruments every connection the pool opens from now on. `pool.query` and `pool.connect` are
+ * wrapped only for what a client cannot see: a pool.query whose connection could not be made
+ * (counted as a failed query of its verb), and the async context of a caller that had to wait.
+ * pg-pool's query() calls connect() synchronously, which is how the two wrappers pair up without
+ * a promise or an AsyncResource per query.
+ */
 export function instrumentPgPool(pool: PgPoolLike, recorder: QueryRecorder): void {
   if ((pool as Marked)[INSTRUMENTED]) return;
   (pool as Marked)[INSTRUMENTED] = true;
   pool.on("connect", (client) => instrumentPgClient(client, recorder));
-  wrapQuery(pool, recorder, true);
-  // pg-pool may run a connect callback from another request's release (a waiting caller gets the
-  // client someone else gave back); bound here, `pool.query`'s own client.query call stays in
-  // its caller's context, so the tenant read when the query is issued is the caller's.
+  let pending: PendingQuery | undefined;
+  const query = pool.query;
+  pool.query = function monwirePoolQuery(this: unknown, ...args: unknown[]): unknown {
+    const first = args[0];
+    const probe = typeof first === "object" && first !== null && (first as { [PROBE]?: true })[PROBE];
+    pending = probe ? undefined : { text: textOf(first), tenant: currentTenant(), started: performance.now() };
+    try {
+      return query.apply(this, args);
+    } finally {
+      pending = undefined;
+    }
+  };
   const connect = pool.connect;
   pool.connect = function monwireConnect(this: unknown, ...args: unknown[]): unknown {
+    const forQuery = pending;
+    pending = undefined;
     const last = args.length - 1;
-    if (last >= 0 && typeof args[last] === "function") args[last] = AsyncResource.bind(args[last] as (...a: unknown[]) => unknown);
+    if (last < 0 || typeof args[last] !== "function") return connect.apply(this, args);
+    let callback = args[last] as (error: unknown, ...rest: unknown[]) => unknown;
+    // With no idle connection, pg-pool may run this callback from another request's release (a
+    // waiting caller gets the client someone else gave back): bound, the client.query it makes
+    // stays in its caller's context, so the tenant is the caller's. With an idle connection the
+    // callback runs synchronously in the caller's context, and binding is skipped.
+    if (pool.idleCount === 0) callback = AsyncResource.bind(callback);
+    if (forQuery) {
+      const inner = callback;
+      callback = function monwireConnected(this: unknown, error: unknown, ...rest: unknown[]) {
+        if (error) recorder.record(sqlOperation(forQuery.text), forQuery.tenant, forQuery.started, error, forQuery.text);
+        return inner.call(this, error, ...rest);
+      };
+    }
+    args[last] = callback;
     return connect.apply(this, args);
   };
 }

@@ -31,7 +31,7 @@ export function isSqliteDatabase(value: unknown): value is SqliteDatabaseLike {
 function timed<F extends (...args: unknown[]) => unknown>(fn: F, operation: ReturnType<typeof sqlOperation>, text: string, recorder: QueryRecorder): F {
   return function monwireStatement(this: unknown, ...args: unknown[]): unknown {
     const tenant = currentTenant();
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     let result: unknown;
     try {
       result = fn.apply(this, args);

@@ -56,9 +56,26 @@ function cteVerb(sql: string, from: number): DbOperation {
   return "other";
 }
 
+/**
+ * Verbs of recently seen statements: apps and ORMs send the same few hundred statement texts over
+ * and over, so the scan runs once per text. Bounded, so ad-hoc SQL with inlined values cannot
+ * grow it without limit.
+ */
+const seen = new Map<string, DbOperation>();
+const SEEN_MAX = 2000;
+
 /** The statement's verb, from its first keyword; anything unknown is "other". */
 export function sqlOperation(sql: unknown): DbOperation {
   if (typeof sql !== "string") return "other";
+  const known = seen.get(sql);
+  if (known !== undefined) return known;
+  const operation = scanOperation(sql);
+  if (seen.size >= SEEN_MAX) seen.clear();
+  seen.set(sql, operation);
+  return operation;
+}
+
+function scanOperation(sql: string): DbOperation {
   const start = skipSpace(sql, 0);
   let end = start;
   while (end < sql.length && end - start < 9 && isWordChar(sql.charCodeAt(end))) end += 1;
