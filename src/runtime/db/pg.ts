@@ -105,6 +105,19 @@ export function instrumentPgClient(client: PgClientLike, recorder: QueryRecorder
   wrapQuery(client, recorder);
 }
 
+/**
+ * Runs `fn` later in the async context of the caller. AsyncResource.bind() would do, but on Node
+ * 20 it builds a deprecation wrapper per call (tens of µs); runInAsyncScope is the same without it.
+ */
+type Callback = (error: unknown, ...rest: unknown[]) => unknown;
+
+function bindToCaller(fn: Callback): Callback {
+  const resource = new AsyncResource("monwire.db.connect");
+  return function bound(this: unknown, error: unknown, ...rest: unknown[]) {
+    return resource.runInAsyncScope(fn, this, error, ...rest);
+  };
+}
+
 /** A pool.query() on its way to a client: what to count if no connection can be made for it. */
 interface PendingQuery {
   text: unknown;
@@ -141,12 +154,12 @@ export function instrumentPgPool(pool: PgPoolLike, recorder: QueryRecorder): voi
     pending = undefined;
     const last = args.length - 1;
     if (last < 0 || typeof args[last] !== "function") return connect.apply(this, args);
-    let callback = args[last] as (error: unknown, ...rest: unknown[]) => unknown;
+    let callback = args[last] as Callback;
     // With no idle connection, pg-pool may run this callback from another request's release (a
     // waiting caller gets the client someone else gave back): bound, the client.query it makes
     // stays in its caller's context, so the tenant is the caller's. With an idle connection the
     // callback runs synchronously in the caller's context, and binding is skipped.
-    if (pool.idleCount === 0) callback = AsyncResource.bind(callback);
+    if (pool.idleCount === 0) callback = bindToCaller(callback);
     if (forQuery) {
       const inner = callback;
       callback = function monwireConnected(this: unknown, error: unknown, ...rest: unknown[]) {
