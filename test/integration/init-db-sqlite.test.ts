@@ -84,8 +84,25 @@ describe("mon init on an app using better-sqlite3", () => {
       expect(body).not.toContain(CANARY);
       const logs = join(app, "logs");
       if (existsSync(logs)) for (const file of readdirSync(logs)) expect(readFileSync(join(logs, file), "utf8")).not.toContain(CANARY);
+
+      // mon check knows a database is configured: the catalog check expects the database families
+      // (not the pool gauges of a client without a pool) and finds them.
+      const check = await runMon(["check", "--only", "metrics", "--url", `${started.url}/metrics`, "--json"], { cwd: app });
+      const report = JSON.parse(String(check.stdout)) as { checks: Array<{ id: string; status: string; summary: string }> };
+      expect(report.checks.find((c) => c.id === "metrics.catalog"), String(check.stdout)).toMatchObject({ status: "pass" });
     } finally {
       await started.stop();
+    }
+  }, 60_000);
+
+  it("changes nothing on a second run, and uninstall restores the business files byte for byte", async () => {
+    const again = await runMon([...INIT_ARGS, "--skip-install", "--monwire-from", await packMonwire()], { cwd: app });
+    expect(again.exitCode, String(again.stderr)).toBe(0);
+    expect(String(again.stdout)).toContain("already set up — nothing to do");
+    const removed = await runMon(["uninstall", "--skip-install"], { cwd: app, env: { CI: "true" } });
+    expect(removed.exitCode, `${removed.stdout}\n${removed.stderr}`).toBe(0);
+    for (const file of ["src/db.js", "src/server.js"]) {
+      expect(readFileSync(join(app, file), "utf8"), file).toBe(readFileSync(join(FIXTURES, "host-sqlite", file), "utf8"));
     }
   }, 60_000);
 });
