@@ -109,4 +109,26 @@ describe.skipIf(!available)("monitorDatabase on pg", () => {
     families = await scrape();
     expect(value(families, "database_up")).toBe(1);
   }, 60_000);
+
+  it("keeps each caller's tenant when callers wait for a pool's only connection", async () => {
+    const single = new pg.Pool({ connectionString: cluster.url, max: 1 });
+    single.on("error", () => undefined);
+    monitorDatabase(single);
+    try {
+      const before = await scrape();
+      const count = (exposition: Exposition, tenant: string) => value(exposition, "db_query_duration_seconds_count", { operation: "select", tenant }) ?? 0;
+      // EUR holds the connection for 100 ms; KM's and EUR's later queries queue behind it and are
+      // handed the connection from inside the previous caller's release.
+      await Promise.all([
+        inTenant("EUR", () => single.query("SELECT pg_sleep(0.1)")),
+        ...Array.from({ length: 3 }, () => inTenant("KM", () => single.query("SELECT 1"))),
+        ...Array.from({ length: 2 }, () => inTenant("EUR", () => single.query("SELECT 2"))),
+      ]);
+      const after = await scrape();
+      expect(count(after, "EUR") - count(before, "EUR")).toBe(3);
+      expect(count(after, "KM") - count(before, "KM")).toBe(3);
+    } finally {
+      await single.end();
+    }
+  });
 });

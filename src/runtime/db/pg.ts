@@ -155,11 +155,12 @@ export function instrumentPgPool(pool: PgPoolLike, recorder: QueryRecorder): voi
     const last = args.length - 1;
     if (last < 0 || typeof args[last] !== "function") return connect.apply(this, args);
     let callback = args[last] as Callback;
-    // With no idle connection, pg-pool may run this callback from another request's release (a
-    // waiting caller gets the client someone else gave back): bound, the client.query it makes
-    // stays in its caller's context, so the tenant is the caller's. With an idle connection the
-    // callback runs synchronously in the caller's context, and binding is skipped.
-    if (pool.idleCount === 0) callback = bindToCaller(callback);
+    // pg-pool serves its queue from a release or a pulse that another caller may have triggered
+    // (a waiting caller gets the client someone else gave back). Bound, the client.query this
+    // callback makes stays in its caller's context, so the tenant is the caller's. Only a caller
+    // that finds an idle connection and nobody queued ahead is served by the pulse it schedules
+    // itself (process.nextTick, in its own context): there binding is skipped.
+    if (pool.idleCount === 0 || pool.waitingCount > 0) callback = bindToCaller(callback);
     if (forQuery) {
       const inner = callback;
       callback = function monwireConnected(this: unknown, error: unknown, ...rest: unknown[]) {
