@@ -33,8 +33,8 @@ export function probeQuery(): { text: string } {
   return { text: "SELECT 1", [PROBE]: true } as { text: string };
 }
 
-const INSTRUMENTED = Symbol.for("monwire.db.instrumented");
-type Marked = { [INSTRUMENTED]?: true };
+/** Instances already wrapped; a WeakSet rather than a marker property, so pg's objects keep their shape. */
+const instrumented = new WeakSet<object>();
 
 export function isPgPool(value: unknown): value is PgPoolLike {
   const v = value as Partial<PgPoolLike> | null;
@@ -100,8 +100,8 @@ function wrapQuery(target: PgClientLike, recorder: QueryRecorder): void {
 
 /** Wraps one client's `query`; a client seen before is left alone. */
 export function instrumentPgClient(client: PgClientLike, recorder: QueryRecorder): void {
-  if ((client as Marked)[INSTRUMENTED]) return;
-  (client as Marked)[INSTRUMENTED] = true;
+  if (instrumented.has(client)) return;
+  instrumented.add(client);
   wrapQuery(client, recorder);
 }
 
@@ -133,8 +133,8 @@ interface PendingQuery {
  * a promise or an AsyncResource per query.
  */
 export function instrumentPgPool(pool: PgPoolLike, recorder: QueryRecorder): void {
-  if ((pool as Marked)[INSTRUMENTED]) return;
-  (pool as Marked)[INSTRUMENTED] = true;
+  if (instrumented.has(pool)) return;
+  instrumented.add(pool);
   pool.on("connect", (client) => instrumentPgClient(client, recorder));
   let pending: PendingQuery | undefined;
   const query = pool.query;
