@@ -51,12 +51,12 @@ function textOf(first: unknown): unknown {
   return typeof first === "string" ? first : (first as { text?: unknown } | null)?.text;
 }
 
-function wrapQuery(target: PgClientLike, recorder: QueryRecorder): void {
-  const original = target.query;
+/** The timed version of a client's `query` (`original` is the function it calls). */
+function createQueryWrapper(original: PgClientLike["query"], recorder: QueryRecorder): PgClientLike["query"] {
   const finish = (operation: ReturnType<typeof sqlOperation>, tenant: string, started: number, error: unknown, text: unknown) => {
     recorder.record(operation, tenant, started, error ?? undefined, text);
   };
-  target.query = function monwireQuery(this: unknown, ...args: unknown[]): unknown {
+  return function monwireQuery(this: unknown, ...args: unknown[]): unknown {
     const first = args[0];
     if (typeof first === "object" && first !== null && (first as { [PROBE]?: true })[PROBE]) return original.apply(this, args);
     const text = textOf(first);
@@ -102,7 +102,7 @@ function wrapQuery(target: PgClientLike, recorder: QueryRecorder): void {
 export function instrumentPgClient(client: PgClientLike, recorder: QueryRecorder): void {
   if (instrumented.has(client)) return;
   instrumented.add(client);
-  wrapQuery(client, recorder);
+  client.query = createQueryWrapper(client.query, recorder);
 }
 
 /**
@@ -135,7 +135,19 @@ interface PendingQuery {
 export function instrumentPgPool(pool: PgPoolLike, recorder: QueryRecorder): void {
   if (instrumented.has(pool)) return;
   instrumented.add(pool);
-  pool.on("connect", (client) => instrumentPgClient(client, recorder));
+  // pg-pool creates its connections with `new pool.Client(…)`. Given a subclass whose prototype
+  // has the timed query, every connection shares one shape: an own `query` property on each pg
+  // Client (the fallback below, for pools without a `Client` field) makes pg's hot code see
+  // objects of many shapes and costs several µs a query.
+  const Base = (pool as { Client?: unknown }).Client;
+  if (typeof Base === "function" && typeof (Base.prototype as Partial<PgClientLike>)?.query === "function") {
+    const query = createQueryWrapper((Base.prototype as PgClientLike).query, recorder);
+    const Instrumented = class MonwireClient extends (Base as new (...args: unknown[]) => object) {};
+    Object.defineProperty(Instrumented.prototype, "query", { value: query, writable: true, configurable: true });
+    (pool as { Client?: unknown }).Client = Instrumented;
+  } else {
+    pool.on("connect", (client) => instrumentPgClient(client, recorder));
+  }
   let pending: PendingQuery | undefined;
   const query = pool.query;
   pool.query = function monwirePoolQuery(this: unknown, ...args: unknown[]): unknown {
