@@ -93,6 +93,21 @@ export interface SentryConfig {
   profilesSampleRate: number;
 }
 
+/** Database clients `mon init` recognises (informational: the runtime detects the instance it is given). */
+export const DATABASE_CLIENTS = ["pg", "neon", "drizzle-pg", "mysql2", "better-sqlite3", "drizzle-better-sqlite3", "prisma"] as const;
+export type DatabaseClient = (typeof DATABASE_CLIENTS)[number];
+
+export interface DatabaseConfig {
+  /** The client the app uses, as detected by `mon init`. */
+  client: DatabaseClient;
+  /** A scrape-time probe is wired (monitorDatabase()), so `database_up` is expected. */
+  probe: boolean;
+  /** Queries slower than this (ms) leave a Sentry breadcrumb with the statement's shape; 0 = off. */
+  slowQueryMs: number;
+  /** Milliseconds the probe may take; defaults to metrics.databaseProbeTimeoutMs. */
+  probeTimeoutMs?: number;
+}
+
 export interface MonwireConfig {
   $schema?: string;
   service: string;
@@ -100,6 +115,8 @@ export interface MonwireConfig {
   metrics: MetricsConfig;
   audit: AuditConfig;
   sentry: SentryConfig;
+  /** Absent when the app has no database monwire knows of. */
+  database?: DatabaseConfig;
 }
 
 /** What a user may write: every section and field is optional except where validation says. */
@@ -110,6 +127,7 @@ export type MonwireConfigInput = {
   metrics?: Partial<MetricsConfig>;
   audit?: Partial<AuditConfig>;
   sentry?: Partial<SentryConfig>;
+  database?: Partial<DatabaseConfig>;
 };
 
 /** Seven years, the compliance minimum for the reference shop's financial records. */

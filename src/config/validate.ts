@@ -1,5 +1,5 @@
 import { MonwireError, type ConfigIssue } from "../errors.js";
-import { defaultConfig, SENTRY_PII_VALUES, type MonwireConfig, type MonwireConfigInput } from "./schema.js";
+import { DATABASE_CLIENTS, defaultConfig, SENTRY_PII_VALUES, type MonwireConfig, type MonwireConfigInput } from "./schema.js";
 
 type Check = (value: unknown) => string | undefined;
 
@@ -73,12 +73,17 @@ const RULES: Record<string, Record<string, Check>> = {
     enabled: boolean, dir: string, retentionDays: intAtLeast(1), durability: oneOf("write", "fsync"), keyEnv: envName, sealGraceSeconds: intAtLeast(0),
     fileMode: mode("file"), dirMode: mode("directory"),
   },
+  database: {
+    client: oneOf(...DATABASE_CLIENTS), probe: boolean, slowQueryMs: intAtLeast(0), probeTimeoutMs: intAtLeast(1),
+  },
   sentry: {
     enabled: boolean, dsnEnv: envName, loadEnvFile: boolean, environment: string, release: string, sampleRate: rate,
     tracesSampleRate: rate, tracesSampleRates: rateMap, tracesIgnorePaths: pathList, dedupe: oneOf("tenant", "global", "off"),
     pii: oneOf(...SENTRY_PII_VALUES), sendUserAgent: boolean, profiling: boolean, profilesSampleRate: rate,
   },
 };
+
+export const DEFAULT_SLOW_QUERY_MS = 200;
 
 /** Validates raw input and returns the issues, each with the exact field path. */
 export function collectConfigIssues(input: unknown): ConfigIssue[] {
@@ -109,6 +114,9 @@ export function collectConfigIssues(input: unknown): ConfigIssue[] {
       const problem = check(fieldValue);
       if (problem) issues.push({ path: `${key}.${field}`, message: problem });
     }
+  }
+  if (isRecord(input.database) && input.database.client === undefined) {
+    issues.push({ path: "database.client", message: `required when a database section is present (one of ${DATABASE_CLIENTS.join(", ")})` });
   }
   const tenants = isRecord(input.tenants) ? input.tenants : {};
   if (Array.isArray(tenants.values) && isRecord(tenants.currency)) {
@@ -143,5 +151,6 @@ export function resolveConfig(input: MonwireConfigInput | unknown, source = "mon
     metrics: { ...base.metrics, ...raw.metrics },
     audit: { ...base.audit, ...raw.audit },
     sentry: { ...base.sentry, ...raw.sentry },
+    ...(raw.database ? { database: { client: "pg" as const, probe: true, slowQueryMs: DEFAULT_SLOW_QUERY_MS, ...raw.database } } : {}),
   };
 }

@@ -11,6 +11,10 @@ export interface MetricDefinition {
   labels: readonly string[];
   /** Fixed label values where the set is closed; tenant/route/product are bounded by config. */
   allowed?: Readonly<Record<string, readonly string[]>>;
+  /** Fixed histogram buckets (seconds); without them a histogram uses `metrics.buckets` from the config. */
+  buckets?: readonly number[];
+  /** Served only when the app has a database wired (`database` in mon.config.json, monitorDatabase()). */
+  requires?: "database";
 }
 
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "_OTHER"] as const;
@@ -29,6 +33,13 @@ export const AUDIT_CATEGORIES = [
   "admin",
   "authentication",
 ] as const;
+
+/** SQL verbs of db_query_* (anything else, e.g. DDL or SET, is "other"). */
+export const DB_OPERATIONS = ["select", "insert", "update", "delete", "begin", "commit", "rollback", "other"] as const;
+/** Connection states of db_pool_connections. */
+export const DB_POOL_STATES = ["idle", "in_use"] as const;
+/** Buckets of db_query_duration_seconds: queries are mostly sub-millisecond to a few ms. */
+export const DB_QUERY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
 
 /** Tenant label values outside the configured list. */
 export const TENANT_UNKNOWN = "unknown";
@@ -95,6 +106,53 @@ export const CATALOG = [
     type: "gauge",
     help: "1 when the database probe answered within its timeout at scrape time, else 0.",
     labels: [],
+    requires: "database",
+  },
+  {
+    name: "database_probe_duration_seconds",
+    type: "gauge",
+    help: "How long the last scrape's database probe took (the probe timeout when it did not answer).",
+    labels: [],
+    requires: "database",
+  },
+  {
+    name: "db_query_duration_seconds",
+    type: "histogram",
+    help: "Database query duration in seconds as the app's client sees it, by SQL verb and tenant of the calling request.",
+    labels: ["operation", "tenant"],
+    allowed: { operation: DB_OPERATIONS },
+    buckets: DB_QUERY_BUCKETS,
+    requires: "database",
+  },
+  {
+    name: "db_query_errors_total",
+    type: "counter",
+    help: "Database queries that failed, by SQL verb, tenant and error code (SQLSTATE class for PostgreSQL and MySQL).",
+    labels: ["operation", "tenant", "code"],
+    allowed: { operation: DB_OPERATIONS },
+    requires: "database",
+  },
+  {
+    name: "db_pool_connections",
+    type: "gauge",
+    help: "Open connections of the app's database pool, idle or in use, at scrape time.",
+    labels: ["state"],
+    allowed: { state: DB_POOL_STATES },
+    requires: "database",
+  },
+  {
+    name: "db_pool_pending_acquires",
+    type: "gauge",
+    help: "Callers waiting for a connection from the database pool at scrape time.",
+    labels: [],
+    requires: "database",
+  },
+  {
+    name: "db_pool_max_connections",
+    type: "gauge",
+    help: "The database pool's configured maximum number of connections.",
+    labels: [],
+    requires: "database",
   },
   {
     name: "audit_events_total",

@@ -23,7 +23,7 @@ interface PanelSpec {
   kind?: "timeseries" | "stat";
 }
 
-type Section = "RED per tenant" | "Business" | "Monitoring health" | "Node.js runtime" | "Other";
+type Section = "RED per tenant" | "Business" | "Database" | "Monitoring health" | "Node.js runtime" | "Other";
 
 const SECTION_OF: Record<string, Section> = {
   http_requests_total: "RED per tenant",
@@ -34,14 +34,20 @@ const SECTION_OF: Record<string, Section> = {
   wallet_transactions_total: "Business",
   branches_created_total: "Business",
   active_user_sessions: "Business",
-  database_up: "Monitoring health",
+  database_up: "Database",
+  database_probe_duration_seconds: "Database",
+  db_query_duration_seconds: "Database",
+  db_query_errors_total: "Database",
+  db_pool_connections: "Database",
+  db_pool_pending_acquires: "Database",
+  db_pool_max_connections: "Database",
   audit_events_total: "Monitoring health",
   audit_write_errors_total: "Monitoring health",
   audit_chain_head_seq: "Monitoring health",
   sentry_envelopes_total: "Monitoring health",
 };
 
-const SECTIONS: Section[] = ["RED per tenant", "Business", "Monitoring health", "Node.js runtime", "Other"];
+const SECTIONS: Section[] = ["RED per tenant", "Business", "Database", "Monitoring health", "Node.js runtime", "Other"];
 
 function selector(metric: MetricDefinition, job: string, suffix = ""): string {
   const tenant = metric.labels.includes("tenant") ? `,tenant=~"$tenant"` : "";
@@ -63,6 +69,16 @@ export function panelsFor(metric: MetricDefinition, job: string): PanelSpec[] {
           expr: `sum by (tenant) (rate(${selector(metric, job).replace("}", `,status_code=~"5.."}`)}${rate})) / sum by (tenant) (rate(${selector(metric, job)}${rate}))`,
           legend: "{{tenant}}",
         }],
+      },
+    ];
+  }
+  if (metric.name === "db_query_duration_seconds") {
+    return [
+      { title: "Queries per second by operation and tenant", unit: "ops", queries: [{ expr: `sum by (operation, tenant) (rate(${selector(metric, job, "_count")}${rate}))`, legend: "{{operation}} {{tenant}}" }] },
+      {
+        title: "Query latency p50 / p95 / p99 by tenant",
+        unit: "s",
+        queries: [0.5, 0.95, 0.99].map((q) => ({ expr: `histogram_quantile(${q}, sum by (tenant, le) (rate(${selector(metric, job, "_bucket")}${rate})))`, legend: `p${q * 100} {{tenant}}` })),
       },
     ];
   }

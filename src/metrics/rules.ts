@@ -1,5 +1,6 @@
 import { DEFAULT_BUCKETS } from "../config/schema.js";
 import { getMetricDefinition } from "./catalog.js";
+import { buildDatabaseAlertRules } from "./db-rules.js";
 import { toYaml, type YamlValue } from "./yaml.js";
 
 /**
@@ -134,6 +135,7 @@ export function buildAlertRules(options: RulesOptions): AlertRule[] {
       labels: { severity: "warning" },
       annotations: { summary: `${options.job} instance {{ $labels.instance }}: Sentry envelopes {{ $labels.status }}`, description: "Errors are not reaching Sentry: check SENTRY_DSN, quotas and network." },
     },
+    ...buildDatabaseAlertRules(options),
   ];
 }
 

@@ -29,6 +29,20 @@ export function allowedValues(def: MetricDefinition, config: MonwireConfig): Map
   return sets;
 }
 
+/** Pool-based clients: their pool gauges are expected too. */
+const POOL_CLIENTS = new Set(["pg", "neon", "drizzle-pg"]);
+
+/**
+ * Whether the app must expose a family: the database ones only where mon.config.json says a
+ * database probe is wired (`database.probe`), the pool gauges only for pool-based clients.
+ */
+export function isExpected(def: MetricDefinition, config: MonwireConfig): boolean {
+  if (def.requires !== "database") return true;
+  const database = config.database;
+  if (!database?.probe) return false;
+  return !def.name.startsWith("db_pool_") || POOL_CLIENTS.has(database.client);
+}
+
 export function diffCatalog(families: readonly MetricFamily[], config: MonwireConfig): Finding[] {
   const byName = new Map(families.map((f) => [f.name, f]));
   const findings: Finding[] = [];
@@ -36,7 +50,7 @@ export function diffCatalog(families: readonly MetricFamily[], config: MonwireCo
   for (const def of CATALOG as readonly MetricDefinition[]) {
     const family = byName.get(def.name);
     if (!family) {
-      missing.push(def);
+      if (isExpected(def, config)) missing.push(def);
       continue;
     }
     if (family.type !== def.type) {
@@ -52,7 +66,9 @@ export function diffCatalog(families: readonly MetricFamily[], config: MonwireCo
     findings.unshift({
       rule: "monwire/catalog-missing", severity: "error", ...(only ? { family: only.name } : {}),
       message: only ? `${only.type} ${only.name} is not exposed` : `${missing.length} catalog families are not exposed: ${missing.map((d) => d.name).join(", ")}`,
-      hint: "Serve monwire's registry (createMonitoring().mountMetrics(app)) so every catalog metric is registered.",
+      hint: missing.every((d) => d.requires === "database")
+        ? `mon.config.json has database.probe set, so the app must register its ${config.database?.client ?? "database"} client: call monitorDatabase(pool) from "monwire/runtime" where the pool is created (mon init adds it; docs/database.md), or remove the database section.`
+        : "Serve monwire's registry (createMonitoring().mountMetrics(app)) so every catalog metric is registered.",
     });
   }
   return findings;

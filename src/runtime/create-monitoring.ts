@@ -11,6 +11,8 @@ import { createProbeGate } from "./probe.js";
 import { createErrorHandler } from "./error-handler.js";
 import { getMetrics, type MonwireMetrics } from "./metrics.js";
 import { createMetricsHandler, type DatabaseProbe } from "./metrics-handler.js";
+import { excludedDatabaseFamilies, scrapeDatabases } from "./db/monitor.js";
+import { configureQueryRecorder } from "./db/recorder.js";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.js";
 import { createMiddleware } from "./middleware.js";
 import { installShutdown, type ClosableServer, type ShutdownHandle, type ShutdownHook, type ShutdownOptions } from "./shutdown.js";
@@ -116,11 +118,17 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
   const token = tokenEnv ? process.env[tokenEnv] : undefined;
 
   const middleware = createMiddleware({ metrics, tenants, metricsPath: config.metrics.path, measure: config.metrics.enabled, isProbe: createProbeGate(token) });
+  // Databases registered with monitorDatabase() (by the line `mon init` adds where the pool is
+  // created) are probed at each scrape together with a databaseProbe passed here.
+  const probeTimeoutMs = config.database?.probeTimeoutMs ?? config.metrics.databaseProbeTimeoutMs;
+  if (config.database) configureQueryRecorder({ slowQueryMs: config.database.slowQueryMs });
+  const explicitProbe = options.databaseProbe;
   const metricsHandler = createMetricsHandler({
     metrics,
     ...(token ? { token } : {}),
-    ...(options.databaseProbe ? { databaseProbe: options.databaseProbe } : {}),
-    probeTimeoutMs: config.metrics.databaseProbeTimeoutMs,
+    probeTimeoutMs,
+    beforeRender: () => scrapeDatabases(metrics, probeTimeoutMs, explicitProbe),
+    exclude: () => excludedDatabaseFamilies(explicitProbe !== undefined),
   });
   const tracker = createTracker({ config, metrics, ...(options.clock ? { clock: options.clock } : {}) });
   setActiveTracker(tracker);

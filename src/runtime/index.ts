@@ -34,3 +34,5 @@ export type {
   BranchCreatedEvent, SessionEvent, BinaryOutcome, WalletType,
 } from "./business-event.js";
 export { installShutdown, addShutdownHook, type ShutdownHook, type ShutdownOptions, type ShutdownHandle, type ClosableServer } from "./shutdown.js";
+export { monitorDatabase, type DatabaseKind } from "./db/monitor.js";
+export { sqlOperation, statementShape, errorCode, type DbOperation } from "./db/statement.js";

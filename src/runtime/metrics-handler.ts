@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Registry, type RegistryContentType } from "prom-client";
+import { CATALOG } from "../metrics/catalog.js";
 import type { MonwireMetrics } from "./metrics.js";
 
 export type ExpositionFormat = "text" | "openmetrics";
@@ -15,7 +16,14 @@ export interface MetricsHandlerOptions {
   databaseProbe?: DatabaseProbe;
   /** How long the probe may take before database_up is reported as 0. */
   probeTimeoutMs: number;
+  /** Runs before each render (createMonitoring probes monitored databases here, with their pool gauges). */
+  beforeRender?: () => Promise<void>;
+  /** Families to leave out of this scrape; by default the database ones unless `databaseProbe` is given. */
+  exclude?: () => ReadonlySet<string>;
 }
+
+/** Catalog families that mean something only when the app has a database wired. */
+export const DATABASE_FAMILY_NAMES: readonly string[] = CATALOG.filter((e) => "requires" in e && e.requires === "database").map((e) => e.name);
 
 export const CONTENT_TYPES: Record<ExpositionFormat, RegistryContentType> = {
   text: Registry.PROMETHEUS_CONTENT_TYPE,
@@ -99,10 +107,11 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
  * Everything decidable at setup (auth on or off, probe present) is decided here, once.
  */
 export function createMetricsHandler(options: MetricsHandlerOptions) {
-  const { metrics, databaseProbe, probeTimeoutMs } = options;
+  const { metrics, databaseProbe, probeTimeoutMs, beforeRender } = options;
   const expected = options.token ? digest(options.token) : undefined;
   // Without a probe the truth about the database is unknown; reporting 0 would page someone.
-  const exclude = new Set<string>(databaseProbe ? [] : ["database_up"]);
+  const fixed = new Set<string>(databaseProbe ? DATABASE_FAMILY_NAMES.filter((n) => n !== "database_up") : DATABASE_FAMILY_NAMES);
+  const exclude = options.exclude ?? (() => fixed);
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const head = req.method === "HEAD";
@@ -117,8 +126,9 @@ export function createMetricsHandler(options: MetricsHandlerOptions) {
       }
     }
     if (databaseProbe) metrics.databaseUp.set(await probeDatabase(databaseProbe, probeTimeoutMs));
+    if (beforeRender) await beforeRender();
     const format = negotiateFormat(req.headers.accept);
-    const body = await renderMetrics(metrics.registry, format, exclude);
+    const body = await renderMetrics(metrics.registry, format, exclude());
     send(res, 200, { "Content-Type": CONTENT_TYPES[format] }, body, head);
   };
 

@@ -23,6 +23,12 @@ const ACCESSORS = {
   branches: "branches_created_total",
   activeSessions: "active_user_sessions",
   databaseUp: "database_up",
+  databaseProbeDuration: "database_probe_duration_seconds",
+  dbQueryDuration: "db_query_duration_seconds",
+  dbQueryErrors: "db_query_errors_total",
+  dbPoolConnections: "db_pool_connections",
+  dbPoolPending: "db_pool_pending_acquires",
+  dbPoolMax: "db_pool_max_connections",
   auditEvents: "audit_events_total",
   auditWriteErrors: "audit_write_errors_total",
   auditChainHead: "audit_chain_head_seq",
@@ -55,7 +61,7 @@ function createFamily(entry: CatalogEntry, registry: Registry, buckets: readonly
     case "gauge":
       return new Gauge(base);
     case "histogram":
-      return new Histogram({ ...base, buckets: [...buckets] });
+      return new Histogram({ ...base, buckets: [...("buckets" in entry ? entry.buckets : buckets)] });
   }
 }
 
@@ -89,7 +95,7 @@ function buildMetrics(): MonwireMetrics {
     if (next.length === buckets.length && next.every((b, i) => b === buckets[i])) return;
     buckets = [...next];
     for (const entry of CATALOG) {
-      if (entry.type !== "histogram") continue;
+      if (entry.type !== "histogram" || "buckets" in entry) continue;
       registry.removeSingleMetric(entry.name);
       families.set(entry.name, createFamily(entry, registry, buckets));
     }

@@ -3,6 +3,7 @@ import { join, posix } from "node:path";
 import { EXIT, MonwireError } from "../errors.js";
 import { analyzeEntry } from "./ast.js";
 import { confirmEntry, findExistingUsage, listEntryCandidates } from "./detect-entry.js";
+import { detectDatabase } from "./detect-db.js";
 import { detectModule, readTsConfig } from "./detect-module.js";
 import { detectPackageManager } from "./detect-pm.js";
 import { stripRegions } from "./regions.js";
@@ -118,6 +119,11 @@ export function getProjectInfo(root: string, overrides: DetectOverrides = {}, ow
   if (usage.promClient) evidence.push({ fact: "prom-client already used", source: usage.promClient });
   if (usage.winston) evidence.push({ fact: "winston already used", source: usage.winston });
   const metricsRoute = analysis.routePaths.find((p) => p === "/metrics");
+  const database = detectDatabase(root, pkg, [...new Set([serverDir.split("/")[0]!, "src", "server", "db", "lib", "shared"])]);
+  if (database) {
+    const where = database.site ? `${database.site.file}:${database.site.line} ${database.site.construct}` : database.source;
+    evidence.push({ fact: `database ${database.client}${database.site ? ` (${database.site.variable})` : ""}`, source: where });
+  }
 
   const info: ProjectInfo = {
     root,
@@ -141,6 +147,7 @@ export function getProjectInfo(root: string, overrides: DetectOverrides = {}, ow
     ...(usage.promClient ? { existingPromClient: usage.promClient } : {}),
     ...(usage.winston ? { existingWinston: usage.winston } : {}),
     ...(metricsRoute ? { existingMetricsRoute: metricsRoute } : {}),
+    ...(database ? { database } : {}),
   };
   return info;
 }

@@ -22,6 +22,9 @@ export function initResultJson(result: InitResult): Record<string, unknown> {
       entry: project.entry,
       serverDir: project.serverDir,
       port: project.port ?? null,
+      database: project.database
+        ? { client: project.database.client, instrumentable: project.database.instrumentable, site: project.database.site ? { file: project.database.site.file, line: project.database.site.line, variable: project.database.site.variable, construct: project.database.site.construct } : null }
+        : null,
       evidence: project.evidence,
     },
     answers: result.answers,

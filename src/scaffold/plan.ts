@@ -6,6 +6,7 @@ import { buildConfig, readExistingConfig } from "./answers.js";
 import { readTsConfig } from "./detect-module.js";
 import { editEntry } from "./entry-edit.js";
 import { followLinks } from "./symlinks.js";
+import { planDatabase } from "./plan-database.js";
 import { emptyManifest, findManifestFile, formatManifest, MANIFEST_PATH, readManifest, sha256 } from "./manifest.js";
 import { renderOpsFiles } from "./ops.js";
 import { dependenciesToAdd, detectJsonStyle, formatJson, insertSection, readOwnPackage, withKeys } from "./package-edit.js";
@@ -158,6 +159,8 @@ export function planInit(options: PlanInitOptions): Plan {
 
   const existingConfig = readExistingConfig(project.root);
   const configInput = buildConfig(existingConfig, answers, project.packageName);
+  const database = planDatabase(project, (path) => p.read(path));
+  if (database?.config && !configInput.database) configInput.database = database.config;
   const configText = p.read(CONFIG_FILE);
   planOwned(p, CONFIG_FILE, formatJson(configInput, configText ? detectJsonStyle(configText) : { indent: "  ", eol: "\n", finalNewline: true }), "monwire settings", { merge: true });
 
@@ -169,10 +172,16 @@ export function planInit(options: PlanInitOptions): Plan {
   const entryText = p.read(project.entry)!;
   const entry = editEntry(entryText, { file: project.entry, language: project.language, moduleSystem: project.moduleSystem, importExtension: project.importExtension, answers: wiring, root: project.root,
     ...(options.ordinaryMiddleware ? { ordinaryMiddleware: options.ordinaryMiddleware } : {}) });
+  // When the pool is created in the entry itself, the database regions go on top of the entry's.
+  const dbInEntry = database?.edit && database.path === project.entry ? database.apply(entry?.text ?? entryText) : undefined;
   if (entry) {
     notes.push(...entry.notes);
-    planEdited(p, project.entry, entryText, entry.text, "wire monitoring into the app (marked regions)", entry.editedRegions);
+    planEdited(p, project.entry, entryText, dbInEntry?.text ?? entry.text, "wire monitoring into the app (marked regions)", [...entry.editedRegions, ...(dbInEntry?.editedRegions ?? [])]);
   }
+  if (database?.edit && database.path !== project.entry) {
+    planEdited(p, database.path, p.read(database.path), database.edit.text, "database health and query metrics (marked regions)", database.edit.editedRegions);
+  }
+  if (database) notes.push(...database.notes);
   planPackageJson(p, options, sentryWired, notes);
 
   const env = editRegionFile(p.read(".env.example"), "env", envExampleLines(answers));

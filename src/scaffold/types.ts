@@ -48,6 +48,8 @@ export interface ProjectInfo {
   existingWinston?: string;
   /** The host already serves this path (e.g. its own /metrics). */
   existingMetricsRoute?: string;
+  /** The database client and where the app creates it (see detect-db.ts). */
+  database?: import("./detect-db.js").DetectedDatabase;
   /** Highest Node major the host allows / runs, used to pick @sentry/node. */
   nodeVersion: string;
   evidence: Evidence[];

@@ -109,7 +109,7 @@ export async function packMonwire(): Promise<string> {
  * node_modules for a fixture, installed by a real `mon init` (without --skip-install) in a cache
  * copy. Throws when the CLI's install fails, so the install path itself is under test.
  */
-export async function cachedNodeModules(fixture: string, initArgs: string[], tarball: string, member = ".", env: Record<string, string> = {}): Promise<string> {
+export async function cachedNodeModules(fixture: string, initArgs: string[], tarball: string, member = ".", env: Record<string, string> = {}, timeoutMs = 240_000): Promise<string> {
   const key = digestOf([readFileSync(join(FIXTURES, fixture, member, "package.json"), "utf8"), tarball, ...initArgs]);
   const dir = join(CACHE_ROOT, `${fixture}-${key}`);
   const app = join(dir, "app");
@@ -126,7 +126,8 @@ export async function cachedNodeModules(fixture: string, initArgs: string[], tar
     const result = await runMon(["init", ...initArgs, "--monwire-from", tarball], {
       cwd: join(app, member),
       env: { npm_config_prefer_offline: "true", PATH: process.env.PATH ?? "", ...env },
-      timeout: 240_000,
+      // Native dependencies (better-sqlite3 builds SQLite from source without prebuilt binaries) need longer.
+      timeout: timeoutMs,
     });
     if (result.exitCode !== 0) throw new Error(`mon init with a real install failed (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
     if (!existsSync(join(app, member, "node_modules", "monwire", "package.json"))) throw new Error(`mon init ran but monwire is not installed in ${app}`);

@@ -94,8 +94,8 @@ export function describeHostFlow(spec: HostFlowSpec): void {
         expect(deposit.status).toBe(201);
 
         const metrics = await (await fetch(`${started.url}/metrics`)).text();
-        // database_up is only served once the host passes a databaseProbe (no probe, no claim).
-        for (const family of CATALOG.filter((f) => f.name !== "database_up")) expect(metrics).toContain(`# TYPE ${family.name} ${family.type}`);
+        // The database families are served only once a database is wired (no probe, no claim).
+        for (const family of CATALOG.filter((f) => !("requires" in f))) expect(metrics).toContain(`# TYPE ${family.name} ${family.type}`);
         expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/api\/licenses\/:id"[^}]*tenant="EUR"[^}]*\} 1/);
         expect(metrics).toMatch(/wallet_transactions_total\{[^}]*type="deposit"[^}]*\} 1/);
 

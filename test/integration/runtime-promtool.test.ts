@@ -32,7 +32,9 @@ describe.skipIf(!hasPromtool)("promtool check metrics on a real scrape", () => {
   it("reports nothing but the documented nodejs_active_*_total exceptions", async () => {
     const body = await (await fetch(`${app.url}/metrics`)).text();
     const families = parseExposition(body).types;
-    for (const entry of CATALOG) expect(families.get(entry.name), entry.name).toBe(entry.type);
+    // This app passes a hand-written databaseProbe and has no pool: the pool gauges are served only
+    // for a pool registered with monitorDatabase() (linted in init-db-pg.test.ts).
+    for (const entry of CATALOG.filter((e) => !e.name.startsWith("db_pool_"))) expect(families.get(entry.name), entry.name).toBe(entry.type);
     expect(families.has("process_cpu_user_seconds_total")).toBe(true);
 
     const result = spawnSync("promtool", ["check", "metrics"], { input: body, encoding: "utf8" });

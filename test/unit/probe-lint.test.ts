@@ -1,3 +1,4 @@
+import { CATALOG } from "../../src/metrics/catalog.js";
 import { describe, expect, it } from "vitest";
 import { defaultConfig, type MonwireConfig } from "../../src/config/schema.js";
 import { diffCatalog } from "../../src/probe/catalog-diff.js";
@@ -92,7 +93,19 @@ describe("catalog diff", () => {
       "missing label outcome (catalog: type, outcome, tenant)",
       "unexpected label user (catalog: type, outcome, tenant)",
     ]);
-    expect(findings[0]?.message).toMatch(/^\d+ catalog families are not exposed: .*database_up/);
+    expect(findings[0]?.message).toMatch(/^\d+ catalog families are not exposed: .*branches_created_total/);
+    // Without a database section nothing about a database is expected.
+    expect(findings[0]?.message).not.toMatch(/database_up|db_query/);
+  });
+
+  it("expects the database families where mon.config.json wires a database probe", () => {
+    const served = CATALOG.filter((d) => !("requires" in d)).map((d) => `# TYPE ${d.name} ${d.type}`).join("\n");
+    const withPg = diffCatalog(parseText(`${served}\n`).families, { ...config, database: { client: "pg", probe: true, slowQueryMs: 200 } });
+    expect(withPg[0]?.message).toBe("7 catalog families are not exposed: database_up, database_probe_duration_seconds, db_query_duration_seconds, db_query_errors_total, db_pool_connections, db_pool_pending_acquires, db_pool_max_connections");
+    expect(withPg[0]?.hint).toMatch(/monitorDatabase\(pool\)/);
+    const withSqlite = diffCatalog(parseText(`${served}\n`).families, { ...config, database: { client: "better-sqlite3", probe: true, slowQueryMs: 200 } });
+    expect(withSqlite[0]?.message).toBe("4 catalog families are not exposed: database_up, database_probe_duration_seconds, db_query_duration_seconds, db_query_errors_total");
+    expect(diffCatalog(parseText(`${served}\n`).families, config)).toEqual([]);
   });
 
   it("counts a declared family without samples as present", () => {

@@ -33,6 +33,7 @@ describe("alert rules", () => {
     expect(rules.map((r) => r.alert)).toEqual([
       "MonwireErrorBudgetBurnFast", "MonwireErrorBudgetBurnSlow", "MonwireLatencyBudgetBurnFast", "MonwireLatencyBudgetBurnSlow",
       "MonwireTargetDown", "MonwireDatabaseDown", "MonwireEventLoopLagHigh", "MonwireAuditWriteErrors", "MonwireSentryDeliveryFailing",
+      "MonwireDbQueryErrorRatioHigh", "MonwireDbQueryLatencyHigh", "MonwireDbPoolExhausted",
     ]);
     for (const rule of rules) {
       expect(rule.labels.severity).toMatch(/^(page|ticket|warning)$/);
@@ -80,7 +81,7 @@ describe("Grafana dashboard", () => {
     expect(queries.some((q) => q.includes("histogram_quantile(0.95"))).toBe(true);
     expect(queries.some((q) => q.includes("nodejs_eventloop_lag_p99_seconds"))).toBe(true);
     const rows = (buildDashboard({ job: "shop" }).panels as Array<{ type: string; title: string }>).filter((p) => p.type === "row").map((p) => p.title);
-    expect(rows).toEqual(["RED per tenant", "Business", "Monitoring health", "Node.js runtime"]);
+    expect(rows).toEqual(["RED per tenant", "Business", "Database", "Monitoring health", "Node.js runtime"]);
   });
 
   it("filters tenant-labelled metrics by the $tenant variable", () => {

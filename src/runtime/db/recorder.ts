@@ -1,0 +1,87 @@
+import type { Counter, Histogram } from "prom-client";
+import { DB_OPERATIONS, TENANT_NONE } from "../../metrics/catalog.js";
+import { getRequestContext } from "../context.js";
+import { getMetrics, type MonwireMetrics } from "../metrics.js";
+import { getActiveSentry } from "../sentry/sdk.js";
+import { createObserve, type Observe } from "./fast-observe.js";
+import { errorCode, statementShape, type DbOperation } from "./statement.js";
+
+/**
+ * Records one finished query: duration by verb and the calling request's tenant, errors by code,
+ * and a Sentry breadcrumb with the statement's shape when it was slower than `slowQueryMs`.
+ * This is on every query's path, so the histogram children are cached per (tenant, verb) and the
+ * statement is only looked at again when the query was slow.
+ */
+export interface QueryRecorderSettings {
+  /** Queries slower than this (ms) leave a breadcrumb; 0 turns breadcrumbs off. */
+  slowQueryMs: number;
+}
+
+
+const settings: QueryRecorderSettings = { slowQueryMs: 200 };
+
+/** Applied by createMonitoring() from the `database` section of mon.config.json. */
+export function configureQueryRecorder(next: Partial<QueryRecorderSettings>): void {
+  if (next.slowQueryMs !== undefined) settings.slowQueryMs = next.slowQueryMs;
+}
+
+const OPERATION_INDEX = new Map(DB_OPERATIONS.map((op, i) => [op, i]));
+
+export interface QueryRecorder {
+  /**
+   * `tenant` is read when the query is issued (currentTenant()): completions run in whatever
+   * async context the driver's socket has. `started` is a `performance.now()` taken just before
+   * the query was handed to the client (a double: no BigInt allocated per query).
+   */
+  record(operation: DbOperation, tenant: string, started: number, error: unknown, text: unknown): void;
+}
+
+/** The tenant label of the calling request, "none" outside a request. */
+export function currentTenant(): string {
+  return getRequestContext()?.tenant ?? TENANT_NONE;
+}
+
+export function createQueryRecorder(metrics: MonwireMetrics = getMetrics()): QueryRecorder {
+  let histogram: Histogram<string> | undefined;
+  let children = new Map<string, Observe[]>();
+
+  const observerFor = (tenant: string, operation: DbOperation): Observe => {
+    const current = metrics.dbQueryDuration as Histogram<string>;
+    if (current !== histogram) {
+      histogram = current;
+      children = new Map();
+    }
+    let row = children.get(tenant);
+    if (!row) {
+      row = [];
+      children.set(tenant, row);
+    }
+    const index = OPERATION_INDEX.get(operation)!;
+    return (row[index] ??= createObserve(current, { operation, tenant }));
+  };
+
+  return {
+    record(operation, tenant, started, error, text) {
+      try {
+        const seconds = (performance.now() - started) / 1000;
+        observerFor(tenant, operation)(seconds);
+        if (error !== undefined) (metrics.dbQueryErrors as Counter<string>).inc({ operation, tenant, code: errorCode(error) });
+        if (settings.slowQueryMs > 0 && seconds * 1000 >= settings.slowQueryMs) reportSlow(operation, tenant, seconds, text);
+      } catch {
+        // A broken metric must never break the app's query.
+      }
+    },
+  };
+}
+
+function reportSlow(operation: DbOperation, tenant: string, seconds: number, text: unknown): void {
+  const sentry = getActiveSentry();
+  if (!sentry) return;
+  sentry.sdk.addBreadcrumb({
+    type: "query",
+    category: "db.slow_query",
+    level: "warning",
+    message: statementShape(text),
+    data: { operation, tenant, duration_ms: Math.round(seconds * 1000), threshold_ms: settings.slowQueryMs },
+  });
+}
