@@ -83,14 +83,17 @@ export function buildRuleEvents(rule: EventRule, input: RuleEventInput): EventFi
   const withReason = reason ? { reason } : {};
   switch (rule.event) {
     case "login": {
+      // The name that was tried (body.username) names the attempt; the session belongs to the user
+      // the app signed in (req.user / res.locals.user at the end), the id later requests carry.
       const actorId = text("actorId") ?? input.actorId;
+      const sessionUser = input.actorId ?? actorId;
       const method = bounded(text("method") ?? "password", LOGIN_METHODS, "other");
       const login: EventFields = { kind: "login", outcome, method, ...(actorId ? { actorId } : {}), ...withReason };
-      return success ? [login, { kind: "session_started", ...(actorId ? { actorId } : {}) }] : [login];
+      return success ? [login, { kind: "session_started", ...(sessionUser ? { actorId: sessionUser } : {}) }] : [login];
     }
     case "logout": {
       if (!success) return [{ kind: "audit", entry: auditEntry(rule, input) }];
-      const actorId = text("actorId") ?? input.actorId;
+      const actorId = input.actorId ?? text("actorId");
       return [{ kind: "session_ended", ...(actorId ? { actorId } : {}) }];
     }
     case "wallet.deposit":
