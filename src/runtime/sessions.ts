@@ -10,19 +10,28 @@ export interface SessionCounterOptions {
   now?: () => number;
 }
 
+/** One counted session: its tenant, its user when known, and when it started. */
+interface Session {
+  tenant: string;
+  user: string | undefined;
+  at: number;
+}
+
 /**
- * active_user_sessions from login/logout events. Each session is remembered by tenant and user
- * (anonymous starts get a key of their own), so a logout ends that user's session, a logout
- * without a known session changes nothing (never negative), and a session idle for longer than
- * the timeout expires (no upward drift). The process starts at 0: sessions from before a restart
- * are not counted twice.
+ * active_user_sessions from login/logout events. Each login is one session (a user signed in on
+ * two devices has two); a logout ends that user's oldest session, else an anonymous one of the
+ * tenant, and a logout nobody can match changes nothing (never negative). A session whose user has
+ * not been seen for longer than the idle timeout expires (no upward drift), and the process starts
+ * at 0: sessions from before a restart are not counted twice.
  */
 export class SessionCounter implements BusinessEventSink {
   readonly name = "sessions";
-  /** tenant\0user → last use (ms); Map order is use order, oldest first. */
-  private readonly sessions = new Map<string, number>();
+  /** Map order is start order, oldest first. */
+  private readonly sessions = new Map<number, Session>();
+  /** tenant\0user → sessions held and last use, for users with at least one session. */
+  private readonly users = new Map<string, { count: number; at: number }>();
   private readonly perTenant = new Map<string, number>();
-  private anonymous = 0;
+  private nextId = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: SessionCounterOptions) {
@@ -45,44 +54,52 @@ export class SessionCounter implements BusinessEventSink {
   }
 
   start(tenant: string, user: string | undefined): void {
-    this.expire();
-    const key = `${tenant}\u0000${user ?? `~${++this.anonymous}`}`;
-    const known = this.sessions.delete(key);
-    this.sessions.set(key, this.now());
-    if (!known) this.add(tenant, 1);
-    while (this.sessions.size > this.options.maxTracked) this.drop(this.sessions.keys().next().value as string);
+    const at = this.now();
+    this.sessions.set(++this.nextId, { tenant, user, at });
+    if (user !== undefined) {
+      const key = `${tenant}\u0000${user}`;
+      const known = this.users.get(key);
+      this.users.set(key, { count: (known?.count ?? 0) + 1, at });
+    }
+    this.add(tenant, 1);
+    while (this.sessions.size > this.options.maxTracked) this.drop(this.sessions.keys().next().value as number);
   }
 
   end(tenant: string, user: string | undefined): void {
-    if (user !== undefined && this.sessions.has(`${tenant}\u0000${user}`)) return this.drop(`${tenant}\u0000${user}`);
-    // A logout nobody can tie to a session ends the tenant's oldest anonymous one, if any.
-    const prefix = `${tenant}\u0000~`;
-    for (const key of this.sessions.keys()) if (key.startsWith(prefix)) return this.drop(key);
+    let fallback: number | undefined;
+    for (const [id, session] of this.sessions) {
+      if (session.tenant !== tenant) continue;
+      if (user !== undefined && session.user === user) return this.drop(id);
+      if (fallback === undefined && (session.user === undefined || user === undefined)) fallback = id;
+    }
+    if (fallback !== undefined) this.drop(fallback);
   }
 
-  /** Marks a user's session as used, so it does not expire while the user is active. */
+  /** Marks a user as active, so their sessions do not expire while they use the app. */
   touch(tenant: string, user: string): void {
-    const key = `${tenant}\u0000${user}`;
-    if (!this.sessions.delete(key)) return;
-    this.sessions.set(key, this.now());
+    const known = this.users.get(`${tenant}\u0000${user}`);
+    if (known) known.at = this.now();
   }
 
-  /** Drops idle sessions and publishes the counts (run at each scrape). */
+  /** Drops idle sessions (run at each scrape). */
   collect(): void {
-    this.expire();
-  }
-
-  private expire(): void {
     const oldest = this.now() - this.options.idleTimeoutMs;
-    for (const [key, lastUse] of this.sessions) {
-      if (lastUse > oldest) break;
-      this.drop(key);
+    for (const [id, session] of this.sessions) {
+      const used = session.user === undefined ? session.at : Math.max(session.at, this.users.get(`${session.tenant}\u0000${session.user}`)?.at ?? 0);
+      if (used <= oldest) this.drop(id);
     }
   }
 
-  private drop(key: string): void {
-    this.sessions.delete(key);
-    this.add(key.slice(0, key.indexOf("\u0000")), -1);
+  private drop(id: number): void {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.sessions.delete(id);
+    if (session.user !== undefined) {
+      const key = `${session.tenant}\u0000${session.user}`;
+      const known = this.users.get(key);
+      if (known && --known.count <= 0) this.users.delete(key);
+    }
+    this.add(session.tenant, -1);
   }
 
   private add(tenant: string, delta: number): void {

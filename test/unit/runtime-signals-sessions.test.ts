@@ -79,16 +79,29 @@ describe("SessionCounter", () => {
     sessions = new SessionCounter({ metrics, idleTimeoutMs: 1000, maxTracked: 100, now: () => now });
   });
 
-  it("counts per tenant and user, never below zero, and a second login of one user is one session", async () => {
+  it("counts each login per tenant, ends the user's own session, and never goes below zero", async () => {
     sessions.end("EUR", "ghost");
     sessions.start("EUR", "alice");
     sessions.start("EUR", "alice");
     sessions.start("EUR", "bob");
     sessions.start("KM", "alice");
     sessions.end("EUR", "alice");
+    expect(await value(metrics, "active_user_sessions", { tenant: "EUR" })).toBe(2);
     sessions.end("EUR", "alice");
+    sessions.end("EUR", "alice");
+    sessions.end("EUR", "carol");
     expect(await value(metrics, "active_user_sessions", { tenant: "EUR" })).toBe(1);
     expect(await value(metrics, "active_user_sessions", { tenant: "KM" })).toBe(1);
+  });
+
+  it("ends an anonymous session for a logout it cannot tie to a user", async () => {
+    sessions.start("EUR", undefined);
+    sessions.start("EUR", "bob");
+    sessions.end("EUR", "nobody-known");
+    sessions.end("EUR", "nobody-known");
+    expect(await value(metrics, "active_user_sessions", { tenant: "EUR" })).toBe(1);
+    sessions.end("EUR", undefined);
+    expect(await value(metrics, "active_user_sessions", { tenant: "EUR" })).toBe(0);
   });
 
   it("expires idle sessions at collect, and a touched session stays", async () => {
