@@ -183,3 +183,32 @@ describe.each(["4", "5"] as const)("a failing audit disk on Express %s", (expres
     expect(existsSync(join(app.dir, "blocked", "logs"))).toBe(false);
   });
 });
+
+describe("active_user_sessions from the app's session store", () => {
+  let app: RulesApp;
+
+  beforeAll(async () => {
+    app = await startRulesApp({ express: "5", env: { SESSION_SOURCE: "map" } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await app?.cleanup();
+  });
+
+  it("reads the store at scrape time, per tenant, and says which source is in use", async () => {
+    const login = async (shop: string) => {
+      const response = await fetch(`${app.base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json", "x-shop": shop }, body: JSON.stringify({ username: "alice", password: "pw" }) });
+      return ((await response.json()) as { token: string }).token;
+    };
+    const first = await login("EUR");
+    await login("EUR");
+    await login("KM");
+    expect(await call(app, "POST", "/api/auth/logout", { shop: "EUR", user: "alice", headers: { "x-session": first } })).toBe(204);
+    // A logout the store never heard of changes nothing.
+    expect(await call(app, "POST", "/api/auth/logout", { shop: "KM", headers: { "x-session": "unknown" } })).toBe(204);
+    const metrics = await scrape(app);
+    expect(sampleValue(metrics, "active_user_sessions", { tenant: "EUR" })).toBe(1);
+    expect(sampleValue(metrics, "active_user_sessions", { tenant: "KM" })).toBe(1);
+    expect(app.output()).toContain("sessions from store");
+  });
+});
