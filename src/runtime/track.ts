@@ -68,6 +68,8 @@ export function eventNameOf(event: Pick<BusinessEvent, "kind"> & { type?: string
 }
 
 const processSinks = new Set<BusinessEventSink>();
+/** One settled promise for every call with nothing to wait for: no allocation (and no async-hook work) per event. */
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * Adds a sink to every tracker in the process (Sentry breadcrumbs are set up by the instrument
@@ -147,7 +149,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     } catch (error) {
       if (strict) return Promise.reject(error);
       reportMonitoringFailure(`track.${helper}`, error);
-      return Promise.resolve();
+      return RESOLVED;
     }
     if (explicit && event.context) markExplicit(event);
     const pending: Promise<void>[] = [];
@@ -161,7 +163,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     };
     for (const sink of sinks) run(sink);
     for (const sink of processSinks) run(sink);
-    if (pending.length === 0) return Promise.resolve();
+    if (pending.length === 0) return RESOLVED;
     const all = Promise.all(pending).then(() => undefined);
     return strict ? all : all.catch((error: unknown) => reportMonitoringFailure(`track.${helper}`, error));
   };
