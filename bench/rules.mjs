@@ -128,7 +128,7 @@ const targets = [
 process.stdout.write(`${JSON.stringify({
   title: "Route rules: business events without code",
   machine: machine(),
-  method: `GET /api/licenses/:id (x-shop EUR/KM) through Node's HTTP server over in-memory connections (10 connections × 4 pipelined requests). ${PROCESSES} server processes per variant, ${ROUNDS} interleaved rounds of ${PER_ROUND} requests each after 20,000 of warm-up; median of the processes' medians. Audit trail and Sentry off in every variant; the rule and the track.* call record the same wallet.purchase (metric + breadcrumb sink)`,
+  method: `GET /api/licenses/:id (x-shop EUR/KM) through Node's HTTP server over in-memory connections (10 connections × 4 pipelined requests). ${PROCESSES} server processes per variant, ${ROUNDS} interleaved rounds of ${PER_ROUND} requests each after 20,000 of warm-up; median of the processes' medians. Audit trail and Sentry off in every variant; the rule and the track.* call record the same wallet.purchase (metric and session sinks; no breadcrumbs with Sentry off)`,
   table,
   targets,
 })}\n`);
