@@ -24,6 +24,7 @@ export const AUDIT_OUTCOMES = ["success", "failure", "unknown"] as const;
 /** Login methods for authentication_attempts_total; anything else is counted as "other". */
 export const LOGIN_METHODS = ["password", "sso", "oauth", "api_key", "magic_link", "passkey", "mfa", "other"] as const;
 export const WALLET_TYPES = ["deposit", "purchase", "refund", "withdrawal", "adjustment"] as const;
+export const SECURITY_SIGNALS = ["brute_force", "access_denied_burst"] as const;
 export const SENTRY_STATUSES = ["delivered", "rejected", "rate_limited", "network_error"] as const;
 export const AUDIT_CATEGORIES = [
   "user_management",
@@ -174,6 +175,19 @@ export const CATALOG = [
     type: "gauge",
     help: "Seq of the last audit entry this process's writer chained (its chain head), by writer id.",
     labels: ["writer"],
+  },
+  {
+    name: "event_rule_errors_total",
+    type: "counter",
+    help: "Values a route rule names that were missing or unusable at run time (the event was recorded without them).",
+    labels: ["rule", "field"],
+  },
+  {
+    name: "security_signals_total",
+    type: "counter",
+    help: "Security signals raised: repeated failed logins (brute_force) and bursts of 401/403 (access_denied_burst).",
+    labels: ["signal", "tenant"],
+    allowed: { signal: SECURITY_SIGNALS },
   },
   {
     name: "sentry_envelopes_total",

@@ -45,6 +45,8 @@ const SECTION_OF: Record<string, Section> = {
   audit_write_errors_total: "Monitoring health",
   audit_chain_head_seq: "Monitoring health",
   sentry_envelopes_total: "Monitoring health",
+  event_rule_errors_total: "Monitoring health",
+  security_signals_total: "Business",
 };
 
 const SECTIONS: Section[] = ["RED per tenant", "Business", "Database", "Monitoring health", "Node.js runtime", "Other"];

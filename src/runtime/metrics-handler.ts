@@ -20,6 +20,8 @@ export interface MetricsHandlerOptions {
   beforeRender?: () => Promise<void>;
   /** Families to leave out of this scrape; by default the database ones unless `databaseProbe` is given. */
   exclude?: () => ReadonlySet<string>;
+  /** Runs before each render (active_user_sessions from the session store, idle-session expiry); never fails the scrape. */
+  collect?: () => void | Promise<void>;
 }
 
 /** Catalog families that mean something only when the app has a database wired. */
@@ -107,7 +109,7 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
  * Everything decidable at setup (auth on or off, probe present) is decided here, once.
  */
 export function createMetricsHandler(options: MetricsHandlerOptions) {
-  const { metrics, databaseProbe, probeTimeoutMs, beforeRender } = options;
+  const { metrics, databaseProbe, probeTimeoutMs, beforeRender, collect } = options;
   const expected = options.token ? digest(options.token) : undefined;
   // Without a probe the truth about the database is unknown; reporting 0 would page someone.
   const fixed = new Set<string>(databaseProbe ? DATABASE_FAMILY_NAMES.filter((n) => n !== "database_up") : DATABASE_FAMILY_NAMES);
@@ -127,6 +129,7 @@ export function createMetricsHandler(options: MetricsHandlerOptions) {
     }
     if (databaseProbe) metrics.databaseUp.set(await probeDatabase(databaseProbe, probeTimeoutMs));
     if (beforeRender) await beforeRender();
+    if (collect) await Promise.resolve().then(collect).catch(() => undefined);
     const format = negotiateFormat(req.headers.accept);
     const body = await renderMetrics(metrics.registry, format, exclude());
     send(res, 200, { "Content-Type": CONTENT_TYPES[format] }, body, head);

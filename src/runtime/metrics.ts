@@ -33,6 +33,8 @@ const ACCESSORS = {
   auditWriteErrors: "audit_write_errors_total",
   auditChainHead: "audit_chain_head_seq",
   sentryEnvelopes: "sentry_envelopes_total",
+  ruleErrors: "event_rule_errors_total",
+  securitySignals: "security_signals_total",
 } as const satisfies Record<string, CatalogMetricName>;
 
 type Accessors = { readonly [K in keyof typeof ACCESSORS]: MetricOf<(typeof ACCESSORS)[K]> };

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { REQUEST_STATE, type ExceptionMark } from "../error-handler.js";
 import { getActiveSentry } from "./sdk.js";
 
 /** Set on a request once monwire captured its error, so two monwire handlers never report it twice. */
@@ -30,6 +31,14 @@ export function captureRequestError(error: unknown, req?: object): string | unde
   const marks = req as Record<PropertyKey, unknown> | undefined;
   if (marks && (marks[CAPTURED] || marks[SDK_HANDLED])) return undefined;
   if (marks) Object.defineProperty(marks, CAPTURED, { value: true, configurable: true, enumerable: false });
+  // When this handler runs before monitoring.errorHandler, the actor and transaction id still go
+  // on the context first (the hook is idempotent).
+  const state = marks?.[REQUEST_STATE] as ExceptionMark | undefined;
+  try {
+    (state?.errorHook as ((mark: ExceptionMark) => void) | undefined)?.(state as ExceptionMark);
+  } catch {
+    // Context is best effort.
+  }
   try {
     return active.sdk.captureException(error, { mechanism: { type: "auto.middleware.monwire", handled: false } });
   } catch {
