@@ -126,7 +126,8 @@ export async function installMonwireInto(dir: string): Promise<void> {
   const monwire = join(modules, "monwire");
   await mkdir(monwire, { recursive: true });
   await cp(join(REPO_ROOT, "package.json"), join(monwire, "package.json"));
-  await cp(join(REPO_ROOT, "dist"), join(monwire, "dist"), { recursive: true });
+  // What the package ships at run time (package.json "files"): the schema is read by the runtime.
+  for (const part of ["dist", "schema", "templates"]) await cp(join(REPO_ROOT, part), join(monwire, part), { recursive: true });
   await linkMissing(join(REPO_ROOT, "node_modules"), modules);
 }
 
