@@ -47,7 +47,7 @@ const RULES: Record<string, Record<string, Check>> = {
   tenants: { values: stringList, from: tenantSource, currency: currencyMap },
   metrics: {
     enabled: boolean, path, url: httpUrl, tokenEnv: envName, port, products: stringList, buckets,
-    defaultMetrics: boolean, databaseProbeTimeoutMs: intAtLeast(1),
+    defaultMetrics: boolean, databaseProbe: boolean, databaseProbeTimeoutMs: intAtLeast(1),
   },
   audit: {
     enabled: boolean, dir: string, retentionDays: intAtLeast(1), durability: oneOf("write", "fsync"), keyEnv: envName,

@@ -7,8 +7,10 @@ import type { Finding } from "./findings.js";
  * Compares what the app exposes with monwire's metric catalog and the project's config: every
  * catalog family present with its type and exactly its labels, and every label value inside its
  * bounded set (tenants from mon.config.json plus `unknown`/`none`, the catalog's closed sets).
+ * `database_up` is required only when mon.config.json says the app has a database probe.
  */
 const MAX_VALUES_SHOWN = 5;
+const DATABASE_UP = "database_up";
 
 const showValues = (values: Iterable<string>) => {
   const list = [...values];
@@ -36,6 +38,8 @@ export function diffCatalog(families: readonly MetricFamily[], config: MonwireCo
   for (const def of CATALOG as readonly MetricDefinition[]) {
     const family = byName.get(def.name);
     if (!family) {
+      // Without a probe the runtime leaves database_up out rather than claim a database is down.
+      if (def.name === DATABASE_UP && !config.metrics.databaseProbe) continue;
       missing.push(def);
       continue;
     }
@@ -52,7 +56,9 @@ export function diffCatalog(families: readonly MetricFamily[], config: MonwireCo
     findings.unshift({
       rule: "monwire/catalog-missing", severity: "error", ...(only ? { family: only.name } : {}),
       message: only ? `${only.type} ${only.name} is not exposed` : `${missing.length} catalog families are not exposed: ${missing.map((d) => d.name).join(", ")}`,
-      hint: "Serve monwire's registry (createMonitoring().mountMetrics(app)) so every catalog metric is registered.",
+      hint: only?.name === DATABASE_UP
+        ? "metrics.databaseProbe is true in mon.config.json: pass the probe to the runtime, createMonitoring({ databaseProbe: async () => /* e.g. SELECT 1 */ true })."
+        : "Serve monwire's registry (createMonitoring().mountMetrics(app)) so every catalog metric is registered.",
     });
   }
   return findings;

@@ -1,4 +1,4 @@
-import { chmod, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { addDays, dayFileName } from "../../src/audit/chain.js";
@@ -124,7 +124,7 @@ describe("mon check --only audit", () => {
     expect(exitCode).toBe(0);
   });
 
-  it("warns about misnamed files, and fails without a directory", async () => {
+  it("warns about misnamed files", async () => {
     const { dir, logs } = await project();
     await writeFile(join(logs, "audit-2025-3-1.log"), "");
     const names = await check(dir);
@@ -132,12 +132,38 @@ describe("mon check --only audit", () => {
     expect(names.byId("audit.names").findings[0]?.message).toBe("audit-2025-3-1.log does not follow audit-YYYY-MM-DD.log: mon verify, report and prune ignore it");
     expect(names.exitCode).toBe(0);
     expect((await check(dir, ["--strict"])).exitCode).toBe(1);
+  });
 
+  it("skips, not fails, a fresh install whose app has not run yet, and fails it only under --strict", async () => {
+    const { dir, logs } = await project();
     await rm(logs, { recursive: true });
     const none = await check(dir);
-    expect(none.exitCode).toBe(1);
-    expect(none.byId("audit.dir").summary).toBe(`${logs} does not exist`);
+    expect(none.exitCode).toBe(0);
+    expect(none.byId("audit.dir").status).toBe("skip");
+    expect(none.byId("audit.dir").summary).toBe(`${logs} does not exist yet: the runtime creates it when the app starts`);
+    expect(none.byId("audit.dir").hint).toBe("Start the app, then run mon check again; if the app is running, set audit.dir in mon.config.json to the directory it writes to.");
     expect(none.byId("audit.chain").status).toBe("skip");
     expect(none.byId("audit.retention").status).toBe("pass");
+    expect((await check(dir, ["--strict"])).exitCode).toBe(1);
+  });
+
+  it("fails a path that exists but is not a directory", async () => {
+    const { dir, logs } = await project();
+    await rm(logs, { recursive: true });
+    await writeFile(logs, "");
+    const file = await check(dir);
+    expect(file.exitCode).toBe(1);
+    expect(file.byId("audit.dir").summary).toBe(`${logs} exists but is not a directory`);
+  });
+
+  it("passes an empty directory the app just created, saying nothing was recorded yet", async () => {
+    const { dir, logs } = await project();
+    await rm(logs, { recursive: true });
+    await mkdir(logs, { mode: 0o750 });
+    const empty = await check(dir);
+    expect(empty.exitCode).toBe(0);
+    expect(empty.byId("audit.dir").status).toBe("pass");
+    expect(empty.byId("audit.recent").status).toBe("pass");
+    expect(empty.byId("audit.recent").summary).toBe("no day file yet: the trail starts with the app's first audit entry");
   });
 });

@@ -158,7 +158,7 @@ describe.each([
     const { readFile } = await import("node:fs/promises");
     const summary = await readFile(summaryFile, "utf8");
     expect(summary).toContain("## mon check");
-    expect(summary).toContain("database_up");
+    expect(summary).toContain("license_keys_generated_total");
     for (const message of messages) expect(summary).toContain(message.replace(/\|/g, "\\|"));
 
     const junitFile = join(project.dir, "junit.xml");
