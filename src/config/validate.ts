@@ -55,6 +55,7 @@ const RULES: Record<string, Record<string, Check>> = {
   sentry: {
     enabled: boolean, dsnEnv: envName, environment: string, release: string, sampleRate: rate, tracesSampleRate: rate,
   },
+  actor: { from: stringList, id: string, role: string, segment: string, branch: string, branchParents: string },
 };
 
 /** Validates raw input and returns the issues, each with the exact field path. */
@@ -63,6 +64,8 @@ export function collectConfigIssues(input: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(input)) {
     if (key === "$schema") continue;
+    // Route rules are checked rule by rule where they are used: a bad one is off, not fatal.
+    if (key === "events") continue;
     if (key === "service") {
       const problem = string(value);
       if (problem) issues.push({ path: "service", message: problem });

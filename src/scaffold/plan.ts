@@ -7,6 +7,7 @@ import { readTsConfig } from "./detect-module.js";
 import { editEntry } from "./entry-edit.js";
 import { emptyManifest, findManifestFile, formatManifest, MANIFEST_PATH, readManifest, sha256 } from "./manifest.js";
 import { renderOpsFiles } from "./ops.js";
+import { mergeRules as withRules, type ConfigWithRules, type RulesChoice, type RulesPlan } from "./rules-plan.js";
 import { dependenciesToAdd, detectJsonStyle, formatJson, insertSection, readOwnPackage, withKeys } from "./package-edit.js";
 import { findRegions } from "./regions.js";
 import { planScriptEdits } from "./script-edit.js";
@@ -26,6 +27,8 @@ export interface PlanInitOptions {
   /** Local checkout or tarball of monwire to depend on (file: spec). */
   monwireFrom?: string;
   cwd?: string;
+  /** Route rules found and the user's choice; none means no rules are added. */
+  rules?: { plan: RulesPlan; choice: RulesChoice };
 }
 
 interface Planner {
@@ -42,6 +45,7 @@ function createPlanner(root: string, force: boolean): Planner {
   if (previous) {
     manifest.scripts = { ...previous.scripts };
     manifest.dependencies = { ...previous.dependencies };
+    if (previous.routes) manifest.routes = [...previous.routes];
   }
   const read = (path: string) => (existsSync(join(root, path)) ? readFileSync(join(root, path), "utf8") : undefined);
   return { changes: [], manifest, previous, read, force };
@@ -144,7 +148,9 @@ export function planInit(options: PlanInitOptions): Plan {
   }
 
   const existingConfig = readExistingConfig(project.root);
-  const configInput = buildConfig(existingConfig, answers, project.packageName);
+  const rules = options.rules;
+  const configInput = rules ? withRules(buildConfig(existingConfig, answers, project.packageName), rules.plan, rules.choice) : buildConfig(existingConfig, answers, project.packageName);
+  if (rules) p.manifest.routes = rules.plan.routes;
   const configText = p.read(CONFIG_FILE);
   planOwned(p, CONFIG_FILE, formatJson(configInput, configText ? detectJsonStyle(configText) : { indent: "  ", eol: "\n", finalNewline: true }), "monwire settings", { merge: true });
 
@@ -168,7 +174,11 @@ export function planInit(options: PlanInitOptions): Plan {
 
   planDropped(p);
   planOwned(p, MANIFEST_PATH, formatManifest(p.manifest), "what monwire wrote (for re-runs and uninstall)", { merge: true });
-  return { root: project.root, changes: p.changes, manifest: p.manifest, warnings, notes };
+  const added = rules ? rules.plan.proposals.filter((r) => rules.choice.accepted.includes(r.key)).map((r) => r.key) : [];
+  return {
+    root: project.root, changes: p.changes, manifest: p.manifest, warnings, notes,
+    ...(rules ? { rules: { proposed: rules.plan.proposals, added, products: rules.choice.products, actor: Boolean(rules.plan.actor && (configInput as ConfigWithRules).actor === rules.plan.actor) } } : {}),
+  };
 }
 
 /** True when the plan changes nothing (a second run). */
