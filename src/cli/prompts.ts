@@ -93,6 +93,8 @@ export async function chooseRules(plan: RulesPlan): Promise<RulesChoice> {
       }
       changed[proposal.key] = rule;
     }
+    const licenses = plan.proposals.some((p) => accepted.includes(p.key) && JSON.stringify(p.rule).includes('"license.generated"'));
+    if (!licenses && plan.products.length === 0) return { accepted, products: [], changed };
     const products = await input({
       message: "Products (the product label of license_keys_generated_total), comma-separated:",
       default: plan.products.join(","),

@@ -52,6 +52,8 @@ describe("mon init in a terminal", () => {
       [/tenant come from/, "header:x-shop\r"],
       // Uncheck the audit trail (third item): down twice, space, enter.
       [/Set up/, "\u001b[B\u001b[B \r"],
+      // The route-rule checklist: untick the first proposal (the license fetch), keep the deposit.
+      [/Route rules/, " \r"],
     ]);
     expect(code, output).toBe(0);
     const config = JSON.parse(readFileSync(join(dir, "mon.config.json"), "utf8")) as {
@@ -62,19 +64,24 @@ describe("mon init in a terminal", () => {
     expect(config.tenants).toEqual({ values: ["EUR", "KM"], from: "header:x-shop", currency: { EUR: "EUR", KM: "BAM" } });
     expect(config.audit.enabled).toBe(false);
     expect(config.sentry.enabled).toBe(true);
+    expect((config as unknown as { events: Record<string, unknown> }).events).toEqual({
+      "POST /api/wallet/deposit": { event: "wallet.deposit", amount: "body.amountMinor", amountUnit: "minor" },
+    });
     expect(output).toContain("CREATE");
+    expect(output).toContain("- GET /api/licenses/:id → license.accessed (target params.id)");
   }, 60_000);
 
   it("asks before overwriting a file the user changed, and keeps it on no", async () => {
     const { dir, cleanup } = await copyFixture("host-js-esm");
     cleanups.push(cleanup);
-    const answers: Step[] = [[/Tenant ids/, "EUR\r"], [/tenant come from/, "header:x-shop\r"], [/Set up/, "\r"]];
+    const answers: Step[] = [[/Tenant ids/, "EUR\r"], [/tenant come from/, "header:x-shop\r"], [/Set up/, "\r"], [/Route rules/, "\r"]];
     expect((await drive(dir, ["init", "--skip-install"], answers)).code).toBe(0);
     const file = join(dir, "src", "middleware", "monitoring.js");
     appendFileSync(file, "// mine\n");
     // The answers are in mon.config.json now: the re-run asks only about the changed file.
     const { output, code } = await drive(dir, ["init", "--skip-install"], [[/\(y\/N\)/, "n\r"]]);
     expect(output).not.toContain("Tenant ids");
+    expect(output).not.toContain("Route rules for business events");
     expect(code, output).toBe(1);
     expect(readFileSync(file, "utf8")).toContain("// mine");
   }, 60_000);
