@@ -55,6 +55,39 @@ export interface SentryConfig {
   tracesSampleRate: number;
 }
 
+/** Where the request's user lives, read at the end of the request (and when an error is handled). */
+export interface ActorConfig {
+  /** Places tried in order: `req.<path>` or `res.<path>` (e.g. "req.user", "res.locals.user"). */
+  from: string[];
+  /** Field paths inside the user object. */
+  id: string;
+  role?: string;
+  /** Sentry user segment, e.g. "b2b" vs "regular". */
+  segment?: string;
+  branch?: string;
+  /** Array of ancestor branch ids, root first. */
+  branchParents?: string;
+}
+
+export interface SecurityConfig {
+  enabled: boolean;
+  bruteForce: { windowSeconds: number; perIp: number; perAccount: number };
+  accessDenied: { windowSeconds: number; perActor: number };
+  /** Most keys (IPs, accounts, actors) remembered per detector; the least recently seen go first. */
+  maxTracked: number;
+}
+
+export type SessionSourceKind = "auto" | "store" | "events";
+
+export interface SessionsConfig {
+  /** "store": a session store given to createMonitoring; "events": login/logout; "auto": store when given. */
+  source: SessionSourceKind;
+  /** Events mode: a session nobody used for this long is no longer counted. */
+  idleTimeoutSeconds: number;
+  /** Store mode: path inside a stored session that holds its tenant. */
+  tenantField: string;
+}
+
 export interface MonwireConfig {
   $schema?: string;
   service: string;
@@ -62,6 +95,14 @@ export interface MonwireConfig {
   metrics: MetricsConfig;
   audit: AuditConfig;
   sentry: SentryConfig;
+  actor: ActorConfig;
+  /**
+   * Route rules, `"<METHOD> <route template>"` → rule. Kept as written: validateEventRules()
+   * compiles them and reports bad ones without failing the whole config.
+   */
+  events: Record<string, unknown>;
+  security: SecurityConfig;
+  sessions: SessionsConfig;
 }
 
 /** What a user may write: every section and field is optional except where validation says. */
@@ -72,7 +113,13 @@ export type MonwireConfigInput = {
   metrics?: Partial<MetricsConfig>;
   audit?: Partial<AuditConfig>;
   sentry?: Partial<SentryConfig>;
+  actor?: Partial<ActorConfig>;
+  events?: Record<string, unknown>;
+  security?: { enabled?: boolean; bruteForce?: Partial<SecurityConfig["bruteForce"]>; accessDenied?: Partial<SecurityConfig["accessDenied"]>; maxTracked?: number };
+  sessions?: Partial<SessionsConfig>;
 };
+
+export const DEFAULT_ACTOR_FROM = ["req.user", "res.locals.user", "req.session.user"];
 
 /** Seven years, the compliance minimum for the reference shop's financial records. */
 export const COMPLIANCE_MIN_RETENTION_DAYS = 2555;
@@ -107,5 +154,14 @@ export function defaultConfig(): MonwireConfig {
       sampleRate: 1,
       tracesSampleRate: 0,
     },
+    actor: { from: [...DEFAULT_ACTOR_FROM], id: "id", role: "role" },
+    events: {},
+    security: {
+      enabled: true,
+      bruteForce: { windowSeconds: 300, perIp: 10, perAccount: 5 },
+      accessDenied: { windowSeconds: 60, perActor: 20 },
+      maxTracked: 10000,
+    },
+    sessions: { source: "auto", idleTimeoutSeconds: 1800, tenantField: "tenant" },
   };
 }

@@ -42,8 +42,20 @@ const buckets: Check = (v) =>
     : "expected a non-empty, strictly increasing array of positive seconds";
 const port: Check = (v) => (Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? undefined : "expected a port from 1 to 65535");
 
+const FIELD_PATH = /^[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)*$/;
+const fieldPath: Check = (v) => (typeof v === "string" && FIELD_PATH.test(v) ? undefined : 'expected a field path like "id" or "profile.role"');
+const actorSources: Check = (v) =>
+  Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === "string" && /^(req|res)\.[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)*$/.test(s))
+    ? undefined
+    : 'expected a non-empty array of paths like "req.user" or "res.locals.user"';
+
+/** A section's field rules; a nested record is a sub-object validated the same way. */
+interface Rules {
+  [field: string]: Check | Rules;
+}
+
 /** Field rules per section; unknown keys are reported so typos never pass silently. */
-const RULES: Record<string, Record<string, Check>> = {
+const RULES: Record<string, Rules> = {
   tenants: { values: stringList, from: tenantSource, currency: currencyMap },
   metrics: {
     enabled: boolean, path, url: httpUrl, tokenEnv: envName, port, products: stringList, buckets,
@@ -55,8 +67,35 @@ const RULES: Record<string, Record<string, Check>> = {
   sentry: {
     enabled: boolean, dsnEnv: envName, environment: string, release: string, sampleRate: rate, tracesSampleRate: rate,
   },
-  actor: { from: stringList, id: string, role: string, segment: string, branch: string, branchParents: string },
+  actor: { from: actorSources, id: fieldPath, role: fieldPath, segment: fieldPath, branch: fieldPath, branchParents: fieldPath },
+  security: {
+    enabled: boolean,
+    bruteForce: { windowSeconds: intAtLeast(1), perIp: intAtLeast(1), perAccount: intAtLeast(1) },
+    accessDenied: { windowSeconds: intAtLeast(1), perActor: intAtLeast(1) },
+    maxTracked: intAtLeast(1),
+  },
+  sessions: { source: oneOf("auto", "store", "events"), idleTimeoutSeconds: intAtLeast(1), tenantField: fieldPath },
 };
+
+/** Sections checked elsewhere: a bad route rule turns only that rule off (see event-rules.ts). */
+const LENIENT_SECTIONS = new Set(["events"]);
+
+function checkFields(value: Record<string, unknown>, rules: Rules, prefix: string, issues: ConfigIssue[]): void {
+  for (const [field, fieldValue] of Object.entries(value)) {
+    const rule = rules[field];
+    const at = `${prefix}.${field}`;
+    if (!rule) {
+      issues.push({ path: at, message: `unknown field (allowed: ${Object.keys(rules).join(", ")})` });
+    } else if (typeof rule === "function") {
+      const problem = rule(fieldValue);
+      if (problem) issues.push({ path: at, message: problem });
+    } else if (!isRecord(fieldValue)) {
+      issues.push({ path: at, message: "expected an object" });
+    } else {
+      checkFields(fieldValue, rule, at, issues);
+    }
+  }
+}
 
 /** Validates raw input and returns the issues, each with the exact field path. */
 export function collectConfigIssues(input: unknown): ConfigIssue[] {
@@ -64,31 +103,22 @@ export function collectConfigIssues(input: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(input)) {
     if (key === "$schema") continue;
-    // Route rules are checked rule by rule where they are used: a bad one is off, not fatal.
-    if (key === "events") continue;
     if (key === "service") {
       const problem = string(value);
       if (problem) issues.push({ path: "service", message: problem });
       continue;
     }
+    if (LENIENT_SECTIONS.has(key)) continue;
     const rules = RULES[key];
     if (!rules) {
-      issues.push({ path: key, message: `unknown section (allowed: service, ${Object.keys(RULES).join(", ")})` });
+      issues.push({ path: key, message: `unknown section (allowed: service, ${[...Object.keys(RULES), ...LENIENT_SECTIONS].join(", ")})` });
       continue;
     }
     if (!isRecord(value)) {
       issues.push({ path: key, message: "expected an object" });
       continue;
     }
-    for (const [field, fieldValue] of Object.entries(value)) {
-      const check = rules[field];
-      if (!check) {
-        issues.push({ path: `${key}.${field}`, message: `unknown field (allowed: ${Object.keys(rules).join(", ")})` });
-        continue;
-      }
-      const problem = check(fieldValue);
-      if (problem) issues.push({ path: `${key}.${field}`, message: problem });
-    }
+    checkFields(value, rules, key, issues);
   }
   const tenants = isRecord(input.tenants) ? input.tenants : {};
   if (Array.isArray(tenants.values) && isRecord(tenants.currency)) {
@@ -123,5 +153,15 @@ export function resolveConfig(input: MonwireConfigInput | unknown, source = "mon
     metrics: { ...base.metrics, ...raw.metrics },
     audit: { ...base.audit, ...raw.audit },
     sentry: { ...base.sentry, ...raw.sentry },
+    actor: { ...base.actor, ...raw.actor },
+    // Kept as written: validateEventRules() reports what is wrong with it, rule by rule.
+    events: (raw.events ?? {}) as Record<string, unknown>,
+    security: {
+      ...base.security,
+      ...raw.security,
+      bruteForce: { ...base.security.bruteForce, ...raw.security?.bruteForce },
+      accessDenied: { ...base.security.accessDenied, ...raw.security?.accessDenied },
+    },
+    sessions: { ...base.sessions, ...raw.sessions },
   };
 }

@@ -20,6 +20,7 @@ export const AUDIT_OUTCOMES = ["success", "failure", "unknown"] as const;
 /** Login methods for authentication_attempts_total; anything else is counted as "other". */
 export const LOGIN_METHODS = ["password", "sso", "oauth", "api_key", "magic_link", "passkey", "mfa", "other"] as const;
 export const WALLET_TYPES = ["deposit", "purchase", "refund", "withdrawal", "adjustment"] as const;
+export const SECURITY_SIGNALS = ["brute_force", "access_denied_burst"] as const;
 export const SENTRY_STATUSES = ["delivered", "rejected", "rate_limited", "network_error"] as const;
 export const AUDIT_CATEGORIES = [
   "user_management",
@@ -108,6 +109,19 @@ export const CATALOG = [
     type: "counter",
     help: "Audit writes that failed (the entry was rejected to its caller).",
     labels: [],
+  },
+  {
+    name: "event_rule_errors_total",
+    type: "counter",
+    help: "Values a route rule names that were missing or unusable at run time (the event was recorded without them).",
+    labels: ["rule", "field"],
+  },
+  {
+    name: "security_signals_total",
+    type: "counter",
+    help: "Security signals raised: repeated failed logins (brute_force) and bursts of 401/403 (access_denied_burst).",
+    labels: ["signal", "tenant"],
+    allowed: { signal: SECURITY_SIGNALS },
   },
   {
     name: "sentry_envelopes_total",

@@ -38,6 +38,8 @@ const SECTION_OF: Record<string, Section> = {
   audit_events_total: "Monitoring health",
   audit_write_errors_total: "Monitoring health",
   sentry_envelopes_total: "Monitoring health",
+  event_rule_errors_total: "Monitoring health",
+  security_signals_total: "Business",
 };
 
 const SECTIONS: Section[] = ["RED per tenant", "Business", "Monitoring health", "Node.js runtime", "Other"];

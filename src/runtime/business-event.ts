@@ -1,4 +1,5 @@
 import type { BINARY_OUTCOMES, WALLET_TYPES } from "../metrics/catalog.js";
+import type { AuditRecordInput } from "./audit/build-entry.js";
 import type { RequestContext } from "./context.js";
 import type { MonwireMetrics } from "./metrics.js";
 
@@ -30,13 +31,14 @@ export interface WalletTransactionEvent extends BusinessEventBase {
   kind: "wallet_transaction";
   type: WalletType;
   outcome: BinaryOutcome;
-  /** Integer minor units (cents, feninga). */
-  amountMinor: number;
+  /** Integer minor units (cents, feninga); absent only when a route rule could not read it. */
+  amountMinor?: number;
   /** ISO 4217; from the call, else the tenant's configured currency. */
   currency?: string;
   walletId?: string;
   txId?: string;
   reason?: string;
+  product?: string;
 }
 
 export interface LicenseKeysGeneratedEvent extends BusinessEventBase {
@@ -58,10 +60,18 @@ export interface BranchCreatedEvent extends BusinessEventBase {
 
 export interface SessionEvent extends BusinessEventBase {
   kind: "session_started" | "session_ended";
+  /** Whose session, when known: a logout ends that user's session rather than any one. */
+  actorId?: string;
+}
+
+/** An event with no metric of its own (license accessed, role changed, …): only its audit entry. */
+export interface AuditOnlyEvent extends BusinessEventBase {
+  kind: "audit";
+  entry: AuditRecordInput;
 }
 
 /** One normalized business event: what a track helper hands to every sink. */
-export type BusinessEvent = LoginEvent | WalletTransactionEvent | LicenseKeysGeneratedEvent | BranchCreatedEvent | SessionEvent;
+export type BusinessEvent = LoginEvent | WalletTransactionEvent | LicenseKeysGeneratedEvent | BranchCreatedEvent | SessionEvent | AuditOnlyEvent;
 
 /**
  * Receives every business event. Metrics are one sink; the audit trail and Sentry breadcrumbs plug
@@ -75,13 +85,11 @@ export interface BusinessEventSink {
 }
 
 /**
- * The metrics sink: updates the catalog families synchronously. It never throws — a broken metric
+ * The metrics sink: updates the catalog families synchronously (active_user_sessions is the session
+ * sink's). It never throws — a broken metric
  * must not break a purchase.
  */
 export function createMetricsSink(metrics: MonwireMetrics): BusinessEventSink {
-  // Sessions per tenant, so that an "ended" without a matching "started" (e.g. a session begun
-  // before a restart) cannot drive the gauge below zero.
-  const sessions = new Map<string, number>();
   const update = (event: BusinessEvent) => {
     const { tenant } = event;
     switch (event.kind) {
@@ -93,12 +101,9 @@ export function createMetricsSink(metrics: MonwireMetrics): BusinessEventSink {
         return metrics.licenseKeys.inc({ product: event.product, tenant }, event.count);
       case "branch_created":
         return metrics.branches.inc({ tenant });
-      case "session_started":
-      case "session_ended": {
-        const next = Math.max(0, (sessions.get(tenant) ?? 0) + (event.kind === "session_started" ? 1 : -1));
-        sessions.set(tenant, next);
-        return metrics.activeSessions.set({ tenant }, next);
-      }
+      // Sessions are counted by the session sink (sessions.ts), audit-only events have no metric.
+      default:
+        return undefined;
     }
   };
   return {

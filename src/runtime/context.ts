@@ -19,6 +19,15 @@ export interface RequestContext {
   txId?: string;
   /** Template of the route being handled (`/api/licenses/:id`), once Express has matched one. */
   route?: string;
+  /** The actor's Sentry segment (e.g. "b2b"), from `actor.segment`. */
+  segment?: string;
+  /** Ancestor branch ids of `branch`, root first, from `actor.branchParents`. */
+  branchPath?: string[];
+  /**
+   * Business events the app tracked itself in this request (`login`, `wallet.deposit`, …): a
+   * route rule for the same event stands back, so the event is recorded once.
+   */
+  explicit?: Set<string>;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

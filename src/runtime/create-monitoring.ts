@@ -5,6 +5,15 @@ import { MonwireError } from "../errors.js";
 import { loadConfig } from "../config/load.js";
 import { defaultConfig, type MonwireConfig, type MonwireConfigInput } from "../config/schema.js";
 import { resolveConfig } from "../config/validate.js";
+import { validateEventRules, type RouteRule } from "../config/event-rules.js";
+import type { ConfigIssue } from "../errors.js";
+import { createActorLookup, type ActorResolverFn } from "./actor.js";
+import { runWithContext } from "./context.js";
+import { reportMonitoringFailure } from "./report-failure.js";
+import { createRequestHooks } from "./rules/engine.js";
+import { createSecuritySignals, type SignalReport } from "./security-signals.js";
+import { createSessionStoreCollector, isSessionSource, type SessionSource } from "./session-store.js";
+import { SessionCounter } from "./sessions.js";
 import { createAuditSink } from "./audit/sink.js";
 import { createAuditTrail, type AuditTrail } from "./audit/trail.js";
 import { createErrorHandler } from "./error-handler.js";
@@ -31,6 +40,26 @@ export interface MonitoringOptions {
   clock?: () => Date;
   /** Interface of the separate metrics server (`metrics.port`). Default 127.0.0.1. */
   metricsHost?: string;
+  /**
+   * Where active_user_sessions comes from at each scrape: an express-session store, a Map of
+   * sessions, or a function returning a count (total or per tenant). Without it, sessions are
+   * counted from login/logout events with `sessions.idleTimeoutSeconds`.
+   */
+  sessionSource?: SessionSource;
+  /** Finds the request's user in code instead of `actor.from`; fields are still read by `actor.id`, `actor.role`, … */
+  actorResolver?: ActorResolverFn;
+}
+
+/** What the route rules and session counting are doing, for `mon check` and tests. */
+export interface RulesStatus {
+  /** Rules that are on. */
+  active: readonly RouteRule[];
+  /** Problems found in `events`; each one's rule is off. */
+  problems: readonly ConfigIssue[];
+  /** Where active_user_sessions comes from. */
+  sessions: "store" | "events";
+  /** Rule keys whose route template no request has matched yet in this process. */
+  unseen(): string[];
 }
 
 /** Anything with Express's `app.get(path, handler)`. */
@@ -64,10 +93,12 @@ export interface Monitoring {
   installShutdown(server: ClosableServer, options?: ShutdownOptions): ShutdownHandle;
   /** Stops what this monitoring started (metrics server, writers). Idempotent. */
   close(): Promise<void>;
+  /** Route rules in effect and the problems that turned some off. */
+  rules: RulesStatus;
 }
 
-const OPTION_KEYS = new Set(["config", "configPath", "cwd", "tenantResolver", "databaseProbe", "clock", "metricsHost"]);
-const FUNCTION_OPTIONS = ["tenantResolver", "databaseProbe", "clock"] as const;
+const OPTION_KEYS = new Set(["config", "configPath", "cwd", "tenantResolver", "databaseProbe", "clock", "metricsHost", "sessionSource", "actorResolver"]);
+const FUNCTION_OPTIONS = ["tenantResolver", "databaseProbe", "clock", "actorResolver"] as const;
 
 function optionError(option: string, message: string): MonwireError {
   return new MonwireError("E_OPTION_INVALID", `createMonitoring: option "${option}" ${message}`, {
@@ -83,6 +114,9 @@ function validateOptions(options: MonitoringOptions): void {
   }
   for (const key of FUNCTION_OPTIONS) {
     if (options[key] !== undefined && typeof options[key] !== "function") throw optionError(key, "must be a function");
+  }
+  if (options.sessionSource !== undefined && !isSessionSource(options.sessionSource)) {
+    throw optionError("sessionSource", "must be a session store (with all() or length()), a Map, or a function returning a count");
   }
   for (const key of ["configPath", "cwd", "metricsHost"] as const) {
     if (options[key] !== undefined && (typeof options[key] !== "string" || options[key] === "")) throw optionError(key, "must be a non-empty string");
@@ -114,15 +148,54 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
   const tokenEnv = config.metrics.tokenEnv;
   const token = tokenEnv ? process.env[tokenEnv] : undefined;
 
-  const middleware = createMiddleware({ metrics, tenants, metricsPath: config.metrics.path, measure: config.metrics.enabled });
+  // Sessions: the store when one is given (or required), else login/logout events with expiry.
+  const useStore = options.sessionSource !== undefined && config.sessions.source !== "events";
+  if (config.sessions.source === "store" && !options.sessionSource) {
+    process.stderr.write('monwire: sessions.source is "store" but no sessionSource was passed to createMonitoring(); counting sessions from login/logout events.\n');
+  }
+  const sessionCounter = useStore
+    ? undefined
+    : new SessionCounter({ metrics, idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000, maxTracked: config.security.maxTracked });
+  const collectSessions = options.sessionSource && useStore
+    ? createSessionStoreCollector({ metrics, source: options.sessionSource, tenantField: config.sessions.tenantField, tenants: config.tenants.values, timeoutMs: config.metrics.databaseProbeTimeoutMs })
+    : () => sessionCounter?.collect();
+
   const metricsHandler = createMetricsHandler({
     metrics,
     ...(token ? { token } : {}),
     ...(options.databaseProbe ? { databaseProbe: options.databaseProbe } : {}),
     probeTimeoutMs: config.metrics.databaseProbeTimeoutMs,
+    collect: collectSessions,
   });
-  const tracker = createTracker({ config, metrics, ...(options.clock ? { clock: options.clock } : {}) });
+  const tracker = createTracker({
+    config, metrics, ...(options.clock ? { clock: options.clock } : {}),
+    sessions: sessionCounter ?? { name: "sessions", handle: () => undefined },
+  });
   setActiveTracker(tracker);
+
+  const report: SignalReport = (signal, details, context) => {
+    const entry = {
+      category: "security", action: `security.${signal}`, outcome: "failure" as const,
+      ...(details.scope === "account" ? { target: { type: "user", id: details.key } } : {}),
+      data: { scope: details.scope, key: details.key, count: details.count, window_seconds: details.windowSeconds },
+    };
+    const emit = () => void tracker.emit({ kind: "audit", entry });
+    if (context) runWithContext(context, emit);
+    else emit();
+  };
+  const security = config.security.enabled ? createSecuritySignals(config.security, metrics, report) : undefined;
+  if (security) tracker.addSink(security);
+
+  const { rules, problems } = validateEventRules(config.events);
+  if (problems.length > 0) {
+    const list = problems.map((p) => `${p.path}: ${p.message}`).join("; ");
+    process.stderr.write(`monwire: ${problems.length} problem${problems.length > 1 ? "s" : ""} in route rules; the rule${problems.length > 1 ? "s" : ""} concerned ${problems.length > 1 ? "are" : "is"} off (run \`mon check\`): ${list}\n`);
+  }
+  const hooks = createRequestHooks({
+    rules, tracker, metrics, config, actor: createActorLookup(config.actor, options.actorResolver),
+    ...(security ? { security } : {}), ...(sessionCounter ? { sessions: sessionCounter } : {}),
+  });
+  const middleware = createMiddleware({ metrics, tenants, metricsPath: config.metrics.path, measure: config.metrics.enabled, hooks });
 
   // Things close() stops, in order. Writers added later (the audit trail) append their close here.
   const closers: ShutdownHook[] = [];
@@ -144,6 +217,9 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
   if (audit) {
     tracker.addSink(createAuditSink(audit));
     closers.push(() => audit.close());
+    // A fresh install has its day file and chain start from the first second, not from the first
+    // business event; a directory that cannot be written says so now, and the app runs on.
+    audit.open().catch((error: unknown) => reportMonitoringFailure(`opening the audit trail in ${audit.dir}`, error));
   }
 
   const startServer = async (serverOptions: { port?: number; host?: string } = {}) => {
@@ -179,6 +255,12 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
     audit,
     installShutdown: (server, shutdownOptions = {}) =>
       installShutdown(server, { ...shutdownOptions, onShutdown: [...(shutdownOptions.onShutdown ?? []), () => monitoring.close()] }),
+    rules: {
+      active: rules,
+      problems,
+      sessions: useStore ? "store" : "events",
+      unseen: () => rules.filter((rule) => !hooks.seen.has(rule.key)).map((rule) => rule.key),
+    },
     close() {
       closing ??= (async () => {
         for (const closer of closers) await closer();

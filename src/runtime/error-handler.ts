@@ -21,6 +21,8 @@ export function addErrorObserver(observer: ErrorObserver): () => void {
 /** Marks set on the request by the middleware's per-request state; see middleware.ts. */
 export interface ExceptionMark {
   exception: boolean;
+  /** Runs before the observers: puts the actor and transaction id on the context for Sentry. */
+  errorHook?: ((mark: never) => void) | undefined;
 }
 
 export const REQUEST_STATE = Symbol.for("monwire.requestState");
@@ -35,7 +37,14 @@ type Next = (error?: unknown) => void;
 export function createErrorHandler(local: readonly ErrorObserver[] = []) {
   return function monwireErrorHandler(error: unknown, req: IncomingMessage, res: ServerResponse, next: Next): void {
     const state = (req as unknown as Record<symbol, ExceptionMark | undefined>)[REQUEST_STATE];
-    if (state) state.exception = true;
+    if (state) {
+      state.exception = true;
+      try {
+        (state.errorHook as ((mark: ExceptionMark) => void) | undefined)?.(state);
+      } catch {
+        // Context for the report is best effort; the error still goes on.
+      }
+    }
     for (const observer of [...local, ...observers]) {
       try {
         observer(error, req, res);

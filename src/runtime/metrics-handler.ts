@@ -15,6 +15,8 @@ export interface MetricsHandlerOptions {
   databaseProbe?: DatabaseProbe;
   /** How long the probe may take before database_up is reported as 0. */
   probeTimeoutMs: number;
+  /** Runs before each render (active_user_sessions from the session store, idle-session expiry); never fails the scrape. */
+  collect?: () => void | Promise<void>;
 }
 
 export const CONTENT_TYPES: Record<ExpositionFormat, RegistryContentType> = {
@@ -99,7 +101,7 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
  * Everything decidable at setup (auth on or off, probe present) is decided here, once.
  */
 export function createMetricsHandler(options: MetricsHandlerOptions) {
-  const { metrics, databaseProbe, probeTimeoutMs } = options;
+  const { metrics, databaseProbe, probeTimeoutMs, collect } = options;
   const expected = options.token ? digest(options.token) : undefined;
   // Without a probe the truth about the database is unknown; reporting 0 would page someone.
   const exclude = new Set<string>(databaseProbe ? [] : ["database_up"]);
@@ -117,6 +119,7 @@ export function createMetricsHandler(options: MetricsHandlerOptions) {
       }
     }
     if (databaseProbe) metrics.databaseUp.set(await probeDatabase(databaseProbe, probeTimeoutMs));
+    if (collect) await Promise.resolve().then(collect).catch(() => undefined);
     const format = negotiateFormat(req.headers.accept);
     const body = await renderMetrics(metrics.registry, format, exclude);
     send(res, 200, { "Content-Type": CONTENT_TYPES[format] }, body, head);

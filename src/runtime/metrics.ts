@@ -26,6 +26,8 @@ const ACCESSORS = {
   auditEvents: "audit_events_total",
   auditWriteErrors: "audit_write_errors_total",
   sentryEnvelopes: "sentry_envelopes_total",
+  ruleErrors: "event_rule_errors_total",
+  securitySignals: "security_signals_total",
 } as const satisfies Record<string, CatalogMetricName>;
 
 type Accessors = { readonly [K in keyof typeof ACCESSORS]: MetricOf<(typeof ACCESSORS)[K]> };

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HTTP_METHODS, ROUTE_UNMATCHED, TENANT_NONE } from "../metrics/catalog.js";
 import { runWithContext, type RequestContext } from "./context.js";
-import { REQUEST_STATE, type ExceptionMark } from "./error-handler.js";
+import { REQUEST_STATE } from "./error-handler.js";
 import type { MonwireMetrics } from "./metrics.js";
 import { watchRoute, type RouteWatch } from "./route-template.js";
+import type { RequestHooks, RequestState } from "./rules/engine.js";
 import type { TenantRequest, TenantResolution } from "./tenant.js";
 
 /** The Express request fields the middleware reads (Express 4 and 5 both provide them). */
@@ -16,8 +17,10 @@ export interface MiddlewareOptions {
   tenants: TenantResolution;
   /** The scrape path: requests for it are neither measured nor given a context. */
   metricsPath: string;
-  /** When false the middleware only opens the request context. */
+  /** When false the middleware only opens the request context (and runs the hooks). */
   measure: boolean;
+  /** Route rules, the actor, security signals and sessions (createMonitoring builds them). */
+  hooks?: RequestHooks;
 }
 
 const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
@@ -63,7 +66,7 @@ interface Pending {
   method: string | undefined;
   context: RequestContext;
   route: RouteWatch;
-  mark: ExceptionMark;
+  state: RequestState;
   done: boolean;
 }
 
@@ -79,22 +82,28 @@ interface Pending {
  * hidden classes, each property added to them costs V8 a map transition and cache misses.
  */
 export function createMiddleware(options: MiddlewareOptions) {
-  const { metrics, tenants, metricsPath, measure } = options;
+  const { metrics, tenants, metricsPath, measure, hooks } = options;
+  const onError = hooks ? (state: RequestState) => hooks.onError(state) : undefined;
 
   function record(res: ServerResponse, pending: Pending): void {
     if (pending.done) return;
     pending.done = true;
+    const aborted = !res.writableFinished && !res.headersSent;
+    const status = aborted ? STATUS_CLIENT_CLOSED : String(res.statusCode);
+    if (measure) measureRequest(pending, status);
+    hooks?.onFinish(pending.state, Number(status), aborted);
+  }
+
+  function measureRequest(pending: Pending, status: string): void {
     try {
       const seconds = Number(process.hrtime.bigint() - pending.start) / 1e9;
-      const aborted = !res.writableFinished && !res.headersSent;
-      const status = aborted ? STATUS_CLIENT_CLOSED : String(res.statusCode);
       const method = normalizeMethod(pending.method);
       const route = pending.route.template() ?? ROUTE_UNMATCHED;
       const tenant = pending.context.tenant;
       const labels = { method, route, status_code: status, tenant };
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
-      const kind = errorKind(Number(status), pending.mark.exception);
+      const kind = errorKind(Number(status), pending.state.exception);
       if (kind) metrics.apiErrors.inc({ method, route, kind, tenant });
     } catch {
       // A broken metric must not break a purchase.
@@ -111,27 +120,37 @@ export function createMiddleware(options: MiddlewareOptions) {
     const userAgent = req.headers["user-agent"];
     if (userAgent) context.userAgent = userAgent.length > USER_AGENT_MAX ? userAgent.slice(0, USER_AGENT_MAX) : userAgent;
 
+    // One object per request holds the error handler's mark and what the hooks need; every field
+    // is set here so all requests share one hidden class.
+    const state: RequestState = {
+      exception: false, errorHook: onError, req: req as unknown as RequestState["req"], res, context,
+      rule: undefined, params: undefined, response: undefined, captured: false, actor: undefined,
+    };
     // The first change to req is the route watch: it turns req into a dictionary-mode object (see
-    // watchRoute), after which adding the exception mark is cheap. Only reads come before it.
+    // watchRoute), after which adding the request state is cheap. Only reads come before it.
     // The template also goes on the context: Sentry names events after it, as the metrics do.
     const route: RouteWatch = tenants.dependsOnParams
       ? watchRoute(req, (params) => {
-          context.route = route.template();
+          const template = route.template() as string;
+          context.route = template;
           const next = tenants.resolve(req, params);
           // A later route without the param must not erase a tenant an earlier one found.
-          if (next.tenant === TENANT_NONE && context.tenant !== TENANT_NONE) return;
-          context.tenant = next.tenant;
-          if (next.raw !== undefined) context.rawTenant = next.raw;
+          if (next.tenant !== TENANT_NONE || context.tenant === TENANT_NONE) {
+            context.tenant = next.tenant;
+            if (next.raw !== undefined) context.rawTenant = next.raw;
+          }
+          hooks?.onRoute(state, template, params);
         })
-      : watchRoute(req, () => {
-          context.route = route.template();
+      : watchRoute(req, (params) => {
+          const template = route.template() as string;
+          context.route = template;
+          hooks?.onRoute(state, template, params);
         });
-    const mark: ExceptionMark = { exception: false };
-    (req as unknown as Record<symbol, ExceptionMark>)[REQUEST_STATE] = mark;
+    (req as unknown as Record<symbol, RequestState>)[REQUEST_STATE] = state;
     res.setHeader("x-request-id", context.requestId);
-    if (!measure) return context;
+    if (!measure && !hooks) return context;
 
-    const pending: Pending = { start, method: req.method, context, route, mark, done: false };
+    const pending: Pending = { start, method: req.method, context, route, state, done: false };
     res.on("close", () => record(res, pending));
     return context;
   };

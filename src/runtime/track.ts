@@ -12,11 +12,20 @@ import {
 } from "./business-event.js";
 import { getRequestContext } from "./context.js";
 import { getMetrics, type MonwireMetrics } from "./metrics.js";
+import { reportMonitoringFailure } from "./report-failure.js";
+import { SessionCounter } from "./sessions.js";
 import { createTenantBound } from "./tenant.js";
 
-/** Every helper accepts an explicit tenant for work outside a request (jobs, queues). */
+/** Options every helper accepts. */
 interface TenantOption {
+  /** An explicit tenant, for work outside a request (jobs, queues). */
   tenant?: string;
+  /**
+   * Reject when the event cannot be recorded (invalid arguments, audit write failed) instead of
+   * resolving. Off by default: a monitoring failure is counted and reported as a warning, and never
+   * reaches an Express 4 async handler as an unhandled rejection.
+   */
+  strict?: boolean;
 }
 /** What a caller passes for an event: its own fields, without the ones the helper resolves. */
 type CallerFields<E extends BusinessEventBase> = Omit<E, keyof BusinessEventBase | "kind">;
@@ -35,6 +44,27 @@ export interface Tracker {
   sessionEnded(options?: TenantOption): Promise<void>;
   /** Adds a sink to this tracker; returns the remove function. */
   addSink(sink: BusinessEventSink): () => void;
+  /**
+   * Hands an already normalized event to the sinks (route rules use it). Unlike the helpers it does
+   * not mark the event as tracked by the app, and it never rejects.
+   */
+  emit(fields: EventFields): Promise<void>;
+}
+
+/** A business event without the fields the tracker resolves (time, tenant, context). */
+export type EventFields = BusinessEvent extends infer E ? (E extends BusinessEvent ? Omit<E, keyof BusinessEventBase> : never) : never;
+
+/** The route-rule event name a tracked event stands for (see CONTRACT: events). */
+export function eventNameOf(event: Pick<BusinessEvent, "kind"> & { type?: string }): string | undefined {
+  switch (event.kind) {
+    case "login": return "login";
+    case "wallet_transaction": return `wallet.${event.type}`;
+    case "license_keys_generated": return "license.generated";
+    case "branch_created": return "branch.created";
+    case "session_started": return "session.started";
+    case "session_ended": return "logout";
+    default: return undefined;
+  }
 }
 
 const processSinks = new Set<BusinessEventSink>();
@@ -75,13 +105,17 @@ export interface TrackerOptions {
   metrics?: MonwireMetrics;
   clock?: () => Date;
   sinks?: BusinessEventSink[];
+  /** Counts active_user_sessions from session events; default: one with a 30-minute idle timeout. */
+  sessions?: BusinessEventSink;
 }
 
 /** Creates the track helpers for one monitoring instance: metrics sink first, then the others. */
 export function createTracker(options: TrackerOptions): Tracker {
   const { config } = options;
   const clock = options.clock ?? (() => new Date());
-  const sinks: BusinessEventSink[] = [createMetricsSink(options.metrics ?? getMetrics()), ...(options.sinks ?? [])];
+  const metrics = options.metrics ?? getMetrics();
+  const sessions = options.sessions ?? new SessionCounter({ metrics, idleTimeoutMs: 1_800_000, maxTracked: 10_000 });
+  const sinks: BusinessEventSink[] = [createMetricsSink(metrics), sessions, ...(options.sinks ?? [])];
   const boundTenant = createTenantBound(config.tenants.values);
 
   const base = (explicit: string | undefined): BusinessEventBase => {
@@ -100,14 +134,22 @@ export function createTracker(options: TrackerOptions): Tracker {
     };
   };
 
-  /** Sinks run synchronously in order (so the metric is updated before the call returns); async work is awaited together. */
-  const dispatch = (build: () => BusinessEvent): Promise<void> => {
+  /**
+   * Sinks run synchronously in order (so the metric is updated before the call returns); async work
+   * is awaited together. Without `strict` a failure resolves: it is counted where it happened (an
+   * audit write in audit_write_errors_total) and reported as a process warning.
+   */
+  const dispatch = (helper: string, input: TenantOption | undefined, build: () => BusinessEvent, explicit = true): Promise<void> => {
+    const strict = input?.strict === true;
     let event: BusinessEvent;
     try {
       event = build();
     } catch (error) {
-      return Promise.reject(error);
+      if (strict) return Promise.reject(error);
+      reportMonitoringFailure(`track.${helper}`, error);
+      return Promise.resolve();
     }
+    if (explicit && event.context) markExplicit(event);
     const pending: Promise<void>[] = [];
     for (const sink of [...sinks, ...processSinks]) {
       try {
@@ -117,14 +159,16 @@ export function createTracker(options: TrackerOptions): Tracker {
         pending.push(Promise.reject(error));
       }
     }
-    return pending.length === 0 ? Promise.resolve() : Promise.all(pending).then(() => undefined);
+    if (pending.length === 0) return Promise.resolve();
+    const all = Promise.all(pending).then(() => undefined);
+    return strict ? all : all.catch((error: unknown) => reportMonitoringFailure(`track.${helper}`, error));
   };
 
   const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
   return {
     login: (input) =>
-      dispatch(() => ({
+      dispatch("login", input, () => ({
         ...base(input.tenant),
         kind: "login",
         outcome: oneOf("login", "outcome", input.outcome, BINARY_OUTCOMES),
@@ -133,7 +177,7 @@ export function createTracker(options: TrackerOptions): Tracker {
         ...optional("reason", text("login", "reason", input.reason, false)),
       })),
     walletTransaction: (input) =>
-      dispatch(() => {
+      dispatch("walletTransaction", input, () => {
         const event = base(input.tenant);
         if (!Number.isSafeInteger(input.amountMinor)) throw invalid("walletTransaction", "amountMinor must be an integer number of minor units (e.g. 1050 for 10.50)");
         const currency = input.currency ?? config.tenants.currency[event.tenant];
@@ -151,7 +195,7 @@ export function createTracker(options: TrackerOptions): Tracker {
         };
       }),
     licenseKeysGenerated: (input) =>
-      dispatch(() => {
+      dispatch("licenseKeysGenerated", input, () => {
         const rawProduct = text("licenseKeysGenerated", "product", input.product, true) as string;
         const count = input.count ?? input.keys?.length ?? 1;
         if (!Number.isSafeInteger(count) || count < 1) throw invalid("licenseKeysGenerated", "count must be an integer ≥ 1");
@@ -165,14 +209,15 @@ export function createTracker(options: TrackerOptions): Tracker {
         };
       }),
     branchCreated: (input) =>
-      dispatch(() => ({
+      dispatch("branchCreated", input, () => ({
         ...base(input.tenant),
         kind: "branch_created",
         branchId: text("branchCreated", "branchId", input.branchId, true) as string,
         ...optional("name", text("branchCreated", "name", input.name, false)),
       })),
-    sessionStarted: (options = {}) => dispatch(() => ({ ...base(options.tenant), kind: "session_started" })),
-    sessionEnded: (options = {}) => dispatch(() => ({ ...base(options.tenant), kind: "session_ended" })),
+    sessionStarted: (options = {}) => dispatch("sessionStarted", options, () => ({ ...base(options.tenant), kind: "session_started" })),
+    sessionEnded: (options = {}) => dispatch("sessionEnded", options, () => ({ ...base(options.tenant), kind: "session_ended" })),
+    emit: (fields) => dispatch("rule", undefined, () => ({ ...base(undefined), ...fields }) as BusinessEvent, false),
     addSink(sink) {
       sinks.push(sink);
       return () => {
@@ -206,4 +251,15 @@ export const track: Tracker = {
   sessionStarted: (options) => current().sessionStarted(options),
   sessionEnded: (options) => current().sessionEnded(options),
   addSink: (sink) => current().addSink(sink),
+  emit: (fields) => current().emit(fields),
 };
+
+/**
+ * Marks the request as having tracked this event itself. The mark goes on the live request
+ * context (the event holds a copy), where the route rule looks at the end of the request.
+ */
+function markExplicit(event: BusinessEvent): void {
+  const name = eventNameOf(event as Pick<BusinessEvent, "kind"> & { type?: string });
+  const context = getRequestContext();
+  if (name && context) (context.explicit ??= new Set()).add(name);
+}

@@ -13,6 +13,8 @@ describe("createMonitoring options", () => {
     [{ databaseProbe: true }, 'option "databaseProbe" must be a function'],
     [{ cwd: "" }, 'option "cwd" must be a non-empty string'],
     [{ config: {}, configPath: "mon.config.json" }, 'option "configPath" cannot be combined with "config"'],
+    [{ sessionSource: 42 }, 'option "sessionSource" must be a session store'],
+    [{ actorResolver: "req.user" }, 'option "actorResolver" must be a function'],
   ])("%j → %s", (options, message) => {
     expect(() => createMonitoring(options as unknown as MonitoringOptions)).toThrow(expect.objectContaining({ code: "E_OPTION_INVALID", message: expect.stringContaining(message) }));
   });
@@ -97,5 +99,37 @@ describe("errorHandler", () => {
     expect(state.exception).toBe(true);
     expect(seen).toEqual([error]);
     expect(passed).toBe(error);
+  });
+});
+
+describe("createMonitoring route rules", () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeEach(async () => {
+    temp = await makeTempDir();
+  });
+  afterEach(async () => temp.cleanup());
+
+  it("keeps the valid rules on, reports the broken ones with their paths, and opens the audit trail at once", async () => {
+    const monitoring = createMonitoring({
+      cwd: temp.dir,
+      config: {
+        audit: { dir: "logs" },
+        events: { "POST /api/login": { event: "login" }, "POST /api/x": { event: "wallet.deposit", amount: "body..amount" } },
+      },
+    });
+    try {
+      expect(monitoring.rules.active.map((r) => r.key)).toEqual(["POST /api/login"]);
+      expect(monitoring.rules.problems).toEqual([{ path: 'events["POST /api/x"].amount', message: expect.stringContaining("malformed path") }]);
+      expect(monitoring.rules.unseen()).toEqual(["POST /api/login"]);
+      expect(monitoring.rules.sessions).toBe("events");
+      await monitoring.audit?.flush();
+      const { readdir, readFile } = await import("node:fs/promises");
+      const files = await readdir(join(temp.dir, "logs"));
+      expect(files).toHaveLength(1);
+      const first = JSON.parse((await readFile(join(temp.dir, "logs", files[0] as string), "utf8")).split("\n")[0] as string);
+      expect(first).toMatchObject({ action: "audit.chain.started", seq: 1 });
+    } finally {
+      await monitoring.close();
+    }
   });
 });

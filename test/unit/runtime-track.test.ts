@@ -80,22 +80,52 @@ describe("track helpers", () => {
   });
 
   it.each([
-    ["a wallet type outside the catalog", () => tracker.walletTransaction({ type: "gift" as never, outcome: "success", amountMinor: 1 }), /type must be one of deposit/],
-    ["a fractional amount", () => tracker.walletTransaction({ type: "deposit", outcome: "success", amountMinor: 10.5 }), /amountMinor must be an integer/],
-    ["a bad currency", () => tracker.walletTransaction({ type: "refund", outcome: "success", amountMinor: 5, currency: "euro" }), /ISO 4217/],
-    ["a bad outcome", () => tracker.login({ outcome: "maybe" as never }), /outcome must be one of success, failure/],
-    ["a zero count", () => tracker.licenseKeysGenerated({ product: "pro", count: 0 }), /count must be an integer ≥ 1/],
-    ["an empty branch id", () => tracker.branchCreated({ branchId: "" }), /branchId must be a non-empty string/],
-  ])("rejects %s with E_OPTION_INVALID and records nothing", async (_name, call, message) => {
+    ["a wallet type outside the catalog", () => tracker.walletTransaction({ type: "gift" as never, outcome: "success", amountMinor: 1, strict: true }), /type must be one of deposit/],
+    ["a fractional amount", () => tracker.walletTransaction({ type: "deposit", outcome: "success", amountMinor: 10.5, strict: true }), /amountMinor must be an integer/],
+    ["a bad currency", () => tracker.walletTransaction({ type: "refund", outcome: "success", amountMinor: 5, currency: "euro", strict: true }), /ISO 4217/],
+    ["a bad outcome", () => tracker.login({ outcome: "maybe" as never, strict: true }), /outcome must be one of success, failure/],
+    ["a zero count", () => tracker.licenseKeysGenerated({ product: "pro", count: 0, strict: true }), /count must be an integer ≥ 1/],
+    ["an empty branch id", () => tracker.branchCreated({ branchId: "", strict: true }), /branchId must be a non-empty string/],
+  ])("with strict: true, rejects %s with E_OPTION_INVALID and records nothing", async (_name, call, message) => {
     await expect(call()).rejects.toMatchObject({ code: "E_OPTION_INVALID", message });
     expect(events).toEqual([]);
   });
 
-  it("passes a sink's rejection to the caller after every sink has run", async () => {
+  it("by default resolves an invalid call (nothing recorded) and says why in one process warning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(w.message);
+    process.on("warning", onWarning);
+    try {
+      await expect(tracker.walletTransaction({ type: "deposit", outcome: "success", amountMinor: 10.5 })).resolves.toBeUndefined();
+      await expect(tracker.walletTransaction({ type: "deposit", outcome: "success", amountMinor: 11.5 })).resolves.toBeUndefined();
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(events).toEqual([]);
+    expect(warnings.filter((w) => /track\.walletTransaction failed: .*amountMinor must be an integer/.test(w))).toHaveLength(1);
+  });
+
+  it("with strict: true passes a sink's rejection to the caller after every sink has run", async () => {
     tracker.addSink({ name: "audit", handle: () => Promise.reject(new Error("disk full")) });
-    await expect(tracker.branchCreated({ branchId: "b-2", tenant: "KM" })).rejects.toThrow("disk full");
+    await expect(tracker.branchCreated({ branchId: "b-2", tenant: "KM", strict: true })).rejects.toThrow("disk full");
     expect(events).toHaveLength(1);
     expect(await value(metrics, "branches_created_total", { tenant: "KM" })).toBe(1);
+  });
+
+  it("by default resolves when a sink fails (the metric still counts)", async () => {
+    tracker.addSink({ name: "audit", handle: () => Promise.reject(new Error("disk full")) });
+    await expect(tracker.branchCreated({ branchId: "b-3", tenant: "EUR" })).resolves.toBeUndefined();
+    expect(await value(metrics, "branches_created_total", { tenant: "EUR" })).toBe(1);
+  });
+
+  it("marks the live request context with the events the app tracked itself", async () => {
+    const context = { requestId: "r-9", tenant: "EUR" } as Parameters<typeof runWithContext>[0];
+    await runWithContext(context, async () => {
+      await tracker.walletTransaction({ type: "purchase", outcome: "success", amountMinor: 100 });
+      await tracker.login({ outcome: "failure" });
+    });
+    expect([...(context.explicit ?? [])]).toEqual(["wallet.purchase", "login"]);
   });
 
   it("feeds process-wide sinks too, until they are removed", async () => {

@@ -10,6 +10,8 @@ export interface PendingEntry {
   built: BuiltEntry;
   resolve: (entry: AuditEntry) => void;
   reject: (error: Error) => void;
+  /** Only opens the chain (writes audit.chain.started when nothing did yet); no entry of its own. */
+  startOnly?: boolean;
 }
 
 export interface CommitterSettings {
@@ -94,6 +96,13 @@ export class Committer {
     let used = 0;
     for (; used < taken.length && bytes < MAX_BATCH_BYTES; used++) {
       const pending = taken[used] as PendingEntry;
+      if (pending.startOnly) {
+        // The chain is open once its start entry is written: ride along with it, or settle now.
+        const start = slots[0];
+        if (start && start.pending === undefined && start.line !== "") slots.push({ entry: start.entry, line: "", pending });
+        else pending.resolve(start?.entry ?? ({ seq: this.seq, hash: this.prev } as AuditEntry));
+        continue;
+      }
       const { entry, line } = this.chain(pending.built);
       bytes += line.length;
       slots.push({ entry, line, pending });
@@ -128,7 +137,7 @@ export class Committer {
         this.fail(slots.slice(start), run, error);
         return;
       }
-      for (const slot of run) written.push(slot.entry);
+      for (const slot of run) if (slot.line !== "") written.push(slot.entry);
       start = end;
     }
     this.settle(written, slots);

@@ -26,9 +26,11 @@ export function auditEventFor(event: BusinessEvent): AuditRecordInput {
         tenant,
         // An amount needs its currency; for a tenant without one in tenants.currency the entry is
         // still written (a missing compliance record is worse) with the bare minor units in data.
-        ...(event.currency
-          ? { amount: { minor: event.amountMinor, currency: event.currency } }
-          : { data: { amount_minor: event.amountMinor, currency: "unconfigured" } }),
+        ...(event.amountMinor === undefined
+          ? event.product === undefined ? {} : { data: { product: event.product } }
+          : event.currency
+            ? { amount: { minor: event.amountMinor, currency: event.currency }, ...(event.product === undefined ? {} : { data: { product: event.product } }) }
+            : { data: { amount_minor: event.amountMinor, currency: "unconfigured", ...(event.product === undefined ? {} : { product: event.product }) } }),
         target: event.walletId ? { type: "wallet", id: event.walletId } : undefined,
         tx_id: event.txId,
         reason: event.reason,
@@ -45,6 +47,8 @@ export function auditEventFor(event: BusinessEvent): AuditRecordInput {
     case "session_started":
     case "session_ended":
       return { category: "authentication", action: event.kind === "session_started" ? "session.started" : "session.ended", tenant };
+    case "audit":
+      return { tenant, ...event.entry };
   }
 }
 

@@ -47,6 +47,11 @@ export interface AuditTrail extends CategoryHelpers {
    * event and E_AUDIT_WRITE when the write failed (nothing of it stays in the chain).
    */
   record(event: AuditRecordInput): Promise<AuditEntry>;
+  /**
+   * Opens the chain now: the day file and this writer's audit.chain.started entry exist before the
+   * first business event. Rejects (E_AUDIT_WRITE) when the directory cannot be written.
+   */
+  open(): Promise<void>;
   /** Resolves when every entry recorded so far has been written or rejected. */
   flush(): Promise<void>;
   /** Flushes, waits for a seal in progress, and closes the files; later records reject with E_AUDIT_CLOSED. */
@@ -163,6 +168,13 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     algorithm: hashAlgorithm(key),
     record,
     ...createCategoryHelpers(record),
+    open() {
+      if (closed) return Promise.reject(new MonwireError("E_AUDIT_CLOSED", "audit trail is closed", { hint: "Open the trail before monitoring.close() / audit.close()." }));
+      return new Promise<void>((resolveOpen, rejectOpen) => {
+        const built = { body: { ts: clock().toISOString() } } as BuiltEntry;
+        committer.push({ built, resolve: () => resolveOpen(), reject: rejectOpen, startOnly: true });
+      });
+    },
     flush: () => committer.idle(),
     stats: () => ({ ...committer.head, ...counts, writeCalls: committer.writeCalls, sealFailures: sealer.failures }),
     async close() {

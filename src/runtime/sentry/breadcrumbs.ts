@@ -18,7 +18,7 @@ function describe(event: BusinessEvent): { message: string; data: Record<string,
       return {
         message: `wallet ${event.type} ${event.outcome}`,
         data: {
-          ...base, type: event.type, outcome: event.outcome, amount_minor: event.amountMinor,
+          ...base, type: event.type, outcome: event.outcome, ...(event.amountMinor === undefined ? {} : { amount_minor: event.amountMinor }),
           ...(event.currency ? { currency: event.currency } : {}),
           ...(event.walletId ? { wallet_id: event.walletId } : {}),
           ...(event.txId ? { tx_id: event.txId } : {}),
@@ -33,6 +33,10 @@ function describe(event: BusinessEvent): { message: string; data: Record<string,
     case "session_started":
     case "session_ended":
       return { message: event.kind === "session_started" ? "session started" : "session ended", data: base, failed: false };
+    case "audit": {
+      const { action, outcome, reason } = event.entry;
+      return { message: `${action}${outcome ? ` ${outcome}` : ""}`, data: { ...base, action, ...(outcome ? { outcome } : {}), ...(reason ? { reason } : {}) }, failed: outcome === "failure" };
+    }
   }
 }
 

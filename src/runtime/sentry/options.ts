@@ -1,7 +1,7 @@
 import type { SentryConfig } from "../../config/schema.js";
 import { scrubBreadcrumb, scrubEvent, scrubSpan } from "./scrub.js";
 import { getRequestContext } from "../context.js";
-import { categorizeError, contextTags } from "./tags.js";
+import { categorizeError, contextTags, contextUser } from "./tags.js";
 import { countingTransport } from "./transport.js";
 import type { SentrySdk } from "./sdk.js";
 
@@ -48,6 +48,8 @@ function spanHook<F extends (...args: never[]) => unknown>(sdk: SentrySdk, lifec
 
 interface EventLike {
   tags?: Record<string, unknown>;
+  user?: Record<string, unknown>;
+  contexts?: Record<string, unknown>;
   transaction?: string;
   request?: { method?: string; url?: string };
 }
@@ -72,7 +74,16 @@ export function tagEvent<E extends EventLike>(event: E, originalException: unkno
   const transaction = context?.route && method ? `${method} ${context.route}` : event.transaction;
   const route = transaction ?? (event.request?.url ? `${method} ${pathOf(event.request.url)}` : undefined);
   const tags: Record<string, unknown> = { ...contextTags(context), error_category: categorizeError(originalException, route) };
-  return { ...event, ...(transaction ? { transaction } : {}), tags: { ...tags, ...event.tags } };
+  // The app's own Sentry.setUser wins; monwire fills the user only when the event has none.
+  const user = event.user?.id === undefined ? contextUser(context) : undefined;
+  const branch = context?.branch ? { branch: { id: context.branch, ...(context.branchPath ? { parents: context.branchPath } : {}) } } : undefined;
+  return {
+    ...event,
+    ...(transaction ? { transaction } : {}),
+    ...(user ? { user: { ...event.user, ...user } } : {}),
+    ...(branch ? { contexts: { ...branch, ...event.contexts } } : {}),
+    tags: { ...tags, ...event.tags },
+  };
 }
 
 /**

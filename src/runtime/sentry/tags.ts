@@ -56,6 +56,16 @@ export function categorizeError(error: unknown, route?: string): ErrorCategory {
 }
 
 /**
+ * The Sentry user of the request: the actor's id with its role and segment (so Sentry can show
+ * "users affected" and split B2B from regular accounts). Ids only, never names or emails.
+ */
+export function contextUser(context: RequestContext | undefined = getRequestContext()): Record<string, string> | undefined {
+  const actor = context?.actor;
+  if (!actor?.id || actor.type === "system" || actor.type === "anonymous") return undefined;
+  return { id: actor.id, ...(actor.role ? { role: actor.role } : {}), ...(context?.segment ? { segment: context.segment } : {}) };
+}
+
+/**
  * Sentry tags from the request context: tenant, request id, the actor's id and role, branch and
  * transaction id. Values are the bounded/opaque ids monwire already holds, never names or emails.
  */
@@ -64,6 +74,7 @@ export function contextTags(context: RequestContext | undefined = getRequestCont
   const tags: Record<string, string> = { tenant: context.tenant, request_id: context.requestId };
   if (context.actor?.id) tags.user_id = context.actor.id;
   if (context.actor?.role) tags.user_role = context.actor.role;
+  if (context.segment) tags.user_segment = context.segment;
   if (context.branch) tags.branch = context.branch;
   if (context.txId) tags.tx_id = context.txId;
   return tags;

@@ -1,0 +1,181 @@
+import type { ServerResponse } from "node:http";
+import type { EventRule, RouteRule, RuleField } from "../../config/event-rules.js";
+import type { MonwireConfig } from "../../config/schema.js";
+import { applyActor, type ActorLookup, type ResolvedActor } from "../actor.js";
+import { runWithContext, type RequestContext } from "../context.js";
+import type { ExceptionMark } from "../error-handler.js";
+import type { MonwireMetrics } from "../metrics.js";
+import type { SecuritySignals } from "../security-signals.js";
+import type { SessionCounter } from "../sessions.js";
+import type { Tracker } from "../track.js";
+import { captureResponse } from "./capture.js";
+import { buildRuleEvents } from "./events.js";
+import { outcomeOf, readValue, type ValueSources } from "./values.js";
+
+/** Per-request state: the error handler's mark plus what rules and the actor need. One shape for every request. */
+export interface RequestState extends ExceptionMark {
+  req: RuledRequest;
+  res: ServerResponse;
+  context: RequestContext;
+  rule: RouteRule | undefined;
+  params: Record<string, unknown> | undefined;
+  /** The JSON the handler sent, on ruled requests (null: sent but not JSON). */
+  response: unknown;
+  captured: boolean;
+  actor: ResolvedActor | undefined;
+}
+
+type RuledRequest = object & { method?: string; body?: unknown; query?: unknown; headers: Record<string, unknown>; params?: Record<string, unknown> };
+
+/** What the middleware calls; created once per monitoring. */
+export interface RequestHooks {
+  /** Express dispatched a route: one Map lookup decides whether a rule applies. */
+  onRoute(state: RequestState, template: string, params: Record<string, unknown>): void;
+  /** The response is done (or the client went away). */
+  onFinish(state: RequestState, status: number, aborted: boolean): void;
+  /** An error reached the monwire error handler: the actor and transaction id go on the context before Sentry reports. */
+  onError(state: RequestState): void;
+  /** Keys of the rules whose route has been dispatched at least once in this process. */
+  readonly seen: ReadonlySet<string>;
+}
+
+export interface RequestHooksOptions {
+  rules: readonly RouteRule[];
+  tracker: Tracker;
+  actor: ActorLookup;
+  config: MonwireConfig;
+  metrics: MonwireMetrics;
+  security?: SecuritySignals;
+  sessions?: SessionCounter;
+}
+
+/**
+ * Builds the hooks that turn route rules into business events. Routes without a rule cost one Map
+ * lookup at dispatch and two comparisons at the end; the response of a ruled route is captured,
+ * and at its end exactly one event (plus `also`) is recorded — unless the app tracked the same
+ * event itself in that request. Nothing here throws into the host.
+ */
+export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
+  const { tracker, metrics, security, sessions, config } = options;
+  const byKey = new Map(options.rules.map((rule) => [rule.key, rule]));
+  const seen = new Set<string>();
+  const labels = new Map<EventRule, string>();
+  for (const rule of options.rules) {
+    labels.set(rule, rule.key);
+    rule.also.forEach((also, i) => labels.set(also, `${rule.key} also[${i}]`));
+  }
+
+  const resolveActor = (state: RequestState): ResolvedActor | undefined => {
+    if (state.actor) return state.actor;
+    const actor = options.actor(state.req, state.res);
+    if (actor) {
+      state.actor = actor;
+      applyActor(state.context, actor);
+    }
+    return actor;
+  };
+
+  const sourcesOf = (state: RequestState): ValueSources => {
+    const { req } = state;
+    return {
+      get body() { return req.body; },
+      get params() { return state.params ?? req.params; },
+      get query() { return req.query; },
+      get headers() { return req.headers; },
+      get user() { return state.actor?.user; },
+      get response() { return state.response; },
+    };
+  };
+
+  const ruleError = (rule: EventRule, field: string) => {
+    try {
+      metrics.ruleErrors.inc({ rule: labels.get(rule) ?? "unknown", field });
+    } catch {
+      // Counting a rule error must not become one.
+    }
+  };
+
+  const recordRule = (state: RequestState, rule: EventRule, status: number, aborted: boolean, sources: ValueSources): void => {
+    const { context } = state;
+    if (context.explicit?.has(rule.event)) return;
+    const outcome = outcomeOf(status, rule.reasons, { aborted, exception: state.exception });
+    const cache = new Map<RuleField, unknown>();
+    const read = (field: RuleField): unknown => {
+      if (cache.has(field)) return cache.get(field);
+      const source = rule.fields[field];
+      const value = source ? readValue(source, sources) : undefined;
+      // A value the rule names but the request lacks: recorded without it, counted.
+      if (source && value === undefined && !(aborted && source.kind === "path" && source.root === "response")) ruleError(rule, field);
+      cache.set(field, value);
+      return value;
+    };
+    const txId = read("txId");
+    if (txId !== undefined && context.txId === undefined && (typeof txId === "string" || typeof txId === "number")) context.txId = String(txId);
+    const events = buildRuleEvents(rule, {
+      read, outcome,
+      actorId: state.actor?.id ?? context.actor?.id,
+      currency: config.tenants.currency[context.tenant],
+      products: config.metrics.products,
+      branchPath: context.branchPath,
+      unusable: (field) => ruleError(rule, field),
+    });
+    for (const event of events) {
+      if (event.kind === "session_started" && context.explicit?.has("session.started")) continue;
+      void tracker.emit(event);
+    }
+  };
+
+  const finishRule = (state: RequestState, rule: RouteRule, status: number, aborted: boolean): void => {
+    resolveActor(state);
+    const sources = sourcesOf(state);
+    recordRule(state, rule, status, aborted, sources);
+    if (aborted || status < 200 || status >= 300) return;
+    for (const also of rule.also) recordRule(state, also, status, aborted, sources);
+  };
+
+  return {
+    seen,
+    onRoute(state, template, params) {
+      if (byKey.size === 0) return;
+      const rule = byKey.get(`${state.req.method} ${template}`);
+      state.rule = rule;
+      if (!rule) return;
+      if (!seen.has(rule.key)) seen.add(rule.key);
+      state.params = params;
+      // The user as the auth middleware left it: a logout handler may remove it before the end.
+      resolveActor(state);
+      if (!state.captured) {
+        state.captured = true;
+        captureResponse(state.res, state);
+      }
+    },
+    onFinish(state, status, aborted) {
+      try {
+        const { context } = state;
+        if ((status === 401 || status === 403) && security) {
+          resolveActor(state);
+          security.denied(context);
+        }
+        if (sessions && sessions.size > 0) {
+          const actor = resolveActor(state);
+          if (actor) sessions.touch(context.tenant, actor.id);
+        }
+        const rule = state.rule;
+        if (rule) runWithContext(context, () => finishRule(state, rule, status, aborted));
+      } catch {
+        // A broken rule must not break a purchase.
+      }
+    },
+    onError(state) {
+      try {
+        resolveActor(state);
+        const source = state.rule?.fields.txId;
+        if (!source || state.context.txId !== undefined || (source.kind === "path" && source.root === "response")) return;
+        const value = readValue(source, sourcesOf(state));
+        if (typeof value === "string" || typeof value === "number") state.context.txId = String(value);
+      } catch {
+        // The error is what matters here; its context is best effort.
+      }
+    },
+  };
+}
