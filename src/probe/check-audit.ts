@@ -6,12 +6,14 @@ import { COMPLIANCE_MIN_RETENTION_DAYS } from "../config/schema.js";
 import { diskFindings, listAuditDir, namingFindings, permissionFindings, recencyFindings, type AuditListing } from "./audit-posture.js";
 import { checkAuditChain } from "./audit-chain.js";
 import type { CheckContext } from "./check-context.js";
+import { checkRules } from "./check-rules.js";
 import { skipped, statusOf, type CheckResult, type Finding } from "./findings.js";
 
 /**
  * The audit half of `mon check`: the directory and its files as an auditor would inspect them,
  * the newest days' lines against the schema, the whole chain through monwire's verifier, the
- * configured retention against the compliance minimum and the disk against the growth rate.
+ * configured retention against the compliance minimum and the disk against the growth rate, and
+ * the route rules that write the business events (check-rules.ts).
  */
 const IDS = {
   dir: ["audit.dir", "audit directory exists"],
@@ -64,6 +66,12 @@ async function schemaCheck(listing: AuditListing): Promise<CheckResult> {
 }
 
 export async function checkAudit(ctx: CheckContext): Promise<CheckResult[]> {
+  // Rules drive metrics too, so they are checked even without the audit trail.
+  const rules = checkRules(ctx);
+  return [...(await checkTrail(ctx)), rules];
+}
+
+async function checkTrail(ctx: CheckContext): Promise<CheckResult[]> {
   const keys = Object.keys(IDS) as Key[];
   if (!ctx.config.audit.enabled) {
     return keys.map((k) => skipped(IDS[k][0], "audit", IDS[k][1], "audit.enabled is false in mon.config.json", "requested"));
