@@ -79,7 +79,9 @@ export async function runInit(options: InitOptions, hooks: InitHooks = {}): Prom
   const project = getProjectInfo(root, options.overrides, new Set(previous?.files.map((f) => f.path)));
   hooks.detected?.(project);
   const answers = await collectAnswers(project, options, hooks);
-  const rulesPlan = planRules(project, previous, readExistingConfig(root));
+  // Rules feed metrics and the audit trail; with neither there is nothing for them to do.
+  const found = planRules(project, previous, readExistingConfig(root));
+  const rulesPlan = answers.metrics || answers.audit ? found : { ...found, proposals: [], products: [] };
   // Without a terminal (or with --yes) the proposals are taken: they land in mon.config.json,
   // shown in the plan, where they are reviewed and edited like any other setting.
   const ask = options.interactive && !options.yes && hooks.chooseRules && (rulesPlan.proposals.length > 0 || rulesPlan.products.length > 0);

@@ -109,6 +109,10 @@ export function describeHostFlow(spec: HostFlowSpec): void {
         expect(event.transaction).toBe("GET /api/boom/:id");
 
         const lines = readAuditLines(join(app, "logs"));
+        // The proposed rules record the license fetch; the deposit's explicit track call wins
+        // over its rule, so it is written once.
+        expect(lines.filter((l) => l.action === "license_key.accessed" && l.tenant === "EUR" && l.outcome === "success"), JSON.stringify(lines)).toHaveLength(1);
+        expect(lines.filter((l) => l.action === "wallet.deposit")).toHaveLength(1);
         const entry = lines.find((l) => l.action === "wallet.deposit");
         expect(entry, JSON.stringify(lines)).toBeDefined();
         expect(entry).toMatchObject({ tenant: "EUR", amount: { minor: 1050, currency: "EUR" } });
