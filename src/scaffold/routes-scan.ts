@@ -106,8 +106,9 @@ export function scanRoutes(root: string, entry: string): RouteScan {
         const target = routeTarget(callee.object as AstNode, bindings);
         if (target !== undefined && METHODS.has(method)) {
           const path = target.path ?? stringValue(args[0]);
-          if (path === undefined) return;
           const handlers = target.path === undefined ? args.slice(1) : args;
+          // `app.get("env")` reads a setting: a route needs a handler.
+          if (path === undefined || handlers.length === 0) return;
           const handler = [...handlers].reverse().map((h) => resolveHandler(h, functions)).find(Boolean);
           routes.push({ method: method.toUpperCase(), path: joinPath(target.prefix, path), file: module.file, line: (node.loc as { start: { line: number } }).start.line,
             facts: handlerFacts(handler, module.program), at: (callee.property as AstNode).start });

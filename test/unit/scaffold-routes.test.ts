@@ -30,7 +30,7 @@ const keys = (root: string, entry: string) => scanRoutes(root, entry).routes.map
 
 describe("scanRoutes", () => {
   it.each([
-    ["app.METHOD in the entry", { "server.js": 'const express = require("express");\nconst app = express();\napp.get("/a", (q, s) => s.json({}));\napp.post("/b/:id", h);\nfunction h(req, res) {}\napp.listen(1);\n' }, "server.js",
+    ["app.METHOD in the entry, not app.get(setting)", { "server.js": 'const express = require("express");\nconst app = express();\nif (app.get("env") === "x") {}\napp.get("/a", (q, s) => s.json({}));\napp.post("/b/:id", h);\nfunction h(req, res) {}\napp.listen(1);\n' }, "server.js",
       ["GET /a", "POST /b/:id"]],
     ["registerRoutes(app) in an imported file (the Replit shape)", {
       "server/index.ts": 'import express from "express";\nimport { registerRoutes } from "./routes";\nconst app = express();\n(async () => { await registerRoutes(app); app.listen(5000); })();\n',
