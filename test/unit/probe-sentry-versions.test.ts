@@ -54,6 +54,15 @@ describe("sentry.versions on real installed trees", () => {
     expect(check.summary).toBe(`${count} @sentry/* packages at ${version} (node_modules)`);
   });
 
+  it("reads monwire's own package-lock.json (a real @sentry/node 11 resolution) before the first install", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "monwire-sentry-lock-"));
+    dirs.push(dir);
+    await writeFile(join(dir, "package-lock.json"), readFileSync(join(__dirname, "../../package-lock.json")));
+    const check = await versions(dir);
+    expect(check.status).toBe("pass");
+    expect(check.summary).toMatch(/^6 @sentry\/\* packages at 11\.\d+\.\d+ \(package-lock\.json\)$/);
+  });
+
   it("fails a real mix and names only versions the tree holds", async () => {
     const old: Tree = { "@sentry/core": { version: "10.70.0", dependencies: { "@sentry/conventions": "^0.16.0" } } };
     const check = await versions(await host(TREES.v10, { "@sentry/node": "^10.78.0" }, { "some-lib": old }));
