@@ -24,8 +24,8 @@ export interface RulesPlan {
   products: string[];
 }
 
-/** mon.config.json with the rule sections (validated by the config module). */
-export type ConfigWithRules = MonwireConfigInput & { events?: Record<string, unknown>; actor?: Record<string, unknown> };
+/** mon.config.json as written, rule sections included. */
+export type ConfigWithRules = MonwireConfigInput;
 
 /** The user's choice: which proposals to take and the product list. */
 export interface RulesChoice {
@@ -63,7 +63,7 @@ export function mergeRules(config: ConfigWithRules, plan: RulesPlan, choice: Rul
   const accepted = plan.proposals.filter((p) => choice.accepted.includes(p.key));
   const next: ConfigWithRules = { ...config };
   if (choice.products.length > 0 && !(config.metrics?.products?.length)) next.metrics = { ...config.metrics, products: choice.products };
-  if (plan.actor && !config.actor && (accepted.length > 0 || Object.keys(config.events ?? {}).length > 0)) next.actor = plan.actor;
+  if (plan.actor && !config.actor && (accepted.length > 0 || Object.keys(config.events ?? {}).length > 0)) next.actor = plan.actor as ConfigWithRules["actor"];
   if (accepted.length > 0) next.events = { ...config.events, ...Object.fromEntries(accepted.map((p) => [p.key, choice.changed?.[p.key] ?? p.rule])) };
   return next;
 }
