@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { NO_FACTS, type HandlerFacts } from "../../src/scaffold/routes-facts.js";
+import { parseSource } from "../../src/scaffold/ast.js";
+import { actorFacts, NO_FACTS, productLiterals, type HandlerFacts } from "../../src/scaffold/routes-facts.js";
 import { scanRoutes } from "../../src/scaffold/routes-scan.js";
-import { describeProposal, proposeRule } from "../../src/scaffold/rules-propose.js";
+import { describeProposal, proposeActor, proposeRule } from "../../src/scaffold/rules-propose.js";
 import { planRules } from "../../src/scaffold/rules-plan.js";
 
 /**
@@ -153,5 +154,27 @@ describe("planRules on the fixtures", () => {
       "GET /api/licenses/:id → license.accessed (target params.id)",
       "POST /api/wallet/deposit → wallet.deposit (amount body.amountMinor)",
     ]);
+  });
+});
+
+describe("actor and product facts", () => {
+  const parse = (code: string) => [parseSource(code, "x.ts")];
+
+  it.each([
+    ["req.user with role, account type and branch", "app.use((req, res, next) => { req.user = { id: 'u', role: 'admin', accountType: 'b2b', branchId: 'b' }; next(); });",
+      { from: ["req.user"], id: "id", role: "role", segment: "accountType", branch: "branchId" }],
+    ["res.locals.user and the session", "function h(req, res) { res.locals.user = req.session.user; }", { from: ["res.locals.user", "req.session.user"], id: "id" }],
+    ["no user anywhere", "app.get('/', (req, res) => res.json({ role: 1 }));", undefined],
+  ])("%s", (_name, code, expected) => {
+    expect(proposeActor(actorFacts(parse(code)))).toEqual(expected);
+  });
+
+  it.each([
+    ["an array of strings", 'const PRODUCTS = ["antivirus", "vpn"] as const;', ["antivirus", "vpn"]],
+    ["an object keyed by product", "const prices: Record<string, number> = { antivirus: 25, 'pos-suite': 90 };", ["antivirus", "pos-suite"]],
+    ["a Set and a Map", 'const productSet = new Set(["a"]); const catalog = new Map([["b", 1]]);', ["a", "b"]],
+    ["other names are not products", 'const colors = ["red"]; const products = [name];', []],
+  ])("products from %s", (_name, code, expected) => {
+    expect(productLiterals(parse(code))).toEqual(expected);
   });
 });
