@@ -48,6 +48,13 @@ const TABLE: readonly Match[] = [
   { event: "admin.action", words: /^admin$/, methods: WRITE },
 ];
 
+/**
+ * Words that make a money, license or account route something other than the event its noun
+ * suggests (`POST /orders/:id/cancel` is no purchase, `POST /keys/:id/revoke` generates nothing).
+ */
+const NOT_THE_EVENT = /^(cancel|revoke|revocation|deactivate|disable|verify|validate|status|preview|quote|estimate|search|export)$/;
+const AUTH_EVENTS = new Set(["login", "logout"]);
+
 /** Status → reason, for the statuses a handler sends. */
 const REASONS: Record<number, string> = {
   400: "invalid_request", 401: "unauthenticated", 402: "insufficient_funds", 403: "forbidden", 404: "not_found",
@@ -149,7 +156,7 @@ function fields(event: string, route: ScannedRoute, guessed: string[]): RuleJson
 export function proposeRule(route: ScannedRoute): RuleProposal | undefined {
   const pathWords = words(route.path);
   const match = TABLE.find((m) => m.methods.has(route.method) && pathWords.some((w) => m.words.test(w)));
-  if (!match) return undefined;
+  if (!match || (!AUTH_EVENTS.has(match.event) && pathWords.some((w) => NOT_THE_EVENT.test(w)))) return undefined;
   const guessed: string[] = [];
   const why = reasons(route.facts, match.event);
   const rule: RuleJson = { event: match.event, ...fields(match.event, route, guessed), ...(why ? { reasons: why } : {}) };

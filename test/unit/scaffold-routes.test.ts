@@ -100,6 +100,10 @@ describe("proposeRule", () => {
     ["POST", "/api/admin/user", {}, { event: "admin.action", action: "admin.user" }],
     ["GET", "/api/admin/stats", {}, undefined],
     ["GET", "/api/health", {}, undefined],
+    ["POST", "/api/orders/:id/cancel", {}, undefined],
+    ["POST", "/api/keys/:id/revoke", {}, undefined],
+    ["POST", "/api/orders/quote", {}, undefined],
+    ["POST", "/api/auth/login/verify", {}, { event: "login" }],
   ])("%s %s", (method, path, facts, expected) => {
     expect(proposeRule(route(method, path, facts))?.rule).toEqual(expected);
   });
