@@ -6,10 +6,16 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import express from "express";
 
 export const VARIANTS = ["bare", "als-only", "monwire", "prom-bundle"];
+/** For bench/rules.mjs: monwire without a rule, with a route rule, with a hand-written track.* call. */
+export const RULE_VARIANTS = ["bare", "monwire", "monwire-rule", "monwire-track"];
+
+/** The rule variant's business event: a purchase per licence fetch, its amount and tx id from the route. */
+const RULE = { "GET /api/licenses/:id": { event: "wallet.purchase", amount: "params.id", txId: "params.id", walletId: "response.product" } };
 
 export async function buildApp(variant) {
   const app = express();
-  if (variant === "monwire") {
+  let track;
+  if (variant.startsWith("monwire")) {
     const { createMonitoring } = await import("monwire/runtime");
     const monitoring = createMonitoring({
       config: {
@@ -18,8 +24,10 @@ export async function buildApp(variant) {
         metrics: { tokenEnv: "BENCH_UNSET_TOKEN", defaultMetrics: true },
         audit: { enabled: false },
         sentry: { enabled: false },
+        ...(variant === "monwire-rule" ? { events: RULE } : {}),
       },
     });
+    if (variant === "monwire-track") track = monitoring.track;
     app.use(monitoring.middleware);
     app.get("/metrics", monitoring.metricsHandler);
   } else if (variant === "als-only") {
@@ -50,9 +58,14 @@ export async function buildApp(variant) {
     res.json({ micros: user + system });
   });
   const api = express.Router();
-  api.get("/licenses/:id", (req, res) => {
-    res.json({ id: req.params.id, product: "pro", status: "active" });
-  });
+  api.get("/licenses/:id", track
+    ? async (req, res) => {
+        await track.walletTransaction({ type: "purchase", outcome: "success", amountMinor: Number(req.params.id) * 100, txId: req.params.id, walletId: "pro" });
+        res.json({ id: req.params.id, product: "pro", status: "active" });
+      }
+    : (req, res) => {
+        res.json({ id: req.params.id, product: "pro", status: "active" });
+      });
   app.use("/api", api);
   return app;
 }

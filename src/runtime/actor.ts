@@ -22,12 +22,14 @@ const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 
 function getter(path: string): (value: unknown) => unknown {
   const parts = path.split(".");
+  // Decided once: a path through the prototype chain never reads anything.
+  if (parts.some((part) => FORBIDDEN.has(part))) return () => undefined;
   return (value) => {
     let current = value;
-    for (const part of parts) {
-      if (typeof current !== "object" || current === null || FORBIDDEN.has(part)) return undefined;
+    for (let i = 0; i < parts.length; i++) {
+      if (typeof current !== "object" || current === null) return undefined;
       // Plain reads, not own-property checks: ORMs and session stores hand out users whose fields are class getters.
-      current = (current as Record<string, unknown>)[part];
+      current = (current as Record<string, unknown>)[parts[i] as string];
     }
     return current;
   };

@@ -14,7 +14,7 @@ export interface BusinessEventBase {
   tenant: string;
   /** The tenant as given, when it was not a configured one (for the audit trail). */
   rawTenant?: string;
-  /** A copy of the request context at the time of the call; undefined outside a request. */
+  /** The request context: a copy at the time of a track.* call; the live one for route rules (emitted at the end of the request). Undefined outside a request. */
   context?: RequestContext;
 }
 

@@ -151,14 +151,16 @@ export function createTracker(options: TrackerOptions): Tracker {
     }
     if (explicit && event.context) markExplicit(event);
     const pending: Promise<void>[] = [];
-    for (const sink of [...sinks, ...processSinks]) {
+    const run = (sink: BusinessEventSink) => {
       try {
         const result = sink.handle(event);
         if (result) pending.push(result);
       } catch (error) {
         pending.push(Promise.reject(error));
       }
-    }
+    };
+    for (const sink of sinks) run(sink);
+    for (const sink of processSinks) run(sink);
     if (pending.length === 0) return Promise.resolve();
     const all = Promise.all(pending).then(() => undefined);
     return strict ? all : all.catch((error: unknown) => reportMonitoringFailure(`track.${helper}`, error));
@@ -217,7 +219,20 @@ export function createTracker(options: TrackerOptions): Tracker {
       })),
     sessionStarted: (options = {}) => dispatch("sessionStarted", options, () => ({ ...base(options.tenant), kind: "session_started" })),
     sessionEnded: (options = {}) => dispatch("sessionEnded", options, () => ({ ...base(options.tenant), kind: "session_ended" })),
-    emit: (fields) => dispatch("rule", undefined, () => ({ ...base(undefined), ...fields }) as BusinessEvent, false),
+    // Route rules emit at the end of the request: the context no longer changes, so the event
+    // holds the live context instead of a copy, and the fields object becomes the event itself.
+    emit: (fields) =>
+      dispatch("rule", undefined, () => {
+        const event = fields as BusinessEvent;
+        const context = getRequestContext();
+        event.at = clock();
+        event.tenant = context ? context.tenant : TENANT_NONE;
+        if (context) {
+          if (context.rawTenant !== undefined && context.rawTenant !== context.tenant) event.rawTenant = context.rawTenant;
+          event.context = context;
+        }
+        return event;
+      }, false),
     addSink(sink) {
       sinks.push(sink);
       return () => {

@@ -1,14 +1,17 @@
 import type { ServerResponse } from "node:http";
+import { REQUEST_STATE } from "../error-handler.js";
 
 /** Response bodies larger than this are not parsed for a rule (the request is still recorded). */
 export const MAX_CAPTURE_BYTES = 64 * 1024;
 
 /** Where a captured body goes: `null` means "sent, but not usable JSON". */
 export interface CaptureTarget {
+  /** Only requests whose route has a rule keep their body. */
+  rule: unknown;
   response: unknown;
 }
 
-function parseBounded(body: unknown): unknown {
+export function parseBounded(body: unknown): unknown {
   if (typeof body === "string" || Buffer.isBuffer(body)) {
     if (body.length > MAX_CAPTURE_BYTES) return null;
     const text = typeof body === "string" ? body : body.toString("utf8");
@@ -23,25 +26,38 @@ function parseBounded(body: unknown): unknown {
   return typeof body === "object" && body !== null ? body : null;
 }
 
+type Sender = (this: ServerResponse, ...args: unknown[]) => unknown;
+type Patchable = Record<"json" | "send", Sender | undefined>;
+
+/** Prototypes whose json/send already capture (Express gives each app its own response prototype). */
+const patched = new WeakSet<object>();
+
+function wrap(original: Sender): Sender {
+  return function capturing(this: ServerResponse, ...args: unknown[]) {
+    const req = (this as ServerResponse & { req?: Record<symbol, CaptureTarget | undefined> }).req;
+    const target = req?.[REQUEST_STATE];
+    if (target !== undefined && target.rule !== undefined && target.response === undefined) {
+      target.response = args[0] === undefined ? null : parseBounded(args[0]);
+    }
+    return original.apply(this, args);
+  };
+}
+
 /**
- * Wraps `res.json` and `res.send` of one response (only responses a route rule needs) so the rule
- * can read what the handler sent. The object the handler passed is kept by reference, not copied;
- * a string or Buffer body is parsed only when it is JSON and at most MAX_CAPTURE_BYTES. The first
- * body wins (Express's res.json calls res.send with its own string).
+ * Makes `res.json` and `res.send` keep the body for the request's rule. The wrap goes on the
+ * response's prototype (Express's per-app `app.response`), once, when the first ruled request of
+ * that app arrives: adding properties to each response object would give responses different
+ * hidden classes in V8 and slow every Express call on them. Requests without a rule pass through
+ * with one property read. The body object is kept by reference, not copied; a string or Buffer
+ * body is parsed only when it is JSON and at most MAX_CAPTURE_BYTES. The first body wins
+ * (Express's res.json calls res.send with its own string).
  */
-export function captureResponse(res: ServerResponse, target: CaptureTarget): void {
-  const r = res as ServerResponse & { json?: (...args: unknown[]) => unknown; send?: (...args: unknown[]) => unknown };
-  const { json, send } = r;
-  if (typeof json === "function") {
-    r.json = function capturedJson(this: unknown, ...args: unknown[]) {
-      if (target.response === undefined) target.response = args[0] === undefined ? null : parseBounded(args[0]);
-      return json.apply(this, args);
-    };
-  }
-  if (typeof send === "function") {
-    r.send = function capturedSend(this: unknown, ...args: unknown[]) {
-      if (target.response === undefined) target.response = parseBounded(args[0]);
-      return send.apply(this, args);
-    };
+export function captureResponse(res: ServerResponse): void {
+  const proto = Object.getPrototypeOf(res) as Patchable | null;
+  if (proto === null || patched.has(proto)) return;
+  patched.add(proto);
+  for (const name of ["json", "send"] as const) {
+    const original = proto[name];
+    if (typeof original === "function") Object.defineProperty(proto, name, { value: wrap(original), configurable: true, writable: true, enumerable: false });
   }
 }

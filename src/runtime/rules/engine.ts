@@ -75,15 +75,25 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
     return actor;
   };
 
-  const sourcesOf = (state: RequestState): ValueSources => {
+  // Express 5 parses the query string on each read of req.query: read it only for rules that use it.
+  const usesQuery = new Set<EventRule>();
+  const mark = (rule: EventRule, root: EventRule) => {
+    for (const source of Object.values(rule.fields)) if (source?.kind === "path" && source.root === "query") usesQuery.add(root);
+  };
+  for (const rule of options.rules) {
+    mark(rule, rule);
+    for (const also of rule.also) mark(also, rule);
+  }
+
+  const sourcesOf = (state: RequestState, rule: EventRule | undefined): ValueSources => {
     const { req } = state;
     return {
-      get body() { return req.body; },
-      get params() { return state.params ?? req.params; },
-      get query() { return req.query; },
-      get headers() { return req.headers; },
-      get user() { return state.actor?.user; },
-      get response() { return state.response; },
+      body: req.body,
+      params: state.params ?? req.params,
+      query: rule !== undefined && usesQuery.has(rule) ? req.query : undefined,
+      headers: req.headers,
+      user: state.actor?.user,
+      response: state.response,
     };
   };
 
@@ -99,17 +109,17 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
     const { context } = state;
     if (context.explicit?.has(rule.event)) return;
     const outcome = outcomeOf(status, rule.reasons, { aborted, exception: state.exception });
-    const cache = new Map<RuleField, unknown>();
-    const read = (field: RuleField): unknown => {
-      if (cache.has(field)) return cache.get(field);
+    const readSource = (field: RuleField): unknown => {
       const source = rule.fields[field];
-      const value = source ? readValue(source, sources) : undefined;
+      if (source === undefined) return undefined;
+      const value = readValue(source, sources);
       // A value the rule names but the request lacks: recorded without it, counted.
-      if (source && value === undefined && !(aborted && source.kind === "path" && source.root === "response")) ruleError(rule, field);
-      cache.set(field, value);
+      if (value === undefined && !(aborted && source.kind === "path" && source.root === "response")) ruleError(rule, field);
       return value;
     };
-    const txId = read("txId");
+    // txId is read here and again by wallet events: read once. Other fields are read once by design.
+    const txId = readSource("txId");
+    const read = (field: RuleField): unknown => (field === "txId" ? txId : readSource(field));
     if (txId !== undefined && context.txId === undefined && (typeof txId === "string" || typeof txId === "number")) context.txId = String(txId);
     const events = buildRuleEvents(rule, {
       read, outcome,
@@ -127,7 +137,7 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
 
   const finishRule = (state: RequestState, rule: RouteRule, status: number, aborted: boolean): void => {
     resolveActor(state);
-    const sources = sourcesOf(state);
+    const sources = sourcesOf(state, rule);
     recordRule(state, rule, status, aborted, sources);
     if (aborted || status < 200 || status >= 300) return;
     for (const also of rule.also) recordRule(state, also, status, aborted, sources);
@@ -146,7 +156,7 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
       resolveActor(state);
       if (!state.captured) {
         state.captured = true;
-        captureResponse(state.res, state);
+        captureResponse(state.res);
       }
     },
     onFinish(state, status, aborted) {
@@ -171,7 +181,7 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
         resolveActor(state);
         const source = state.rule?.fields.txId;
         if (!source || state.context.txId !== undefined || (source.kind === "path" && source.root === "response")) return;
-        const value = readValue(source, sourcesOf(state));
+        const value = readValue(source, sourcesOf(state, state.rule));
         if (typeof value === "string" || typeof value === "number") state.context.txId = String(value);
       } catch {
         // The error is what matters here; its context is best effort.

@@ -104,10 +104,17 @@ export function buildRuleEvents(rule: EventRule, input: RuleEventInput): EventFi
       const raw = input.read("amount");
       const amountMinor = raw === undefined ? undefined : toMinorUnits(raw, rule.amountUnit, currency);
       if (raw !== undefined && amountMinor === undefined) input.unusable("amount");
-      const optional = { walletId: text("walletId"), txId: text("txId"), product: text("product"), currency };
-      const fields = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined));
-      const type = rule.event.slice("wallet.".length) as "deposit";
-      return [{ kind: "wallet_transaction", type, outcome, ...(amountMinor === undefined ? {} : { amountMinor }), ...fields, ...withReason }];
+      const event: EventFields & { kind: "wallet_transaction" } = { kind: "wallet_transaction", type: rule.event.slice(7) as "deposit", outcome };
+      if (amountMinor !== undefined) event.amountMinor = amountMinor;
+      if (currency !== undefined) event.currency = currency;
+      const walletId = text("walletId");
+      if (walletId !== undefined) event.walletId = walletId;
+      const txId = text("txId");
+      if (txId !== undefined) event.txId = txId;
+      const product = text("product");
+      if (product !== undefined) event.product = product;
+      if (reason) event.reason = reason;
+      return [event];
     }
     case "license.generated": {
       if (!success) return [{ kind: "audit", entry: auditEntry(rule, input) }];
