@@ -1,4 +1,6 @@
 import { EXIT, MonwireError } from "../errors.js";
+import type { RulesChoice, RulesPlan } from "../scaffold/rules-plan.js";
+import { describeProposal, type RuleJson } from "../scaffold/rules-propose.js";
 import type { FileChange, InitAnswers, ProjectInfo } from "../scaffold/types.js";
 
 /**
@@ -95,6 +97,41 @@ export async function confirmErrorMiddleware(registrations: string[]): Promise<s
       if (!isError) ordinary.push(registration);
     }
     return ordinary;
+  });
+}
+
+/**
+ * The route-rule checklist: every proposal checked, untick to leave one out; then each value
+ * init had to guess, and the product list. Anything else is edited in mon.config.json later.
+ */
+export async function chooseRules(plan: RulesPlan): Promise<RulesChoice> {
+  const { input, checkbox } = await import("@inquirer/prompts");
+  return guard(async () => {
+    const accepted = plan.proposals.length === 0 ? [] : await checkbox({
+      message: "Route rules for business events (space toggles, enter accepts):",
+      choices: plan.proposals.map((p) => ({ name: describeProposal(p), value: p.key, checked: true })),
+      pageSize: 15,
+    }, context());
+    const changed: Record<string, RuleJson> = {};
+    for (const proposal of plan.proposals.filter((p) => accepted.includes(p.key) && p.guessed.length > 0)) {
+      const rule = { ...proposal.rule };
+      for (const field of proposal.guessed) {
+        rule[field] = (await input({
+          message: `${proposal.key}: where is the ${field}? (body.x, params.x, query.x, response.x)`,
+          default: String(rule[field]),
+          validate: (value) => /^(body|params|query|headers|user|response)\.[\w$.[\]-]+$/.test(value.trim()) || "expected a path like body.amount or response.id",
+        }, context())).trim();
+      }
+      changed[proposal.key] = rule;
+    }
+    const licenses = plan.proposals.some((p) => accepted.includes(p.key) && JSON.stringify(p.rule).includes('"license.generated"'));
+    if (!licenses && plan.products.length === 0) return { accepted, products: [], changed };
+    const products = await input({
+      message: "Products (the product label of license_keys_generated_total), comma-separated:",
+      default: plan.products.join(","),
+      validate: (value) => /^\s*([\w.-]+(\s*,\s*[\w.-]+)*)?\s*$/.test(value) || "letters, digits, . _ and -, separated by commas",
+    }, context());
+    return { accepted, products: products.split(",").map((p) => p.trim()).filter(Boolean), changed };
   });
 }
 

@@ -29,6 +29,8 @@ export interface MetricsConfig {
   buckets: number[];
   /** Register prom-client's default process/nodejs metrics. */
   defaultMetrics: boolean;
+  /** The app passes a database probe to the runtime, so `database_up` must be exposed. */
+  databaseProbe: boolean;
   /** Milliseconds the database probe may take at scrape time. */
   databaseProbeTimeoutMs: number;
 }
@@ -197,6 +199,7 @@ export function defaultConfig(): MonwireConfig {
       products: [],
       buckets: [...DEFAULT_BUCKETS],
       defaultMetrics: true,
+      databaseProbe: false,
       databaseProbeTimeoutMs: 1000,
     },
     audit: {

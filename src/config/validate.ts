@@ -79,7 +79,7 @@ const RULES: Record<string, Rules> = {
   tenants: { values: stringList, from: tenantSource, currency: currencyMap },
   metrics: {
     enabled: boolean, path, url: httpUrl, tokenEnv: envName, port, products: stringList, buckets,
-    defaultMetrics: boolean, databaseProbeTimeoutMs: intAtLeast(1),
+    defaultMetrics: boolean, databaseProbe: boolean, databaseProbeTimeoutMs: intAtLeast(1),
   },
   audit: {
     enabled: boolean, dir: string, retentionDays: intAtLeast(1), durability: oneOf("write", "fsync"), keyEnv: envName, sealGraceSeconds: intAtLeast(0),

@@ -45,14 +45,12 @@ export function namingFindings(listing: AuditListing): Finding[] {
   }));
 }
 
-/** The newest day with entries or an anchor should be today or yesterday (UTC). */
+/** The newest day with entries or an anchor should be today or yesterday (UTC); none at all is a fresh trail. */
 export function recencyFindings(listing: AuditListing, today: string): Finding[] {
   const days = [...listing.dayFiles.map((f) => f.day), ...listing.anchorDays].sort();
   const newest = days[days.length - 1];
-  if (!newest) {
-    return [{ rule: "monwire/audit-recent", severity: "error", message: "the audit directory holds no day files yet",
-      hint: "Start the app and record one event (e.g. a login); check that audit.dir matches the runtime's directory." }];
-  }
+  // An empty directory is a fresh install (the runtime created it at startup): nothing is late yet.
+  if (!newest) return [];
   if (newest >= addDays(today, -1)) return [];
   const age = Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${newest}T00:00:00Z`)) / 86_400_000);
   return [{ rule: "monwire/audit-recent", severity: "warning", message: `the newest day is ${newest} (${age} days ago): is the app writing to this directory?`,

@@ -7,8 +7,10 @@ import type { Finding } from "./findings.js";
  * Compares what the app exposes with monwire's metric catalog and the project's config: every
  * catalog family present with its type and exactly its labels, and every label value inside its
  * bounded set (tenants from mon.config.json plus `unknown`/`none`, the catalog's closed sets).
+ * `database_up` is required only when mon.config.json says the app has a database probe.
  */
 const MAX_VALUES_SHOWN = 5;
+const DATABASE_UP = "database_up";
 
 const showValues = (values: Iterable<string>) => {
   const list = [...values];
@@ -34,10 +36,13 @@ const POOL_CLIENTS = new Set(["pg", "neon", "drizzle-pg"]);
 
 /**
  * Whether the app must expose a family: the database ones only where mon.config.json says a
- * database probe is wired (`database.probe`), the pool gauges only for pool-based clients.
+ * database probe is wired (`database.probe`, or `metrics.databaseProbe` for a hand-written probe's
+ * `database_up`), the pool gauges only for pool-based clients.
  */
 export function isExpected(def: MetricDefinition, config: MonwireConfig): boolean {
   if (def.requires !== "database") return true;
+  // A probe written by hand (createMonitoring({ databaseProbe })) exposes database_up alone.
+  if (def.name === DATABASE_UP && config.metrics.databaseProbe) return true;
   const database = config.database;
   if (!database?.probe) return false;
   return !def.name.startsWith("db_pool_") || POOL_CLIENTS.has(database.client);
@@ -66,7 +71,9 @@ export function diffCatalog(families: readonly MetricFamily[], config: MonwireCo
     findings.unshift({
       rule: "monwire/catalog-missing", severity: "error", ...(only ? { family: only.name } : {}),
       message: only ? `${only.type} ${only.name} is not exposed` : `${missing.length} catalog families are not exposed: ${missing.map((d) => d.name).join(", ")}`,
-      hint: missing.every((d) => d.requires === "database")
+      hint: only?.name === DATABASE_UP && config.metrics.databaseProbe && !config.database?.probe
+        ? "metrics.databaseProbe is true in mon.config.json: pass the probe to the runtime, createMonitoring({ databaseProbe: async () => /* e.g. SELECT 1 */ true })."
+        : missing.every((d) => d.requires === "database")
         ? `mon.config.json has database.probe set, so the app must register its ${config.database?.client ?? "database"} client: call monitorDatabase(pool) from "monwire/runtime" where the pool is created (mon init adds it; docs/database.md), or remove the database section.`
         : "Serve monwire's registry (createMonitoring().mountMetrics(app)) so every catalog metric is registered.",
     });

@@ -6,12 +6,14 @@ import { COMPLIANCE_MIN_RETENTION_DAYS } from "../config/schema.js";
 import { diskFindings, listAuditDir, namingFindings, permissionFindings, recencyFindings, type AuditListing } from "./audit-posture.js";
 import { checkAuditChain } from "./audit-chain.js";
 import type { CheckContext } from "./check-context.js";
+import { checkRules } from "./check-rules.js";
 import { skipped, statusOf, type CheckResult, type Finding } from "./findings.js";
 
 /**
  * The audit half of `mon check`: the directory and its files as an auditor would inspect them,
  * the newest days' lines against the schema, the whole chain through monwire's verifier, the
- * configured retention against the compliance minimum and the disk against the growth rate.
+ * configured retention against the compliance minimum and the disk against the growth rate, and
+ * the route rules that write the business events (check-rules.ts).
  */
 const IDS = {
   dir: ["audit.dir", "audit directory exists"],
@@ -64,6 +66,12 @@ async function schemaCheck(listing: AuditListing): Promise<CheckResult> {
 }
 
 export async function checkAudit(ctx: CheckContext): Promise<CheckResult[]> {
+  // Rules drive metrics too, so they are checked even without the audit trail.
+  const rules = checkRules(ctx);
+  return [...(await checkTrail(ctx)), rules];
+}
+
+async function checkTrail(ctx: CheckContext): Promise<CheckResult[]> {
   const keys = Object.keys(IDS) as Key[];
   if (!ctx.config.audit.enabled) {
     return keys.map((k) => skipped(IDS[k][0], "audit", IDS[k][1], "audit.enabled is false in mon.config.json", "requested"));
@@ -71,10 +79,17 @@ export async function checkAudit(ctx: CheckContext): Promise<CheckResult[]> {
   const retention = retentionCheck(ctx);
   const dir = isAbsolute(ctx.config.audit.dir) ? ctx.config.audit.dir : join(ctx.root, ctx.config.audit.dir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    const message = `${dir} does not exist${existsSync(dir) ? " as a directory" : ""}`;
-    const hint = "Start the app once (the runtime creates it on the first event) or set audit.dir in mon.config.json to where the trail lives.";
-    const dirCheck = result("dir", [{ rule: "monwire/audit-dir", severity: "error", file: dir, message, hint }], message, hint);
-    const done: Partial<Record<Key, CheckResult>> = { dir: dirCheck, retention };
+    const done: Partial<Record<Key, CheckResult>> = { retention };
+    if (existsSync(dir)) {
+      const message = `${dir} exists but is not a directory`;
+      const hint = "Move the file aside, or set audit.dir in mon.config.json to the trail's directory.";
+      done.dir = result("dir", [{ rule: "monwire/audit-dir", severity: "error", file: dir, message, hint }], message, hint);
+    } else {
+      // A fresh install: the runtime creates the directory at startup, so its absence before the
+      // first start is expected; --strict still fails it, as for any check that could not run.
+      done.dir = skipped(IDS.dir[0], "audit", IDS.dir[1], `${dir} does not exist yet: the runtime creates it when the app starts`, "unavailable",
+        "Start the app, then run mon check again; if the app is running, set audit.dir in mon.config.json to the directory it writes to.");
+    }
     return keys.map((k) => done[k] ?? skipped(IDS[k][0], "audit", IDS[k][1], "not run: no audit directory", "unavailable"));
   }
   const listing = await listAuditDir(dir);
@@ -87,7 +102,7 @@ export async function checkAudit(ctx: CheckContext): Promise<CheckResult[]> {
   return [
     result("dir", [], `${dir}: ${plural(listing.dayFiles.length, "day file")}, ${plural(listing.anchorDays.length, "anchor")}`),
     result("names", names, names.length === 0 ? "all audit files are named by their UTC day" : `${names.length} misnamed file${names.length === 1 ? "" : "s"}`),
-    result("recent", recent, recent[0]?.message ?? `newest day ${newest}`),
+    result("recent", recent, recent[0]?.message ?? (newest ? `newest day ${newest}` : "no day file yet: the trail starts with the app's first audit entry")),
     await schemaCheck(listing),
     await checkAuditChain(ctx, dir),
     result("permissions", perms, perms.find((f) => f.severity !== "info")?.message ?? `directory mode 0${listing.dirMode.toString(8)}, no day file world-accessible`),

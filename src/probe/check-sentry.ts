@@ -3,7 +3,8 @@ import type { CheckContext } from "./check-context.js";
 import { readSetting } from "./env-file.js";
 import { skipped, statusOf, type CheckResult, type Finding } from "./findings.js";
 import { sendTestEnvelope } from "./sentry-online.js";
-import { analyzeStart, sentryVersions } from "./sentry-static.js";
+import { analyzeStart } from "./sentry-static.js";
+import { mixedVersionsHint, sentryTree } from "./sentry-versions.js";
 
 /**
  * The Sentry half of `mon check`: the DSN (from the environment or .env, validated with the
@@ -57,20 +58,20 @@ function orderCheck(ctx: CheckContext): CheckResult {
 
 function versionsCheck(ctx: CheckContext): CheckResult {
   const [id, title] = IDS.versions;
-  const { lockfile, versions } = sentryVersions(ctx.root);
-  if (!lockfile) return skipped(id, "sentry", title, "no package-lock.json, pnpm-lock.yaml or yarn.lock in the project root", "unavailable", "Commit a lockfile (npm install writes package-lock.json).");
+  const tree = sentryTree(ctx.root);
+  const { source, versions } = tree;
+  if (!source) return skipped(id, "sentry", title, "no node_modules, package-lock.json, pnpm-lock.yaml or yarn.lock in the project root", "unavailable", "Install the dependencies (npm install writes node_modules and package-lock.json).");
   if (!versions.has("@sentry/node")) {
-    const summary = `@sentry/node is not in ${lockfile}`;
+    const summary = `@sentry/node is not in ${source}`;
     const hint = "npm install @sentry/node (monwire supports SDK 10 and 11).";
-    return { id, group: "sentry", title, status: "fail", summary, hint, findings: [{ rule: "monwire/sentry-versions", severity: "error", file: lockfile, message: summary, hint }] };
+    return { id, group: "sentry", title, status: "fail", summary, hint, findings: [{ rule: "monwire/sentry-versions", severity: "error", file: source, message: summary, hint }] };
   }
   const all = new Set([...versions.values()].flatMap((v) => [...v]));
-  if (all.size <= 1) return { id, group: "sentry", title, status: "pass", summary: `${versions.size} @sentry/* packages at ${[...all][0]} (${lockfile})`, findings: [] };
+  if (all.size <= 1) return { id, group: "sentry", title, status: "pass", summary: `${versions.size} @sentry/* packages at ${[...all][0]} (${source})`, findings: [] };
   const listing = [...versions].map(([name, v]) => `${name} ${[...v].join("/")}`).join(", ");
-  const newest = [...all].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).pop();
-  const summary = `mixed versions in ${lockfile}: ${listing}`;
-  const hint = `Install one version of every @sentry/* package, e.g. npm install ${[...versions.keys()].filter((n) => !n.startsWith("@sentry/core")).map((n) => `${n}@${newest}`).join(" ")}.`;
-  return { id, group: "sentry", title, status: "fail", summary, hint, findings: [{ rule: "monwire/sentry-versions", severity: "error", file: lockfile, message: summary, hint }] };
+  const summary = `mixed versions in ${source}: ${listing}`;
+  const hint = mixedVersionsHint(ctx.root, tree);
+  return { id, group: "sentry", title, status: "fail", summary, hint, findings: [{ rule: "monwire/sentry-versions", severity: "error", file: source, message: summary, hint }] };
 }
 
 export async function checkSentry(ctx: CheckContext): Promise<CheckResult[]> {

@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Finding } from "./findings.js";
+import { sentryTree } from "./sentry-versions.js";
 
 /**
  * Static checks of the host project for Sentry: the SDK must be initialised before express is
  * loaded (otherwise its auto-instrumentation never patches express and errors lose their
  * request), either by `--import ./instrument.mjs` in the start script or as the entry file's
- * first import; and every @sentry/* package in the lockfile must share one version.
+ * first import; and every lockstep @sentry/* package must share one version.
  */
 export interface StartAnalysis {
   /** How the instrument file is loaded, when it is. */
@@ -114,34 +115,8 @@ export function analyzeStart(root: string, entryOverride?: string): StartAnalysi
   return { loadedBy: `first require of ${entry}`, entry, findings: [] };
 }
 
-/** SDK packages released in lockstep; the build plugins and CLI have their own versions. */
-const SEPARATELY_VERSIONED = /^@sentry\/(?:cli|cli-[\w-]+|webpack-plugin|vite-plugin|rollup-plugin|esbuild-plugin|bundler-plugin-core|babel-plugin-component-annotate|wizard)$/;
-
-/** Every installed version of each lockstep @sentry/* package, from npm, pnpm or yarn lockfiles. */
+/** Every version of each lockstep @sentry/* package, and where it was read (see sentry-versions.ts). */
 export function sentryVersions(root: string): { lockfile?: string; versions: Map<string, Set<string>> } {
-  const versions = new Map<string, Set<string>>();
-  const add = (name: string, version: string) => {
-    if (!name.startsWith("@sentry/") || SEPARATELY_VERSIONED.test(name)) return;
-    versions.set(name, (versions.get(name) ?? new Set()).add(version));
-  };
-  const npm = readJson<{ packages?: Record<string, { version?: string; name?: string }>; dependencies?: Record<string, { version?: string }> }>(join(root, "package-lock.json"));
-  if (npm) {
-    for (const [path, info] of Object.entries(npm.packages ?? {})) {
-      const name = info.name ?? /node_modules\/(@sentry\/[^/]+)$/.exec(path)?.[1];
-      if (name && info.version) add(name, info.version);
-    }
-    for (const [name, info] of Object.entries(npm.dependencies ?? {})) if (info.version) add(name, info.version);
-    return { lockfile: "package-lock.json", versions };
-  }
-  if (existsSync(join(root, "pnpm-lock.yaml"))) {
-    const text = readFileSync(join(root, "pnpm-lock.yaml"), "utf8");
-    for (const match of text.matchAll(/^\s{2}['"]?\/?(@sentry\/[\w.-]+)[@/](\d[\w.+-]*?)(?:\(.*\))?['"]?:\s*$/gm)) add(match[1] as string, match[2] as string);
-    return { lockfile: "pnpm-lock.yaml", versions };
-  }
-  if (existsSync(join(root, "yarn.lock"))) {
-    const text = readFileSync(join(root, "yarn.lock"), "utf8");
-    for (const match of text.matchAll(/^"?(@sentry\/[\w.-]+)@[^\n]*:\n\s+version:?\s+"?([^"\n]+)"?/gm)) add(match[1] as string, match[2] as string);
-    return { lockfile: "yarn.lock", versions };
-  }
-  return { versions };
+  const tree = sentryTree(root);
+  return { ...(tree.source ? { lockfile: tree.source } : {}), versions: tree.versions };
 }

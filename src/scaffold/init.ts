@@ -7,6 +7,7 @@ import { gitDirtyFiles } from "./git.js";
 import { checkPackageManager, installDependencies, type InstallResult } from "./install.js";
 import { readManifest } from "./manifest.js";
 import { isNoop, planInit } from "./plan.js";
+import { planRules, takeAll, type RulesChoice, type RulesPlan } from "./rules-plan.js";
 import type { DetectOverrides, FileChange, InitAnswers, Plan, ProjectInfo } from "./types.js";
 
 /**
@@ -35,6 +36,8 @@ export interface InitHooks {
    * middleware. Returns the ones the user says are ordinary (monitoring.errorHandler may follow them).
    */
   confirmErrorMiddleware?(registrations: string[]): Promise<string[]>;
+  /** Interactive runs: which proposed route rules to take, and the product list. */
+  chooseRules?(plan: RulesPlan): Promise<RulesChoice>;
   /** Interactive runs: may the listed user-changed files be overwritten? */
   confirmOverwrite?(conflicts: FileChange[]): Promise<boolean>;
   planned?(plan: Plan): void;
@@ -81,7 +84,14 @@ export async function runInit(options: InitOptions, hooks: InitHooks = {}): Prom
   const project = getProjectInfo(root, options.overrides, new Set(previous?.files.map((f) => f.path)));
   hooks.detected?.(project);
   const answers = await collectAnswers(project, options, hooks);
-  const planOptions = { project, answers, cwd: root, ...(options.monwireFrom ? { monwireFrom: options.monwireFrom } : {}) };
+  // Rules feed metrics and the audit trail; with neither there is nothing for them to do.
+  const found = planRules(project, previous, readExistingConfig(root));
+  const rulesPlan = answers.metrics || answers.audit ? found : { ...found, proposals: [], products: [] };
+  // Without a terminal (or with --yes) the proposals are taken: they land in mon.config.json,
+  // shown in the plan, where they are reviewed and edited like any other setting.
+  const ask = options.interactive && !options.yes && hooks.chooseRules && (rulesPlan.proposals.length > 0 || rulesPlan.products.length > 0);
+  const choice = ask ? await hooks.chooseRules!(rulesPlan) : takeAll(rulesPlan);
+  const planOptions = { project, answers, cwd: root, rules: { plan: rulesPlan, choice }, ...(options.monwireFrom ? { monwireFrom: options.monwireFrom } : {}) };
   let plan = planInit({ ...planOptions, force: options.force ?? false });
   // Without a terminal (or with --yes) the safe position stands and the plan's note says why.
   if (plan.uncertainMiddleware && options.interactive && !options.yes && hooks.confirmErrorMiddleware) {

@@ -37,6 +37,11 @@ export function initResultJson(result: InitResult): Record<string, unknown> {
       })),
       warnings: result.plan.warnings,
       notes: result.plan.notes,
+      rules: {
+        proposed: (result.plan.rules?.proposed ?? []).map((p) => ({ key: p.key, event: p.event, rule: p.rule, file: p.file, line: p.line, guessed: p.guessed })),
+        added: result.plan.rules?.added ?? [],
+        products: result.plan.rules?.products ?? [],
+      },
     },
     applied: result.applied ?? null,
     install: result.install ?? null,

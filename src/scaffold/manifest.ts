@@ -53,6 +53,7 @@ export function formatManifest(manifest: Manifest): string {
     })),
     scripts: Object.fromEntries(Object.entries(manifest.scripts).sort(([a], [b]) => a.localeCompare(b))),
     dependencies: Object.fromEntries(Object.entries(manifest.dependencies).sort(([a], [b]) => a.localeCompare(b))),
+    ...(manifest.routes && manifest.routes.length > 0 ? { routes: [...manifest.routes].sort() } : {}),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

@@ -9,6 +9,7 @@ import { followLinks } from "./symlinks.js";
 import { planDatabase } from "./plan-database.js";
 import { emptyManifest, findManifestFile, formatManifest, MANIFEST_PATH, readManifest, sha256 } from "./manifest.js";
 import { renderOpsFiles } from "./ops.js";
+import { mergeRules as withRules, type ConfigWithRules, type RulesChoice, type RulesPlan } from "./rules-plan.js";
 import { dependenciesToAdd, detectJsonStyle, formatJson, insertSection, readOwnPackage, withKeys } from "./package-edit.js";
 import { findRegions } from "./regions.js";
 import { planSourcemapEdits } from "./sourcemap-edit.js";
@@ -31,6 +32,8 @@ export interface PlanInitOptions {
   cwd?: string;
   /** Registrations the user said are ordinary middleware (asked when init could not tell). */
   ordinaryMiddleware?: readonly string[];
+  /** Route rules found and the user's choice; none means no rules are added. */
+  rules?: { plan: RulesPlan; choice: RulesChoice };
 }
 
 interface Planner {
@@ -47,6 +50,7 @@ function createPlanner(root: string, force: boolean): Planner {
   if (previous) {
     manifest.scripts = { ...previous.scripts };
     manifest.dependencies = { ...previous.dependencies };
+    if (previous.routes) manifest.routes = [...previous.routes];
   }
   const read = (path: string) => (existsSync(join(root, path)) ? readFileSync(join(root, path), "utf8") : undefined);
   return { changes: [], manifest, previous, read, force };
@@ -158,7 +162,9 @@ export function planInit(options: PlanInitOptions): Plan {
   }
 
   const existingConfig = readExistingConfig(project.root);
-  const configInput = buildConfig(existingConfig, answers, project.packageName);
+  const rules = options.rules;
+  const configInput = rules ? withRules(buildConfig(existingConfig, answers, project.packageName), rules.plan, rules.choice) : buildConfig(existingConfig, answers, project.packageName);
+  if (rules) p.manifest.routes = rules.plan.routes;
   const database = planDatabase(project, (path) => p.read(path));
   if (database?.config && !configInput.database) configInput.database = database.config;
   const configText = p.read(CONFIG_FILE);
@@ -191,7 +197,12 @@ export function planInit(options: PlanInitOptions): Plan {
 
   planDropped(p);
   planOwned(p, MANIFEST_PATH, formatManifest(p.manifest), "what monwire wrote (for re-runs and uninstall)", { merge: true });
-  return { root: project.root, changes: followLinks(project.root, p.changes), manifest: p.manifest, warnings, notes, ...(entry?.uncertain.length ? { uncertainMiddleware: entry.uncertain } : {}) };
+  const added = rules ? rules.plan.proposals.filter((r) => rules.choice.accepted.includes(r.key)).map((r) => r.key) : [];
+  return {
+    root: project.root, changes: followLinks(project.root, p.changes), manifest: p.manifest, warnings, notes,
+    ...(entry?.uncertain.length ? { uncertainMiddleware: entry.uncertain } : {}),
+    ...(rules ? { rules: { proposed: rules.plan.proposals, added, products: rules.choice.products, actor: Boolean(rules.plan.actor && (configInput as ConfigWithRules).actor === rules.plan.actor) } } : {}),
+  };
 }
 
 /** True when the plan changes nothing (a second run). */

@@ -1,6 +1,7 @@
 import { diffStats, unifiedDiff } from "./diff.js";
 import type { InitResult } from "./init.js";
 import type { UninstallResult } from "./uninstall.js";
+import { describeProposal } from "./rules-propose.js";
 import type { FileChange, ProjectInfo } from "./types.js";
 
 /**
@@ -65,12 +66,58 @@ export function nextSteps(result: InitResult): string[] {
   if (result.install === undefined && result.status === "applied" && result.plan.changes.some((c) => c.path === "package.json" && c.kind === "update")) {
     steps.push(`install the new dependencies: ${project.packageManager} install`);
   }
+  const build = buildBeforeStart(project);
+  if (build) steps.push(build);
+  steps.push(...ruleSteps(result));
   if (answers.sentry) steps.push("set SENTRY_DSN in the app's environment (see .env.example) to turn Sentry on");
   if (answers.metrics) steps.push(`start the app, then run \`mon check\` to prove ${answers.metricsPath} serves the catalog`);
   if (answers.audit) steps.push("set MONWIRE_AUDIT_KEY to chain the audit trail with HMAC; `mon verify` proves it intact");
   steps.push("review the alert rules and dashboard in monitoring/ (promtool test rules monitoring/alerts.test.yml)");
   return steps;
 }
+
+/** A start script that runs built files (dist/…) needs the build first, or it runs the old code. */
+function buildBeforeStart(project: InitResult["project"]): string | undefined {
+  const start = project.scripts.find((s) => s.script === "start");
+  if (!start?.file || !/^(dist|build|out)\//.test(start.file) || !project.scripts.some((s) => s.script === "build")) return undefined;
+  const run = project.packageManager === "npm" ? "npm run" : project.packageManager;
+  return `build before you start: \`${run} build\`, then \`${run} start\` (start runs ${start.file}, built from ${project.entry}; without a build it runs code without monwire)`;
+}
+
+/** What remains about route rules: review the proposals, the guesses, the product list. */
+function ruleSteps(result: InitResult): string[] {
+  const rules = result.plan.rules;
+  if (!rules) return [];
+  const steps: string[] = [];
+  const added = rules.proposed.filter((p) => rules.added.includes(p.key));
+  if (added.length > 0) {
+    const events = [...new Set(added.map((p) => p.event))].join(", ");
+    steps.push(`review the ${added.length} route rule${added.length === 1 ? "" : "s"} init proposed (${events}) in mon.config.json "events"; docs/tracking.md explains each field`);
+    const guessed = added.filter((p) => p.guessed.length > 0);
+    if (guessed.length > 0) steps.push(`check the values init could not see in the code: ${guessed.map((p) => `${p.key} ${p.guessed.join(", ")}`).join("; ")}`);
+    const licenses = added.some((p) => p.event === "license.generated" || (p.rule.also as Array<{ event: string }> | undefined)?.some((a) => a.event === "license.generated"));
+    if (licenses && rules.products.length === 0) steps.push('list your products in mon.config.json "metrics.products" (license_keys_generated_total counts any other product as "other")');
+  } else if (rules.proposed.length === 0) {
+    steps.push('no route matched a business event: add rules to mon.config.json "events" by hand (docs/tracking.md), or call track.* in the handlers');
+  }
+  if (rules.actor) steps.push('the request\'s user is read from the places and fields in mon.config.json "actor"; change them if your app keeps the user elsewhere');
+  return steps;
+}
+
+/** The proposals, one per line, marked taken or left out. */
+export function formatRules(plan: InitResult["plan"], paint: Paint = plainPaint): string[] {
+  const rules = plan.rules;
+  if (!rules || (rules.proposed.length === 0 && rules.products.length === 0)) return [];
+  const lines = [paint("heading", "Route rules")];
+  for (const proposal of rules.proposed) {
+    const taken = rules.added.includes(proposal.key);
+    lines.push(`  ${taken ? paint("create", "+") : paint("dim", "-")} ${escapeControl(describeProposal(proposal))}  ${paint("dim", `(${proposal.file}:${proposal.line})`)}`);
+  }
+  if (rules.products.length > 0) lines.push(`  products: ${escapeControl(rules.products.join(", "))}`);
+  return lines;
+}
+
+const escapeControl = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 
 export function formatInitSummary(result: InitResult, paint: Paint = plainPaint): string {
   const lines: string[] = [];
@@ -81,6 +128,7 @@ export function formatInitSummary(result: InitResult, paint: Paint = plainPaint)
       lines.push("already set up — nothing to do");
       return lines.join("\n");
     case "dry-run":
+      lines.push(...formatRules(result.plan, paint));
       lines.push(`dry run: ${counts("create")} to create, ${counts("update")} to update, ${counts("conflict")} conflict(s); nothing was written`);
       return lines.join("\n");
     case "conflicts":
@@ -90,6 +138,7 @@ export function formatInitSummary(result: InitResult, paint: Paint = plainPaint)
     default:
       break;
   }
+  lines.push(...formatRules(result.plan, paint));
   lines.push(`done: ${counts("create")} created, ${counts("update")} updated, ${counts("delete") > 0 ? `${counts("delete")} removed, ` : ""}${counts("skip")} unchanged`);
   if (result.install) lines.push(result.install.ok ? `installed with \`${result.install.command}\`` : `${paint("warn", "install failed:")} \`${result.install.command}\` exited ${result.install.exitCode} — run it yourself`);
   for (const note of result.plan.notes) lines.push(`note: ${note}`);

@@ -113,10 +113,14 @@ export interface Manifest {
   scripts: Record<string, { before: string; after: string }>;
   /** Dependencies added to package.json (never ones the host already had). */
   dependencies: Record<string, string>;
+  /** Route keys ("POST /api/orders") init has seen: later runs propose rules only for new ones. */
+  routes?: string[];
 }
 
 export interface Plan {
   root: string;
+  /** Route rules proposed for new routes, and the ones written into mon.config.json. */
+  rules?: { proposed: import("./rules-propose.js").RuleProposal[]; added: string[]; products: string[]; actor: boolean };
   changes: FileChange[];
   manifest: Manifest;
   warnings: string[];

@@ -29,6 +29,8 @@ export interface HostFlowSpec {
   /** The host's business-event file, rewritten to call track.walletTransaction after init. */
   eventsFile: string;
   eventsCode: string;
+  /** The route rules init proposes for the fixture's own routes (mon.config.json `events`). */
+  rules: Record<string, unknown>;
   /** Assertions on the cached install made by the real `mon init` (e.g. which lockfile it wrote). */
   installed?: (cacheApp: string) => void;
 }
@@ -60,9 +62,11 @@ export function describeHostFlow(spec: HostFlowSpec): void {
       receiver = await startSentryReceiver();
       const result = await runMon([...INIT_ARGS, "--skip-install", "--monwire-from", tarball, "--json"], { cwd: app, env: spec.env ?? {} });
       expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
-      const doc = JSON.parse(String(result.stdout)) as { status: string; project: Record<string, unknown> };
+      const doc = JSON.parse(String(result.stdout)) as { status: string; project: Record<string, unknown>; plan: { rules: { added: string[] } } };
       expect(doc.status).toBe("applied");
       expect(doc.project).toMatchObject(spec.expected);
+      expect(doc.plan.rules.added).toEqual(Object.keys(spec.rules));
+      expect(JSON.parse(readFileSync(join(app, "mon.config.json"), "utf8")).events).toEqual(spec.rules);
       linkNodeModules(cache, root, spec.cacheFrom ? "." : member);
       writeFileSync(join(app, spec.eventsFile), spec.eventsCode);
     }, 300_000);
@@ -105,6 +109,10 @@ export function describeHostFlow(spec: HostFlowSpec): void {
         expect(event.transaction).toBe("GET /api/boom/:id");
 
         const lines = readAuditLines(join(app, "logs"));
+        // The proposed rules record the license fetch; the deposit's explicit track call wins
+        // over its rule, so it is written once.
+        expect(lines.filter((l) => l.action === "license_key.accessed" && l.tenant === "EUR" && l.outcome === "success"), JSON.stringify(lines)).toHaveLength(1);
+        expect(lines.filter((l) => l.action === "wallet.deposit")).toHaveLength(1);
         const entry = lines.find((l) => l.action === "wallet.deposit");
         expect(entry, JSON.stringify(lines)).toBeDefined();
         expect(entry).toMatchObject({ tenant: "EUR", amount: { minor: 1050, currency: "EUR" } });

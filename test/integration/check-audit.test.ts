@@ -1,4 +1,4 @@
-import { chmod, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { addDays, dayFileName } from "../../src/audit/chain.js";
@@ -59,7 +59,7 @@ describe("mon check --only audit", () => {
     const { exitCode, checks } = await check(dir);
     expect(checks.map((c) => [c.id, c.status])).toEqual([
       ["audit.dir", "pass"], ["audit.names", "pass"], ["audit.recent", "pass"], ["audit.schema", "pass"],
-      ["audit.chain", "pass"], ["audit.permissions", "pass"], ["audit.retention", "pass"], ["audit.disk", "pass"],
+      ["audit.chain", "pass"], ["audit.permissions", "pass"], ["audit.retention", "pass"], ["audit.disk", "pass"], ["audit.rules", "skip"],
     ]);
     expect(exitCode).toBe(0);
   });
@@ -124,7 +124,7 @@ describe("mon check --only audit", () => {
     expect(exitCode).toBe(0);
   });
 
-  it("warns about misnamed files, and fails without a directory", async () => {
+  it("warns about misnamed files", async () => {
     const { dir, logs } = await project();
     await writeFile(join(logs, "audit-2025-3-1.log"), "");
     const names = await check(dir);
@@ -132,12 +132,78 @@ describe("mon check --only audit", () => {
     expect(names.byId("audit.names").findings[0]?.message).toBe("audit-2025-3-1.log does not follow audit-YYYY-MM-DD.log: mon verify, report and prune ignore it");
     expect(names.exitCode).toBe(0);
     expect((await check(dir, ["--strict"])).exitCode).toBe(1);
+  });
 
+  it("skips, not fails, a fresh install whose app has not run yet, and fails it only under --strict", async () => {
+    const { dir, logs } = await project();
     await rm(logs, { recursive: true });
     const none = await check(dir);
-    expect(none.exitCode).toBe(1);
-    expect(none.byId("audit.dir").summary).toBe(`${logs} does not exist`);
+    expect(none.exitCode).toBe(0);
+    expect(none.byId("audit.dir").status).toBe("skip");
+    expect(none.byId("audit.dir").summary).toBe(`${logs} does not exist yet: the runtime creates it when the app starts`);
+    expect(none.byId("audit.dir").hint).toBe("Start the app, then run mon check again; if the app is running, set audit.dir in mon.config.json to the directory it writes to.");
     expect(none.byId("audit.chain").status).toBe("skip");
     expect(none.byId("audit.retention").status).toBe("pass");
+    expect((await check(dir, ["--strict"])).exitCode).toBe(1);
+  });
+
+  it("fails a path that exists but is not a directory", async () => {
+    const { dir, logs } = await project();
+    await rm(logs, { recursive: true });
+    await writeFile(logs, "");
+    const file = await check(dir);
+    expect(file.exitCode).toBe(1);
+    expect(file.byId("audit.dir").summary).toBe(`${logs} exists but is not a directory`);
+  });
+
+  it("passes an empty directory the app just created, saying nothing was recorded yet", async () => {
+    const { dir, logs } = await project();
+    await rm(logs, { recursive: true });
+    await mkdir(logs, { mode: 0o750 });
+    const empty = await check(dir);
+    expect(empty.exitCode).toBe(0);
+    expect(empty.byId("audit.dir").status).toBe("pass");
+    expect(empty.byId("audit.recent").status).toBe("pass");
+    expect(empty.byId("audit.recent").summary).toBe("no day file yet: the trail starts with the app's first audit entry");
+  });
+});
+
+describe("audit.rules: the route rules in mon.config.json", () => {
+  const SERVER = 'const express = require("express");\nconst app = express();\napp.post("/api/orders", (req, res) => res.json({}));\napp.get("/api/licenses/:id", (req, res) => res.json({}));\napp.listen(3000);\n';
+  const PKG = JSON.stringify({ name: "shop", scripts: { start: "node server.js" }, dependencies: { express: "^4.21.2" } });
+
+  async function withRules(events: Record<string, unknown>) {
+    const { dir } = await project({ events });
+    await writeFile(join(dir, "server.js"), SERVER);
+    await writeFile(join(dir, "package.json"), PKG);
+    return check(dir);
+  }
+
+  it("passes valid rules whose templates the app registers", async () => {
+    const ok = await withRules({ "POST /api/orders": { event: "wallet.purchase", amount: "response.total" }, "GET /api/licenses/:id": { event: "license.accessed", target: "params.id" } });
+    expect(ok.byId("audit.rules").status).toBe("pass");
+    expect(ok.byId("audit.rules").summary).toBe("2 route rules, each valid and matching a route the app registers");
+    expect(ok.exitCode).toBe(0);
+  });
+
+  it("fails an unknown event, a malformed path and a template no route has, each by its config path", async () => {
+    const bad = await withRules({
+      "POST /api/orders": { event: "wallet.purchase", amount: "response..total" },
+      "GET /api/licenses/:id": { event: "license.downloaded" },
+      "POST /api/refunds": { event: "wallet.refund", amount: "body.amount" },
+    });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.byId("audit.rules").status).toBe("fail");
+    expect(bad.byId("audit.rules").findings.map((f) => f.message)).toEqual([
+      'events["POST /api/orders"].amount: malformed path "response..total": segment 2 ("") must be a name, optionally followed by []',
+      'events["GET /api/licenses/:id"].event: unknown event "license.downloaded" (allowed: login, logout, wallet.deposit, wallet.purchase, wallet.refund, wallet.withdrawal, license.generated, license.accessed, branch.created, role.changed, user.created, admin.action, security.event)',
+      'events["POST /api/refunds"]: no route POST /api/refunds in the app (server.js)',
+    ]);
+    expect(bad.byId("audit.rules").summary).toBe("3 problems in the route rules: a rule with a problem is off, the others record");
+  });
+
+  it("skips when there are no rules", async () => {
+    const { dir } = await project();
+    expect((await check(dir)).byId("audit.rules")).toMatchObject({ status: "skip", summary: 'no route rules in mon.config.json "events"' });
   });
 });

@@ -8,6 +8,10 @@ describeHostFlow({
   expected: { moduleSystem: "esm", entry: "src/server.js", packageManager: "npm" },
   checks: [["npm", "run", "check"], ["node", "--check", "src/monitoring/sentry.js"]],
   startScript: "start",
+  rules: {
+    "GET /api/licenses/:id": { event: "license.accessed", target: "params.id" },
+    "POST /api/wallet/deposit": { event: "wallet.deposit", amount: "body.amountMinor", amountUnit: "minor" },
+  },
   eventsFile: "src/events.js",
   eventsCode: `import { track } from "./monitoring/audit.js";
 

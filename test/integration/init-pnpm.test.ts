@@ -22,6 +22,10 @@ describeHostFlow({
     expect(existsSync(join(cacheApp, "packages", "api", "package-lock.json"))).toBe(false);
   },
   startScript: "start",
+  rules: {
+    "GET /api/licenses/:id": { event: "license.accessed", target: "params.id" },
+    "POST /api/wallet/deposit": { event: "wallet.deposit", amount: "body.amountMinor", amountUnit: "minor" },
+  },
   eventsFile: "src/events.js",
   eventsCode: `import { track } from "./monitoring/audit.js";
 

@@ -6,6 +6,10 @@ describeHostFlow({
   expected: { moduleSystem: "cjs", entry: "src/index.ts", packageManager: "npm" },
   checks: [["npm", "run", "build"]],
   startScript: "start",
+  rules: {
+    "GET /api/licenses/:id": { event: "license.accessed", target: "params.id" },
+    "POST /api/wallet/deposit": { event: "wallet.deposit", amount: "body.amountMinor", amountUnit: "minor" },
+  },
   eventsFile: "src/events.ts",
   eventsCode: `import { track } from "./monitoring/audit";
 

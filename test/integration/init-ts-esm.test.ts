@@ -7,6 +7,10 @@ describeHostFlow({
   expected: { moduleSystem: "esm", entry: "server/index.ts", packageManager: "npm" },
   checks: [["npm", "run", "check"], ["npm", "run", "build"]],
   startScript: "start",
+  rules: {
+    "GET /api/licenses/:id": { event: "license.accessed", target: "params.id" },
+    "POST /api/wallet/deposit": { event: "wallet.deposit", amount: "body.amountMinor", amountUnit: "minor" },
+  },
   eventsFile: "server/events.ts",
   eventsCode: `import { track } from "./monitoring/audit";
 

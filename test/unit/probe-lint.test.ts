@@ -1,6 +1,7 @@
 import { CATALOG } from "../../src/metrics/catalog.js";
 import { describe, expect, it } from "vitest";
 import { defaultConfig, type MonwireConfig } from "../../src/config/schema.js";
+import { CATALOG } from "../../src/metrics/catalog.js";
 import { diffCatalog } from "../../src/probe/catalog-diff.js";
 import { lintFamilies, promlintHint } from "../../src/probe/lint.js";
 import { DEFAULT_SLO_EDGES } from "../../src/probe/lint-monwire.js";
@@ -111,5 +112,23 @@ describe("catalog diff", () => {
   it("counts a declared family without samples as present", () => {
     const declared = diffCatalog(parseText("# HELP branches_created_total b\n# TYPE branches_created_total counter\n").families, config);
     expect(declared.filter((f) => f.family === "branches_created_total")).toEqual([]);
+  });
+});
+
+describe("database_up only where a database probe is configured", () => {
+  const everyFamilyBut = (skip: string) => CATALOG.filter((d) => d.name !== skip).map((d) => `# TYPE ${d.name} ${d.type}`).join("\n") + "\n";
+  const families = parseText(everyFamilyBut("database_up")).families;
+
+  it("does not require database_up from an app without a database probe", () => {
+    expect(diffCatalog(families, defaultConfig())).toEqual([]);
+  });
+
+  it("requires it when metrics.databaseProbe is set, naming the probe option", () => {
+    const config = { ...defaultConfig(), metrics: { ...defaultConfig().metrics, databaseProbe: true } };
+    expect(diffCatalog(families, config)).toEqual([{
+      rule: "monwire/catalog-missing", severity: "error", family: "database_up",
+      message: "gauge database_up is not exposed",
+      hint: "metrics.databaseProbe is true in mon.config.json: pass the probe to the runtime, createMonitoring({ databaseProbe: async () => /* e.g. SELECT 1 */ true }).",
+    }]);
   });
 });

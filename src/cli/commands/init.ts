@@ -50,7 +50,7 @@ export function registerInit(program: Command): Command {
         },
         {
           detected: (project) => !json && output.out(report.formatDetection(project, paint)),
-          ...(prompts ? { ask: prompts.askInitAnswers, confirmOverwrite: prompts.confirmOverwrite, confirmErrorMiddleware: prompts.confirmErrorMiddleware } : {}),
+          ...(prompts ? { ask: prompts.askInitAnswers, confirmOverwrite: prompts.confirmOverwrite, confirmErrorMiddleware: prompts.confirmErrorMiddleware, chooseRules: prompts.chooseRules } : {}),
           planned: (plan) => !json && output.out(`\n${report.formatPlan(plan.changes, { diffs: raw.dryRun === true ? "all" : "edits", paint })}\n`),
           installOutput: (chunk) => void process.stderr.write(chunk),
         },
