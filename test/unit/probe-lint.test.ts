@@ -1,7 +1,6 @@
 import { CATALOG } from "../../src/metrics/catalog.js";
 import { describe, expect, it } from "vitest";
 import { defaultConfig, type MonwireConfig } from "../../src/config/schema.js";
-import { CATALOG } from "../../src/metrics/catalog.js";
 import { diffCatalog } from "../../src/probe/catalog-diff.js";
 import { lintFamilies, promlintHint } from "../../src/probe/lint.js";
 import { DEFAULT_SLO_EDGES } from "../../src/probe/lint-monwire.js";
