@@ -55,6 +55,7 @@ function whereSection(result: DemoResult, color: ChalkInstance): string[] {
     `Config           ${f.config}`,
     `Audit trail      ${f.audit}  (signed; key MONWIRE_AUDIT_KEY in ${f.env})`,
     `Logs             ${f.logs.join(", ")}`,
+    ...(f.reportHtml ? [`Report (HTML)    ${f.reportHtml}  (open it in a browser; prints on A4)`] : []),
     `Everything above ${result.dir}/demo-result.json`,
     "",
     `Try it yourself (mon = node ${MON_BIN}):`,

@@ -26,6 +26,8 @@ export interface DemoOptions {
   prometheus: boolean;
   env: NodeJS.ProcessEnv;
   onProgress?: (line: string) => void;
+  /** Renders the day's report as an HTML document (`mon report --format html`), saved as report.html. */
+  renderReportHtml?: (report: ReportResult) => string;
 }
 
 export interface DemoResult {
@@ -41,7 +43,7 @@ export interface DemoResult {
   leaks: LeakCheck;
   prometheus?: PromAnswer & { url: string; pid: number };
   /** Where the parts live on disk. */
-  files: { config: string; env: string; audit: string; source: string[]; logs: string[] };
+  files: { config: string; env: string; audit: string; source: string[]; logs: string[]; reportHtml?: string };
   /** Still running (--keep-running) until stop() is called. */
   running: boolean;
 }
@@ -116,9 +118,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
         audit: join(dir, "logs"),
         source: ["server.mjs", "store.mjs", "instrument.mjs"].map((f) => join(dir, f)),
         logs: [join(dir, "shop.log"), ...(prometheus ? [join(dir, "prometheus", "prometheus.log")] : [])],
+        ...(options.renderReportHtml ? { reportHtml: join(dir, "report.html") } : {}),
       },
       running: options.keepRunning,
     };
+    if (options.renderReportHtml && result.files.reportHtml) await writeFile(result.files.reportHtml, options.renderReportHtml(result.report));
     await writeFile(join(dir, "demo-result.json"), `${JSON.stringify(result, null, 2)}\n`);
     if (!options.keepRunning) {
       await stop();

@@ -40,6 +40,7 @@ export function registerDemo(program: Command): Command {
       const output = createOutput({ color: flags.color !== false });
       const durationMs = parseDuration(flags.duration);
       const { runDemo } = await import("../../demo/run-demo.js");
+      const { renderReportHtml } = await import("../render-report-html.js");
       const session = await runDemo({
         ...(flags.dir ? { dir: String(flags.dir) } : {}),
         durationMs,
@@ -47,6 +48,7 @@ export function registerDemo(program: Command): Command {
         prometheus: Boolean(flags.prometheus),
         env: process.env,
         onProgress: (line) => output.err(output.color.dim(`demo: ${line}`)),
+        renderReportHtml: (report) => renderReportHtml(report),
       });
       const { result } = session;
       if (flags.json) {

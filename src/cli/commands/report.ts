@@ -2,12 +2,12 @@ import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
 
-const FORMATS = ["table", "json", "csv", "markdown"] as const;
+const FORMATS = ["table", "json", "csv", "markdown", "html"] as const;
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * `mon report`: an aureport-style summary of a day (or --from/--to) of the audit trail. The format
- * is a table unless --format (or --json) says otherwise, whether or not stdout is a TTY: output
+ * is a table unless --format (or --json) says otherwise (html: one self-contained document), whether or not stdout is a TTY: output
  * that changes shape when piped surprises scripts. Exit 1 on a missing day, tampering or corrupt
  * lines (the report is still printed), 2 on usage errors.
  */
@@ -21,7 +21,7 @@ export function registerReport(program: Command): Command {
     .option("--tz <zone>", "IANA time zone the days are in (default UTC)", "UTC")
     .option("--tenant <id>", "only this tenant; repeatable", collect)
     .option("--dir <dir>", "audit directory; repeat to merge trails of several hosts", collect)
-    .option("--format <format>", "table, json, csv or markdown (default table)")
+    .option("--format <format>", "table, json, csv, markdown or html (default table)")
     .option("--json", "same as --format json")
     .option("--no-verify", "skip the integrity check")
     .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
@@ -60,8 +60,9 @@ export function registerReport(program: Command): Command {
         },
       });
       if (shown > 0) process.stderr.write("\r\x1b[K");
-      const render = await import(format === "table" ? "../render-report-table.js" : "../render-report-text.js");
+      const render = await import(format === "table" ? "../render-report-table.js" : format === "html" ? "../render-report-html.js" : "../render-report-text.js");
       if (format === "json") output.out(JSON.stringify(report));
+      else if (format === "html") process.stdout.write(render.renderReportHtml(report, { tenants: settings[0]?.tenants }));
       else if (format === "table") process.stdout.write(render.renderReportTable(report, { color: output.color, tenants: settings[0]?.tenants }));
       else process.stdout.write(format === "csv" ? render.renderReportCsv(report) : render.renderReportMarkdown(report, { tenants: settings[0]?.tenants }));
       const { escapeTerminal } = await import("../../terminal-safe.js");
