@@ -18,7 +18,7 @@ export function registerReport(program: Command): Command {
     .option("--day <day>", "local day YYYY-MM-DD, today or yesterday (default: today)")
     .option("--from <day>", "first day of a range")
     .option("--to <day>", "last day of a range (default: --from, or today)")
-    .option("--tz <zone>", "IANA time zone the days are in (default UTC)", "UTC")
+    .option("--tz <zone>", "IANA time zone the days are in", "UTC")
     .option("--tenant <id>", "only this tenant; repeatable", collect)
     .option("--dir <dir>", "audit directory; repeat to merge trails of several hosts", collect)
     .option("--format <format>", "table, json, csv, markdown or html (default table)")
