@@ -6,6 +6,7 @@ import {
   authSection, categoryTables, eventsSection, licenseSection, moneySection, problemsSection, section, usersSection,
 } from "./render-report-html-sections.js";
 import { REPORT_CSS } from "./render-report-html-style.js";
+import { missingDetail, missingRanges, rangeLabel } from "./render-report-parts.js";
 import { createTenantLabel } from "./render-tenant.js";
 
 /**
@@ -31,7 +32,7 @@ function verdict(report: ReportResult): string {
   const i = report.integrity;
   const dirs = i.dirs.map((d) => `<li><code>${escapeHtml(d.dir)}</code>: ${escapeHtml(d.summary)}${
     d.findings.length ? `<ul>${d.findings.map((f) => `<li><code>${escapeHtml(f.name)}</code>: ${escapeHtml(f.verdict)}</li>`).join("")}</ul>` : ""}</li>`).join("");
-  const missing = report.missing.map((m) => `<li class="missing">No audit data for ${escapeHtml(m.day)} in <code>${escapeHtml(m.dir)}</code></li>`).join("");
+  const missing = missingRanges(report.missing).map((r) => `<li class="missing">No audit data for ${escapeHtml(rangeLabel(r))} in <code>${escapeHtml(r.dir)}</code> — ${escapeHtml(missingDetail(r))}</li>`).join("");
   return `<div class="verdict ${escapeHtml(i.status)}" id="integrity" data-status="${escapeHtml(i.status)}"><h2>Integrity: ${escapeHtml(VERDICT_TEXT[i.status] ?? i.status)}</h2><ul>${dirs}${missing}</ul></div>`;
 }
 

@@ -4,7 +4,7 @@ import { formatMoney } from "../audit/money.js";
 import type { ReportResult } from "../audit/report.js";
 import type { MoneyTotals } from "../audit/report-summary.js";
 import { escapeTerminalDeep } from "../terminal-safe.js";
-import { hourBars, moneyTypes, rangeTitle } from "./render-report-parts.js";
+import { hourBars, missingDetail, missingRanges, moneyTypes, rangeLabel, rangeTitle } from "./render-report-parts.js";
 import { createTenantLabel } from "./render-tenant.js";
 
 /**
@@ -28,7 +28,7 @@ export function renderReportTable(untrusted: ReportResult, options: { color: Cha
 
   out.push(c.bold(rangeTitle(report)));
   out.push(`Sources: ${report.files.length} file(s) in ${report.dirs.join(", ")}${report.tenants.length ? ` · tenants ${report.tenants.map(tenant).join(", ")}` : ""}`);
-  for (const m of report.missing) out.push(c.red(`Missing: ${m.day} in ${m.dir} — looked for ${m.lookedFor.join(", ")}`));
+  for (const r of missingRanges(report.missing)) out.push(c.red(`Missing: ${rangeLabel(r)} in ${r.dir} — ${missingDetail(r)}`));
   if (report.empty) {
     const proof = report.absence?.proven ? "an anchor proves every day read had no other events" : `nothing proves it: no anchor for ${report.absence?.unanchoredDays.join(", ") || "these days"}`;
     out.push(c.yellow(`No events in this range (${proof}).`));

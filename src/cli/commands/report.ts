@@ -65,8 +65,17 @@ export function registerReport(program: Command): Command {
       else if (format === "html") process.stdout.write(render.renderReportHtml(report, { tenants: settings[0]?.tenants }));
       else if (format === "table") process.stdout.write(render.renderReportTable(report, { color: output.color, tenants: settings[0]?.tenants }));
       else process.stdout.write(format === "csv" ? render.renderReportCsv(report) : render.renderReportMarkdown(report, { tenants: settings[0]?.tenants }));
-      const { escapeTerminal } = await import("../../terminal-safe.js");
-      for (const m of report.missing) output.err(escapeTerminal(`mon report: no audit data for ${m.day} in ${m.dir} (looked for ${m.lookedFor.join(", ")})`));
+      const { unknownTenantWarning } = await import("../render-tenant.js");
+      const tenantWarning = unknownTenantWarning(report.tenants, settings[0]?.tenants, new Set(report.summary.byTenant.map((t) => t.tenant)));
+      if (tenantWarning) output.err(output.color.yellow(`mon report: ${tenantWarning}`));
+      // Missing days are said once: the table shows them; other formats go to a file or a program, so stderr says it.
+      if (format !== "table") {
+        const { escapeTerminal } = await import("../../terminal-safe.js");
+        const { missingRanges, rangeLabel } = await import("../render-report-parts.js");
+        for (const r of missingRanges(report.missing)) {
+          output.err(escapeTerminal(`mon report: no audit data for ${rangeLabel(r)} in ${r.dir}${r.days === 1 ? ` (looked for ${r.lookedFor.join(", ")})` : ""}`));
+        }
+      }
       process.exitCode = report.findings ? 1 : 0;
     });
 }
