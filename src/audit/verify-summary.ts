@@ -1,3 +1,4 @@
+import { formatCount, plural } from "../human-format.js";
 import type { DayVerdict } from "./verify-day.js";
 import type { FileStatus, VerifyReport } from "./verify-types.js";
 
@@ -25,7 +26,7 @@ export function summarizeReport(parts: ReportParts): VerifyReport {
   const signed = parts.days.reduce((acc, d) => ({ checked: acc.checked + d.signed.checked, failed: acc.failed + d.signed.failed }), { checked: 0, failed: 0 });
   const notes = [...parts.notes];
   const unprovenDays = parts.days.filter((d) => d.unproven).map((d) => d.day);
-  if (unprovenDays.length > 0) notes.push(`${unprovenDays.length} day(s) without a file or an anchor outside the sealed range: nothing proves they had no events (run mon seal)`);
+  if (unprovenDays.length > 0) notes.push(`${plural(unprovenDays.length, "day")} without a file or an anchor outside the sealed range: nothing proves ${unprovenDays.length === 1 ? "it" : "they"} had no events (run mon seal)`);
   const report: VerifyReport = {
     dir: parts.dir,
     from: parts.from,
@@ -57,12 +58,12 @@ export function summarizeReport(parts: ReportParts): VerifyReport {
 export function formatSummaryLine(report: VerifyReport): string {
   const { files, anchors } = report.summary;
   const parts = [
-    `${report.files.length} file(s): ${files.valid} valid`,
-    files.torn ? `${files.torn} torn` : "",
-    files.invalid ? `${files.invalid} INVALID` : "",
-    files.missing ? `${files.missing} missing` : "",
+    `${plural(report.files.length, "file")}: ${formatCount(files.valid)} valid`,
+    files.torn ? `${formatCount(files.torn)} torn` : "",
+    files.invalid ? `${formatCount(files.invalid)} INVALID` : "",
+    files.missing ? `${formatCount(files.missing)} missing` : "",
   ].filter(Boolean);
-  const anchorParts = [`${anchors.valid} valid`, anchors.invalid ? `${anchors.invalid} INVALID` : "", anchors.missing ? `${anchors.missing} missing` : ""].filter(Boolean);
+  const anchorParts = [`${formatCount(anchors.valid)} valid`, anchors.invalid ? `${formatCount(anchors.invalid)} INVALID` : "", anchors.missing ? `${formatCount(anchors.missing)} missing` : ""].filter(Boolean);
   const verdict = report.status === "tampered" ? "TAMPERED" : report.status === "empty" ? "nothing to verify" : "intact";
-  return `${parts.join(", ")}; ${report.anchors.length} anchor(s): ${anchorParts.join(", ")}; ${report.summary.entries} entries — ${verdict}`;
+  return `${parts.join(", ")}; ${plural(report.anchors.length, "anchor")}: ${anchorParts.join(", ")}; ${plural(report.summary.entries, "entry", "entries")} — ${verdict}`;
 }

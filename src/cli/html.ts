@@ -1,4 +1,7 @@
+import { formatCount, plural } from "../human-format.js";
 import { escapeTerminal } from "../terminal-safe.js";
+
+export { formatCount, plural };
 
 /**
  * Building blocks of the HTML report. Every string from the trail is attacker-chosen: it is made
@@ -23,11 +26,6 @@ export function jsonIsland(id: string, value: unknown): string {
 
 /** Numbers read by people: grouped the same way in every report, whatever the host's locale. */
 export const HTML_LOCALE = "en-US";
-const integer = new Intl.NumberFormat(HTML_LOCALE);
-
-export function formatCount(value: number): string {
-  return integer.format(value);
-}
 
 /**
  * A number shown to people that also says where it comes from: `data-k` is its path in the JSON
@@ -47,8 +45,4 @@ export function htmlTable(head: string[], rows: string[][], numericFrom = head.l
 
 export function textCell(text: string, className = ""): string {
   return `<td${className ? ` class="${className}"` : ""}>${escapeHtml(text)}</td>`;
-}
-
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
 }

@@ -13,6 +13,13 @@ export function buildProgram(): Command {
     .description("Production monitoring for Express: Sentry, Prometheus metrics and a tamper-evident audit trail.")
     .version(getVersion(), "-V, --version")
     .option("--no-color", "disable colour output")
+    .option("-q, --quiet", "no progress or notes; results shortened to what needs attention")
+    .option("--verbose", "every detail (e.g. each day of a long run of days without events)")
+    .configureHelp({ showGlobalOptions: true })
+    .hook("preAction", (_program, action) => {
+      const flags = action.optsWithGlobals();
+      if (flags.quiet && flags.verbose) throw new MonwireError("E_USAGE", "--quiet and --verbose contradict each other", { hint: "Pass one of them." });
+    })
     .showHelpAfterError("(run `mon --help` for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });

@@ -37,7 +37,7 @@ export function registerDemo(program: Command): Command {
     .option("--json", "print one JSON document with everything the demo found")
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
-      const output = createOutput({ color: flags.color !== false });
+      const output = createOutput(flags);
       const durationMs = parseDuration(flags.duration);
       const { runDemo } = await import("../../demo/run-demo.js");
       const { renderReportHtml } = await import("../render-report-html.js");
@@ -47,7 +47,7 @@ export function registerDemo(program: Command): Command {
         keepRunning: Boolean(flags.keepRunning),
         prometheus: Boolean(flags.prometheus),
         env: process.env,
-        onProgress: (line) => output.err(output.color.dim(`demo: ${line}`)),
+        onProgress: (line) => output.note(output.color.dim(`demo: ${line}`)),
         renderReportHtml: (report) => renderReportHtml(report),
       });
       const { result } = session;

@@ -27,7 +27,7 @@ export function registerReport(program: Command): Command {
     .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
-      const output = createOutput({ color: flags.color !== false });
+      const output = createOutput(flags);
       const format = flags.json ? "json" : (flags.format ?? "table");
       if (!FORMATS.includes(format)) {
         throw new MonwireError("E_OPTION_INVALID", `--format ${JSON.stringify(format)} is not a report format`, { hint: `Use one of ${FORMATS.join(", ")}.` });
@@ -54,7 +54,7 @@ export function registerReport(program: Command): Command {
         dirs: settings.map((s) => s.dir), from, to, timeZone: flags.tz, tenants: flags.tenant ?? [], verify: flags.verify !== false,
         key, keyEnv, now,
         onProgress: (stage, done, total) => {
-          if (!output.stderrIsTTY || total < 32 * 1024 * 1024 || Date.now() - shown < 200) return;
+          if (!output.stderrIsTTY || output.quiet || total < 32 * 1024 * 1024 || Date.now() - shown < 200) return;
           shown = Date.now();
           process.stderr.write(`\r${stage}… ${Math.floor((done / total) * 100)}% of ${(total / 1e6).toFixed(0)} MB`);
         },

@@ -31,7 +31,7 @@ export function registerTail(program: Command): Command {
     .option("--verify", "check the hash chain as entries go by; a break is flagged and exits 1"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
-      const output = createOutput({ color: flags.color !== false });
+      const output = createOutput(flags);
       const { parseTimeSpec } = await import("../../audit/time-range.js");
       const { resolveAuditSettings } = await import("../../audit/settings.js");
       const { assertAuditDir } = await import("../../audit/files.js");
