@@ -203,6 +203,28 @@ describe("mon demo (human output)", () => {
   }, 60_000);
 });
 
+describe("mon demo and the temp directory", () => {
+  it("removes its temporary directory on exit and keeps only the HTML report, in one fixed file", async () => {
+    const temp = await makeTempDir("monwire-demo-tmp-");
+    try {
+      const result = await runMon(["demo", "--duration", "1"], { env: { TMPDIR: temp.dir } });
+      expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
+      const report = join(temp.dir, "monwire-demo-report.html");
+      expect(readdirSync(temp.dir)).toEqual(["monwire-demo-report.html"]);
+      expect(String(result.stdout)).toContain(`Report (HTML)    ${report}`);
+      expect(String(result.stdout)).toMatch(/Demo directory {3}\S+monwire-demo-\S+ \(temporary: removed; run with --keep/);
+      expect(readFileSync(report, "utf8")).toContain('id="monwire-report"');
+      const kept = await runMon(["demo", "--duration", "1", "--keep", "--json"], { env: { TMPDIR: temp.dir } });
+      const doc = JSON.parse(String(kept.stdout)) as DemoResult;
+      expect(doc.kept).toBe(true);
+      expect(existsSync(join(doc.dir, "report.html"))).toBe(true);
+      expect(readdirSync(temp.dir).filter((n) => n.startsWith("monwire-demo-") && n !== "monwire-demo-report.html")).toHaveLength(1);
+    } finally {
+      await temp.cleanup();
+    }
+  }, 90_000);
+});
+
 describe("mon demo usage errors", () => {
   it("exits 2 naming apt-get install prometheus when --prometheus cannot run, creating nothing", async () => {
     const temp = await makeTempDir("monwire-demo-noprom-");
