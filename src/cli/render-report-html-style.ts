@@ -26,8 +26,8 @@ td.bad, .stat.bad b { color: var(--bad); }
 .verdict { border: 2px solid; border-radius: 8px; padding: 10px 14px; margin: 14px 0; }
 .verdict h2 { border: 0; margin: 0 0 4px; font-size: 18px; }
 .verdict.intact { border-color: var(--ok); } .verdict.intact h2 { color: var(--ok); }
-.verdict.torn, .verdict.unverified, .verdict.skipped, .verdict.empty { border-color: var(--warn); }
-.verdict.torn h2, .verdict.unverified h2, .verdict.skipped h2, .verdict.empty h2 { color: var(--warn); }
+.verdict.torn, .verdict.unverified, .verdict.skipped, .verdict.empty, .verdict.missing-days { border-color: var(--warn); }
+.verdict.torn h2, .verdict.unverified h2, .verdict.skipped h2, .verdict.empty h2, .verdict.missing-days h2 { color: var(--warn); }
 .verdict.tampered { border-color: var(--bad); background: #fbecea; } .verdict.tampered h2 { color: var(--bad); }
 .missing { color: var(--bad); }
 svg.chart { width: 100%; height: auto; display: block; }

@@ -33,7 +33,11 @@ function verdict(report: ReportResult): string {
   const dirs = i.dirs.map((d) => `<li><code>${escapeHtml(d.dir)}</code>: ${escapeHtml(d.summary)}${
     d.findings.length ? `<ul>${d.findings.map((f) => `<li><code>${escapeHtml(f.name)}</code>: ${escapeHtml(f.verdict)}</li>`).join("")}</ul>` : ""}</li>`).join("");
   const missing = missingRanges(report.missing).map((r) => `<li class="missing">No audit data for ${escapeHtml(rangeLabel(r))} in <code>${escapeHtml(r.dir)}</code> — ${escapeHtml(missingDetail(r))}</li>`).join("");
-  return `<div class="verdict ${escapeHtml(i.status)}" id="integrity" data-status="${escapeHtml(i.status)}"><h2>Integrity: ${escapeHtml(VERDICT_TEXT[i.status] ?? i.status)}</h2><ul>${dirs}${missing}</ul></div>`;
+  // Missing days are a finding (exit 1) even when what exists verifies: the box must not look all clear.
+  const days = report.missing.length;
+  const look = days > 0 && i.status !== "tampered" ? "missing-days" : i.status;
+  const heading = `${VERDICT_TEXT[i.status] ?? i.status}${days > 0 ? ` — but ${days === 1 ? "1 day has" : `${formatCount(days)} days have`} no audit data` : ""}`;
+  return `<div class="verdict ${escapeHtml(look)}" id="integrity" data-status="${escapeHtml(i.status)}"><h2>Integrity: ${escapeHtml(heading)}</h2><ul>${dirs}${missing}</ul></div>`;
 }
 
 function heading(report: ReportResult): string {

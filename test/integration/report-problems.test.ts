@@ -58,6 +58,9 @@ describe("mon report on imperfect trails", () => {
         `mon report: no audit data for 2025-02-11 … 2025-02-28 (18 days) in ${dir}`,
       ]);
     }
+    const html = String((await runMon(["report", "--dir", dir, "--from", "2025-02-01", "--to", "2025-02-28", "--format", "html"])).stdout);
+    expect(html).toContain('<div class="verdict missing-days" id="integrity" data-status="intact"><h2>Integrity: Intact — every line and anchor verified — but 27 days have no audit data</h2>');
+    expect(html.match(/<li class="missing">/g)).toHaveLength(2);
     const markdown = await runMon(["report", "--dir", dir, "--from", "2025-02-01", "--to", "2025-02-28", "--format", "markdown"]);
     expect(String(markdown.stdout).match(/\*\*Missing:\*\*/g)).toHaveLength(2);
   });
