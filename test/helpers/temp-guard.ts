@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -11,6 +11,8 @@ import { join } from "node:path";
 export function setup(): () => void {
   const outer = process.env.TMPDIR;
   const dir = mkdtempSync(join(tmpdir(), "monwire-vitest-"));
+  // Traversable like /tmp, so tests that drop privileges (setpriv to nobody) still reach their files.
+  chmodSync(dir, 0o755);
   process.env.TMPDIR = dir;
   return () => {
     const left = readdirSync(dir);
