@@ -38,7 +38,7 @@ export interface RenderedPage {
 /** A4 is 210 mm wide: 794 CSS pixels. */
 const A4_WIDTH = 794;
 
-export async function renderInChromium(file: string, options: { timeoutMs?: number } = {}): Promise<RenderedPage> {
+export async function renderInChromium(file: string, options: { timeoutMs?: number; media?: "screen" | "print" } = {}): Promise<RenderedPage> {
   const profile = await mkdtemp(join(tmpdir(), "monwire-chromium-"));
   const child = spawn(CHROMIUM, [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -99,6 +99,7 @@ export async function renderInChromium(file: string, options: { timeoutMs?: numb
     });
     for (const domain of ["Runtime", "Log", "Network", "Page"]) await race(send(`${domain}.enable`, {}, sessionId));
     await race(send("Emulation.setDeviceMetricsOverride", { width: A4_WIDTH, height: 1123, deviceScaleFactor: 1, mobile: false }, sessionId));
+    if (options.media) await race(send("Emulation.setEmulatedMedia", { media: options.media }, sessionId));
     await race(send("Page.navigate", { url: pathToFileURL(file).href }, sessionId));
     await race(load);
     const evaluate = async (expression: string) => (await race(send("Runtime.evaluate", { expression, returnByValue: true }, sessionId))).result.value;

@@ -99,6 +99,11 @@ describe("mon report --format html", () => {
       expect(rendered.pdf.subarray(0, 5).toString()).toBe("%PDF-");
       expect(countPdfPages(rendered.pdf)).toBeGreaterThanOrEqual(2);
       expect(rendered.png.length).toBeGreaterThan(20_000);
+      // The print stylesheet (A4, no screen padding) must not overflow the page either.
+      const printed = await renderInChromium(file, { media: "print" });
+      await writeFile(join(ARTIFACTS, "report-print-first-screen.png"), printed.firstScreen);
+      expect(printed.console).toEqual([]);
+      expect(printed.scrollWidth).toBeLessThanOrEqual(794);
     } finally {
       await temp.cleanup();
     }
