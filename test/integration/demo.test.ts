@@ -192,7 +192,7 @@ describe("mon demo (human output)", () => {
       expect(stdout).toContain("2 error events arrived");
       expect(stdout).toContain(`Report (HTML)    ${join(temp.dir, "shop", "report.html")}`);
       expect(existsSync(join(temp.dir, "shop", "report.html"))).toBe(true);
-      expect(String(result.stderr)).toMatch(/demo: sent \d+ requests/);
+      expect(String(result.stderr)).toMatch(/demo: sent [\d,]+ requests?/);
       const saved = JSON.parse(readFileSync(join(temp.dir, "shop", "demo-result.json"), "utf8")) as DemoResult;
       expect(saved.running).toBe(false);
       expect(alive(saved.shop.pid)).toBe(false);
