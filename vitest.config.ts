@@ -8,5 +8,7 @@ export default defineConfig({
     // Integration tests start real processes and servers; two cores are all we have.
     maxWorkers: 2,
     reporters: ["default"],
+    // A temp dir per run, removed at the end: tests leave the machine's temp dir as they found it.
+    globalSetup: ["test/helpers/temp-guard.ts"],
   },
 });

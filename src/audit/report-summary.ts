@@ -1,4 +1,5 @@
 import type { Aggregate, ListedEvent, OutcomeCounts } from "./aggregate.js";
+import { KEY_SEPARATOR } from "./aggregate.js";
 import { finishList, splitKey } from "./aggregate-merge.js";
 import { AUDIT_CATEGORIES } from "./categories.js";
 import { minorToDecimal } from "./money.js";
@@ -46,7 +47,8 @@ export interface ReportSummary {
   userManagement: { branchesCreated: number; branchFailures: number; roleChanges: number; roleChangeFailures: number };
   security: { count: number; events: ListedEvent[]; omitted: number };
   admin: { count: number; events: ListedEvent[]; omitted: number };
-  hourly: Array<{ start: string; local: string; count: number }>;
+  /** Every local hour of the range; `byCategory` has every category, zeros included. */
+  hourly: Array<{ start: string; local: string; count: number; byCategory: Record<string, number> }>;
 }
 
 export const TOP_LIMIT = 10;
@@ -100,16 +102,18 @@ export function summarizeAggregate(agg: Aggregate, range: { start: number; end: 
     userManagement: { ...agg.users },
     security: finishList(agg.security),
     admin: finishList(agg.admin),
-    hourly: hourlyRows(agg.hourly, range),
+    hourly: hourlyRows(agg, range),
   };
 }
 
-function hourlyRows(hourly: Map<number, number>, range: { start: number; end: number; timeZone: string }): ReportSummary["hourly"] {
+function hourlyRows(agg: Aggregate, range: { start: number; end: number; timeZone: string }): ReportSummary["hourly"] {
+  const { hourly, hourlyByCategory } = agg;
   const bucket = createHourBucketer(range.timeZone);
   const hours = new Set<number>(hourly.keys());
   // Every hour of the range appears, so a quiet hour shows as a zero rather than a gap.
   for (let t = bucket(new Date(range.start).toISOString()); t < range.end; t += HOUR) hours.add(t);
   return [...hours].sort((a, b) => a - b).map((start) => ({
     start: new Date(start).toISOString(), local: formatZonedHour(start, range.timeZone), count: hourly.get(start) ?? 0,
+    byCategory: Object.fromEntries(AUDIT_CATEGORIES.map((c) => [c, hourlyByCategory.get(`${start}${KEY_SEPARATOR}${c}`) ?? 0])),
   }));
 }

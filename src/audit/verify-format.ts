@@ -1,3 +1,4 @@
+import { plural } from "../human-format.js";
 import { escapeTerminalDeep } from "../terminal-safe.js";
 import { formatSummaryLine } from "./verify-summary.js";
 import type { AnchorVerdict, FileVerdict, VerifyReport } from "./verify-types.js";
@@ -9,11 +10,16 @@ const plain: VerdictStyle = (_status, text) => text;
 
 /**
  * The human rendering of a report: one line per file and per anchor in day order (the issues
- * of a failing file indented below it, at most `maxIssues`), notes, then the summary line.
+ * of a failing file indented below it, at most `maxIssues`), notes, then the summary line. A run
+ * of valid anchors of days without events is one line unless `detail` is "verbose"; "quiet" keeps
+ * only verdicts that are not valid, the hint and the summary.
  * Issues quote corrupt lines, so every string is escaped for the terminal first: `ESC[8m` in a
  * line must not hide the verdict after it.
  */
-export function formatVerifyReport(untrusted: VerifyReport, options: { style?: VerdictStyle; maxIssues?: number } = {}): string[] {
+/** Runs of at least this many valid anchors of days without events are shown as one line. */
+export const EMPTY_RUN_MIN = 3;
+
+export function formatVerifyReport(untrusted: VerifyReport, options: { style?: VerdictStyle; maxIssues?: number; detail?: "quiet" | "normal" | "verbose" } = {}): string[] {
   const report = escapeTerminalDeep(untrusted);
   const style = options.style ?? plain;
   const maxIssues = options.maxIssues ?? 5;
@@ -23,7 +29,27 @@ export function formatVerifyReport(untrusted: VerifyReport, options: { style?: V
   ].sort((a, b) => (a.day === b.day ? a.order - b.order : a.day < b.day ? -1 : 1));
   const width = Math.max(report.witness ? "witness".length : 0, ...rows.map((r) => r.item.name.length)) + 2;
   const lines: string[] = [];
-  for (const { item } of rows) {
+  // A long quiet stretch (a shop closed for a season, sealed every day) is one line unless --verbose.
+  const fileDays = new Set(report.files.map((f) => f.day));
+  const quiet = (row: (typeof rows)[number]) => row.order === 1 && row.item.status === "valid" && !fileDays.has(row.day);
+  for (let i = 0; i < rows.length; i++) {
+    let end = i;
+    while (options.detail !== "verbose" && end < rows.length && quiet(rows[end] as (typeof rows)[number])) end += 1;
+    if (end - i >= EMPTY_RUN_MIN) {
+      const first = rows[i] as (typeof rows)[number];
+      const last = rows[end - 1] as (typeof rows)[number];
+      if (options.detail === "quiet") {
+        i = end - 1;
+        continue;
+      }
+      const label = `anchors ${first.day} … ${last.day}`;
+      lines.push(`${label.length >= width ? `${label}  ` : label.padEnd(width)}${style("valid", "valid")} — ${end - i} days without events (--verbose lists each)`);
+      i = end - 1;
+      continue;
+    }
+    const { item } = rows[i] as (typeof rows)[number];
+    // Quiet: only what needs attention; the summary line still counts everything.
+    if (options.detail === "quiet" && item.status === "valid") continue;
     const details = "entries" in item && item.status !== "missing" ? ` — ${describeFile(item)}` : "";
     lines.push(`${item.name.padEnd(width)}${style(item.status, item.verdict)}${item.status === "valid" ? details : ""}`);
     if (item.status === "valid") continue;
@@ -40,13 +66,13 @@ export function formatVerifyReport(untrusted: VerifyReport, options: { style?: V
     if (shown.length > 1 || (w.status === "valid" && shown.length > 0)) for (const issue of shown) lines.push(`    ${issue.message}`);
   }
   if (report.checkpoint) lines.push(`${"audit-pruned.json".padEnd(width)}${style(report.checkpoint.status, report.checkpoint.verdict)}`);
-  for (const note of report.notes) lines.push(`note: ${note}`);
+  if (options.detail !== "quiet") for (const note of report.notes) lines.push(`note: ${note}`);
   if (report.hint) lines.push(`hint: ${report.hint}`);
   lines.push(formatSummaryLine(report));
   return lines;
 }
 
 function describeFile(file: FileVerdict): string {
-  const writers = `${file.writers} writer${file.writers === 1 ? "" : "s"}`;
-  return `${file.entries} entries, ${writers}, ${file.sealed ? "sealed" : "not sealed yet"}`;
+  const writers = plural(file.writers, "writer");
+  return `${plural(file.entries, "entry", "entries")}, ${writers}, ${file.sealed ? "sealed" : "not sealed yet"}`;
 }

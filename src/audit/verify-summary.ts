@@ -1,3 +1,4 @@
+import { formatCount, plural } from "../human-format.js";
 import type { DayVerdict } from "./verify-day.js";
 import type { FileStatus, VerifyReport } from "./verify-types.js";
 
@@ -28,7 +29,7 @@ export function summarizeReport(parts: ReportParts): VerifyReport {
     for (const issue of file.issues) if (issue.kind === "file_event") notes.push(`${file.name} line ${issue.line}: ${issue.message}`);
   }
   const unprovenDays = parts.days.filter((d) => d.unproven).map((d) => d.day);
-  if (unprovenDays.length > 0) notes.push(`${unprovenDays.length} day(s) without a file or an anchor outside the sealed range: nothing proves they had no events (run mon seal)`);
+  if (unprovenDays.length > 0) notes.push(`${plural(unprovenDays.length, "day")} without a file or an anchor outside the sealed range: nothing proves ${unprovenDays.length === 1 ? "it" : "they"} had no events (run mon seal)`);
   const report: VerifyReport = {
     dir: parts.dir,
     from: parts.from,
@@ -60,13 +61,13 @@ export function summarizeReport(parts: ReportParts): VerifyReport {
 export function formatSummaryLine(report: VerifyReport): string {
   const { files, anchors } = report.summary;
   const parts = [
-    `${report.files.length} file(s): ${files.valid} valid`,
-    files.torn ? `${files.torn} torn` : "",
-    files.invalid ? `${files.invalid} INVALID` : "",
-    files.missing ? `${files.missing} missing` : "",
+    `${plural(report.files.length, "file")}: ${formatCount(files.valid)} valid`,
+    files.torn ? `${formatCount(files.torn)} torn` : "",
+    files.invalid ? `${formatCount(files.invalid)} INVALID` : "",
+    files.missing ? `${formatCount(files.missing)} missing` : "",
   ].filter(Boolean);
-  const anchorParts = [`${anchors.valid} valid`, anchors.invalid ? `${anchors.invalid} INVALID` : "", anchors.missing ? `${anchors.missing} missing` : ""].filter(Boolean);
+  const anchorParts = [`${formatCount(anchors.valid)} valid`, anchors.invalid ? `${formatCount(anchors.invalid)} INVALID` : "", anchors.missing ? `${formatCount(anchors.missing)} missing` : ""].filter(Boolean);
   if (report.wrongKey) return `WRONG KEY: the trail is signed with key id ${report.wrongKey.trail.join(", ")}, not with the given key (key id ${report.wrongKey.given}) — TAMPERED or wrong key`;
   const verdict = report.status === "tampered" ? "TAMPERED" : report.status === "empty" ? "nothing to verify" : "intact";
-  return `${parts.join(", ")}; ${report.anchors.length} anchor(s): ${anchorParts.join(", ")}; ${report.summary.entries} entries — ${verdict}`;
+  return `${parts.join(", ")}; ${plural(report.anchors.length, "anchor")}: ${anchorParts.join(", ")}; ${plural(report.summary.entries, "entry", "entries")} — ${verdict}`;
 }

@@ -1,5 +1,5 @@
 import { EXIT } from "../errors.js";
-import { handleError } from "./handle-error.js";
+import { errorDocument, handleError, wantsJson } from "./handle-error.js";
 import { exitQuietlyOnEpipe } from "./output.js";
 import { buildProgram } from "./program.js";
 
@@ -11,6 +11,9 @@ export async function main(argv: string[]): Promise<void> {
     const program = buildProgram();
     await program.parseAsync(argv);
   } catch (error) {
-    process.exitCode = handleError(error);
+    const code = handleError(error);
+    process.exitCode = code;
+    const doc = wantsJson(argv.slice(2)) ? errorDocument(error, code) : undefined;
+    if (doc) process.stdout.write(`${JSON.stringify(doc)}\n`);
   }
 }

@@ -12,9 +12,16 @@ export interface Output {
   out(text: string): void;
   /** Writes progress or diagnostics to stderr. */
   err(text: string): void;
+  /** --quiet: no progress or notes, results shortened to what needs attention. */
+  quiet: boolean;
+  /** --verbose: every detail (each day of a long quiet run, each anchor). */
+  verbose: boolean;
+  /** Progress and notes on stderr; nothing under --quiet. */
+  note(text: string): void;
 }
 
-export function createOutput(options: { color?: boolean } = {}): Output {
+/** Takes the command's flags as they are (`command.optsWithGlobals()`): color, quiet, verbose. */
+export function createOutput(options: { color?: boolean; quiet?: boolean; verbose?: boolean } = {}): Output {
   const stdoutIsTTY = Boolean(process.stdout.isTTY);
   const forced = process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== "0";
   const noColor = (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") || options.color === false;
@@ -25,6 +32,11 @@ export function createOutput(options: { color?: boolean } = {}): Output {
     stderrIsTTY: Boolean(process.stderr.isTTY),
     out: (text) => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
     err: (text) => void process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    quiet: Boolean(options.quiet),
+    verbose: Boolean(options.verbose),
+    note: (text) => {
+      if (!options.quiet) process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+    },
   };
 }
 

@@ -38,3 +38,40 @@ export function hourBars(hourly: ReportSummary["hourly"], width: number): HourBa
   const max = Math.max(1, ...rows.map((r) => r.count));
   return rows.map((r) => ({ ...r, bar: "█".repeat(Math.round((r.count / max) * width)) || (r.count > 0 ? "▏" : "") }));
 }
+
+export interface MissingRange {
+  dir: string;
+  from: string;
+  to: string;
+  days: number;
+  /** The files looked for, listed for a single day only; a range would repeat them per day. */
+  lookedFor: string[];
+}
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** Missing days as runs of consecutive days per directory, so a sparse month is two lines, not thirty. */
+export function missingRanges(missing: ReportResult["missing"]): MissingRange[] {
+  const ranges: MissingRange[] = [];
+  for (const m of missing) {
+    const last = ranges[ranges.length - 1];
+    if (last && last.dir === m.dir && nextDay(last.to) === m.day) {
+      last.to = m.day;
+      last.days += 1;
+      last.lookedFor = [];
+    } else {
+      ranges.push({ dir: m.dir, from: m.day, to: m.day, days: 1, lookedFor: [...m.lookedFor] });
+    }
+  }
+  return ranges;
+}
+
+/** "2025-02-12" or "2025-02-01 … 2025-02-09 (9 days)". */
+export function rangeLabel(range: MissingRange): string {
+  return range.days === 1 ? range.from : `${range.from} … ${range.to} (${range.days} days)`;
+}
+
+/** What was looked for: the files for one day, the pattern for a range. */
+export function missingDetail(range: MissingRange): string {
+  return range.days === 1 ? `looked for ${range.lookedFor.join(", ")}` : "no day file (audit-YYYY-MM-DD.log or .log.gz) and no anchor for any of them";
+}

@@ -2,7 +2,7 @@ import { formatMoney } from "../audit/money.js";
 import type { ReportResult } from "../audit/report.js";
 import type { MoneyTotals } from "../audit/report-summary.js";
 import { escapeTerminal, escapeTerminalDeep } from "../terminal-safe.js";
-import { hourBars, moneyTypes, rangeTitle } from "./render-report-parts.js";
+import { hourBars, missingDetail, missingRanges, moneyTypes, rangeLabel, rangeTitle } from "./render-report-parts.js";
 import { createTenantLabel } from "./render-tenant.js";
 
 /**
@@ -23,7 +23,7 @@ export function renderReportMarkdown(untrusted: ReportResult, options: { locale?
     out.push("");
   };
   out.push(`Sources: ${report.files.map((f) => f.name).join(", ") || "none"}`, "");
-  for (const m of report.missing) out.push(`**Missing:** ${m.day} in \`${m.dir}\` (looked for ${m.lookedFor.map((p) => `\`${p}\``).join(", ")})`, "");
+  for (const r of missingRanges(report.missing)) out.push(`**Missing:** ${rangeLabel(r)} in \`${r.dir}\` (${missingDetail(r)})`, "");
   if (report.empty) {
     out.push(`**No events in this range.** ${report.absence?.proven ? "Anchors prove every day read had no other events." : "No anchor proves it."}`, "");
   } else {

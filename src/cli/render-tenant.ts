@@ -23,3 +23,18 @@ export function createTenantLabel(configured: readonly string[] | undefined): Te
     return `raw:"${capTerminal(tenant, RAW_TENANT_SHOWN)}"`;
   };
 }
+
+/**
+ * The warning for --tenant values that cannot match anything real: a tenant outside the configured
+ * list that no event in the range carries (a typo, `XYZ` for `KM`). Without a configured list,
+ * a value is questioned only when it matched nothing. Undefined when every value is plausible.
+ */
+export function unknownTenantWarning(requested: readonly string[], configured: readonly string[] | undefined, seen?: ReadonlySet<string>): string | undefined {
+  const known = new Set([...(configured ?? []), ...BUILT_IN]);
+  const suspicious = requested.filter((t) => !(seen?.has(t)) && (configured?.length ? !known.has(t) : seen !== undefined));
+  if (suspicious.length === 0) return undefined;
+  const names = suspicious.map((t) => JSON.stringify(capTerminal(t, RAW_TENANT_SHOWN))).join(", ");
+  const plural = suspicious.length === 1 ? "tenant" : "tenants";
+  if (configured?.length) return `${plural} ${names} ${suspicious.length === 1 ? "is" : "are"} not in tenants.values (${configured.map((t) => escapeTerminal(t)).join(", ")})${seen ? " and matched no events" : ""}`;
+  return `${plural} ${names} matched no events (no tenants.values in mon.config.json to check against)`;
+}

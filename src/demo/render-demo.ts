@@ -49,12 +49,21 @@ function prometheusSection(result: DemoResult): string[] {
 
 function whereSection(result: DemoResult, color: ChalkInstance): string[] {
   const f = result.files;
+  if (!result.kept && !result.running) {
+    return [
+      `Demo directory   ${result.dir} (temporary: removed; run with --keep to keep it and look around)`,
+      ...(f.reportHtml ? [`Report (HTML)    ${f.reportHtml}  (open it in a browser; prints on A4; replaced by the next demo)`] : []),
+      "",
+      color.dim(`The shop and the Sentry receiver${result.prometheus ? " and Prometheus" : ""} have been stopped.`),
+    ];
+  }
   const lines = [
-    `Demo directory   ${result.dir}${result.temporary ? " (temporary; remove it when done)" : ""}`,
+    `Demo directory   ${result.dir}${result.temporary ? (result.kept ? " (temporary, kept by --keep; remove it when done)" : " (temporary: removed when the demo stops)") : ""}`,
     `Shop source      ${f.source.join(", ")}`,
     `Config           ${f.config}`,
     `Audit trail      ${f.audit}  (signed; key MONWIRE_AUDIT_KEY in ${f.env})`,
     `Logs             ${f.logs.join(", ")}`,
+    ...(f.reportHtml ? [`Report (HTML)    ${f.reportHtml}  (open it in a browser; prints on A4)`] : []),
     `Everything above ${result.dir}/demo-result.json`,
     "",
     `Try it yourself (mon = node ${MON_BIN}):`,

@@ -1,4 +1,5 @@
-import { appendFile, writeFile } from "node:fs/promises";
+import { appendFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CheckReport } from "../probe/findings.js";
 import type { ReportResult } from "../audit/report.js";
@@ -23,14 +24,20 @@ export interface DemoOptions {
   dir?: string;
   durationMs: number;
   keepRunning: boolean;
+  /** Keep the temporary demo directory after the demo ends (a --dir given is always kept). */
+  keep?: boolean;
   prometheus: boolean;
   env: NodeJS.ProcessEnv;
   onProgress?: (line: string) => void;
+  /** Renders the day's report as an HTML document (`mon report --format html`), saved as report.html. */
+  renderReportHtml?: (report: ReportResult) => string;
 }
 
 export interface DemoResult {
   dir: string;
   temporary: boolean;
+  /** Whether the directory stays after the demo: given with --dir, or --keep. */
+  kept: boolean;
   shop: { url: string; metricsUrl: string; pid: number; log: string };
   traffic: TrafficSummary;
   check: CheckReport;
@@ -41,7 +48,7 @@ export interface DemoResult {
   leaks: LeakCheck;
   prometheus?: PromAnswer & { url: string; pid: number };
   /** Where the parts live on disk. */
-  files: { config: string; env: string; audit: string; source: string[]; logs: string[] };
+  files: { config: string; env: string; audit: string; source: string[]; logs: string[]; reportHtml?: string };
   /** Still running (--keep-running) until stop() is called. */
   running: boolean;
 }
@@ -59,17 +66,24 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
 
   const shopDir = await createShopDir({ ...(options.dir ? { dir: options.dir } : {}), onProgress: progress });
   const { dir } = shopDir;
-  progress(`created the demo shop in ${dir}`);
+  const kept = !shopDir.temporary || Boolean(options.keep);
+  progress(`created the demo shop in ${dir}${kept ? "" : " (removed when the demo ends; --keep keeps it)"}`);
+  // A temporary directory goes when the demo does; the HTML report then lives in one fixed file, replaced by each run.
+  const reportHtml = kept ? join(dir, "report.html") : join(tmpdir(), "monwire-demo-report.html");
   let receiver: SentryReceiver | undefined;
   let shop: RunningShop | undefined;
   let prometheus: PrometheusServer | undefined;
-  const stop = async () => {
+  const stopProcesses = async () => {
     await shop?.child.stop();
     await prometheus?.stop();
     await receiver?.close();
     shop = undefined;
     prometheus = undefined;
     receiver = undefined;
+  };
+  const stop = async () => {
+    await stopProcesses();
+    if (!kept) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   };
   try {
     receiver = await startSentryReceiver();
@@ -104,6 +118,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
     const result: DemoResult = {
       dir,
       temporary: shopDir.temporary,
+      kept,
       shop: { url: shop.url, metricsUrl: shop.metricsUrl, pid: shop.child.pid, log: join(dir, "shop.log") },
       traffic: traffic.summary,
       ...checks,
@@ -116,13 +131,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSession> {
         audit: join(dir, "logs"),
         source: ["server.mjs", "store.mjs", "instrument.mjs"].map((f) => join(dir, f)),
         logs: [join(dir, "shop.log"), ...(prometheus ? [join(dir, "prometheus", "prometheus.log")] : [])],
+        ...(options.renderReportHtml ? { reportHtml } : {}),
       },
       running: options.keepRunning,
     };
+    if (options.renderReportHtml && result.files.reportHtml) await writeFile(result.files.reportHtml, options.renderReportHtml(result.report));
     await writeFile(join(dir, "demo-result.json"), `${JSON.stringify(result, null, 2)}\n`);
     if (!options.keepRunning) {
       await stop();
-      progress(`stopped the shop${options.prometheus ? ", Prometheus" : ""} and the Sentry receiver`);
+      progress(`stopped the shop${options.prometheus ? ", Prometheus" : ""} and the Sentry receiver${kept ? "" : `; removed ${dir}`}`);
     }
     return { result, stop };
   } catch (error) {

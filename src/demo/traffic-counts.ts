@@ -1,3 +1,4 @@
+import { formatCount, plural } from "../human-format.js";
 /**
  * What the demo's traffic did, counted from the shop's HTTP answers (not from monwire): the
  * numbers `mon check`, `mon report`, `/metrics` and PromQL must agree with.
@@ -50,10 +51,10 @@ export function describeTraffic(summary: TrafficSummary): string {
   const seconds = ((Date.parse(summary.endedAt) - Date.parse(summary.startedAt)) / 1000).toFixed(1);
   const perTenant = Object.entries(summary.tenants).map(([tenant, t]) => {
     const keys = Object.values(t.licenseKeys).reduce((a, b) => a + b, 0);
-    return `${tenant}: ${t.requests} requests, ${t.logins.succeeded}/${t.logins.failed} logins ok/failed, ${t.deposits.count} deposits, ` +
-      `${t.purchases.count} purchases (${t.purchases.insufficientFunds} short of funds), ${keys} keys, ${t.branches} branches, ${t.crashes} crash`;
+    return `${tenant}: ${plural(t.requests, "request")}, ${formatCount(t.logins.succeeded)}/${formatCount(t.logins.failed)} logins ok/failed, ${plural(t.deposits.count, "deposit")}, ` +
+      `${plural(t.purchases.count, "purchase")} (${formatCount(t.purchases.insufficientFunds)} short of funds), ${plural(keys, "key")}, ${plural(t.branches, "branch", "branches")}, ${plural(t.crashes, "crash", "crashes")}`;
   });
-  return `sent ${summary.requests} requests in ${seconds} s (${summary.rounds} rounds) — ${perTenant.join("; ")}`;
+  return `sent ${plural(summary.requests, "request")} in ${seconds} s (${plural(summary.rounds, "round")}) — ${perTenant.join("; ")}`;
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same mix of requests. */

@@ -19,6 +19,11 @@ export interface CheckOptions {
   sloEdges: readonly number[];
   env: NodeJS.ProcessEnv;
   now: Date;
+  /**
+   * Why an unreachable metrics endpoint fails instead of being skipped: "CI is set" or
+   * "--strict". Undefined on a developer's machine, where the app may simply not be started yet.
+   */
+  requireReachable?: string;
 }
 
 /** The run's resolved inputs, shared by the metrics, Sentry and audit checks. */

@@ -58,7 +58,7 @@ export async function checkMetrics(ctx: CheckContext): Promise<CheckResult[]> {
   const token = tokenEnv ? readSetting(tokenEnv, options.env, ctx.root)?.value : undefined;
   const scrapeOnce = () => scrape({ url, timeoutMs: options.timeoutMs, userAgent: ctx.userAgent, ...(token ? { token } : {}) });
   const outcome = await scrapeOnce();
-  const scrapeCheck = judgeScrape(outcome, { url, timeoutMs: options.timeoutMs, tokenEnv, tokenSent: Boolean(token) });
+  const scrapeCheck = judgeScrape(outcome, { url, timeoutMs: options.timeoutMs, tokenEnv, tokenSent: Boolean(token), ...(options.requireReachable ? { requireReachable: options.requireReachable } : {}) });
   if (outcome.kind !== "response" || scrapeCheck.status === "fail" || scrapeCheck.status === "skip") {
     const reason = scrapeCheck.status === "skip" ? "app not reachable" : "the scrape failed";
     return skipAll(ctx, `not run: ${reason}`, "unavailable", scrapeCheck);

@@ -75,6 +75,12 @@ function parseUrl(value: string | undefined): string | undefined {
   throw usage(`--url: "${value}" is not an http(s) URL`, "Pass the metrics endpoint, e.g. --url http://127.0.0.1:5000/metrics.");
 }
 
+/** Whether the environment says this is a CI run: CI set to anything but "", "0" or "false". */
+export function isCiEnv(env: NodeJS.ProcessEnv): boolean {
+  const ci = env.CI?.trim().toLowerCase();
+  return ci !== undefined && ci !== "" && ci !== "0" && ci !== "false";
+}
+
 export function parseCheckFlags(flags: RawCheckFlags, env: NodeJS.ProcessEnv, cwd: string, now: Date = new Date()): ParsedCheckFlags {
   if (flags.offline && flags.online) throw usage("--offline and --online contradict each other", "Pass one of them.");
   const timeout = flags.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS
@@ -94,6 +100,7 @@ export function parseCheckFlags(flags: RawCheckFlags, env: NodeJS.ProcessEnv, cw
     sloEdges,
     env,
     now,
+    ...(flags.strict ? { requireReachable: "--strict" } : isCiEnv(env) ? { requireReachable: "CI is set" } : {}),
     ...(flags.config ? { configPath: flags.config } : {}),
     ...(url ? { url } : {}),
     ...(probe !== undefined ? { probeCardinality: probe } : {}),

@@ -37,9 +37,18 @@ export interface CheckResult {
   findings: Finding[];
 }
 
+/** Which mon.config.json the run read; without one, the defaults that stood in for it. */
+export interface ConfigSource {
+  file: string | null;
+  /** Without a file: the directory the upward search started from, and the defaults used. */
+  searchedFrom?: string;
+  defaults?: Record<string, string>;
+}
+
 export interface CheckReport {
   checks: CheckResult[];
   counts: Record<CheckStatus, number>;
+  config?: ConfigSource;
 }
 
 /** The status a set of findings earns: any error fails, any warning warns. */
@@ -60,10 +69,10 @@ export function skipped(
   return { id, group, title, status: "skip", summary, skipReason: reason, findings: [], ...(hint ? { hint } : {}) };
 }
 
-export function buildReport(checks: CheckResult[]): CheckReport {
+export function buildReport(checks: CheckResult[], config?: ConfigSource): CheckReport {
   const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, warn: 0, skip: 0 };
   for (const check of checks) counts[check.status]++;
-  return { checks, counts };
+  return { checks, counts, ...(config ? { config } : {}) };
 }
 
 /**

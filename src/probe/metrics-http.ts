@@ -12,6 +12,8 @@ export interface ScrapeContext {
   timeoutMs: number;
   tokenEnv: string | undefined;
   tokenSent: boolean;
+  /** Set (to the reason) when an unreachable endpoint is a failure rather than a skip. */
+  requireReachable?: string;
 }
 
 /** Above this a scrape is slow enough to matter for a 10 s timeout and large for Prometheus. */
@@ -22,6 +24,10 @@ const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).t
 
 export function judgeScrape(outcome: ScrapeOutcome, ctx: ScrapeContext): CheckResult {
   const base = { id: "metrics.scrape", group: "metrics" as const, title: `scrape ${ctx.url}` };
+  if (outcome.kind === "unreachable" && ctx.requireReachable) {
+    return { ...base, status: "fail", summary: `app not reachable (${outcome.code}); ${ctx.requireReachable}: an unreachable target is a failure`, findings: [],
+      hint: "Start the app before `mon check` and wait until it listens (or point --url / metrics.url at it); pass --offline to skip the scrape on purpose." };
+  }
   if (outcome.kind === "unreachable") {
     return skipped(base.id, "metrics", base.title, `app not reachable (${outcome.code}): metric checks could not run`, "unavailable",
       "Start the app (e.g. `npm start`) before `mon check`, or pass --url with the address it listens on.");

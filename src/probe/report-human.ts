@@ -40,6 +40,12 @@ export function renderHuman(untrusted: CheckReport, options: { color: ChalkInsta
   const report = escapeTerminalDeep(untrusted);
   const { color, strict } = options;
   const lines: string[] = [];
+  const defaults = report.config?.defaults;
+  if (report.config && report.config.file === null && defaults) {
+    const used = Object.entries(defaults).map(([key, value]) => `${key} ${value}`).join(", ");
+    lines.push(color.yellow(`no mon.config.json found in ${report.config.searchedFrom ?? "this directory"} or above: using the defaults (${used})`));
+    lines.push(color.dim("  run `mon init` to write one for your app, or pass --config PATH"), "");
+  }
   for (const group of CHECK_GROUPS) {
     const checks = report.checks.filter((c) => c.group === group);
     if (checks.length === 0) continue;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { detectEol } from "./regions.js";
 import type { InitAnswers } from "./types.js";
 
@@ -80,6 +80,16 @@ export function sentryRangeFor(nodeVersion: string, engines: unknown): string {
   return supportsV11 ? "^11.0.0" : "^10.0.0";
 }
 
+/**
+ * A `file:` spec for a local checkout or tarball, relative to the app (as `npm install ../x.tgz`
+ * writes it): package.json stays valid when the app and the tarball move together, and a
+ * commit does not carry one machine's absolute path.
+ */
+export function localSpec(appDir: string, from: string): string {
+  const path = relative(appDir, resolve(appDir, from)).split(sep).join("/");
+  return `file:${path === "" ? "." : path}`;
+}
+
 /** Dependencies monwire adds; ones the host already has (in any dependency field) are kept as they are. */
 export function dependenciesToAdd(
   pkg: Record<string, unknown>,
@@ -88,7 +98,7 @@ export function dependenciesToAdd(
 ): Record<string, string> {
   const own = readOwnPackage();
   const wanted: Record<string, string> = {
-    monwire: options.monwireFrom ? `file:${resolve(options.cwd, options.monwireFrom)}` : `^${own.version}`,
+    monwire: options.monwireFrom ? localSpec(options.cwd, options.monwireFrom) : `^${own.version}`,
   };
   if (answers.sentry) wanted["@sentry/node"] = sentryRangeFor(options.nodeVersion, (pkg.engines as Record<string, unknown> | undefined)?.node);
   // The profiler is released in lockstep with the SDK: same range, so npm can keep one @sentry/core.

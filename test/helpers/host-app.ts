@@ -1,7 +1,7 @@
 import { execa } from "execa";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, utimesSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import { FIXTURES, REPO_ROOT, runMon } from "./cli.js";
 import { startProcess, type StartedProcess } from "./process.js";
@@ -12,7 +12,16 @@ import { startProcess, type StartedProcess } from "./process.js";
  * into a cache dir keyed by content. Tests copy the fixture to a fresh temp dir, run `mon init
  * --skip-install`, and link node_modules from the cache.
  */
-export const CACHE_ROOT = join(tmpdir(), "monwire-host-cache");
+/**
+ * The suite's one cache (packed tarballs, fixture installs, pnpm): `$MONWIRE_TEST_CACHE`, else
+ * `$XDG_CACHE_HOME/monwire-test`, else `~/.cache/monwire-test`. Not the temp dir, which tests
+ * must leave as they found it; not the repo's node_modules either, because packages installed
+ * below it would resolve the repo's own dependencies as a parent folder and hide one the tarball
+ * forgot to declare. Bounded: per fixture at most MAX_INSTALLS installs are kept (older builds'
+ * go once unused for a few minutes), and one tarball per build.
+ */
+export const CACHE_ROOT = process.env.MONWIRE_TEST_CACHE ?? join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "monwire-test");
+const MAX_INSTALLS = 2;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -73,12 +82,16 @@ async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
  * Removes cache entries of earlier builds. Only ones untouched for 30 minutes: a test file that
  * started before a rebuild may still be using its install.
  */
-function removeStale(match: (name: string) => boolean): void {
-  const cutoff = Date.now() - 30 * 60_000;
-  for (const name of readdirSync(CACHE_ROOT).filter(match)) {
+function removeStale(match: (name: string) => boolean, keep = MAX_INSTALLS - 1): void {
+  const now = Date.now();
+  const entries = readdirSync(CACHE_ROOT).filter(match).map((name) => {
     const path = join(CACHE_ROOT, name);
     const marker = existsSync(join(path, ".complete")) ? join(path, ".complete") : path;
-    if (statSync(marker).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
+    return { path, used: statSync(marker).mtimeMs };
+  }).sort((a, b) => b.used - a.used);
+  // The newest `keep` stay unless unused for 30 minutes; beyond them, anything unused for 5 minutes goes.
+  for (const [index, entry] of entries.entries()) {
+    if (now - entry.used > (index < keep ? 30 : 5) * 60_000) rmSync(entry.path, { recursive: true, force: true });
   }
 }
 

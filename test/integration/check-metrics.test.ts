@@ -242,20 +242,60 @@ describe("--probe-cardinality on an app whose route label is the raw path", () =
 });
 
 describe("when the app is not up", () => {
-  it("skips the metric checks (never passes them) and fails only under --strict", async () => {
+  it("skips the metric checks (never passes them) outside CI, and fails in CI and under --strict", async () => {
     const project = await projectDir("http://127.0.0.1:9/metrics");
     try {
-      const plain = await check(project.dir, []);
+      const plain = await check(project.dir, [], { CI: "" });
       expect(plain.result.exitCode).toBe(0);
       expect(plain.report.checks.every((c) => c.status === "skip")).toBe(true);
       expect(plain.byId("metrics.scrape").summary).toContain("app not reachable (ECONNREFUSED)");
-      const strict = await check(project.dir, ["--strict"]);
+      const ci = await check(project.dir, [], { CI: "true" });
+      expect(ci.result.exitCode).toBe(1);
+      expect(ci.byId("metrics.scrape").status).toBe("fail");
+      expect(ci.byId("metrics.scrape").summary).toContain("CI is set: an unreachable target is a failure");
+      expect(ci.byId("metrics.scrape").hint).toContain("--offline");
+      expect(ci.report.checks.filter((c) => c.id !== "metrics.scrape").every((c) => c.status === "skip")).toBe(true);
+      const human = await runMon(["check", "--only", "metrics"], { cwd: project.dir });
+      expect(human.exitCode).toBe(1);
+      expect(String(human.stdout)).toMatch(/✗ scrape http:\/\/127\.0\.0\.1:9\/metrics — app not reachable/);
+      expect(String(human.stdout)).toContain("0 passed, 1 failed, 0 warnings, 5 skipped");
+      const strict = await check(project.dir, ["--strict"], { CI: "" });
       expect(strict.result.exitCode).toBe(1);
-      const offline = await check(project.dir, ["--offline", "--strict"]);
+      expect(strict.byId("metrics.scrape").status).toBe("fail");
+      expect(strict.byId("metrics.scrape").summary).toContain("--strict: an unreachable target is a failure");
+      const offline = await check(project.dir, ["--offline", "--strict"], { CI: "true" });
       expect(offline.result.exitCode).toBe(0);
       expect(offline.byId("metrics.scrape").summary).toContain("--offline");
     } finally {
       await project.cleanup();
+    }
+  });
+});
+
+describe("without mon.config.json", () => {
+  it("says which defaults it uses, in the human output and the JSON", async () => {
+    const temp = await makeTempDir("monwire-check-noconfig-");
+    try {
+      const human = await runMon(["check", "--offline"], { cwd: temp.dir });
+      const head = String(human.stdout).split("\n").slice(0, 3).join("\n");
+      expect(head).toContain(`no mon.config.json found in ${temp.dir} or above: using the defaults`);
+      expect(head).toContain("metrics.url http://127.0.0.1:5000/metrics");
+      expect(head).toContain("audit.dir logs");
+      expect(head).toContain("SENTRY_DSN");
+      expect(head).toContain("mon init");
+      const json = await runMon(["check", "--offline", "--json"], { cwd: temp.dir });
+      const doc = JSON.parse(String(json.stdout));
+      expect(doc.config).toEqual({ file: null, searchedFrom: temp.dir, defaults: { "metrics.url": "http://127.0.0.1:5000/metrics", "audit.dir": "logs", "sentry.dsnEnv": "SENTRY_DSN" } });
+      const project = await projectDir("http://127.0.0.1:9/metrics");
+      try {
+        const configured = JSON.parse(String((await runMon(["check", "--offline", "--json"], { cwd: project.dir })).stdout));
+        expect(configured.config).toEqual({ file: join(project.dir, "mon.config.json") });
+        expect(String((await runMon(["check", "--offline"], { cwd: project.dir })).stdout)).not.toContain("using the defaults");
+      } finally {
+        await project.cleanup();
+      }
+    } finally {
+      await temp.cleanup();
     }
   });
 });

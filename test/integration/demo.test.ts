@@ -7,6 +7,8 @@ import type { TenantTraffic } from "../../src/demo/traffic-counts.js";
 import { makeTempDir, runMon } from "../helpers/cli.js";
 import { parseExposition, seriesOf, type Exposition } from "../helpers/exposition.js";
 import { prometheusAvailable } from "../helpers/prometheus.js";
+import { chromiumAvailable, renderInChromium } from "../helpers/browser.js";
+import { checkFigure, figuresOf, islandOf } from "../helpers/report-html.js";
 
 /**
  * `mon demo` end to end: the real CLI creates the shop, runs it, drives traffic and prints its
@@ -142,6 +144,25 @@ describe("mon demo --json --keep-running", () => {
     expect([...seriesOf(metrics, "http_requests_total").keys()].every((k) => /tenant=(EUR|KM)$|tenant=(EUR|KM),/.test(k))).toBe(true);
   });
 
+  it("writes the day's HTML report, whose figures equal mon report --format json, and renders it in Chromium", async () => {
+    const file = doc.files.reportHtml as string;
+    expect(file).toBe(join(doc.dir, "report.html"));
+    const html = readFileSync(file, "utf8");
+    const key = readFileSync(join(doc.dir, ".env"), "utf8").match(/MONWIRE_AUDIT_KEY=(\w+)/)![1] as string;
+    const json = await runMon(["report", "--format", "json", "--from", doc.report.range.from, "--to", doc.report.range.to], { cwd: doc.dir, env: { MONWIRE_AUDIT_KEY: key } });
+    const fresh = JSON.parse(String(json.stdout));
+    expect((islandOf(html) as typeof doc.report).summary).toEqual(fresh.summary);
+    const figures = figuresOf(html);
+    expect(figures.length).toBeGreaterThan(40);
+    for (const f of figures) checkFigure(fresh, f);
+    if (!chromiumAvailable()) return;
+    const rendered = await renderInChromium(file);
+    expect(rendered.console).toEqual([]);
+    expect(rendered.requests).toHaveLength(1);
+    expect(rendered.integrity).toBe("intact");
+    expect(rendered.figures).toHaveLength(figures.length);
+  });
+
   it.skipIf(!withPrometheus)("answers PromQL requests per tenant with what was sent", () => {
     expect(doc.prometheus?.target.health).toBe("up");
     expect(doc.prometheus?.perTenant).toEqual(Object.fromEntries(Object.entries(doc.traffic.tenants).map(([k, t]) => [k, t.requests])));
@@ -169,7 +190,9 @@ describe("mon demo (human output)", () => {
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
       expect(stdout).toMatch(/entries — intact/);
       expect(stdout).toContain("2 error events arrived");
-      expect(String(result.stderr)).toMatch(/demo: sent \d+ requests/);
+      expect(stdout).toContain(`Report (HTML)    ${join(temp.dir, "shop", "report.html")}`);
+      expect(existsSync(join(temp.dir, "shop", "report.html"))).toBe(true);
+      expect(String(result.stderr)).toMatch(/demo: sent [\d,]+ requests?/);
       const saved = JSON.parse(readFileSync(join(temp.dir, "shop", "demo-result.json"), "utf8")) as DemoResult;
       expect(saved.running).toBe(false);
       expect(alive(saved.shop.pid)).toBe(false);
@@ -178,6 +201,28 @@ describe("mon demo (human output)", () => {
       await temp.cleanup();
     }
   }, 60_000);
+});
+
+describe("mon demo and the temp directory", () => {
+  it("removes its temporary directory on exit and keeps only the HTML report, in one fixed file", async () => {
+    const temp = await makeTempDir("monwire-demo-tmp-");
+    try {
+      const result = await runMon(["demo", "--duration", "1"], { env: { TMPDIR: temp.dir } });
+      expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
+      const report = join(temp.dir, "monwire-demo-report.html");
+      expect(readdirSync(temp.dir)).toEqual(["monwire-demo-report.html"]);
+      expect(String(result.stdout)).toContain(`Report (HTML)    ${report}`);
+      expect(String(result.stdout)).toMatch(/Demo directory {3}\S+monwire-demo-\S+ \(temporary: removed; run with --keep/);
+      expect(readFileSync(report, "utf8")).toContain('id="monwire-report"');
+      const kept = await runMon(["demo", "--duration", "1", "--keep", "--json"], { env: { TMPDIR: temp.dir } });
+      const doc = JSON.parse(String(kept.stdout)) as DemoResult;
+      expect(doc.kept).toBe(true);
+      expect(existsSync(join(doc.dir, "report.html"))).toBe(true);
+      expect(readdirSync(temp.dir).filter((n) => n.startsWith("monwire-demo-") && n !== "monwire-demo-report.html")).toHaveLength(1);
+    } finally {
+      await temp.cleanup();
+    }
+  }, 90_000);
 });
 
 describe("mon demo usage errors", () => {

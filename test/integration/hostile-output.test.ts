@@ -45,7 +45,7 @@ beforeAll(async () => {
     expect((await post("/api/shops/EUR/wallet/deposit", { amountMinor: 1250 })).status).toBe(201);
     for (const user of [FORMULA_USER, CMD_USER, HIDDEN_USER, TITLE_AND_CLEAR]) expect((await post("/api/login", { user, password: "wrong" })).status).toBe(401);
   } finally {
-    await app.stop();
+    await app.cleanup();
   }
 }, 60_000);
 

@@ -102,7 +102,9 @@ function expectedSummary(all: GeneratedTrail[], window: { start: number; end: nu
     hourly: Array.from({ length: hours }, (_, h) => {
       const start = window.start + h * HOUR;
       const local = new Date(start + window.offsetMinutes * 60_000).toISOString();
-      return { start: new Date(start).toISOString(), local: `${local.slice(0, 10)} ${local.slice(11, 16)}`, count: entries.filter((e) => Math.floor((Date.parse(e.ts) - window.start) / HOUR) === h).length };
+      const inHour = entries.filter((e) => Math.floor((Date.parse(e.ts) - window.start) / HOUR) === h);
+      const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, inHour.filter((e) => e.category === c).length]));
+      return { start: new Date(start).toISOString(), local: `${local.slice(0, 10)} ${local.slice(11, 16)}`, count: inHour.length, byCategory };
     }),
   };
 }

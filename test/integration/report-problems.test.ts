@@ -32,8 +32,52 @@ describe("mon report on imperfect trails", () => {
     const result = await runMon(["report", "--dir", dir, "--day", "2025-02-12"]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain("Missing: 2025-02-12");
-    expect(result.stderr).toContain(join(dir, "audit-2025-02-12.log"));
-    expect(result.stderr).toContain(join(dir, "audit-2025-02-12.log.gz"));
+    expect(result.stdout).toContain(join(dir, "audit-2025-02-12.log"));
+    expect(result.stdout).toContain(join(dir, "audit-2025-02-12.log.gz"));
+    // Said once, on one stream: the table has it, so stderr does not repeat it.
+    expect(result.stderr).toBe("");
+    const json = await runMon(["report", "--dir", dir, "--day", "2025-02-12", "--json"]);
+    expect(json.exitCode).toBe(1);
+    expect(String(json.stderr).trim().split("\n")).toEqual([`mon report: no audit data for 2025-02-12 in ${dir} (looked for ${join(dir, "audit-2025-02-12.log")}, ${join(dir, "audit-2025-02-12.log.gz")})`]);
+  });
+
+  it("collapses a month of missing days into ranges, said once", async () => {
+    const { dir } = await trailDir();
+    const result = await runMon(["report", "--dir", dir, "--from", "2025-02-01", "--to", "2025-02-28"]);
+    expect(result.exitCode).toBe(1);
+    const missing = String(result.stdout).split("\n").filter((l) => l.startsWith("Missing"));
+    expect(missing).toEqual([
+      `Missing: 2025-02-01 … 2025-02-09 (9 days) in ${dir} — no day file (audit-YYYY-MM-DD.log or .log.gz) and no anchor for any of them`,
+      `Missing: 2025-02-11 … 2025-02-28 (18 days) in ${dir} — no day file (audit-YYYY-MM-DD.log or .log.gz) and no anchor for any of them`,
+    ]);
+    expect(result.stderr).toBe("");
+    for (const format of ["json", "csv", "markdown", "html"]) {
+      const other = await runMon(["report", "--dir", dir, "--from", "2025-02-01", "--to", "2025-02-28", "--format", format]);
+      expect(String(other.stderr).trim().split("\n"), format).toEqual([
+        `mon report: no audit data for 2025-02-01 … 2025-02-09 (9 days) in ${dir}`,
+        `mon report: no audit data for 2025-02-11 … 2025-02-28 (18 days) in ${dir}`,
+      ]);
+    }
+    const html = String((await runMon(["report", "--dir", dir, "--from", "2025-02-01", "--to", "2025-02-28", "--format", "html"])).stdout);
+    expect(html).toContain('<div class="verdict missing-days" id="integrity" data-status="intact"><h2>Integrity: Intact — every line and anchor verified — but 27 days have no audit data</h2>');
+    expect(html.match(/<li class="missing">/g)).toHaveLength(2);
+    const markdown = await runMon(["report", "--dir", dir, "--from", "2025-02-01", "--to", "2025-02-28", "--format", "markdown"]);
+    expect(String(markdown.stdout).match(/\*\*Missing:\*\*/g)).toHaveLength(2);
+  });
+
+  it("warns about a --tenant that is not configured and matched nothing, in report and tail", async () => {
+    const { dir } = await trailDir();
+    const configured = await runMon(["report", "--dir", dir, "--day", "2025-02-10", "--tenant", "XYZ", "--json"], { env: { CI: "" }, cwd: dir });
+    expect(String(configured.stderr)).toContain('mon report: tenant "XYZ" matched no events (no tenants.values in mon.config.json to check against)');
+    await writeFile(join(dir, "mon.config.json"), JSON.stringify({ tenants: { values: ["EUR", "KM"] }, audit: { dir: "." } }));
+    const report = await runMon(["report", "--day", "2025-02-10", "--tenant", "XYZ", "--tenant", "KM"], { cwd: dir });
+    expect(String(report.stderr)).toContain('mon report: tenant "XYZ" is not in tenants.values (EUR, KM) and matched no events');
+    const known = await runMon(["report", "--day", "2025-02-10", "--tenant", "KM"], { cwd: dir });
+    expect(String(known.stderr)).toBe("");
+    const tail = await runMon(["tail", "--no-follow", "--tenant", "XYZ"], { cwd: dir });
+    expect(tail.exitCode).toBe(0);
+    expect(String(tail.stderr)).toContain('mon tail: tenant "XYZ" is not in tenants.values (EUR, KM); showing only entries that carry it');
+    expect(String((await runMon(["tail", "--no-follow", "--tenant", "EUR"], { cwd: dir })).stderr)).toBe("");
   });
 
   it("reports a corrupt line with file and line number and still computes the rest", async () => {

@@ -168,7 +168,7 @@ describe("mon verify: clean trails", () => {
     expect(result.exitCode).toBe(0);
     expect(String(result.stdout)).toMatch(/^audit-2025-03-10\.log\s+valid — 9 entries, 3 writers, sealed$/m);
     expect(String(result.stdout)).toMatch(/^audit-2025-03-12\.log\s+valid — 3 entries, 2 writers, not sealed yet$/m);
-    expect(String(result.stdout)).toMatch(/3 file\(s\): 3 valid; 2 anchor\(s\): 2 valid; 18 entries — intact$/m);
+    expect(String(result.stdout)).toMatch(/3 files: 3 valid; 2 anchors: 2 valid; 18 entries — intact$/m);
   });
 
   it("exits 0 on a torn final line and says so", async () => {

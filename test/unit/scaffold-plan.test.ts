@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, chmodSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultAnswers, inferCurrencies, missingAnswers } from "../../src/scaffold/answers.js";
 import { applyChanges } from "../../src/scaffold/apply.js";
 import { getProjectInfo } from "../../src/scaffold/detect.js";
 import { formatManifest, MANIFEST_PATH, readManifest } from "../../src/scaffold/manifest.js";
-import { dependenciesToAdd, detectJsonStyle, formatJson, sentryRangeFor, withKeys } from "../../src/scaffold/package-edit.js";
+import { dependenciesToAdd, detectJsonStyle, formatJson, localSpec, sentryRangeFor, withKeys } from "../../src/scaffold/package-edit.js";
 import { isNoop, planInit } from "../../src/scaffold/plan.js";
 import { editRegionFile } from "../../src/scaffold/text-files.js";
 import { planUninstall } from "../../src/scaffold/uninstall.js";
@@ -35,6 +35,18 @@ const answers = (root: string): InitAnswers => ({ ...defaultAnswers({ port: 3100
 const plan = (root: string, force = false) =>
   planInit({ project: getProjectInfo(root), answers: answers(root), force, monwireFrom: "/opt/monwire.tgz" });
 
+describe("a local monwire (--monwire-from)", () => {
+  it.each([
+    ["/work/shop", "../monwire/monwire-0.1.0.tgz", "file:../monwire/monwire-0.1.0.tgz"],
+    ["/work/shop", "/work/monwire-0.1.0.tgz", "file:../monwire-0.1.0.tgz"],
+    ["/work/shop", "vendor/monwire.tgz", "file:vendor/monwire.tgz"],
+    ["/work/shop", "/work/shop", "file:."],
+  ])("from %s, %s is %s in package.json", (app, from, spec) => {
+    expect(localSpec(app, from)).toBe(spec);
+    expect(dependenciesToAdd({}, { sentry: false, metrics: false, audit: false }, { monwireFrom: from, cwd: app, nodeVersion: "20.19.0" })).toEqual({ monwire: spec });
+  });
+});
+
 describe("planInit", () => {
   it("plans every file in memory, writing nothing", () => {
     const root = project();
@@ -43,7 +55,7 @@ describe("planInit", () => {
     expect(kinds).toMatchObject({ "mon.config.json": "create", "monitoring/sentry.js": "create", "middleware/monitoring.js": "create", "server.js": "update", "package.json": "update", ".gitignore": "update", [MANIFEST_PATH]: "create" });
     expect(existsSync(join(root, "mon.config.json"))).toBe(false);
     const pkg = result.changes.find((c) => c.path === "package.json")!.after!;
-    expect(pkg).toContain('        "monwire": "file:/opt/monwire.tgz"');
+    expect(pkg).toContain(`        "monwire": "file:${relative(root, "/opt/monwire.tgz")}"`);
     // .env is already ignored: only the audit dir is added.
     expect(result.changes.find((c) => c.path === ".gitignore")!.after).toBe("node_modules\n.env\n# monwire:begin ignore\n/logs/\n# monwire:end ignore\n");
   });
@@ -54,7 +66,7 @@ describe("planInit", () => {
     applyChanges(root, first.changes);
     const manifest = readManifest(root)!;
     expect(manifest.files.map((f) => f.path)).toContain("middleware/monitoring.js");
-    expect(manifest.dependencies).toMatchObject({ monwire: "file:/opt/monwire.tgz", "@sentry/node": expect.stringMatching(/^\^1[01]\./) });
+    expect(manifest.dependencies).toMatchObject({ monwire: `file:${relative(root, "/opt/monwire.tgz")}`, "@sentry/node": expect.stringMatching(/^\^1[01]\./) });
     expect(isNoop(plan(root))).toBe(true);
     writeFileSync(join(root, "middleware/monitoring.js"), "// mine\n");
     const conflicted = plan(root);

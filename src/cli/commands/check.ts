@@ -25,11 +25,11 @@ export function registerCheck(program: Command): Command {
     .option("--output <file>", "write the report to FILE instead of stdout (e.g. junit.xml)")
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
-      const output = createOutput({ color: flags.color !== false });
+      const output = createOutput(flags);
       const { parseCheckFlags } = await import("../../probe/check-options.js");
       const parsed = parseCheckFlags(flags, process.env, process.cwd());
       const { runChecks } = await import("../../probe/run-checks.js");
-      if (output.stderrIsTTY && parsed.format === "human") output.err(output.color.dim("checking…"));
+      if (output.stderrIsTTY && parsed.format === "human") output.note(output.color.dim("checking…"));
       const report = await runChecks(parsed.options);
       const { renderReport } = await import("../../probe/render-report.js");
       const { Chalk } = await import("chalk");

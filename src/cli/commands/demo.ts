@@ -32,21 +32,25 @@ export function registerDemo(program: Command): Command {
     .description("run everything on a bundled sample shop: traffic, then check, report, verify and Sentry events")
     .option("--dir <dir>", "create the demo shop here (new or empty; default: a temporary directory)")
     .option("--keep-running", "leave the shop (and Prometheus) running and print URLs to curl; Ctrl-C stops them")
+    .option("--keep", "keep the temporary demo directory afterwards (default: removed; a --dir is always kept)")
     .option("--prometheus", "also run a real Prometheus (Debian's prometheus package) scraping the shop")
     .option("--duration <seconds>", "how long to drive traffic (default 10, at most 60)")
     .option("--json", "print one JSON document with everything the demo found")
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
-      const output = createOutput({ color: flags.color !== false });
+      const output = createOutput(flags);
       const durationMs = parseDuration(flags.duration);
       const { runDemo } = await import("../../demo/run-demo.js");
+      const { renderReportHtml } = await import("../render-report-html.js");
       const session = await runDemo({
         ...(flags.dir ? { dir: String(flags.dir) } : {}),
         durationMs,
         keepRunning: Boolean(flags.keepRunning),
+        keep: Boolean(flags.keep),
         prometheus: Boolean(flags.prometheus),
         env: process.env,
-        onProgress: (line) => output.err(output.color.dim(`demo: ${line}`)),
+        onProgress: (line) => output.note(output.color.dim(`demo: ${line}`)),
+        renderReportHtml: (report) => renderReportHtml(report),
       });
       const { result } = session;
       if (flags.json) {

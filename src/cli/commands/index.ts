@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerCheck } from "./check.js";
+import { registerCompletion } from "./completion.js";
 import { registerDemo } from "./demo.js";
 import { registerInit } from "./init.js";
 import { registerPrune } from "./prune.js";
@@ -13,4 +14,4 @@ import { registerVerify } from "./verify.js";
 /** Each command file exports a function that declares the command on the program. */
 export type RegisterCommand = (program: Command) => Command;
 
-export const COMMANDS: RegisterCommand[] = [registerInit, registerUninstall, registerCheck, registerTail, registerVerify, registerSeal, registerPrune, registerReport, registerDemo, registerSentry];
+export const COMMANDS: RegisterCommand[] = [registerInit, registerUninstall, registerCheck, registerTail, registerVerify, registerSeal, registerPrune, registerReport, registerDemo, registerSentry, registerCompletion];

@@ -26,7 +26,7 @@ export function registerInit(program: Command): Command {
     .option("--dry-run", "show the plan and diffs; change nothing")
     .option("--force", "overwrite files you changed after monwire wrote them")
     .option("--skip-install", "do not run the package manager")
-    .option("--monwire-from <path>", "depend on a local monwire checkout or tarball (file: spec)")
+    .option("--monwire-from <path>", "depend on a local monwire checkout or tarball, by a path relative to the app (default from a git checkout: that checkout)")
     .option("--json", "print one JSON document with the plan and the result")
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const [{ runInit }, { parseInitFlags }, report, { initResultJson }] = await Promise.all([
@@ -42,11 +42,17 @@ export function registerInit(program: Command): Command {
       const { overrides, flags } = parseInitFlags(raw, (name) => command.getOptionValueSource(name) === "cli");
       const interactive = Boolean(process.stdin.isTTY) && !process.env.CI && !json;
       const prompts = interactive ? await import("../prompts.js") : undefined;
+      // From a git checkout the app depends on this build (a relative file: path), never on an unpublished registry range.
+      const { localBuildSource } = await import("../../scaffold/local-build.js");
+      const from = typeof raw.monwireFrom === "string" ? raw.monwireFrom : localBuildSource();
+      if (from !== undefined && raw.monwireFrom === undefined && !json) {
+        output.err(`mon init: monwire runs from a git checkout (${from}); the app will depend on this build through a relative file: path (--monwire-from chooses another)`);
+      }
       const result = await runInit(
         {
           cwd: process.cwd(), overrides, flags, interactive,
           yes: raw.yes === true, dryRun: raw.dryRun === true, force: raw.force === true, skipInstall: raw.skipInstall === true,
-          ...(typeof raw.monwireFrom === "string" ? { monwireFrom: raw.monwireFrom } : {}),
+          ...(from !== undefined ? { monwireFrom: from } : {}),
         },
         {
           detected: (project) => !json && output.out(report.formatDetection(project, paint)),

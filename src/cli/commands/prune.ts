@@ -17,7 +17,7 @@ export function registerPrune(program: Command): Command {
     .option("--json", "print one JSON document"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
-      const output = createOutput({ color: flags.color !== false });
+      const output = createOutput(flags);
       const { resolveAuditSettings } = await import("../../audit/settings.js");
       const { pruneAuditDir } = await import("../../audit/prune.js");
       const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
@@ -40,8 +40,9 @@ export function registerPrune(program: Command): Command {
       }).finally(() => trail?.close());
       for (const warning of result.warnings) output.err(`warning: ${warning}`);
       if (flags.json) return output.out(JSON.stringify({ dir: settings.dir, ...result }));
-      for (const day of result.days) output.out(`${result.dryRun ? "would delete" : "deleted"} ${day.day}: ${day.files.map((f) => f.name).join(", ")}`);
-      const total = `${result.days.length} day(s), ${result.files} file(s), ${result.bytes} bytes older than ${result.keepFrom}`;
+      const { formatBytes, plural } = await import("../../human-format.js");
+      if (!output.quiet) for (const day of result.days) output.out(`${result.dryRun ? "would delete" : "deleted"} ${day.day}: ${day.files.map((f) => f.name).join(", ")}`);
+      const total = `${plural(result.days.length, "day")}, ${plural(result.files, "file")}, ${formatBytes(result.bytes)} older than ${result.keepFrom}`;
       if (result.days.length === 0) output.out(`nothing to prune: no audit days before ${result.keepFrom} (retention ${retentionDays} days)`);
       else if (result.dryRun) output.out(`dry run: ${total} would be deleted; run again with --yes to delete them`);
       else output.out(`pruned ${total}; recorded as audit.pruned (seq ${result.entry?.seq}) and kept verifiable via audit-pruned.json`);

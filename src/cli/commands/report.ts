@@ -2,12 +2,12 @@ import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
 
-const FORMATS = ["table", "json", "csv", "markdown"] as const;
+const FORMATS = ["table", "json", "csv", "markdown", "html"] as const;
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * `mon report`: an aureport-style summary of a day (or --from/--to) of the audit trail. The format
- * is a table unless --format (or --json) says otherwise, whether or not stdout is a TTY: output
+ * is a table unless --format (or --json) says otherwise (html: one self-contained document), whether or not stdout is a TTY: output
  * that changes shape when piped surprises scripts. Exit 1 on a missing day, tampering or corrupt
  * lines (the report is still printed), 2 on usage errors.
  */
@@ -18,16 +18,16 @@ export function registerReport(program: Command): Command {
     .option("--day <day>", "local day YYYY-MM-DD, today or yesterday (default: today)")
     .option("--from <day>", "first day of a range")
     .option("--to <day>", "last day of a range (default: --from, or today)")
-    .option("--tz <zone>", "IANA time zone the days are in (default UTC)", "UTC")
+    .option("--tz <zone>", "IANA time zone the days are in", "UTC")
     .option("--tenant <id>", "only this tenant; repeatable", collect)
     .option("--dir <dir>", "audit directory; repeat to merge trails of several hosts", collect)
-    .option("--format <format>", "table, json, csv or markdown (default table)")
+    .option("--format <format>", "table, json, csv, markdown or html (default table)")
     .option("--json", "same as --format json")
     .option("--no-verify", "skip the integrity check")
     .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
-      const output = createOutput({ color: flags.color !== false });
+      const output = createOutput(flags);
       const format = flags.json ? "json" : (flags.format ?? "table");
       if (!FORMATS.includes(format)) {
         throw new MonwireError("E_OPTION_INVALID", `--format ${JSON.stringify(format)} is not a report format`, { hint: `Use one of ${FORMATS.join(", ")}.` });
@@ -54,18 +54,28 @@ export function registerReport(program: Command): Command {
         dirs: settings.map((s) => s.dir), from, to, timeZone: flags.tz, tenants: flags.tenant ?? [], verify: flags.verify !== false,
         key, keyEnv, now,
         onProgress: (stage, done, total) => {
-          if (!output.stderrIsTTY || total < 32 * 1024 * 1024 || Date.now() - shown < 200) return;
+          if (!output.stderrIsTTY || output.quiet || total < 32 * 1024 * 1024 || Date.now() - shown < 200) return;
           shown = Date.now();
           process.stderr.write(`\r${stage}… ${Math.floor((done / total) * 100)}% of ${(total / 1e6).toFixed(0)} MB`);
         },
       });
       if (shown > 0) process.stderr.write("\r\x1b[K");
-      const render = await import(format === "table" ? "../render-report-table.js" : "../render-report-text.js");
+      const render = await import(format === "table" ? "../render-report-table.js" : format === "html" ? "../render-report-html.js" : "../render-report-text.js");
       if (format === "json") output.out(JSON.stringify(report));
+      else if (format === "html") process.stdout.write(render.renderReportHtml(report, { tenants: settings[0]?.tenants }));
       else if (format === "table") process.stdout.write(render.renderReportTable(report, { color: output.color, tenants: settings[0]?.tenants }));
       else process.stdout.write(format === "csv" ? render.renderReportCsv(report) : render.renderReportMarkdown(report, { tenants: settings[0]?.tenants }));
-      const { escapeTerminal } = await import("../../terminal-safe.js");
-      for (const m of report.missing) output.err(escapeTerminal(`mon report: no audit data for ${m.day} in ${m.dir} (looked for ${m.lookedFor.join(", ")})`));
+      const { unknownTenantWarning } = await import("../render-tenant.js");
+      const tenantWarning = unknownTenantWarning(report.tenants, settings[0]?.tenants, new Set(report.summary.byTenant.map((t) => t.tenant)));
+      if (tenantWarning) output.err(output.color.yellow(`mon report: ${tenantWarning}`));
+      // Missing days are said once: the table shows them; other formats go to a file or a program, so stderr says it.
+      if (format !== "table") {
+        const { escapeTerminal } = await import("../../terminal-safe.js");
+        const { missingRanges, rangeLabel } = await import("../render-report-parts.js");
+        for (const r of missingRanges(report.missing)) {
+          output.err(escapeTerminal(`mon report: no audit data for ${rangeLabel(r)} in ${r.dir}${r.days === 1 ? ` (looked for ${r.lookedFor.join(", ")})` : ""}`));
+        }
+      }
       process.exitCode = report.findings ? 1 : 0;
     });
 }

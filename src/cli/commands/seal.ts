@@ -15,7 +15,7 @@ export function registerSeal(program: Command): Command {
     .option("--json", "print one JSON document"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
-      const output = createOutput({ color: flags.color !== false });
+      const output = createOutput(flags);
       const { resolveAuditSettings } = await import("../../audit/settings.js");
       const { sealAuditDir } = await import("../../audit/seal.js");
       const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
@@ -25,13 +25,11 @@ export function registerSeal(program: Command): Command {
         output.out(JSON.stringify({ dir: settings.dir, ...result, ...(witness ? { witness } : {}) }));
         return;
       }
-      for (const anchor of result.sealed) {
-        const file = anchor.files[0];
-        const what = file ? `${file.lines} lines, ${file.bytes} bytes, ${anchor.writers.length} writer(s)` : "no events";
-        output.out(`sealed ${anchor.day}: ${what} (${anchor.alg})`);
-      }
+      const { renderSealed } = await import("../render-seal.js");
+      const { plural } = await import("../../human-format.js");
+      if (!output.quiet) for (const line of renderSealed(result.sealed, { verbose: output.verbose })) output.out(line);
       const already = result.previouslySealedThrough ? ` (already sealed through ${result.previouslySealedThrough})` : "";
-      if (witness) output.out(`witness written to ${flags.witness}: ${witness.writers.length} writer(s), newest anchor ${witness.last_anchor?.day ?? "none"}`);
-      output.out(result.sealed.length === 0 ? `nothing to seal through ${result.through}${already}` : `${result.sealed.length} day(s) sealed through ${result.through}`);
+      if (witness) output.out(`witness written to ${flags.witness}: ${plural(witness.writers.length, "writer")}, newest anchor ${witness.last_anchor?.day ?? "none"}`);
+      output.out(result.sealed.length === 0 ? `nothing to seal through ${result.through}${already}` : `${plural(result.sealed.length, "day")} sealed through ${result.through}`);
     });
 }

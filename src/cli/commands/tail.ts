@@ -31,7 +31,7 @@ export function registerTail(program: Command): Command {
     .option("--verify", "check the hash chain as entries go by; a break is flagged and exits 1"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
-      const output = createOutput({ color: flags.color !== false });
+      const output = createOutput(flags);
       const { parseTimeSpec } = await import("../../audit/time-range.js");
       const { resolveAuditSettings } = await import("../../audit/settings.js");
       const { assertAuditDir } = await import("../../audit/files.js");
@@ -42,6 +42,10 @@ export function registerTail(program: Command): Command {
         value === undefined ? undefined : parseTimeSpec(value, { now, edge, flag });
       const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
       assertAuditDir(settings.dir);
+      const { unknownTenantWarning } = await import("../render-tenant.js");
+      // Only the configured list can be checked up front: tail cannot know which tenants will appear.
+      const tenantWarning = settings.tenants?.length ? unknownTenantWarning(flags.tenant ?? [], settings.tenants) : undefined;
+      if (tenantWarning) output.err(output.color.yellow(`mon tail: ${tenantWarning}; showing only entries that carry it`));
       const follow = flags.follow !== false;
       // The reader of a pipe going away ends following quietly (exit 0), as with EPIPE.
       const reader = new AbortController();

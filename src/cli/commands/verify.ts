@@ -20,7 +20,7 @@ export function registerVerify(program: Command): Command {
     .option("--json", "print one JSON document"))
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
-      const output = createOutput({ color: flags.color !== false });
+      const output = createOutput(flags);
       const jobs = flags.jobs === undefined ? "auto" : Number(flags.jobs);
       if (jobs !== "auto" && (!Number.isInteger(jobs) || jobs < 1)) {
         throw new MonwireError("E_OPTION_INVALID", `--jobs ${JSON.stringify(flags.jobs)} is not a positive integer`, { hint: "Pass --jobs 1 to verify in one thread, or leave it out." });
@@ -33,7 +33,7 @@ export function registerVerify(program: Command): Command {
         dir: settings.dir, from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key,
         witness: flags.witness, witnessSelector: flags.witnessSelector,
         onProgress: ({ doneBytes, totalBytes }) => {
-          if (!output.stderrIsTTY || flags.json || Date.now() - lastShown < 200) return;
+          if (!output.stderrIsTTY || output.quiet || flags.json || Date.now() - lastShown < 200) return;
           lastShown = Date.now();
           process.stderr.write(`\rverifying… ${Math.floor((doneBytes / Math.max(totalBytes, 1)) * 100)}% of ${(totalBytes / 1e6).toFixed(0)} MB`);
         },
@@ -45,7 +45,8 @@ export function registerVerify(program: Command): Command {
         const { formatVerifyReport } = await import("../../audit/verify-format.js");
         const { color } = output;
         const paint = { valid: color.green, torn: color.yellow, invalid: color.red.bold, missing: color.red.bold };
-        output.out(formatVerifyReport(report, { style: (status, text) => paint[status](text) }).join("\n"));
+        const detail = output.quiet ? "quiet" : output.verbose ? "verbose" : "normal";
+        output.out(formatVerifyReport(report, { style: (status, text) => paint[status](text), detail }).join("\n"));
       }
       process.exitCode = report.status === "tampered" ? 1 : 0;
     });
