@@ -321,7 +321,7 @@ describe("mon verify: deleted anchors and truncated history", () => {
     await runtimeTrail(KEY);
     const sealed = await runMon(["seal", "--dir", dir, "--through", D4, "--witness", witnessFile()], { env: { MONWIRE_AUDIT_KEY: KEY } });
     expect(sealed.exitCode, String(sealed.stderr)).toBe(0);
-    expect(String(sealed.stdout)).toMatch(/witness written to .*: 2 writer\(s\), newest anchor 2025-03-13/);
+    expect(String(sealed.stdout)).toMatch(/witness written to .*: 2 writers, newest anchor 2025-03-13/);
     expect((await verify(KEY, ["--witness", witnessFile()])).exitCode).toBe(0);
     await rm(path(D4));
     await rm(anchorPath(D4));
