@@ -9,7 +9,7 @@ import { createAuditSink } from "./audit/sink.js";
 import { createAuditTrail, type AuditTrail } from "./audit/trail.js";
 import { createErrorHandler } from "./error-handler.js";
 import { getMetrics, type MonwireMetrics } from "./metrics.js";
-import { createMetricsHandler, type DatabaseProbe } from "./metrics-handler.js";
+import { createMetricsCollector, createMetricsHandler, type DatabaseProbe } from "./metrics-handler.js";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.js";
 import { createMiddleware } from "./middleware.js";
 import { installShutdown, type ClosableServer, type ShutdownHandle, type ShutdownHook, type ShutdownOptions } from "./shutdown.js";
@@ -46,6 +46,8 @@ export interface Monitoring {
   metrics: MonwireMetrics;
   /** Express 4/5 middleware; mount it first, before the routes. */
   middleware: ReturnType<typeof createMiddleware>;
+  /** This process's metrics as JSON, database probe included: what cluster aggregation collects. */
+  collectMetrics: ReturnType<typeof createMetricsCollector>;
   /** GET handler for the scrape endpoint (bearer token when the token env var is set). */
   metricsHandler: ReturnType<typeof createMetricsHandler>;
   /** 4-arity Express error middleware; mount it after the routes, before your own error handler. */
@@ -121,6 +123,11 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
     ...(options.databaseProbe ? { databaseProbe: options.databaseProbe } : {}),
     probeTimeoutMs: config.metrics.databaseProbeTimeoutMs,
   });
+  const collectMetrics = createMetricsCollector({
+    metrics,
+    ...(options.databaseProbe ? { databaseProbe: options.databaseProbe } : {}),
+    probeTimeoutMs: config.metrics.databaseProbeTimeoutMs,
+  });
   const tracker = createTracker({ config, metrics, ...(options.clock ? { clock: options.clock } : {}) });
   setActiveTracker(tracker);
 
@@ -165,6 +172,7 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
     metrics,
     middleware,
     metricsHandler,
+    collectMetrics,
     errorHandler: createErrorHandler(),
     mountMetrics(app) {
       if (!config.metrics.enabled) return;

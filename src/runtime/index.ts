@@ -34,3 +34,5 @@ export type {
   BranchCreatedEvent, SessionEvent, BinaryOutcome, WalletType,
 } from "./business-event.js";
 export { installShutdown, addShutdownHook, type ShutdownHook, type ShutdownOptions, type ShutdownHandle, type ClosableServer } from "./shutdown.js";
+export { createClusterMetrics, type ClusterMetrics, type ClusterMetricsOptions } from "./cluster/index.js";
+export type { MetricSnapshot } from "./cluster/aggregate.js";

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Registry, type RegistryContentType } from "prom-client";
+import { Registry, type MetricObjectWithValues, type MetricValue, type RegistryContentType } from "prom-client";
 import type { MonwireMetrics } from "./metrics.js";
 
 export type ExpositionFormat = "text" | "openmetrics";
@@ -87,11 +87,24 @@ export function renderMetrics(registry: Registry, format: ExpositionFormat, excl
   return view.metrics();
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, head: boolean): void {
+export function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, head: boolean): void {
   res.statusCode = status;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader("Cache-Control", "no-store");
   res.end(head ? undefined : body);
+}
+
+/**
+ * This process's metrics as plain JSON (what a cluster primary or a sibling aggregates): the
+ * database probe runs first, exactly as for a scrape, and `database_up` is left out without one.
+ */
+export function createMetricsCollector(options: Omit<MetricsHandlerOptions, "token">) {
+  const { metrics, databaseProbe, probeTimeoutMs } = options;
+  return async function collectMetrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]> {
+    if (databaseProbe) metrics.databaseUp.set(await probeDatabase(databaseProbe, probeTimeoutMs));
+    const all = await metrics.registry.getMetricsAsJSON();
+    return databaseProbe ? all : all.filter((metric) => metric.name !== "database_up");
+  };
 }
 
 /**
