@@ -97,7 +97,8 @@ export async function createPeerGroup(options: PeerGroupOptions) {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    // exclusive: in a cluster worker a plain listen(0) would share one port among all siblings.
+    server.listen({ port: 0, host: "127.0.0.1", exclusive: true }, () => resolve());
   });
   server.unref();
   const registration: Registration = { ...me, port: (server.address() as AddressInfo).port };
