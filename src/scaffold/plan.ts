@@ -11,6 +11,7 @@ import { renderOpsFiles } from "./ops.js";
 import { dependenciesToAdd, detectJsonStyle, formatJson, insertSection, readOwnPackage, withKeys } from "./package-edit.js";
 import { findRegions } from "./regions.js";
 import { planScriptEdits } from "./script-edit.js";
+import { scaleOutNotes } from "./detect-scale.js";
 import { renderSourceFiles, sourcePath } from "./templates.js";
 import { editRegionFile, envExampleLines, gitignoreLines } from "./text-files.js";
 import type { FileChange, InitAnswers, Manifest, Plan, ProjectInfo } from "./types.js";
@@ -161,6 +162,7 @@ export function planInit(options: PlanInitOptions): Plan {
     planEdited(p, project.entry, entryText, entry.text, "wire monitoring into the app (marked regions)", entry.editedRegions);
   }
   planPackageJson(p, options, sentryWired, notes);
+  if (answers.metrics) notes.push(...scaleOutNotes(project));
 
   const env = editRegionFile(p.read(".env.example"), "env", envExampleLines(answers));
   planEdited(p, ".env.example", p.read(".env.example"), env.text, "environment variables monwire reads", env.edited ? ["env"] : [], "#");

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../helpers/cli.js";
 import { resolveConfig } from "../../src/config/validate.js";
 import { buildAlertTests } from "../../src/metrics/alert-tests.js";
 import { buildDashboard, dashboardQueries } from "../../src/metrics/dashboard.js";
@@ -98,6 +101,9 @@ describe("ops files", () => {
     expect(scrape).toContain('job_name: "@acme/shop"');
     expect(scrape).toContain('metrics_path: "/internal/metrics"');
     expect(scrape).toContain('- "127.0.0.1:5000"');
+    // The cluster pointer names a section that exists in the shipped docs.
+    expect(scrape).toContain('"Cluster and PM2"');
+    expect(readFileSync(join(REPO_ROOT, "docs", "metrics.md"), "utf8")).toMatch(/^## Cluster and PM2$/m);
     const vector = files.find((f) => f.path === "monitoring/vector.toml")!.content;
     expect(vector).toContain("/var/audit}/audit-*.log");
     expect(vector).toContain(".event.original = original");
