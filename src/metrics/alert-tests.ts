@@ -1,3 +1,4 @@
+import { buildBusinessAlertTests } from "./business-alert-tests.js";
 import { buildAlertRules, latencyThreshold, type AlertRule, type RulesOptions } from "./rules.js";
 import { toYaml, type YamlValue } from "./yaml.js";
 
@@ -119,6 +120,7 @@ export function buildAlertTests(options: RulesOptions, tenants: string[]): YamlV
           alertTest("MonwireSentryDeliveryFailing", "30m", [expected(rule("MonwireSentryDeliveryFailing"), { ...target, status: "rejected" })]),
         ],
       },
+      ...buildBusinessAlertTests(rule, expected as (r: AlertRule, l: Record<string, string>) => YamlValue, { job, bad, good }),
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_BUCKETS } from "../config/schema.js";
+import { buildBusinessAlertRules, withRunbooks, type BusinessRulesOptions } from "./business-rules.js";
 import { getMetricDefinition } from "./catalog.js";
 import { toYaml, type YamlValue } from "./yaml.js";
 
@@ -17,6 +18,10 @@ export interface RulesOptions {
   /** Must be one of the histogram buckets. */
   latencyThresholdSeconds?: number;
   buckets?: number[];
+  /** Where `runbook_url` points (default "runbooks.md", the generated monitoring/runbooks.md). */
+  runbookBase?: string;
+  /** Business alerts' window and `for` (the end-to-end test shortens them). */
+  business?: Omit<BusinessRulesOptions, "job">;
 }
 
 export interface AlertRule {
@@ -95,7 +100,7 @@ export function buildAlertRules(options: RulesOptions): AlertRule[] {
       },
     };
   };
-  return [
+  const core: AlertRule[] = [
     slo("availability", "fast"),
     slo("availability", "slow"),
     slo("latency", "fast"),
@@ -135,6 +140,7 @@ export function buildAlertRules(options: RulesOptions): AlertRule[] {
       annotations: { summary: `${options.job} instance {{ $labels.instance }}: Sentry envelopes {{ $labels.status }}`, description: "Errors are not reaching Sentry: check SENTRY_DSN, quotas and network." },
     },
   ];
+  return withRunbooks([...core, ...buildBusinessAlertRules({ job: options.job, ...options.business })], options.runbookBase ?? "runbooks.md");
 }
 
 /** monitoring/alerts.yml */

@@ -1,5 +1,7 @@
 import type { MonwireConfig } from "../config/schema.js";
 import { renderAlertTests } from "../metrics/alert-tests.js";
+import { renderAlertmanagerConfig } from "../metrics/alertmanager.js";
+import { renderRunbooks } from "../metrics/runbooks.js";
 import { renderDashboard } from "../metrics/dashboard.js";
 import { renderAlertRules } from "../metrics/rules.js";
 import { renderTemplate, type RenderedFile } from "./templates.js";
@@ -34,6 +36,8 @@ export function renderOpsFiles(config: MonwireConfig, options: { port: number; t
       },
       { path: `${OPS_DIR}/alerts.yml`, reason: "alert rules (burn rate per tenant, target/database down, event-loop lag)", content: renderAlertRules(rulesOptions) },
       { path: `${OPS_DIR}/alerts.test.yml`, reason: "promtool test rules cases", content: renderAlertTests(rulesOptions, options.tenants) },
+      { path: `${OPS_DIR}/runbooks.md`, reason: "what to check and do for each alert (runbook_url)", content: renderRunbooks(rulesOptions) },
+      { path: `${OPS_DIR}/alertmanager.yml`, reason: "Alertmanager routing by severity and tenant (placeholder receivers)", content: renderAlertmanagerConfig({ tenants: options.tenants }) },
       { path: `${OPS_DIR}/grafana-dashboard.json`, reason: "Grafana dashboard over the metric catalog", content: renderDashboard({ job }) },
     );
   }

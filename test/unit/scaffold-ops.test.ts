@@ -32,10 +32,11 @@ describe("YAML writer", () => {
 describe("alert rules", () => {
   const rules = buildAlertRules({ job: "shop" });
 
-  it("covers burn rates per tenant, target down, database down, event-loop lag, audit and Sentry", () => {
+  it("covers burn rates per tenant, target down, database down, event-loop lag, audit, Sentry and the business alerts", () => {
     expect(rules.map((r) => r.alert)).toEqual([
       "MonwireErrorBudgetBurnFast", "MonwireErrorBudgetBurnSlow", "MonwireLatencyBudgetBurnFast", "MonwireLatencyBudgetBurnSlow",
       "MonwireTargetDown", "MonwireDatabaseDown", "MonwireEventLoopLagHigh", "MonwireAuditWriteErrors", "MonwireSentryDeliveryFailing",
+      "MonwireWalletFailureRatioHigh", "MonwireAuthenticationFailureSpike", "MonwireKeyGenerationStalled",
     ]);
     for (const rule of rules) {
       expect(rule.labels.severity).toMatch(/^(page|ticket|warning)$/);
