@@ -84,7 +84,32 @@ describe("Grafana dashboard", () => {
     expect(queries.some((q) => q.includes("histogram_quantile(0.95"))).toBe(true);
     expect(queries.some((q) => q.includes("nodejs_eventloop_lag_p99_seconds"))).toBe(true);
     const rows = (buildDashboard({ job: "shop" }).panels as Array<{ type: string; title: string }>).filter((p) => p.type === "row").map((p) => p.title);
-    expect(rows).toEqual(["RED per tenant", "Business", "Monitoring health", "Node.js runtime"]);
+    expect(rows).toEqual(["RED per tenant", "Per instance and route", "Business", "Monitoring health", "Node.js runtime"]);
+  });
+
+  it("no panel title names one error kind while its query plots several", () => {
+    type Panel = { type: string; title: string; targets?: Array<{ expr: string }> };
+    const panels = (buildDashboard({ job: "shop" }).panels as Panel[]).filter((p) => p.targets?.some((t) => t.expr.includes("api_errors_total")));
+    expect(panels.length).toBeGreaterThan(0);
+    for (const panel of panels) {
+      const kindFilter = panel.targets!.some((t) => /kind=~?"/.test(t.expr));
+      // Unfiltered by kind: the title must not claim a single kind ("4xx") — it must name all of them, or none.
+      if (!kindFilter) expect(/4xx/.test(panel.title) ? /5xx/.test(panel.title) && /exception/.test(panel.title) : true, panel.title).toBe(true);
+    }
+  });
+
+  it("has per-instance and per-route views filtered by $instance and $tenant", () => {
+    type Panel = { title: string; targets?: Array<{ expr: string }> };
+    const dashboard = buildDashboard({ job: "shop" });
+    const panels = dashboard.panels as Panel[];
+    for (const title of ["Requests per second by instance", "5xx error ratio by instance", "Latency p99 by instance", "Requests per second by route (top 10)", "5xx error ratio by route", "Latency p99 by route"]) {
+      const panel = panels.find((p) => p.title === title);
+      expect(panel, title).toBeDefined();
+      expect(panel!.targets![0]!.expr).toContain('instance=~"$instance"');
+      expect(panel!.targets![0]!.expr).toContain('tenant=~"$tenant"');
+    }
+    const variables = (dashboard.templating as { list: Array<{ name: string }> }).list.map((v) => v.name);
+    expect(variables).toEqual(["datasource", "tenant", "instance"]);
   });
 
   it("filters tenant-labelled metrics by the $tenant variable", () => {
