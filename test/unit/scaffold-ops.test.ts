@@ -126,7 +126,10 @@ describe("ops files", () => {
     const scrape = files.find((f) => f.path === "monitoring/prometheus.yml")!.content;
     expect(scrape).toContain('job_name: "@acme/shop"');
     expect(scrape).toContain('metrics_path: "/internal/metrics"');
-    expect(scrape).toContain('- "127.0.0.1:5000"');
+    expect(scrape).toMatch(/file_sd_configs:\n\s+- files:\n\s+- targets\.json/);
+    expect(scrape).toContain("# kubernetes_sd_configs:");
+    const targets = JSON.parse(files.find((f) => f.path === "monitoring/targets.json")!.content);
+    expect(targets).toEqual([{ targets: ["127.0.0.1:5000"], labels: { service: "@acme/shop" } }]);
     // The cluster pointer names a section that exists in the shipped docs.
     expect(scrape).toContain('"Cluster and PM2"');
     expect(readFileSync(join(REPO_ROOT, "docs", "metrics.md"), "utf8")).toMatch(/^## Cluster and PM2$/m);
