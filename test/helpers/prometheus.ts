@@ -42,3 +42,24 @@ export function pointTargets(json: string, target: string): string {
   if (groups.length === 0) throw new Error("targets.json lists no target group");
   return JSON.stringify(groups.map((group) => ({ ...group, targets: [target] })));
 }
+
+/**
+ * The generated prometheus.yml with its commented `remote_write:` block switched on and pointed
+ * at `url`. Throws when the block is missing (the generator changed).
+ */
+export function enableRemoteWrite(yaml: string, url: string): string {
+  const lines = yaml.split("\n");
+  const start = lines.findIndex((line) => line === "# remote_write:");
+  if (start === -1) throw new Error(`no commented remote_write block in:\n${yaml}`);
+  let urls = 0;
+  for (let i = start; i < lines.length && /^# ?/.test(lines[i]!) && (i === start || lines[i]!.startsWith("#  ")); i++) {
+    let line = lines[i]!.slice(2);
+    if (/^\s*- url: /.test(line)) {
+      line = line.replace(/url: .*$/, `url: ${JSON.stringify(url)}`);
+      urls += 1;
+    }
+    lines[i] = line;
+  }
+  if (urls !== 1) throw new Error("the remote_write block has no url line");
+  return lines.join("\n");
+}
