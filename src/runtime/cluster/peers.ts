@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -74,6 +74,11 @@ export async function createPeerGroup(options: PeerGroupOptions) {
   const uid = typeof process.getuid === "function" ? process.getuid() : 0;
   const dir = options.dir ?? join(tmpdir(), `monwire-peers-${uid}-${options.group.replace(/[^A-Za-z0-9_.-]/g, "_")}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Siblings trust what they read here: a directory another user owns or can write is refused.
+  const st = statSync(dir);
+  if ((typeof process.getuid === "function" && st.uid !== uid) || (st.mode & 0o022) !== 0) {
+    throw new Error(`createClusterMetrics: ${dir} is owned by another user or writable by others; remove it or pass peerDir`);
+  }
   const secret = randomBytes(24).toString("hex");
   const expected = Buffer.from(secret);
   const me: Omit<Registration, "port"> = { pid: process.pid, secret, worker: process.env.NODE_APP_INSTANCE ?? String(process.pid) };
