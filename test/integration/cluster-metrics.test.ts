@@ -89,3 +89,15 @@ describe("node:cluster worker restart", () => {
     expect(walletCount(await scrape(`${base}/metrics`), "KM", "success")).toBe(30);
   }, 60000);
 });
+
+describe("node:cluster graceful worker exit", () => {
+  it("a worker stopped with SIGTERM hands its final counts to the primary, even with no scrape before", async () => {
+    const { base, primaryUrl, app: cluster } = await startCluster(2);
+    const pids = await purchases(base, "KM", 20);
+    expect(pids.size).toBe(2);
+    const listeningBefore = cluster.output().match(/listening/g)!.length;
+    process.kill([...pids][0]!, "SIGTERM");
+    await waitFor(async () => cluster.output().match(/listening/g)!.length > listeningBefore, 15000, "the replacement worker");
+    expect(walletCount(await scrape(primaryUrl), "KM", "success")).toBe(20);
+  }, 60000);
+});

@@ -19,8 +19,8 @@ export interface ClusterPrimary {
  * The primary's side of cluster aggregation. It keeps, per worker, the last snapshot it received;
  * when a worker exits, that snapshot's counters and histograms are folded into the retired totals,
  * so the replacement worker starting from zero does not make the sums go backwards (no false
- * counter reset for `rate()`). Increments a worker made after the last scrape before it died are
- * lost: nothing can read them any more.
+ * counter reset for `rate()`). A worker closed gracefully (`clusterMetrics.close()`) sends its
+ * final values first; increments a crashed worker made after the last scrape are lost.
  *
  * Process and Node.js metrics are per worker, labelled `worker="<slot>"`: the slot is the smallest
  * free number when the worker is first seen and is reused by its replacement, so restarts do not
@@ -80,7 +80,10 @@ export function createClusterPrimary(options: ClusterPrimaryOptions = {}): Clust
 
   const onMessage = (worker: Worker, message: unknown) => {
     if (!isClusterMessage(message)) return;
-    if (message.type === SNAPSHOT) {
+    if (message.type === SNAPSHOT && message.id === -1) {
+      // A worker shutting down gracefully sent its final values: they outlive it.
+      if (message.metrics) last.set(worker.id, message.metrics);
+    } else if (message.type === SNAPSHOT) {
       waiting.get(`${worker.id}:${message.id}`)?.(message.error ? undefined : message.metrics);
     } else if (message.type === AGGREGATE) {
       // A worker was scraped and wants everyone's metrics.

@@ -12,8 +12,8 @@ export interface ClusterWorkerOptions {
 export interface ClusterWorker {
   /** Asks the primary for every worker's metrics, aggregated. */
   aggregate(): Promise<Registry>;
-  /** Stops answering the primary (lets the IPC channel go). */
-  close(): void;
+  /** Sends the primary this worker's final values (a graceful exit loses nothing), then stops answering. */
+  close(): Promise<void>;
 }
 
 /** A worker's side: answers the primary's collect requests and can ask it for the aggregate. */
@@ -53,7 +53,12 @@ export function createClusterWorker(options: ClusterWorkerOptions): ClusterWorke
         });
         send({ type: AGGREGATE, id });
       }),
-    close() {
+    async close() {
+      const metrics = await options.collect().catch(() => undefined);
+      if (metrics && process.connected) {
+        // id -1: unsolicited; the primary keeps it as this worker's last values.
+        await new Promise<void>((resolve) => send({ type: SNAPSHOT, id: -1, metrics }, undefined, {}, () => resolve()));
+      }
       process.off("message", onMessage);
     },
   };
