@@ -30,6 +30,18 @@ export const RUNBOOK_STEPS: Readonly<Record<string, { check: string[]; fix: stri
     check: ["Can the host reach the database (`psql`, `mysql`)?", "Database server health, connections, disk.", "The probe's timeout: metrics.databaseProbeTimeoutMs."],
     fix: ["Restore the database or the network path; the alert resolves at the next scrape."],
   },
+  MonwireDbQueryErrorRatioHigh: {
+    check: ["Dashboard: db_query_errors_total by code (SQLSTATE class) and operation for the tenant.", "Sentry: errors and `db.slow_query` breadcrumbs of the tenant's requests.", "Recent migrations or schema changes (class 42: syntax or missing object)."],
+    fix: ["Class 08 or 53: restore the connection or the server's resources; class 23: fix the write that violates a constraint; class 42: roll back the migration or the code that expects it."],
+  },
+  MonwireDbQueryLatencyHigh: {
+    check: ["Dashboard: query latency p95 by tenant, and the pool gauges (waiting callers mean the time is spent waiting for a connection).", "Slow statements: `db.slow_query` breadcrumbs in Sentry; the database's own statistics (pg_stat_statements)."],
+    fix: ["Add the missing index or rewrite the slow statement; raise the pool size only when callers wait while the server is idle."],
+  },
+  MonwireDbPoolExhausted: {
+    check: ["Dashboard: db_pool_connections by state and db_pool_pending_acquires per instance.", "Long transactions or connections not released (a client from pool.connect() without release())."],
+    fix: ["Release connections in a finally block; raise the pool's max together with the server's max_connections; scale out."],
+  },
   MonwireEventLoopLagHigh: {
     check: ["CPU profile of the instance (`node --cpu-prof`).", "Synchronous work in hot routes (JSON of large bodies, crypto, regexes)."],
     fix: ["Move the blocking work off the event loop or scale out."],
