@@ -17,7 +17,7 @@ import type { VerifyIssue } from "./verify-types.js";
  * whole with every entry in it; only matching entries are yielded for output.
  */
 export type TailItem =
-  | { type: "entry"; entry: AuditEntry; bytes: Buffer; file: string; line: number | undefined }
+  | { type: "entry"; entry: AuditEntry; bytes: Buffer; file: string; line: number | undefined; host?: string }
   /** A line that is not an entry, or (`unreadable`) a day file that could not be read at all. */
   | { type: "problem"; file: string; line: number | undefined; message: string; unreadable?: boolean }
   | { type: "chain"; file: string; issue: VerifyIssue }

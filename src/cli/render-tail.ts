@@ -84,7 +84,7 @@ export async function writeTail(
   for await (const item of items) {
     switch (item.type) {
       case "entry": {
-        const text = options.json ? Buffer.concat([item.bytes, NEWLINE]) : Buffer.from(`${formatTailLine(item.entry, { color: output.color, locale: options.locale, tenant })}\n`);
+        const text = options.json ? Buffer.concat([item.bytes, NEWLINE]) : Buffer.from(`${item.host ? `[${safe(item.host)}] ` : ""}${formatTailLine(item.entry, { color: output.color, locale: options.locale, tenant })}\n`);
         pending.push(text);
         pendingBytes += text.length;
         if (pendingBytes >= 64 * 1024) await flush();

@@ -1,4 +1,5 @@
 import { buildDatabaseAlertTests } from "./db-rules.js";
+import { buildBusinessAlertTests } from "./business-alert-tests.js";
 import { buildAlertRules, latencyThreshold, type AlertRule, type RulesOptions } from "./rules.js";
 import { toYaml, type YamlValue } from "./yaml.js";
 
@@ -121,6 +122,7 @@ export function buildAlertTests(options: RulesOptions, tenants: string[]): YamlV
         ],
       },
       ...buildDatabaseAlertTests(options, tenants, { expected: (name, labels) => expected(rule(name), labels) as never, selector, alertTest }),
+      ...buildBusinessAlertTests(rule, expected as (r: AlertRule, l: Record<string, string>) => YamlValue, { job, bad, good }),
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { CATALOG, type MetricDefinition } from "./catalog.js";
+import { instanceRoutePanels, instanceVariable } from "./dashboard-views.js";
 
 /**
  * A Grafana dashboard over the metric catalog: RED per tenant, business metrics, monitoring
@@ -23,7 +24,7 @@ interface PanelSpec {
   kind?: "timeseries" | "stat";
 }
 
-type Section = "RED per tenant" | "Business" | "Database" | "Monitoring health" | "Node.js runtime" | "Other";
+type Section = "RED per tenant" | "Per instance and route" | "Business" | "Database" | "Monitoring health" | "Node.js runtime" | "Other";
 
 const SECTION_OF: Record<string, Section> = {
   http_requests_total: "RED per tenant",
@@ -49,7 +50,7 @@ const SECTION_OF: Record<string, Section> = {
   security_signals_total: "Business",
 };
 
-const SECTIONS: Section[] = ["RED per tenant", "Business", "Database", "Monitoring health", "Node.js runtime", "Other"];
+const SECTIONS: Section[] = ["RED per tenant", "Per instance and route", "Business", "Database", "Monitoring health", "Node.js runtime", "Other"];
 
 function selector(metric: MetricDefinition, job: string, suffix = ""): string {
   const tenant = metric.labels.includes("tenant") ? `,tenant=~"$tenant"` : "";
@@ -83,6 +84,15 @@ export function panelsFor(metric: MetricDefinition, job: string): PanelSpec[] {
         queries: [0.5, 0.95, 0.99].map((q) => ({ expr: `histogram_quantile(${q}, sum by (tenant, le) (rate(${selector(metric, job, "_bucket")}${rate})))`, legend: `p${q * 100} {{tenant}}` })),
       },
     ];
+  }
+  if (metric.name === "api_errors_total") {
+    // One panel per kind would hide their sum; the title names every kind it plots.
+    return [{
+      title: "API errors per second by kind (4xx, 5xx, exceptions) and tenant",
+      unit: "ops",
+      description: metric.help,
+      queries: [{ expr: `sum by (kind, tenant) (rate(${selector(metric, job)}${rate}))`, legend: "{{kind}} {{tenant}}" }],
+    }];
   }
   if (metric.type === "histogram") {
     return [{
@@ -131,6 +141,7 @@ export function buildDashboard(options: DashboardOptions): Record<string, unknow
   const bySection = new Map<Section, PanelSpec[]>(SECTIONS.map((s) => [s, []]));
   for (const metric of CATALOG as readonly MetricDefinition[]) bySection.get(SECTION_OF[metric.name] ?? "Other")!.push(...panelsFor(metric, job));
   bySection.get("Node.js runtime")!.push(...runtimePanels(job));
+  bySection.get("Per instance and route")!.push(...instanceRoutePanels(job));
 
   const datasource = { type: "prometheus", uid: "${datasource}" };
   const panels: Record<string, unknown>[] = [];
@@ -181,6 +192,7 @@ export function buildDashboard(options: DashboardOptions): Record<string, unknow
           refresh: 2,
           current: {},
         },
+        instanceVariable(job, datasource),
       ],
     },
     panels,

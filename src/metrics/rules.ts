@@ -1,4 +1,5 @@
 import { DEFAULT_BUCKETS } from "../config/schema.js";
+import { buildBusinessAlertRules, withRunbooks, type BusinessRulesOptions } from "./business-rules.js";
 import { getMetricDefinition } from "./catalog.js";
 import { buildDatabaseAlertRules } from "./db-rules.js";
 import { toYaml, type YamlValue } from "./yaml.js";
@@ -18,6 +19,10 @@ export interface RulesOptions {
   /** Must be one of the histogram buckets. */
   latencyThresholdSeconds?: number;
   buckets?: number[];
+  /** Where `runbook_url` points (default "runbooks.md", the generated monitoring/runbooks.md). */
+  runbookBase?: string;
+  /** Business alerts' window and `for` (the end-to-end test shortens them). */
+  business?: Omit<BusinessRulesOptions, "job">;
 }
 
 export interface AlertRule {
@@ -96,7 +101,7 @@ export function buildAlertRules(options: RulesOptions): AlertRule[] {
       },
     };
   };
-  return [
+  const core: AlertRule[] = [
     slo("availability", "fast"),
     slo("availability", "slow"),
     slo("latency", "fast"),
@@ -137,6 +142,7 @@ export function buildAlertRules(options: RulesOptions): AlertRule[] {
     },
     ...buildDatabaseAlertRules(options),
   ];
+  return withRunbooks([...core, ...buildBusinessAlertRules({ job: options.job, ...options.business })], options.runbookBase ?? "runbooks.md");
 }
 
 /** monitoring/alerts.yml */

@@ -7,6 +7,10 @@ export interface CheckOptions {
   configPath?: string;
   /** Overrides metrics.url from mon.config.json. */
   url?: string;
+  /** Several instances (repeated --url): the metrics checks run once per URL. */
+  urls?: readonly string[];
+  /** A file_sd targets file: one metrics URL per target (with metrics.path). */
+  targetsFile?: string;
   only: readonly CheckGroup[];
   /** No network at all: scrape and online Sentry checks are skipped. */
   offline: boolean;

@@ -6,7 +6,9 @@ import { DEFAULT_SERIES_BUDGET, DEFAULT_SLO_EDGES } from "./lint-monwire.js";
 
 /** `mon check` flags as commander hands them over, before validation. */
 export interface RawCheckFlags {
-  url?: string;
+  /** Repeatable: one string per --url. */
+  url?: string | string[];
+  targets?: string;
   config?: string;
   only?: string;
   offline?: boolean;
@@ -87,7 +89,9 @@ export function parseCheckFlags(flags: RawCheckFlags, env: NodeJS.ProcessEnv, cw
     : parseNumber("--timeout", flags.timeout, (n) => n > 0 && n <= MAX_TIMEOUT_SECONDS, `seconds from 0 to ${MAX_TIMEOUT_SECONDS}`);
   const sloEdges = flags.sloEdges === undefined ? [...DEFAULT_SLO_EDGES]
     : flags.sloEdges.split(",").map((edge) => parseNumber("--slo-edges", edge, (n) => n > 0, "positive seconds like 0.3,1"));
-  const url = parseUrl(flags.url);
+  const urls = (flags.url === undefined ? [] : Array.isArray(flags.url) ? flags.url : [flags.url]).map((u) => parseUrl(u)!);
+  if (urls.length > 0 && flags.targets !== undefined) throw usage("--url and --targets contradict each other", "Pass the instances either as repeated --url or in one --targets file.");
+  const url = urls.length === 1 ? urls[0] : undefined;
   const probe = parseProbe(flags.probeCardinality);
   const options: CheckOptions = {
     cwd,
@@ -103,6 +107,8 @@ export function parseCheckFlags(flags: RawCheckFlags, env: NodeJS.ProcessEnv, cw
     ...(flags.strict ? { requireReachable: "--strict" } : isCiEnv(env) ? { requireReachable: "CI is set" } : {}),
     ...(flags.config ? { configPath: flags.config } : {}),
     ...(url ? { url } : {}),
+    ...(urls.length > 1 ? { urls: [...new Set(urls)] } : {}),
+    ...(flags.targets !== undefined ? { targetsFile: flags.targets } : {}),
     ...(probe !== undefined ? { probeCardinality: probe } : {}),
   };
   const format = parseFormat(flags);

@@ -7,6 +7,7 @@ import type { CheckContext, CheckOptions } from "./check-context.js";
 import { checkMetrics } from "./check-metrics.js";
 import { checkSentry } from "./check-sentry.js";
 import { checkSentryRuntime } from "./check-sentry-runtime.js";
+import { readTargetsFile } from "./check-targets.js";
 import { buildReport, CHECK_GROUPS, type CheckGroup, type CheckReport, type CheckResult } from "./findings.js";
 
 /**
@@ -20,6 +21,27 @@ const RUNNERS: Record<CheckGroup, (ctx: CheckContext) => Promise<CheckResult[]>>
   audit: checkAudit,
 };
 
+/** The metrics checks once per instance; ids and titles name the instance so reports tell them apart. */
+async function checkEachTarget(ctx: CheckContext, urls: readonly string[]): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const url of urls) {
+    const host = new URL(url).host;
+    for (const check of await checkMetrics({ ...ctx, options: { ...ctx.options, url } })) {
+      // One app not running locally is a skip; an instance listed as a target that does not answer is a finding.
+      const down = check.id === "metrics.scrape" && check.status === "skip" && check.skipReason === "unavailable";
+      const judged: CheckResult = down
+        ? {
+            ...check,
+            status: "fail",
+            findings: [{ rule: "monwire/target-down", severity: "error", message: `${url}: ${check.summary}`, hint: "Start the instance, or remove it from the targets." }],
+          }
+        : check;
+      results.push({ ...judged, id: `${check.id}@${host}`, title: `${check.title} (${host})` });
+    }
+  }
+  return results;
+}
+
 export async function runChecks(options: CheckOptions): Promise<CheckReport> {
   const loaded = loadConfig({ cwd: options.cwd, ...(options.configPath ? { configPath: options.configPath } : {}) });
   const ctx: CheckContext = {
@@ -29,9 +51,13 @@ export async function runChecks(options: CheckOptions): Promise<CheckReport> {
     userAgent: `monwire-check/${getVersion()}`,
     ...(loaded ? { configFile: loaded.path } : {}),
   };
+  const targets = options.targetsFile ? readTargetsFile(options.targetsFile, options.cwd, ctx.config.metrics.path) : options.urls;
   const checks: CheckResult[] = [];
   for (const group of CHECK_GROUPS) {
-    if (options.only.includes(group)) checks.push(...(await RUNNERS[group](ctx)));
+    if (!options.only.includes(group)) continue;
+    if (group === "metrics" && targets && targets.length > 1) checks.push(...(await checkEachTarget(ctx, targets)));
+    else if (group === "metrics" && targets?.length === 1) checks.push(...(await checkMetrics({ ...ctx, options: { ...options, url: targets[0]! } })));
+    else checks.push(...(await RUNNERS[group](ctx)));
   }
   // Without a config the run checks guesses; saying which ones keeps a ✓ from meaning "your app".
   const source = loaded ? { file: loaded.path } : {

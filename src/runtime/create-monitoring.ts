@@ -19,7 +19,7 @@ import { createAuditTrail, type AuditTrail } from "./audit/trail.js";
 import { createProbeGate } from "./probe.js";
 import { createErrorHandler } from "./error-handler.js";
 import { getMetrics, type MonwireMetrics } from "./metrics.js";
-import { createMetricsHandler, type DatabaseProbe } from "./metrics-handler.js";
+import { createMetricsCollector, createMetricsHandler, type DatabaseProbe } from "./metrics-handler.js";
 import { excludedDatabaseFamilies, scrapeDatabases } from "./db/monitor.js";
 import { configureQueryRecorder } from "./db/recorder.js";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.js";
@@ -78,6 +78,8 @@ export interface Monitoring {
   metrics: MonwireMetrics;
   /** Express 4/5 middleware; mount it first, before the routes. */
   middleware: ReturnType<typeof createMiddleware>;
+  /** This process's metrics as JSON, database probe included: what cluster aggregation collects. */
+  collectMetrics: ReturnType<typeof createMetricsCollector>;
   /** GET handler for the scrape endpoint (bearer token when the token env var is set). */
   metricsHandler: ReturnType<typeof createMetricsHandler>;
   /** 4-arity Express error middleware; mount it after the routes, before your own error handler. */
@@ -169,14 +171,16 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
     ? createSessionStoreCollector({ metrics, source: options.sessionSource, tenantField: config.sessions.tenantField, tenants: config.tenants.values, timeoutMs: config.metrics.databaseProbeTimeoutMs })
     : () => sessionCounter?.collect();
 
-  const metricsHandler = createMetricsHandler({
+  const scrapeOptions = {
     metrics,
-    ...(token ? { token } : {}),
     probeTimeoutMs,
     beforeRender: () => scrapeDatabases(metrics, probeTimeoutMs, explicitProbe),
     exclude: () => excludedDatabaseFamilies(explicitProbe !== undefined),
     collect: collectSessions,
-  });
+  };
+  const metricsHandler = createMetricsHandler({ ...scrapeOptions, ...(token ? { token } : {}) });
+  // The same scrape as plain JSON, for a cluster primary or PM2 siblings to aggregate.
+  const collectMetrics = createMetricsCollector(scrapeOptions);
   const tracker = createTracker({
     config, metrics, ...(options.clock ? { clock: options.clock } : {}),
     sessions: sessionCounter ?? { name: "sessions", handle: () => undefined },
@@ -252,6 +256,7 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
     metrics,
     middleware,
     metricsHandler,
+    collectMetrics,
     errorHandler: createErrorHandler(),
     mountMetrics(app) {
       if (!config.metrics.enabled) return;

@@ -36,3 +36,5 @@ export type {
 export { installShutdown, addShutdownHook, type ShutdownHook, type ShutdownOptions, type ShutdownHandle, type ClosableServer } from "./shutdown.js";
 export { monitorDatabase, type DatabaseKind } from "./db/monitor.js";
 export { sqlOperation, statementShape, errorCode, type DbOperation } from "./db/statement.js";
+export { createClusterMetrics, type ClusterMetrics, type ClusterMetricsOptions } from "./cluster/index.js";
+export type { MetricSnapshot } from "./cluster/aggregate.js";

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Registry, type RegistryContentType } from "prom-client";
+import { Registry, type MetricObjectWithValues, type MetricValue, type RegistryContentType } from "prom-client";
 import { CATALOG } from "../metrics/catalog.js";
 import type { MonwireMetrics } from "./metrics.js";
 
@@ -97,11 +97,38 @@ export function renderMetrics(registry: Registry, format: ExpositionFormat, excl
   return view.metrics();
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, head: boolean): void {
+export function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, head: boolean): void {
   res.statusCode = status;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader("Cache-Control", "no-store");
   res.end(head ? undefined : body);
+}
+
+/** Families left out of a scrape: without a probe the truth about the database is unknown, and 0 would page someone. */
+function defaultExclude(databaseProbe: DatabaseProbe | undefined): () => ReadonlySet<string> {
+  const fixed = new Set<string>(databaseProbe ? DATABASE_FAMILY_NAMES.filter((n) => n !== "database_up") : DATABASE_FAMILY_NAMES);
+  return () => fixed;
+}
+
+/** What every scrape does before rendering: the database probes, then the collectors (sessions). */
+async function prepareScrape(options: Omit<MetricsHandlerOptions, "token">): Promise<void> {
+  const { metrics, databaseProbe, probeTimeoutMs, beforeRender, collect } = options;
+  if (databaseProbe) metrics.databaseUp.set(await probeDatabase(databaseProbe, probeTimeoutMs));
+  if (beforeRender) await beforeRender();
+  if (collect) await Promise.resolve().then(collect).catch(() => undefined);
+}
+
+/**
+ * This process's metrics as plain JSON (what a cluster primary or a sibling aggregates): the same
+ * preparation and the same families as a scrape of this process.
+ */
+export function createMetricsCollector(options: Omit<MetricsHandlerOptions, "token">) {
+  const exclude = options.exclude ?? defaultExclude(options.databaseProbe);
+  return async function collectMetrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]> {
+    await prepareScrape(options);
+    const skip = exclude();
+    return (await options.metrics.registry.getMetricsAsJSON()).filter((metric) => !skip.has(metric.name));
+  };
 }
 
 /**
@@ -109,11 +136,9 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
  * Everything decidable at setup (auth on or off, probe present) is decided here, once.
  */
 export function createMetricsHandler(options: MetricsHandlerOptions) {
-  const { metrics, databaseProbe, probeTimeoutMs, beforeRender, collect } = options;
+  const { metrics } = options;
   const expected = options.token ? digest(options.token) : undefined;
-  // Without a probe the truth about the database is unknown; reporting 0 would page someone.
-  const fixed = new Set<string>(databaseProbe ? DATABASE_FAMILY_NAMES.filter((n) => n !== "database_up") : DATABASE_FAMILY_NAMES);
-  const exclude = options.exclude ?? (() => fixed);
+  const exclude = options.exclude ?? defaultExclude(options.databaseProbe);
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const head = req.method === "HEAD";
@@ -127,9 +152,7 @@ export function createMetricsHandler(options: MetricsHandlerOptions) {
         return send(res, 401, { "WWW-Authenticate": challenge, "Content-Type": "text/plain; charset=utf-8" }, "unauthorized\n", head);
       }
     }
-    if (databaseProbe) metrics.databaseUp.set(await probeDatabase(databaseProbe, probeTimeoutMs));
-    if (beforeRender) await beforeRender();
-    if (collect) await Promise.resolve().then(collect).catch(() => undefined);
+    await prepareScrape(options);
     const format = negotiateFormat(req.headers.accept);
     const body = await renderMetrics(metrics.registry, format, exclude());
     send(res, 200, { "Content-Type": CONTENT_TYPES[format] }, body, head);

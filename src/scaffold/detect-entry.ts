@@ -1,3 +1,4 @@
+import { usesNodeCluster } from "./detect-scale.js";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import { analyzeEntry, type EntryAnalysis } from "./ast.js";
@@ -68,6 +69,8 @@ export interface ExistingUsage {
   sentry?: string;
   promClient?: string;
   winston?: string;
+  /** A file that imports node:cluster. */
+  cluster?: string;
 }
 
 const SKIP_DIRS = new Set(["node_modules", "dist", "build", "out", "coverage", ".git", ".next", "monitoring"]);
@@ -103,6 +106,7 @@ export function findExistingUsage(root: string, dirs: string[], ownFiles: Set<st
       if (!usage.sentry && /@sentry\/node/.test(text) && /\.init\s*\(/.test(text) && !/monwire\/runtime/.test(text)) usage.sentry = relPath;
       if (!usage.promClient && /["']prom-client["']/.test(text)) usage.promClient = relPath;
       if (!usage.winston && /["']winston["']/.test(text)) usage.winston = relPath;
+      if (!usage.cluster && usesNodeCluster(text)) usage.cluster = relPath;
     }
   };
   visit(".", "", 0);

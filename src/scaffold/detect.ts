@@ -6,6 +6,7 @@ import { confirmEntry, findExistingUsage, listEntryCandidates } from "./detect-e
 import { detectDatabase } from "./detect-db.js";
 import { detectModule, readTsConfig } from "./detect-module.js";
 import { detectPackageManager } from "./detect-pm.js";
+import { detectPm2Ecosystem } from "./detect-scale.js";
 import { stripRegions } from "./regions.js";
 import { describeScripts } from "./scripts.js";
 import type { DetectOverrides, Evidence, ProjectInfo } from "./types.js";
@@ -118,6 +119,9 @@ export function getProjectInfo(root: string, overrides: DetectOverrides = {}, ow
   if (usage.sentry) evidence.push({ fact: "Sentry already initialised", source: usage.sentry });
   if (usage.promClient) evidence.push({ fact: "prom-client already used", source: usage.promClient });
   if (usage.winston) evidence.push({ fact: "winston already used", source: usage.winston });
+  if (usage.cluster) evidence.push({ fact: "node:cluster workers", source: usage.cluster });
+  const pm2Ecosystem = detectPm2Ecosystem(root);
+  if (pm2Ecosystem) evidence.push({ fact: `PM2${pm2Ecosystem.clustered ? " cluster mode" : ""}`, source: pm2Ecosystem.file });
   const metricsRoute = analysis.routePaths.find((p) => p === "/metrics");
   const database = detectDatabase(root, pkg, [...new Set([serverDir.split("/")[0]!, "src", "server", "db", "lib", "shared"])]);
   if (database) {
@@ -146,6 +150,8 @@ export function getProjectInfo(root: string, overrides: DetectOverrides = {}, ow
     ...(usage.sentry ? { existingSentry: usage.sentry } : {}),
     ...(usage.promClient ? { existingPromClient: usage.promClient } : {}),
     ...(usage.winston ? { existingWinston: usage.winston } : {}),
+    ...(usage.cluster ? { clusterUsage: usage.cluster } : {}),
+    ...(pm2Ecosystem ? { pm2Ecosystem } : {}),
     ...(metricsRoute ? { existingMetricsRoute: metricsRoute } : {}),
     ...(database ? { database } : {}),
   };

@@ -1,5 +1,7 @@
 import type { MonwireConfig } from "../config/schema.js";
 import { renderAlertTests } from "../metrics/alert-tests.js";
+import { renderAlertmanagerConfig } from "../metrics/alertmanager.js";
+import { renderRunbooks } from "../metrics/runbooks.js";
 import { renderDashboard } from "../metrics/dashboard.js";
 import { renderAlertRules } from "../metrics/rules.js";
 import { renderTemplate, type RenderedFile } from "./templates.js";
@@ -27,13 +29,20 @@ export function renderOpsFiles(config: MonwireConfig, options: { port: number; t
           service: job,
           job: quoted(job),
           metricsPath: quoted(config.metrics.path),
-          target: quoted(`127.0.0.1:${config.metrics.port ?? options.port}`),
+          port: String(config.metrics.port ?? options.port),
           tokenEnv: config.metrics.tokenEnv ?? "MONWIRE_METRICS_TOKEN",
           tokenFile: `${job.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^-+/, "")}-metrics-token`,
         }),
       },
+      {
+        path: `${OPS_DIR}/targets.json`,
+        reason: "the instances Prometheus scrapes (file_sd_configs; add one line per instance)",
+        content: `${JSON.stringify([{ targets: [`127.0.0.1:${config.metrics.port ?? options.port}`], labels: { service: job } }], null, 2)}\n`,
+      },
       { path: `${OPS_DIR}/alerts.yml`, reason: "alert rules (burn rate per tenant, target/database down, event-loop lag)", content: renderAlertRules(rulesOptions) },
       { path: `${OPS_DIR}/alerts.test.yml`, reason: "promtool test rules cases", content: renderAlertTests(rulesOptions, options.tenants) },
+      { path: `${OPS_DIR}/runbooks.md`, reason: "what to check and do for each alert (runbook_url)", content: renderRunbooks(rulesOptions) },
+      { path: `${OPS_DIR}/alertmanager.yml`, reason: "Alertmanager routing by severity and tenant (placeholder receivers)", content: renderAlertmanagerConfig({ tenants: options.tenants }) },
       { path: `${OPS_DIR}/grafana-dashboard.json`, reason: "Grafana dashboard over the metric catalog", content: renderDashboard({ job }) },
     );
   }

@@ -14,6 +14,7 @@ import { dependenciesToAdd, detectJsonStyle, formatJson, insertSection, readOwnP
 import { findRegions } from "./regions.js";
 import { planSourcemapEdits } from "./sourcemap-edit.js";
 import { planScriptEdits } from "./script-edit.js";
+import { scaleOutNotes } from "./detect-scale.js";
 import { renderSourceFiles, sourcePath } from "./templates.js";
 import { editRegionFile, envExampleLines, gitignoreLines } from "./text-files.js";
 import type { FileChange, InitAnswers, Manifest, Plan, ProjectInfo } from "./types.js";
@@ -189,6 +190,7 @@ export function planInit(options: PlanInitOptions): Plan {
   }
   if (database) notes.push(...database.notes);
   planPackageJson(p, options, sentryWired, notes);
+  if (answers.metrics) notes.push(...scaleOutNotes(project));
 
   const env = editRegionFile(p.read(".env.example"), "env", envExampleLines(answers));
   planEdited(p, ".env.example", p.read(".env.example"), env.text, "environment variables monwire reads", env.edited ? ["env"] : [], "#");

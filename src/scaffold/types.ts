@@ -1,3 +1,4 @@
+import type { Pm2Ecosystem } from "./detect-scale.js";
 /**
  * The data that flows through `mon init` / `mon uninstall`: what was detected about the host,
  * the answers, and the planned file changes. Cores pass these around; commands render them.
@@ -46,6 +47,10 @@ export interface ProjectInfo {
   existingSentry?: string;
   existingPromClient?: string;
   existingWinston?: string;
+  /** A source file that imports node:cluster. */
+  clusterUsage?: string;
+  /** A PM2 ecosystem file at the root. */
+  pm2Ecosystem?: Pm2Ecosystem;
   /** The host already serves this path (e.g. its own /metrics). */
   existingMetricsRoute?: string;
   /** The database client and where the app creates it (see detect-db.ts). */

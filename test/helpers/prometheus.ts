@@ -26,25 +26,40 @@ export function prometheusAvailable(): boolean {
 }
 
 /**
- * A copy of a generated prometheus.yml pointed at a running app: every static target becomes
- * `target`, and scrape/evaluation intervals become `intervalSeconds` so the test need not wait
- * 15 s per scrape. Throws when the file has no target line to rewrite (the generator changed).
+ * A copy of a generated prometheus.yml for a test: scrape/evaluation intervals become
+ * `intervalSeconds` so the test need not wait 15 s per scrape. The scrape targets come from the
+ * generated targets.json (file_sd_configs): write `pointTargets(...)` next to the copy. Throws when
+ * the file no longer reads its targets from targets.json (the generator changed).
  */
-export function pointScrapeConfig(yaml: string, options: { target: string; intervalSeconds: number }): string {
-  let targets = 0;
-  const rewritten = yaml
-    .split("\n")
-    .map((line) => {
-      const interval = /^(\s*(?:scrape|evaluation)_interval:\s*)\S+/.exec(line);
-      if (interval) return `${interval[1]}${options.intervalSeconds}s`;
-      const target = /^(\s*-\s*)["']?\d{1,3}(?:\.\d{1,3}){3}:\d+["']?\s*$/.exec(line);
-      if (target) {
-        targets += 1;
-        return `${target[1]}${JSON.stringify(options.target)}`;
-      }
-      return line;
-    })
-    .join("\n");
-  if (targets === 0) throw new Error(`no static target line to rewrite in:\n${yaml}`);
-  return rewritten;
+export function pointScrapeConfig(yaml: string, options: { intervalSeconds: number }): string {
+  if (!/file_sd_configs:\n\s+- files:\n\s+- targets\.json/.test(yaml)) throw new Error(`no file_sd_configs reading targets.json in:\n${yaml}`);
+  return yaml.replace(/^(\s*(?:scrape|evaluation)_interval:\s*)\S+/gm, `$1${options.intervalSeconds}s`);
+}
+
+/** A generated targets.json with every target replaced by `target` (labels kept). */
+export function pointTargets(json: string, target: string): string {
+  const groups = JSON.parse(json) as Array<{ targets: string[]; labels?: Record<string, string> }>;
+  if (groups.length === 0) throw new Error("targets.json lists no target group");
+  return JSON.stringify(groups.map((group) => ({ ...group, targets: [target] })));
+}
+
+/**
+ * The generated prometheus.yml with its commented `remote_write:` block switched on and pointed
+ * at `url`. Throws when the block is missing (the generator changed).
+ */
+export function enableRemoteWrite(yaml: string, url: string): string {
+  const lines = yaml.split("\n");
+  const start = lines.findIndex((line) => line === "# remote_write:");
+  if (start === -1) throw new Error(`no commented remote_write block in:\n${yaml}`);
+  let urls = 0;
+  for (let i = start; i < lines.length && /^# ?/.test(lines[i]!) && (i === start || lines[i]!.startsWith("#  ")); i++) {
+    let line = lines[i]!.slice(2);
+    if (/^\s*- url: /.test(line)) {
+      line = line.replace(/url: .*$/, `url: ${JSON.stringify(url)}`);
+      urls += 1;
+    }
+    lines[i] = line;
+  }
+  if (urls !== 1) throw new Error("the remote_write block has no url line");
+  return lines.join("\n");
 }

@@ -6,7 +6,7 @@ import { copyFixture, makeTempDir, runMon } from "../helpers/cli.js";
 import { cachedNodeModules, linkNodeModules, packMonwire, startScript } from "../helpers/host-app.js";
 import { INIT_ARGS } from "../helpers/host-flow.js";
 import type { StartedProcess } from "../helpers/process.js";
-import { pointScrapeConfig, prometheusAvailable, startPrometheus, type PrometheusServer } from "../helpers/prometheus.js";
+import { pointScrapeConfig, pointTargets, prometheusAvailable, startPrometheus, type PrometheusServer } from "../helpers/prometheus.js";
 import { promtoolAvailable } from "../helpers/promtool.js";
 
 /**
@@ -62,9 +62,11 @@ describe.skipIf(!available)("e2e: mon init → build → real Prometheus", () =>
     const generated = readFileSync(join(app, "monitoring", "prometheus.yml"), "utf8");
     mkdirSync(join(promDir.dir, "server"));
     copyFileSync(join(app, "monitoring", "alerts.yml"), join(promDir.dir, "server", "alerts.yml"));
+    const targets = readFileSync(join(app, "monitoring", "targets.json"), "utf8");
+    writeFileSync(join(promDir.dir, "server", "targets.json"), pointTargets(targets, new URL(started.url).host));
     prometheus = await startPrometheus({
       dir: join(promDir.dir, "server"),
-      configYaml: pointScrapeConfig(generated, { target: new URL(started.url).host, intervalSeconds: 1 }),
+      configYaml: pointScrapeConfig(generated, { intervalSeconds: 1 }),
     });
     process.stdout.write(`prometheus at ${prometheus.url} scraping ${started.url}\n`);
   }, 300_000);

@@ -51,7 +51,8 @@ describe.skipIf(!hasPromtool)("generated monitoring/ files", () => {
     const result = await promtool("check", "config", "prometheus.yml");
     expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
     const config = readFileSync(join(dir, "monitoring", "prometheus.yml"), "utf8");
-    expect(config).toContain('- "127.0.0.1:5000"');
+    expect(config).toContain("- targets.json");
+    expect(JSON.parse(readFileSync(join(dir, "monitoring", "targets.json"), "utf8"))).toEqual([{ targets: ["127.0.0.1:5000"], labels: { service: expect.any(String) } }]);
     expect(config).toContain('metrics_path: "/metrics"');
   });
 

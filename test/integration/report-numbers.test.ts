@@ -177,4 +177,12 @@ describe("mon report numbers", () => {
     expect(report.summary).toEqual(expectedSummary([main, other], window));
     expect(report.integrity.dirs.map((d: { status: string }) => d.status)).toEqual(["intact", "intact"]);
   });
+
+  it("a directory of host directories merges the same as one --dir per host", async () => {
+    const { result, report } = await reportJson(["--dir", join(dir, ".."), "--day", "2025-01-04"]);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    const window = { start: Date.parse("2025-01-04T00:00:00Z"), end: Date.parse("2025-01-05T00:00:00Z"), offsetMinutes: 0 };
+    expect(report.summary).toEqual(expectedSummary([main, other], window));
+    expect(report.integrity.dirs.map((d: { status: string }) => d.status)).toEqual(["intact", "intact"]);
+  });
 });

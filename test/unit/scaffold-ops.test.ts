@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../helpers/cli.js";
 import { resolveConfig } from "../../src/config/validate.js";
 import { buildAlertTests } from "../../src/metrics/alert-tests.js";
 import { buildDashboard, dashboardQueries } from "../../src/metrics/dashboard.js";
@@ -29,11 +32,12 @@ describe("YAML writer", () => {
 describe("alert rules", () => {
   const rules = buildAlertRules({ job: "shop" });
 
-  it("covers burn rates per tenant, target down, database down, event-loop lag, audit and Sentry", () => {
+  it("covers burn rates per tenant, target down, database down, event-loop lag, audit, Sentry and the business alerts", () => {
     expect(rules.map((r) => r.alert)).toEqual([
       "MonwireErrorBudgetBurnFast", "MonwireErrorBudgetBurnSlow", "MonwireLatencyBudgetBurnFast", "MonwireLatencyBudgetBurnSlow",
       "MonwireTargetDown", "MonwireDatabaseDown", "MonwireEventLoopLagHigh", "MonwireAuditWriteErrors", "MonwireSentryDeliveryFailing",
       "MonwireDbQueryErrorRatioHigh", "MonwireDbQueryLatencyHigh", "MonwireDbPoolExhausted",
+      "MonwireWalletFailureRatioHigh", "MonwireAuthenticationFailureSpike", "MonwireKeyGenerationStalled",
     ]);
     for (const rule of rules) {
       expect(rule.labels.severity).toMatch(/^(page|ticket|warning)$/);
@@ -81,7 +85,32 @@ describe("Grafana dashboard", () => {
     expect(queries.some((q) => q.includes("histogram_quantile(0.95"))).toBe(true);
     expect(queries.some((q) => q.includes("nodejs_eventloop_lag_p99_seconds"))).toBe(true);
     const rows = (buildDashboard({ job: "shop" }).panels as Array<{ type: string; title: string }>).filter((p) => p.type === "row").map((p) => p.title);
-    expect(rows).toEqual(["RED per tenant", "Business", "Database", "Monitoring health", "Node.js runtime"]);
+    expect(rows).toEqual(["RED per tenant", "Per instance and route", "Business", "Database", "Monitoring health", "Node.js runtime"]);
+  });
+
+  it("no panel title names one error kind while its query plots several", () => {
+    type Panel = { type: string; title: string; targets?: Array<{ expr: string }> };
+    const panels = (buildDashboard({ job: "shop" }).panels as Panel[]).filter((p) => p.targets?.some((t) => t.expr.includes("api_errors_total")));
+    expect(panels.length).toBeGreaterThan(0);
+    for (const panel of panels) {
+      const kindFilter = panel.targets!.some((t) => /kind=~?"/.test(t.expr));
+      // Unfiltered by kind: the title must not claim a single kind ("4xx") — it must name all of them, or none.
+      if (!kindFilter) expect(/4xx/.test(panel.title) ? /5xx/.test(panel.title) && /exception/.test(panel.title) : true, panel.title).toBe(true);
+    }
+  });
+
+  it("has per-instance and per-route views filtered by $instance and $tenant", () => {
+    type Panel = { title: string; targets?: Array<{ expr: string }> };
+    const dashboard = buildDashboard({ job: "shop" });
+    const panels = dashboard.panels as Panel[];
+    for (const title of ["Requests per second by instance", "5xx error ratio by instance", "Latency p99 by instance", "Requests per second by route (top 10)", "5xx error ratio by route", "Latency p99 by route"]) {
+      const panel = panels.find((p) => p.title === title);
+      expect(panel, title).toBeDefined();
+      expect(panel!.targets![0]!.expr).toContain('instance=~"$instance"');
+      expect(panel!.targets![0]!.expr).toContain('tenant=~"$tenant"');
+    }
+    const variables = (dashboard.templating as { list: Array<{ name: string }> }).list.map((v) => v.name);
+    expect(variables).toEqual(["datasource", "tenant", "instance"]);
   });
 
   it("filters tenant-labelled metrics by the $tenant variable", () => {
@@ -98,7 +127,13 @@ describe("ops files", () => {
     const scrape = files.find((f) => f.path === "monitoring/prometheus.yml")!.content;
     expect(scrape).toContain('job_name: "@acme/shop"');
     expect(scrape).toContain('metrics_path: "/internal/metrics"');
-    expect(scrape).toContain('- "127.0.0.1:5000"');
+    expect(scrape).toMatch(/file_sd_configs:\n\s+- files:\n\s+- targets\.json/);
+    expect(scrape).toContain("# kubernetes_sd_configs:");
+    const targets = JSON.parse(files.find((f) => f.path === "monitoring/targets.json")!.content);
+    expect(targets).toEqual([{ targets: ["127.0.0.1:5000"], labels: { service: "@acme/shop" } }]);
+    // The cluster pointer names a section that exists in the shipped docs.
+    expect(scrape).toContain('"Cluster and PM2"');
+    expect(readFileSync(join(REPO_ROOT, "docs", "metrics.md"), "utf8")).toMatch(/^## Cluster and PM2$/m);
     const vector = files.find((f) => f.path === "monitoring/vector.toml")!.content;
     expect(vector).toContain("/var/audit}/audit-*.log");
     expect(vector).toContain(".event.original = original");

@@ -10,7 +10,8 @@ export function registerCheck(program: Command): Command {
   return program
     .command("check")
     .description("prove that metrics, Sentry and the audit trail really work (exit 1 on findings)")
-    .option("--url <url>", "metrics endpoint to scrape (default: metrics.url in mon.config.json)")
+    .option("--url <url>", "metrics endpoint to scrape (default: metrics.url in mon.config.json); repeat for several instances", (value: string, previous: string[] = []) => [...previous, value])
+    .option("--targets <file>", "check every instance in a Prometheus file_sd targets file (e.g. monitoring/targets.json)")
     .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
     .option("--only <groups>", "run only these groups: metrics,sentry,audit")
     .option("--strict", "warnings (and checks that could not run) fail too")

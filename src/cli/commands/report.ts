@@ -20,7 +20,7 @@ export function registerReport(program: Command): Command {
     .option("--to <day>", "last day of a range (default: --from, or today)")
     .option("--tz <zone>", "IANA time zone the days are in", "UTC")
     .option("--tenant <id>", "only this tenant; repeatable", collect)
-    .option("--dir <dir>", "audit directory; repeat to merge trails of several hosts", collect)
+    .option("--dir <dir>", "audit directory; repeat to merge trails of several hosts, or pass a directory of host subdirectories", collect)
     .option("--format <format>", "table, json, csv, markdown or html (default table)")
     .option("--json", "same as --format json")
     .option("--no-verify", "skip the integrity check")
@@ -49,9 +49,12 @@ export function registerReport(program: Command): Command {
       const settings = dirs.map((dir) => resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir }));
       const keyEnv = settings[0]?.keyEnv;
       const key = settings[0]?.key;
+      // A directory of host directories stands for all of them.
+      const { resolveHostDirs } = await import("../../audit/verify-hosts.js");
+      const { hosts } = resolveHostDirs(settings.map((s) => s.dir));
       let shown = 0;
       const report = await buildReport({
-        dirs: settings.map((s) => s.dir), from, to, timeZone: flags.tz, tenants: flags.tenant ?? [], verify: flags.verify !== false,
+        dirs: hosts.map((h) => h.dir), from, to, timeZone: flags.tz, tenants: flags.tenant ?? [], verify: flags.verify !== false,
         key, keyEnv, now,
         onProgress: (stage, done, total) => {
           if (!output.stderrIsTTY || output.quiet || total < 32 * 1024 * 1024 || Date.now() - shown < 200) return;

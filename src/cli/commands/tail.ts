@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
-import { withAuditLocation } from "../audit-options.js";
 import { createOutput } from "../output.js";
 
 // No declared default, so --help does not print "(default: [])"; commander passes undefined first.
@@ -14,9 +13,11 @@ const append = (value: string, previous: string[] = []) => [...previous, value];
  * --verify found a chain break or a day file could not be read; Ctrl-C exits 130 (handled at the entry).
  */
 export function registerTail(program: Command): Command {
-  return withAuditLocation(program
+  return program
     .command("tail")
     .description("follow the audit trail live (like tail -F), with filters")
+    .option("--dir <dir>", "audit directory (default: audit.dir in mon.config.json); repeat for several hosts, or pass a directory of host subdirectories", append)
+    .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
     .option("-n, --lines <n>", "matching entries of history to show first (default 10; all with --since)")
     .option("--category <name>", "category or alias (auth, finance, user, licence, system); repeatable", collect)
     .option("--tenant <id>", "tenant id; repeatable", collect)
@@ -28,7 +29,7 @@ export function registerTail(program: Command): Command {
     .option("--until <time>", "up to this time (a day means its end); following stops there")
     .option("--no-follow", "print the history and exit")
     .option("--json", "print the original lines (NDJSON), byte for byte")
-    .option("--verify", "check the hash chain as entries go by; a break is flagged and exits 1"))
+    .option("--verify", "check the hash chain as entries go by; a break is flagged and exits 1")
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput(flags);
@@ -40,8 +41,12 @@ export function registerTail(program: Command): Command {
       const now = new Date();
       const time = (value: string | undefined, edge: "start" | "end", flag: string) =>
         value === undefined ? undefined : parseTimeSpec(value, { now, edge, flag });
-      const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
-      assertAuditDir(settings.dir);
+      const dirs: Array<string | undefined> = flags.dir ?? [undefined];
+      const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: dirs[0] });
+      const allDirs = dirs.map((dir, i) => (i === 0 ? settings.dir : resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir }).dir));
+      for (const dir of allDirs) assertAuditDir(dir);
+      const { resolveHostDirs } = await import("../../audit/verify-hosts.js");
+      const { hosts, parentOfHosts } = resolveHostDirs(allDirs);
       const { unknownTenantWarning } = await import("../render-tenant.js");
       // Only the configured list can be checked up front: tail cannot know which tenants will appear.
       const tenantWarning = settings.tenants?.length ? unknownTenantWarning(flags.tenant ?? [], settings.tenants) : undefined;
@@ -51,8 +56,7 @@ export function registerTail(program: Command): Command {
       const reader = new AbortController();
       const { watchStdoutReader } = await import("../render-tail-pipe.js");
       const unwatch = follow ? watchStdoutReader(() => reader.abort()) : () => undefined;
-      const items = tailAudit({
-        dir: settings.dir,
+      const tailOptions = {
         count: parseCount(flags.lines),
         filters: {
           category: flags.category, tenant: flags.tenant, outcome: flags.outcome, actor: flags.actor, action: flags.action,
@@ -62,7 +66,9 @@ export function registerTail(program: Command): Command {
         follow,
         verify: flags.verify ? { key: settings.key } : undefined,
         signal: reader.signal,
-      });
+      };
+      const { tailHosts } = await import("../../audit/tail-hosts.js");
+      const items = hosts.length > 1 || parentOfHosts ? tailHosts(hosts, tailOptions) : tailAudit({ ...tailOptions, dir: settings.dir });
       const result = await writeTail(items, output, { json: Boolean(flags.json), keyEnv: settings.keyEnv, tenants: settings.tenants }).finally(unwatch);
       if (reader.signal.aborted) return;
       if (result.keyRequired) process.exitCode = 2;

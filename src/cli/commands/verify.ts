@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
-import { withAuditLocation } from "../audit-options.js";
 import { createOutput } from "../output.js";
 
 /**
@@ -9,15 +8,18 @@ import { createOutput } from "../output.js";
  * missing, 2 usage (bad day, missing directory, signed trail without its key).
  */
 export function registerVerify(program: Command): Command {
-  return withAuditLocation(program
+  return program
     .command("verify")
     .description("prove the audit trail is intact: hash chains, anchors, missing days (exit 1 on tampering)")
+    .option("--dir <dir>", "audit directory (default: audit.dir in mon.config.json); repeat for several hosts, or pass a directory of host subdirectories", (value: string, previous: string[] = []) => [...previous, value])
+    .option("--ndjson <file>", "verify a trail exported as NDJSON (audit lines or documents with event.original), in any order")
+    .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
     .option("--from <day>", "first UTC day to verify (YYYY-MM-DD)")
     .option("--to <day>", "last UTC day to verify (YYYY-MM-DD)")
     .option("--jobs <n>", "threads to verify on, the main one included (default: all cores for trails of 16 MB or more)")
     .option("--witness <source>", "check the trail reaches the head a witness saw: a file from `mon seal --witness`, or prometheus=URL")
     .option("--witness-selector <selector>", "PromQL label selector for the Prometheus witness, e.g. '{instance=\"app:5000\"}'")
-    .option("--json", "print one JSON document"))
+    .option("--json", "print one JSON document")
     .action(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput(flags);
@@ -27,7 +29,35 @@ export function registerVerify(program: Command): Command {
       }
       const { resolveAuditSettings } = await import("../../audit/settings.js");
       const { verifyAuditDir } = await import("../../audit/verify.js");
-      const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: flags.dir });
+      const dirs: Array<string | undefined> = flags.dir ?? [undefined];
+      if (flags.ndjson !== undefined && flags.dir !== undefined) {
+        throw new MonwireError("E_OPTION_INVALID", "--ndjson and --dir contradict each other", { hint: "Verify either an exported NDJSON file or audit directories." });
+      }
+      if (flags.witness !== undefined && (flags.ndjson !== undefined || dirs.length > 1)) {
+        throw new MonwireError("E_OPTION_INVALID", "--witness checks one trail directory", { hint: "Verify each host's directory with its own witness, or leave --witness out." });
+      }
+      const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: dirs[0] });
+      const { paintVerdicts } = await import("../render-verify.js");
+      const paint = paintVerdicts(output.color);
+      if (flags.ndjson !== undefined) {
+        const { verifyNdjson } = await import("../../audit/verify-ndjson.js");
+        const { existsSync } = await import("node:fs");
+        if (!existsSync(flags.ndjson)) throw new MonwireError("E_OPTION_INVALID", `--ndjson ${flags.ndjson}: no such file`, { hint: "Pass the NDJSON export of the trail." });
+        const report = await verifyNdjson(flags.ndjson, { from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key });
+        const { formatVerifyReport } = await import("../../audit/verify-format.js");
+        output.out(flags.json ? JSON.stringify(report) : formatVerifyReport(report, { style: paint }).join("\n"));
+        process.exitCode = report.status === "tampered" ? 1 : 0;
+        return;
+      }
+      const { resolveHostDirs, verifyHosts, formatHostsReport } = await import("../../audit/verify-hosts.js");
+      const allDirs = dirs.map((dir, i) => (i === 0 ? settings.dir : resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir }).dir));
+      const { hosts, parentOfHosts } = resolveHostDirs(allDirs);
+      if (hosts.length > 1 || parentOfHosts) {
+        const multi = await verifyHosts(hosts, { from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key });
+        output.out(flags.json ? JSON.stringify(multi) : formatHostsReport(multi, { style: paint }).join("\n"));
+        process.exitCode = multi.status === "tampered" ? 1 : 0;
+        return;
+      }
       let lastShown = 0;
       const report = await verifyAuditDir({
         dir: settings.dir, from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key,
@@ -43,10 +73,8 @@ export function registerVerify(program: Command): Command {
         output.out(JSON.stringify(report));
       } else {
         const { formatVerifyReport } = await import("../../audit/verify-format.js");
-        const { color } = output;
-        const paint = { valid: color.green, torn: color.yellow, invalid: color.red.bold, missing: color.red.bold };
         const detail = output.quiet ? "quiet" : output.verbose ? "verbose" : "normal";
-        output.out(formatVerifyReport(report, { style: (status, text) => paint[status](text), detail }).join("\n"));
+        output.out(formatVerifyReport(report, { style: paint, detail }).join("\n"));
       }
       process.exitCode = report.status === "tampered" ? 1 : 0;
     });

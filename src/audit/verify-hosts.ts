@@ -1,0 +1,82 @@
+import { readdirSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { escapeTerminal } from "../terminal-safe.js";
+import { ANCHOR_FILE_PATTERN, DAY_FILE_PATTERN } from "./chain.js";
+import { formatVerifyReport, type VerdictStyle } from "./verify-format.js";
+import { verifyAuditDir, type VerifyOptions } from "./verify.js";
+import type { VerifyReport } from "./verify-types.js";
+
+/**
+ * Several hosts' trails: each host's directory is verified on its own by the same core (chains
+ * are per writer, and every writer lives on one host), then the verdicts are reported per host.
+ */
+export interface HostTrail {
+  host: string;
+  dir: string;
+}
+
+export interface HostsVerifyReport {
+  status: VerifyReport["status"];
+  hosts: Array<HostTrail & { report: VerifyReport }>;
+}
+
+const holdsTrail = (dir: string) => {
+  try {
+    return readdirSync(dir).some((name) => DAY_FILE_PATTERN.test(name) || ANCHOR_FILE_PATTERN.test(name));
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The hosts behind the given directories: a directory holding audit files is one host (named by
+ * the directory); one holding none is a directory of hosts, each subdirectory with audit files
+ * being a host. Names that collide get their parent directory prepended.
+ */
+export function resolveHostDirs(dirs: readonly string[]): { hosts: HostTrail[]; parentOfHosts: boolean } {
+  const hosts: HostTrail[] = [];
+  let parentOfHosts = false;
+  for (const dir of dirs) {
+    if (holdsTrail(dir)) {
+      hosts.push({ host: basename(dir), dir });
+      continue;
+    }
+    let subdirs: string[] = [];
+    try {
+      subdirs = readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory() && holdsTrail(join(dir, name))).sort();
+    } catch {
+      // Unreadable or missing: verified as given, so the core reports it with its usual error.
+    }
+    if (subdirs.length === 0) hosts.push({ host: basename(dir), dir });
+    else {
+      parentOfHosts = true;
+      for (const name of subdirs) hosts.push({ host: name, dir: join(dir, name) });
+    }
+  }
+  const counts = new Map<string, number>();
+  for (const h of hosts) counts.set(h.host, (counts.get(h.host) ?? 0) + 1);
+  return { hosts: hosts.map((h) => (counts.get(h.host)! > 1 ? { ...h, host: `${basename(join(h.dir, ".."))}/${h.host}` } : h)), parentOfHosts };
+}
+
+export async function verifyHosts(hosts: readonly HostTrail[], options: Omit<VerifyOptions, "dir">): Promise<HostsVerifyReport> {
+  const results: HostsVerifyReport["hosts"] = [];
+  for (const host of hosts) results.push({ ...host, report: await verifyAuditDir({ ...options, dir: host.dir }) });
+  const status = results.some((r) => r.report.status === "tampered") ? "tampered" : results.every((r) => r.report.status === "empty") ? "empty" : "intact";
+  return { status, hosts: results };
+}
+
+/** Every line of each host's report, prefixed with the host, then one line over all hosts. */
+export function formatHostsReport(report: HostsVerifyReport, options: { style?: VerdictStyle } = {}): string[] {
+  const lines: string[] = [];
+  for (const { host, report: hostReport } of report.hosts) {
+    const shown = escapeTerminal(host);
+    for (const line of formatVerifyReport(hostReport, options)) lines.push(`[${shown}] ${line}`);
+  }
+  const tampered = report.hosts.filter((h) => h.report.status === "tampered").map((h) => h.host);
+  lines.push(
+    tampered.length > 0
+      ? `${report.hosts.length} hosts: TAMPERED on ${escapeTerminal(tampered.join(", "))}`
+      : `${report.hosts.length} hosts: ${report.status === "empty" ? "no audit entries" : "all intact"}`,
+  );
+  return lines;
+}
