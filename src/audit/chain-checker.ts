@@ -1,7 +1,7 @@
 import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
-import { HASH_MEMBER_LENGTH, matchPlainEntry, type PlainEntryFields } from "./line-pattern.js";
+import { HASH_MEMBER_LENGTH, isLowerHex64, matchChainLine, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { isTornPrefix, parseAuditLine } from "./parse-line.js";
 import { RecentHashes } from "./recent-hashes.js";
@@ -11,6 +11,11 @@ const HEAD_HASHES = 8;
 const MAX_KEPT_ISSUES = 200;
 const CR = 0x0d;
 
+/**
+ * A writer's chain so far. Every hash in it matches `^[0-9a-f]{64}$`: they come from schema-valid
+ * entries, from schema-invalid ones only when hasChainFields checked that, and from the fast
+ * path only as computed digests. checkPlainFields relies on it for prev.
+ */
 interface WriterState {
   span: WriterSpan;
   recent: RecentHashes;
@@ -155,23 +160,32 @@ export class ChainChecker {
    * explains whatever is wrong.
    */
   private checkPlain(bytes: Buffer, text: string, n: number): boolean {
-    return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
+    return this.checkPlainFields(bytes, text, n, matchChainLine(text));
   }
 
-  /** checkPlain for fields already extracted (undefined: the line needs the full path). */
+  /**
+   * checkPlain for fields already extracted (undefined: the line needs the full path). The
+   * pattern left hash and prev unchecked (matchChainLine); each is proven to match the schema's
+   * `^[0-9a-f]{64}$` before the line counts as an entry: hash by equalling the hex digest
+   * computed here, prev by equalling the writer's last hash (every hash a WriterState holds
+   * matched it: see WriterState) or else by isLowerHex64.
+   */
   private checkPlainFields(bytes: Buffer, text: string, n: number, fields: PlainEntryFields | undefined): boolean {
     // The two actions whose data verify reads take the full path.
     if (!fields || fields.action === CHAIN_STARTED_ACTION || fields.action === DAY_SEALED_ACTION) return false;
     const state = this.writers.get(fields.writer);
     const alg = state?.span.alg ?? (this.options.key === undefined ? "sha256" : "hmac-sha256");
     if (alg === "hmac-sha256" && this.options.key === undefined) return false;
+    // The digest is 64 lowercase hex digits, and so is the hash member found in its place.
     const hash = this.digestLine(bytes, text, fields.hashAt, alg);
     if (hash !== fields.hash) return false;
-    this.entries += 1;
     if (state && fields.seq === state.span.last.seq + 1 && fields.prev === state.span.last.hash && this.onDay(fields.ts)) {
+      this.entries += 1;
       this.step(state, fields.seq, hash, n);
       return true;
     }
+    if (!isLowerHex64(fields.prev)) return false;
+    this.entries += 1;
     // checkEntry reads only the chain fields (and ts, action) extracted.
     this.checkEntry(fields as unknown as AuditEntry, bytes, text, n, alg);
     return true;
