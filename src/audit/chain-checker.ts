@@ -1,7 +1,7 @@
 import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
-import { HASH_MEMBER_LENGTH, isLowerHex64, matchChainLine, type PlainEntryFields } from "./line-pattern.js";
+import { HASH_MEMBER_LENGTH, hasAt, isLowerHex64, matchChainLine, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { isTornPrefix, parseAuditLine } from "./parse-line.js";
 import { RecentHashes } from "./recent-hashes.js";
@@ -36,6 +36,8 @@ export type CheckedLines = Omit<SegmentResult, "bytes" | "sha256" | "prefixSha25
  */
 /** How the line of a writer's day-file event starts (see noteFileEvent). */
 const FILE_EVENT_PREFIX = '{"action":"audit.file.';
+/** Where a canonical line's action value starts. */
+const ACTION_AT = '{"action":"'.length;
 
 export class ChainChecker {
   readonly issues: VerifyIssue[] = [];
@@ -84,8 +86,9 @@ export class ChainChecker {
     }
     // toString() without arguments is Node's shortest path to utf8Slice (no encoding lookup).
     const text = body.toString();
-    // Canonical lines start with their action: one prefix compare finds a writer's file event.
-    if (text.startsWith(FILE_EVENT_PREFIX)) this.noteFileEvent(text, n);
+    // Canonical lines start with their action: one prefix compare finds a writer's file event
+    // (hasAt, not startsWith: see hasAt; the first letter of the action settles most lines).
+    if (text.charCodeAt(ACTION_AT) === 0x61 /* a */ && hasAt(text, FILE_EVENT_PREFIX, 0)) this.noteFileEvent(text, n);
     if (this.checkPlain(body, text, n)) {
       if (!terminated) this.report("torn", "unterminated", `final line ${n} has no newline: the write was cut short at its very end`, { line: n });
       return this.added;
@@ -213,7 +216,7 @@ export class ChainChecker {
   /** Whether `ts` is on this file's day (writers file every entry under its own UTC date). */
   private onDay(ts: string): boolean {
     const day = this.options.day;
-    return day === undefined || ts.startsWith(day);
+    return day === undefined || hasAt(ts, day, 0);
   }
 
   /** `verified`: the algorithm the hash was already checked with on the hot path. */
