@@ -174,13 +174,4 @@ describe("buildLinePattern (the fast path, derived from the schema)", () => {
     expect(() => buildLinePattern(auditEntrySchema, { ...options, apart: ["seq"] })).toThrow(/checked apart only/);
     expect(() => buildLinePattern(auditEntrySchema, { ...options, apart: ["writer"] })).toThrow(/checked apart only/);
   });
-
-  it("writes small counted repeats out without changing what matches (ts, currency)", () => {
-    const { pattern } = buildLinePattern(auditEntrySchema, options);
-    expect(pattern.source).not.toMatch(/\\d\{4\}|\[A-Z\]\{3\}/);
-    for (const ts of ["2025-01-01T00:00:00.000Z", "2025-1-01T00:00:00.000Z", "20255-01-01T00:00:00.000Z", "2025-01-01T00:00:00.0000Z", "2025-01-01T00:00:00.00Z"]) {
-      const text = line.replace(/"ts":"[^"]*"/, `"ts":"${ts}"`);
-      expect(pattern.test(text), ts).toBe(parseAuditLine(text).kind === "entry");
-    }
-  });
 });
