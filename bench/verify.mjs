@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark: `mon verify` throughput (MB/s) on a generated, HMAC-signed audit trail.
 // Standalone: node bench/verify.mjs [--mb 200] [--days 8] [--rounds 5] [--keep] [--before DIR]. Needs a built dist/.
-// --before DIR: also time the `mon verify` of another checkout (built), in the same rounds, e.g. the
+// --before DIR (repeatable): also time the `mon verify` of another checkout (built), in the same rounds, e.g. the
 // commit before a change: `git worktree add /tmp/verify-before <commit> && (cd /tmp/verify-before && npm run build)`.
 // Side by side in one run: mon verify with all cores, with one thread, and `sha256sum` over the
 // same files (the floor: reading and hashing the bytes once, no parsing). Prints one JSON document.
@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const { computeEntryHash, formatAuditLine, CHAIN_STARTED_ACTION, GENESIS_HASH } = await import(join(root, "dist/audit/chain.js"));
 const { sealThrough } = await import(join(root, "dist/audit/anchor.js"));
 
-const { values } = parseArgs({ options: { mb: { type: "string", default: "200" }, days: { type: "string", default: "8" }, rounds: { type: "string", default: "5" }, keep: { type: "boolean", default: false }, before: { type: "string" } } });
+const { values } = parseArgs({ options: { mb: { type: "string", default: "200" }, days: { type: "string", default: "8" }, rounds: { type: "string", default: "5" }, keep: { type: "boolean", default: false }, before: { type: "string", multiple: true } } });
 const targetBytes = Number(values.mb) * 1e6;
 const dayCount = Number(values.days);
 const key = "bench-key-0123456789abcdef";
@@ -114,12 +114,15 @@ const commands = [
   { name: "sha256sum (read + hash floor)", command: "sha256sum", args: files },
   ...(extraCaCerts === undefined ? [] : [{ name: "mon verify (auto jobs), with this machine's NODE_EXTRA_CA_CERTS", command: process.execPath, args: mon, env, baseEnv: process.env }]),
 ];
-if (values.before) {
-  const before = [join(values.before, "bin/mon.js"), ...mon.slice(1)];
-  const label = execFileSync("git", ["-C", values.before, "log", "-1", "--format=%h"], { encoding: "utf8" }).trim();
-  // Right after the rows they compare with, so every round runs before and after back to back.
-  commands.splice(1, 0, { name: `before (${label}): mon verify (auto jobs)`, command: process.execPath, args: before, env });
-  commands.splice(3, 0, { name: `before (${label}): mon verify --jobs 1`, command: process.execPath, args: [...before, "--jobs", "1"], env });
+// Each --before adds its rows right after the rows they compare with, so every round runs the
+// builds back to back (the first --before's rows come first).
+for (const dir of [...(values.before ?? [])].reverse()) {
+  const before = [join(dir, "bin/mon.js"), ...mon.slice(1)];
+  const label = execFileSync("git", ["-C", dir, "log", "-1", "--format=%h"], { encoding: "utf8" }).trim();
+  const auto = commands.findIndex((c) => c.name === "mon verify (auto jobs)");
+  commands.splice(auto + 1, 0, { name: `before (${label}): mon verify (auto jobs)`, command: process.execPath, args: before, env });
+  const one = commands.findIndex((c) => c.name === "mon verify --jobs 1");
+  commands.splice(one + 1, 0, { name: `before (${label}): mon verify --jobs 1`, command: process.execPath, args: [...before, "--jobs", "1"], env });
 }
 // One warm-up run (page cache), then the commands in turn, `rounds` times: neighbours on a shared
 // machine slow single runs by 10-20 %, so each row is the median run, with the fastest beside it.

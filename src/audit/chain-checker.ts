@@ -1,7 +1,7 @@
 import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
-import { HASH_MEMBER_LENGTH, matchPlainEntry, type PlainEntryFields } from "./line-pattern.js";
+import { HASH_MEMBER_LENGTH, hasAt, isLowerHex64, matchChainLine, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { isTornPrefix, parseAuditLine } from "./parse-line.js";
 import { RecentHashes } from "./recent-hashes.js";
@@ -11,6 +11,11 @@ const HEAD_HASHES = 8;
 const MAX_KEPT_ISSUES = 200;
 const CR = 0x0d;
 
+/**
+ * A writer's chain so far. Every hash in it matches `^[0-9a-f]{64}$`: they come from schema-valid
+ * entries, from schema-invalid ones only when hasChainFields checked that, and from the fast
+ * path only as computed digests. checkPlainFields relies on it for prev.
+ */
 interface WriterState {
   span: WriterSpan;
   recent: RecentHashes;
@@ -31,6 +36,8 @@ export type CheckedLines = Omit<SegmentResult, "bytes" | "sha256" | "prefixSha25
  */
 /** How the line of a writer's day-file event starts (see noteFileEvent). */
 const FILE_EVENT_PREFIX = '{"action":"audit.file.';
+/** Where a canonical line's action value starts. */
+const ACTION_AT = '{"action":"'.length;
 
 export class ChainChecker {
   readonly issues: VerifyIssue[] = [];
@@ -79,8 +86,9 @@ export class ChainChecker {
     }
     // toString() without arguments is Node's shortest path to utf8Slice (no encoding lookup).
     const text = body.toString();
-    // Canonical lines start with their action: one prefix compare finds a writer's file event.
-    if (text.startsWith(FILE_EVENT_PREFIX)) this.noteFileEvent(text, n);
+    // Canonical lines start with their action: one prefix compare finds a writer's file event
+    // (hasAt, not startsWith: see hasAt; the first letter of the action settles most lines).
+    if (text.charCodeAt(ACTION_AT) === 0x61 /* a */ && hasAt(text, FILE_EVENT_PREFIX, 0)) this.noteFileEvent(text, n);
     if (this.checkPlain(body, text, n)) {
       if (!terminated) this.report("torn", "unterminated", `final line ${n} has no newline: the write was cut short at its very end`, { line: n });
       return this.added;
@@ -155,23 +163,32 @@ export class ChainChecker {
    * explains whatever is wrong.
    */
   private checkPlain(bytes: Buffer, text: string, n: number): boolean {
-    return this.checkPlainFields(bytes, text, n, matchPlainEntry(text));
+    return this.checkPlainFields(bytes, text, n, matchChainLine(text));
   }
 
-  /** checkPlain for fields already extracted (undefined: the line needs the full path). */
+  /**
+   * checkPlain for fields already extracted (undefined: the line needs the full path). The
+   * pattern left hash and prev unchecked (matchChainLine); each is proven to match the schema's
+   * `^[0-9a-f]{64}$` before the line counts as an entry: hash by equalling the hex digest
+   * computed here, prev by equalling the writer's last hash (every hash a WriterState holds
+   * matched it: see WriterState) or else by isLowerHex64.
+   */
   private checkPlainFields(bytes: Buffer, text: string, n: number, fields: PlainEntryFields | undefined): boolean {
     // The two actions whose data verify reads take the full path.
     if (!fields || fields.action === CHAIN_STARTED_ACTION || fields.action === DAY_SEALED_ACTION) return false;
     const state = this.writers.get(fields.writer);
     const alg = state?.span.alg ?? (this.options.key === undefined ? "sha256" : "hmac-sha256");
     if (alg === "hmac-sha256" && this.options.key === undefined) return false;
+    // The digest is 64 lowercase hex digits, and so is the hash member found in its place.
     const hash = this.digestLine(bytes, text, fields.hashAt, alg);
     if (hash !== fields.hash) return false;
-    this.entries += 1;
     if (state && fields.seq === state.span.last.seq + 1 && fields.prev === state.span.last.hash && this.onDay(fields.ts)) {
+      this.entries += 1;
       this.step(state, fields.seq, hash, n);
       return true;
     }
+    if (!isLowerHex64(fields.prev)) return false;
+    this.entries += 1;
     // checkEntry reads only the chain fields (and ts, action) extracted.
     this.checkEntry(fields as unknown as AuditEntry, bytes, text, n, alg);
     return true;
@@ -199,7 +216,7 @@ export class ChainChecker {
   /** Whether `ts` is on this file's day (writers file every entry under its own UTC date). */
   private onDay(ts: string): boolean {
     const day = this.options.day;
-    return day === undefined || ts.startsWith(day);
+    return day === undefined || hasAt(ts, day, 0);
   }
 
   /** `verified`: the algorithm the hash was already checked with on the hot path. */

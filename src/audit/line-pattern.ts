@@ -13,16 +13,27 @@ export interface PlainEntryFields {
   hashAt: number;
 }
 
-// The plainest canonical lines are matched by one regular expression derived from the line
-// schema (schema-line-pattern.ts): a match means JSON.parse + validateAuditEntry would accept the
-// line with these values (a parity test checks that on mutated lines). irregexp runs it in about
-// a third of JSON.parse's time, and the object is never built. Lines it does not match take the
-// full path, so anything unusual is judged by the compiled schema itself.
-const { pattern: PLAIN_ENTRY, groups: G } = buildLinePattern(auditEntrySchema, { captures: ["action", "hash", "prev", "seq", "ts", "writer"], splitAt: "hash" });
-const [G_ACTION, G_HASH, G_PREV, G_SEQ, G_TS, G_WRITER] = ["action", "hash", "prev", "seq", "ts", "writer"].map((name) => G[name] as number) as [number, number, number, number, number, number];
-
+// The plainest canonical lines are matched by regular expressions derived from the line schema
+// (schema-line-pattern.ts): a match means JSON.parse + validateAuditEntry would accept the line
+// with these values (a parity test checks that on mutated lines). The object is never built.
+// Lines they do not match take the full path, so anything unusual is judged by the compiled
+// schema itself.
+const CAPTURED = ["action", "hash", "prev", "seq", "ts", "writer"];
+const { pattern: PLAIN_ENTRY } = buildLinePattern(auditEntrySchema, { captures: CAPTURED, splitAt: "hash" });
 /** The same pattern without captures: `test` allocates nothing. */
 const PLAIN_LINE = new RegExp(PLAIN_ENTRY.source.replace(/(?<!\\)\((?!\?)/g, "(?:"));
+
+// verify's pattern leaves hash and prev (128 of a bench line's ~690 characters) to its caller:
+// irregexp spends about as long on `[0-9a-f]{64}` twice as on the whole rest of the line, and
+// checking them afterwards character by character costs about as much again, while verify
+// proves both by comparisons it makes anyway (see ChainChecker.checkPlainFields).
+const { pattern: CHAIN_LINE, groups: G, apart: APART } = buildLinePattern(auditEntrySchema, { captures: CAPTURED, splitAt: "hash", apart: ["hash", "prev"] });
+const [G_ACTION, G_HASH, G_PREV, G_SEQ, G_TS, G_WRITER] = CAPTURED.map((name) => G[name] as number) as [number, number, number, number, number, number];
+// isLowerHex64 is the schema's pattern for both, written out; should the schema change it, the
+// module refuses to load rather than let the fast path accept what the schema rejects.
+for (const name of ["hash", "prev"]) {
+  if (APART[name]?.source !== "^[0-9a-f]{64}$") throw new Error(`audit schema: the line pattern checks ${name} as ^[0-9a-f]{64}$, the schema now says ${APART[name]?.source}`);
+}
 
 /**
  * Whether the line matches the schema-derived pattern (exactly when matchPlainEntry does): such a
@@ -35,9 +46,30 @@ export function isPlainLine(text: string): boolean {
 
 /** The chain fields of a plain canonical v1 line, or undefined when the line needs the full parse. */
 export function matchPlainEntry(text: string): PlainEntryFields | undefined {
-  const m = PLAIN_ENTRY.exec(text);
+  const fields = matchChainLine(text);
+  return fields && isLowerHex64(fields.hash) && isLowerHex64(fields.prev) ? fields : undefined;
+}
+
+/**
+ * matchPlainEntry without its check of `hash` and `prev`: they are plain strings (their raw text
+ * is their value) of unknown content. The line is schema-valid exactly when both pass
+ * isLowerHex64 (or equal strings known to pass it); a caller must establish that before it
+ * treats the line as an entry.
+ */
+export function matchChainLine(text: string): PlainEntryFields | undefined {
+  const m = CHAIN_LINE.exec(text);
   if (!m) return undefined;
   return { action: m[G_ACTION] as string, hash: m[G_HASH] as string, prev: m[G_PREV] as string, seq: Number(m[G_SEQ]), ts: m[G_TS] as string, writer: m[G_WRITER] as string, hashAt: (m[1] as string).length };
+}
+
+/** `^[0-9a-f]{64}$` (the schema's hash and prev), by char codes. */
+export function isLowerHex64(text: string): boolean {
+  if (text.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x66 || c < 0x30 || (c > 0x39 && c < 0x61)) return false;
+  }
+  return true;
 }
 
 /** Characters in a `,"hash":"…"` or `,"prev":"…"` member: the key, 64 hex digits and the closing quote. */

@@ -10,25 +10,43 @@ import type { JsonSchema } from "./schema-compile.js";
  *
  * `captures`: top-level members whose value (a string's content, or a number) is captured, in
  * key order; group 1 always spans the line from its start to just before `,"<splitAt>":`.
+ *
+ * `apart`: captured top-level string members whose schema pattern the caller checks on the
+ * captured value instead (returned in `apart`, anchored as in the schema). The expression then
+ * accepts any plain string there, so a match alone proves nothing about them: the caller must
+ * test every one. This exists for speed only: irregexp runs a counted class such as
+ * `[0-9a-f]{64}` several times slower per character than a plain string scan.
  */
-export function buildLinePattern(schema: JsonSchema, options: { captures: readonly string[]; splitAt: string }): { pattern: RegExp; groups: Record<string, number> } {
+export function buildLinePattern(
+  schema: JsonSchema,
+  options: { captures: readonly string[]; splitAt: string; apart?: readonly string[] },
+): { pattern: RegExp; groups: Record<string, number>; apart: Record<string, RegExp> } {
+  const apart: Record<string, RegExp> = {};
+  for (const name of options.apart ?? []) {
+    const sub = schema.properties?.[name];
+    if (!options.captures.includes(name) || sub?.type !== "string" || sub.pattern === undefined || sub.minLength !== undefined || Object.keys(sub).some((k) => !["type", "pattern", "description"].includes(k))) {
+      throw new Error(`audit schema: ${name} can be checked apart only as a captured string member with a pattern and nothing else`);
+    }
+    apart[name] = new RegExp(sub.pattern);
+  }
+  const loose = (name: string, sub: JsonSchema) => (name in apart ? { type: "string" as const } : sub);
   const groups: Record<string, number> = {};
   let group = 1;
   let split = false;
   const members = objectMembers(schema, (name, sub, first) => {
     const key = `${first ? "" : ","}"${name}":`;
     if (name === options.splitAt) {
-      const value = valuePattern(sub, options.captures.includes(name));
+      const value = valuePattern(loose(name, sub), options.captures.includes(name));
       if (options.captures.includes(name)) groups[name] = ++group;
       split = true;
       return `)${key}${value}`;
     }
     const captured = options.captures.includes(name);
     if (captured) groups[name] = ++group;
-    return `${key}${valuePattern(sub, captured)}`;
+    return `${key}${valuePattern(loose(name, sub), captured)}`;
   });
   if (!split || !(schema.required ?? []).includes(options.splitAt)) throw new Error(`audit schema: ${options.splitAt} is not a required member`);
-  return { pattern: new RegExp(`^(\\{${members}\\}$`), groups };
+  return { pattern: new RegExp(`^(\\{${members}\\}$`), groups, apart };
 }
 
 const STR = String.raw`[^"\\\u0000-\u001f]*`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
 import { auditEntrySchema } from "../../src/audit/entry-schema.js";
-import { hasAt, isPlainLine, matchPlainEntry } from "../../src/audit/line-pattern.js";
+import { hasAt, isLowerHex64, isPlainLine, matchChainLine, matchPlainEntry } from "../../src/audit/line-pattern.js";
 import type { JsonSchema } from "../../src/audit/schema-compile.js";
 import { buildLinePattern } from "../../src/audit/schema-line-pattern.js";
 import { parseAuditLine } from "../../src/audit/parse-line.js";
@@ -88,6 +88,48 @@ describe("matchPlainEntry", () => {
   });
 });
 
+// verify's pattern leaves hash and prev to the chain checker (matchChainLine); matchPlainEntry
+// and isPlainLine must still decline every line whose hash or prev the schema rejects.
+describe("hash and prev, checked apart from the pattern", () => {
+  const trail = new TestTrail({ key: "k" });
+  const writer = trail.writer();
+  const line = canonicalize(writer.record({ amount: { minor: 5, currency: "BAM" } }));
+  const entry = JSON.parse(line) as { hash: string; prev: string };
+  const bad = [
+    ["upper-case hex", (h: string) => h.toUpperCase().replace(/^./, "A")],
+    ["63 digits", (h: string) => h.slice(1)],
+    ["65 digits", (h: string) => `${h}0`],
+    ["a non-hex letter", (h: string) => `g${h.slice(1)}`],
+    ["a space", (h: string) => ` ${h.slice(1)}`],
+    ["empty", () => ""],
+  ] as const;
+
+  it.each(bad)("declines a prev of %s, as the reference does", (_name, change) => {
+    const text = line.replace(`"prev":"${entry.prev}"`, `"prev":"${change(entry.prev)}"`);
+    expect(parseAuditLine(text).kind).toBe("invalid");
+    expect(matchPlainEntry(text)).toBeUndefined();
+    expect(isPlainLine(text)).toBe(false);
+    // The loose match does take it: the caller must prove prev (ChainChecker compares it with
+    // the writer's last hash, or runs isLowerHex64).
+    expect(matchChainLine(text)?.prev).toBe(change(entry.prev));
+    expect(isLowerHex64(change(entry.prev))).toBe(false);
+  });
+
+  it.each(bad)("declines a hash of %s, as the reference does", (_name, change) => {
+    const text = line.replace(`"hash":"${entry.hash}"`, `"hash":"${change(entry.hash)}"`);
+    expect(parseAuditLine(text).kind).toBe("invalid");
+    expect(matchPlainEntry(text)).toBeUndefined();
+    expect(isPlainLine(text)).toBe(false);
+  });
+
+  it("accepts exactly 64 lower-case hex digits", () => {
+    expect(isLowerHex64(entry.hash)).toBe(true);
+    expect(isLowerHex64("0123456789abcdef".repeat(4))).toBe(true);
+    // The neighbours of each accepted range, and a control character.
+    for (const c of ["/", ":", "`", "g", "F", "\u0000"]) expect(isLowerHex64(`${"0".repeat(63)}${c}`), JSON.stringify(c)).toBe(false);
+  });
+});
+
 describe("hasAt", () => {
   const hash = "0123456789abcdef".repeat(4);
   const text = `{"hash":"${hash}","x":1}`;
@@ -123,5 +165,13 @@ describe("buildLinePattern (the fast path, derived from the schema)", () => {
   ])("refuses %s instead of matching more than the schema allows", (_name, change, error) => {
     const schema = { ...auditEntrySchema, properties: { ...auditEntrySchema.properties, ...change } } as JsonSchema;
     expect(() => buildLinePattern(schema, options)).toThrow(error);
+  });
+
+  it("checks a member apart only when the caller captures it and its schema is a bare string pattern", () => {
+    const { apart } = buildLinePattern(auditEntrySchema, { ...options, apart: ["hash", "prev"] });
+    expect(Object.fromEntries(Object.entries(apart).map(([name, re]) => [name, re.source]))).toEqual({ hash: "^[0-9a-f]{64}$", prev: "^[0-9a-f]{64}$" });
+    expect(() => buildLinePattern(auditEntrySchema, { captures: ["hash"], splitAt: "hash", apart: ["prev"] })).toThrow(/checked apart only/);
+    expect(() => buildLinePattern(auditEntrySchema, { ...options, apart: ["seq"] })).toThrow(/checked apart only/);
+    expect(() => buildLinePattern(auditEntrySchema, { ...options, apart: ["writer"] })).toThrow(/checked apart only/);
   });
 });

@@ -142,6 +142,36 @@ describe("verifyAuditDir schema checks", () => {
     expect(verdicts[1]).toBe(verdicts[0]);
     expect(verdicts[0]).toMatch(problem);
   });
+
+  // verify's fast path leaves prev to the chain checker, which proves it by comparing it with the
+  // writer's last hash or else by checking its digits: a re-signed line whose prev is not 64
+  // lower-case hex digits is still schema-invalid, keyed or not, mid-day or a day's first line.
+  it.each([
+    ["upper-case hex", (prev: string) => prev.toUpperCase().replace(/^./, "A")],
+    ["63 digits", (prev: string) => prev.slice(1)],
+    ["a non-hex letter", (prev: string) => `x${prev.slice(1)}`],
+  ])("gives a signed entry whose prev is %s the verdict an unsigned one gets", async (_name, change) => {
+    for (const which of ["last", "first"] as const) {
+      const verdicts: string[] = [];
+      for (const key of [undefined, KEY]) {
+        await rm(dir, { recursive: true, force: true });
+        await threeDays(key);
+        const lines = await readLines(day("2025-03-12"));
+        const at = which === "last" ? lines.length - 1 : lines.findIndex((l) => !l.includes('"action":"audit.'));
+        const entry = JSON.parse(lines[at] as string) as { prev: string };
+        lines[at] = reforgeLine(lines[at] as string, { prev: change(entry.prev) }, key);
+        await writeLines(day("2025-03-12"), lines);
+        const report = await verifyAuditDir({ dir, key, jobs: 1 });
+        expect(report.status, which).toBe("tampered");
+        expect(report.files[2]?.issues.map((i) => i.kind), which).toContain("schema");
+        const issues = report.files[2]?.issues ?? [];
+        expect(issues.find((i) => i.kind === "schema")?.message, which).toMatch(/is not a valid v1 entry: prev: ".* does not match \^\[0-9a-f\]\{64\}\$/);
+        // Hashes and writer ids differ between a keyed and an unkeyed trail; the findings must not.
+        verdicts.push(JSON.stringify(issues.map((i) => [i.kind, i.severity, i.line, i.seq])));
+      }
+      expect(verdicts[1], which).toBe(verdicts[0]);
+    }
+  });
 });
 
 describe("verifyAuditDir on tampered trails", () => {
