@@ -186,6 +186,11 @@ export function createTracker(options: TrackerOptions): Tracker {
         if (!Number.isSafeInteger(input.amountMinor)) throw invalid("walletTransaction", "amountMinor must be an integer number of minor units (e.g. 1050 for 10.50)");
         const currency = input.currency ?? config.tenants.currency[event.tenant];
         if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) throw invalid("walletTransaction", `currency must be an ISO 4217 code like "EUR" (got ${JSON.stringify(currency)})`);
+        const txId = text("walletTransaction", "txId", input.txId, false);
+        // The transaction in flight tags what the request reports next (a crash's Sentry event
+        // carries tx_id); an id the request already has (setContextFields, a rule) stays.
+        const live = txId === undefined ? undefined : getRequestContext();
+        if (live && live.txId === undefined) live.txId = txId;
         return {
           ...event,
           kind: "wallet_transaction",
@@ -194,7 +199,7 @@ export function createTracker(options: TrackerOptions): Tracker {
           amountMinor: input.amountMinor,
           ...optional("currency", currency),
           ...optional("walletId", text("walletTransaction", "walletId", input.walletId, false)),
-          ...optional("txId", text("walletTransaction", "txId", input.txId, false)),
+          ...optional("txId", txId),
           ...optional("reason", text("walletTransaction", "reason", input.reason, false)),
         };
       }),

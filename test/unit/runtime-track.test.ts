@@ -29,6 +29,15 @@ describe("track helpers", () => {
     tracker = createTracker({ config, metrics, clock: () => AT, sinks: [{ name: "memory", handle: (e) => void events.push(e) }] });
   });
 
+  it("puts a wallet transaction's id on the live request context, so later Sentry events carry tx_id", async () => {
+    const context = { requestId: "r-2", tenant: "EUR" } as Parameters<typeof runWithContext>[0];
+    await runWithContext(context, () => tracker.walletTransaction({ type: "purchase", outcome: "failure", amountMinor: 500, txId: "tx-77" }));
+    expect(context.txId).toBe("tx-77");
+    const preset = { requestId: "r-3", tenant: "EUR", txId: "tx-set-by-app" } as Parameters<typeof runWithContext>[0];
+    await runWithContext(preset, () => tracker.walletTransaction({ type: "deposit", outcome: "success", amountMinor: 100, txId: "tx-other" }));
+    expect(preset.txId).toBe("tx-set-by-app");
+  });
+
   it("builds one normalized event with the tenant and a copy of the request context", async () => {
     await runWithContext({ requestId: "r-1", tenant: "KM", rawTenant: "km", ip: "10.0.0.9" }, () =>
       tracker.walletTransaction({ type: "deposit", outcome: "success", amountMinor: 1050, walletId: "w-7" }),
