@@ -132,14 +132,12 @@ export function createMetricsCollector(options: Omit<MetricsHandlerOptions, "tok
 }
 
 /**
- * Builds the scrape handler; it works as Express route handler and as a plain `http` handler.
- * Everything decidable at setup (auth on or off, probe present) is decided here, once.
+ * The HTTP side every scrape endpoint shares (one process, or a cluster's aggregate): GET/HEAD
+ * only, the bearer token when one is set (digested once, here), and a 500 instead of a hung
+ * request when rendering fails. `render` produces the body and its content type.
  */
-export function createMetricsHandler(options: MetricsHandlerOptions) {
-  const { metrics } = options;
-  const expected = options.token ? digest(options.token) : undefined;
-  const exclude = options.exclude ?? defaultExclude(options.databaseProbe);
-
+export function createScrapeEndpoint(token: string | undefined, render: (req: IncomingMessage) => Promise<{ body: string; contentType: string }>) {
+  const expected = token ? digest(token) : undefined;
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const head = req.method === "HEAD";
     if (req.method !== "GET" && !head) {
@@ -152,16 +150,26 @@ export function createMetricsHandler(options: MetricsHandlerOptions) {
         return send(res, 401, { "WWW-Authenticate": challenge, "Content-Type": "text/plain; charset=utf-8" }, "unauthorized\n", head);
       }
     }
-    await prepareScrape(options);
-    const format = negotiateFormat(req.headers.accept);
-    const body = await renderMetrics(metrics.registry, format, exclude());
-    send(res, 200, { "Content-Type": CONTENT_TYPES[format] }, body, head);
+    const { body, contentType } = await render(req);
+    send(res, 200, { "Content-Type": contentType }, body, head);
   };
-
   return function monwireMetricsHandler(req: IncomingMessage, res: ServerResponse): void {
     serve(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, { "Content-Type": "text/plain; charset=utf-8" }, "metrics unavailable\n", false);
       else res.destroy();
     });
   };
+}
+
+/**
+ * Builds the scrape handler; it works as Express route handler and as a plain `http` handler.
+ * Everything decidable at setup (auth on or off, probe present) is decided here, once.
+ */
+export function createMetricsHandler(options: MetricsHandlerOptions) {
+  const exclude = options.exclude ?? defaultExclude(options.databaseProbe);
+  return createScrapeEndpoint(options.token, async (req) => {
+    await prepareScrape(options);
+    const format = negotiateFormat(req.headers.accept);
+    return { body: await renderMetrics(options.metrics.registry, format, exclude()), contentType: CONTENT_TYPES[format] };
+  });
 }
