@@ -140,3 +140,12 @@ export async function confirmOverwrite(conflicts: FileChange[]): Promise<boolean
   const list = conflicts.map((c) => c.path).join(", ");
   return guard(() => confirm({ message: `You changed ${list} after monwire wrote ${conflicts.length > 1 ? "them" : "it"}. Overwrite with monwire's version?`, default: false }, context()));
 }
+
+/**
+ * The last question before init or uninstall writes: the plan and diffs are on screen above it.
+ * Init defaults to yes (it only adds, and every edit is undone by uninstall); uninstall to no.
+ */
+export async function confirmApply(count: number, defaultYes: boolean): Promise<boolean> {
+  const { confirm } = await import("@inquirer/prompts");
+  return guard(() => confirm({ message: `Apply these ${count} change${count === 1 ? "" : "s"}?`, default: defaultYes }, context()));
+}

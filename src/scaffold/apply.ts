@@ -58,6 +58,14 @@ function failAfter(): number | undefined {
 }
 
 export function applyChanges(root: string, changes: FileChange[]): ApplyResult {
+  return applyWithUndo(root, changes).result;
+}
+
+/**
+ * applyChanges, plus `undo`: puts every file back as it was before the apply (a later step
+ * failed, e.g. the install); returns what could not be restored, empty when all went back.
+ */
+export function applyWithUndo(root: string, changes: FileChange[]): { result: ApplyResult; undo: () => string[] } {
   const undo: Undo[] = [];
   const createdDirs: string[] = [];
   const result: ApplyResult = { written: [], deleted: [] };
@@ -91,7 +99,16 @@ export function applyChanges(root: string, changes: FileChange[]): ApplyResult {
         : `Some files could not be restored: ${problems.join("; ")}. Restore them from version control.`,
     });
   }
-  return result;
+  return { result, undo: () => rollback(undo, createdDirs) };
+}
+
+/** Lockfiles a package manager may rewrite during an install that then fails. */
+const LOCKFILES = ["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lockb", "bun.lock"];
+
+/** Snapshots the lockfiles in `dir`; the returned function restores them (and removes new ones). */
+export function snapshotLockfiles(dir: string): () => string[] {
+  const undo: Undo[] = LOCKFILES.map((name) => join(dir, name)).map((path) => ({ path, ...(existsSync(path) ? { before: readFileSync(path) } : {}) }));
+  return () => rollback(undo.filter((entry) => entry.before !== undefined || existsSync(entry.path)), []);
 }
 
 /** Restores files in reverse order and removes folders this run created (when empty). */

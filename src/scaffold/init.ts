@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { EXIT, MonwireError } from "../errors.js";
 import { answersFromConfig, defaultAnswers, missingAnswerError, missingAnswers, readExistingConfig, type AnswerFlags } from "./answers.js";
-import { applyChanges, removeEmptyDirs, type ApplyResult } from "./apply.js";
+import { applyWithUndo, removeEmptyDirs, snapshotLockfiles, type ApplyResult } from "./apply.js";
 import { getProjectInfo } from "./detect.js";
 import { gitDirtyFiles } from "./git.js";
 import { checkPackageManager, installDependencies, type InstallResult } from "./install.js";
@@ -41,10 +41,16 @@ export interface InitHooks {
   /** Interactive runs: may the listed user-changed files be overwritten? */
   confirmOverwrite?(conflicts: FileChange[]): Promise<boolean>;
   planned?(plan: Plan): void;
+  /**
+   * A terminal run without --yes: the plan and diffs are on screen; may they be written? Called
+   * once, after conflicts and before anything is written or installed; false writes nothing.
+   */
+  confirmApply?(changes: number): Promise<boolean>;
   installOutput?(chunk: string): void;
 }
 
-export type InitStatus = "dry-run" | "nothing-to-do" | "applied" | "conflicts";
+/** "rolled-back": the install failed and every file init wrote was put back. */
+export type InitStatus = "dry-run" | "nothing-to-do" | "applied" | "conflicts" | "declined" | "rolled-back";
 
 export interface InitResult {
   status: InitStatus;
@@ -53,6 +59,8 @@ export interface InitResult {
   plan: Plan;
   applied?: ApplyResult;
   install?: InstallResult;
+  /** After a failed install: files that could not be put back (empty when the rollback was complete). */
+  unrestored?: string[];
   /** Exit code for the command: 0, or 1 when conflicts or a failed install need attention. */
   exitCode: number;
 }
@@ -115,13 +123,20 @@ export async function runInit(options: InitOptions, hooks: InitHooks = {}): Prom
   if (options.dryRun) return { ...base, status: "dry-run", exitCode: conflicts.length > 0 ? EXIT.findings : EXIT.ok };
   if (conflicts.length > 0) return { ...base, status: "conflicts", exitCode: EXIT.findings };
   if (isNoop(plan)) return { ...base, status: "nothing-to-do", exitCode: EXIT.ok };
+  const writes = plan.changes.filter((c) => c.kind === "create" || c.kind === "update" || c.kind === "delete").length;
+  if (!options.yes && hooks.confirmApply && !(await hooks.confirmApply(writes))) return { ...base, status: "declined", exitCode: EXIT.ok };
 
   const packageChanged = plan.changes.some((c) => c.path === "package.json" && c.kind === "update");
   const install = packageChanged && !options.skipInstall;
   if (install) await checkPackageManager(project.packageManager, project.installRoot);
-  const applied = applyChanges(root, plan.changes);
+  const restoreLockfiles = snapshotLockfiles(project.installRoot);
+  const { result: applied, undo } = applyWithUndo(root, plan.changes);
   removeEmptyDirs(root, applied.deleted);
   if (!install) return { ...base, status: "applied", applied, exitCode: EXIT.ok };
   const installed = await installDependencies(project.packageManager, project.installRoot, hooks.installOutput);
-  return { ...base, status: "applied", applied, install: installed, exitCode: installed.ok ? EXIT.ok : EXIT.findings };
+  if (installed.ok) return { ...base, status: "applied", applied, install: installed, exitCode: EXIT.ok };
+  // A half-done init (imports of a package that is not installed) crashes the app at start:
+  // put every file back, lockfiles included, so the app runs as it did before.
+  const unrestored = [...undo(), ...restoreLockfiles()];
+  return { ...base, status: "rolled-back", applied, install: installed, unrestored, exitCode: EXIT.findings };
 }

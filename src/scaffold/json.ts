@@ -45,13 +45,14 @@ export function initResultJson(result: InitResult): Record<string, unknown> {
     },
     applied: result.applied ?? null,
     install: result.install ?? null,
+    ...(result.unrestored ? { unrestored: result.unrestored } : {}),
     nextSteps: result.status === "applied" ? nextSteps(result) : [],
   };
 }
 
 export function uninstallResultJson(result: UninstallResult, dryRun: boolean): Record<string, unknown> {
   return {
-    status: result.plan.changes.some((c) => c.kind === "conflict") && !dryRun ? "conflicts" : dryRun ? "dry-run" : "removed",
+    status: result.plan.changes.some((c) => c.kind === "conflict") && !dryRun ? "conflicts" : dryRun ? "dry-run" : result.declined ? "declined" : "removed",
     exitCode: result.exitCode,
     changes: result.plan.changes.map((change) => ({ path: change.path, kind: change.kind, reason: change.reason, diff: unifiedDiff(change) })),
     left: result.plan.left,

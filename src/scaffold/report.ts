@@ -131,6 +131,12 @@ export function formatInitSummary(result: InitResult, paint: Paint = plainPaint)
       lines.push(...formatRules(result.plan, paint));
       lines.push(`dry run: ${counts("create")} to create, ${counts("update")} to update, ${counts("conflict")} conflict(s); nothing was written`);
       return lines.join("\n");
+    case "declined":
+      lines.push("nothing was written (you answered no); `mon init --dry-run` shows every diff, `mon init` asks again");
+      return lines.join("\n");
+    case "rolled-back":
+      lines.push(...formatRollback(result, paint));
+      return lines.join("\n");
     case "conflicts":
       lines.push(`${counts("conflict")} file(s) changed since monwire wrote them (CONFLICT above): nothing was written.`);
       lines.push("Fix: keep your version and move it aside, or rerun with --force to overwrite (your edits are lost).");
@@ -146,17 +152,47 @@ export function formatInitSummary(result: InitResult, paint: Paint = plainPaint)
   return lines.join("\n");
 }
 
-export function formatUninstallSummary(result: UninstallResult, dryRun: boolean, paint: Paint = plainPaint): string {
-  const lines = [paint("heading", "Plan"), ...result.plan.changes.map((c) => formatChange(c, paint))];
+/** The uninstall plan: one line per file, what stays and why, and the diffs of edited files. */
+/** A failed install: what failed, what was put back, and the commands that finish the job. */
+function formatRollback(result: InitResult, paint: Paint): string[] {
+  const install = result.install!;
+  const files = (result.applied?.written.length ?? 0) + (result.applied?.deleted.length ?? 0);
+  const lines = [`${paint("warn", "install failed:")} \`${install.command}\` exited ${install.exitCode ?? "abnormally"} in ${install.cwd} (its output is above)`];
+  const unrestored = result.unrestored ?? [];
+  if (unrestored.length === 0) lines.push(`rolled back: all ${files} file(s) init wrote were put back; the app is as it was before \`mon init\`.`);
+  else lines.push(`rolled back, except: ${unrestored.join("; ")} — restore these from version control.`);
+  const pm = result.project.packageManager;
+  lines.push("Fix the cause the package manager printed (network, registry, the monwire version), then run the same `mon init` again.");
+  lines.push(`Or keep the files and install yourself: \`mon init --skip-install\` (same answers), then \`${pm} install\` in ${install.cwd}.`);
+  if (!result.plan.changes.some((c) => c.path === "package.json" && /file:/.test(c.after ?? ""))) {
+    lines.push("If monwire is not on your registry yet: `mon init --monwire-from <path to a monwire checkout or .tgz>`.");
+  }
+  return lines;
+}
+
+export function formatUninstallPlan(result: Pick<UninstallResult, "plan">, paint: Paint = plainPaint, diffs = false): string {
+  const lines = [diffs ? formatPlan(result.plan.changes, { diffs: "edits", paint }) : [paint("heading", "Plan"), ...result.plan.changes.map((c) => formatChange(c, paint))].join("\n")];
   for (const item of result.plan.left) lines.push(`  ${paint("warn", "LEFT    ")} ${item}`);
-  const conflicts = result.plan.changes.filter((c) => c.kind === "conflict").length;
-  if (conflicts > 0) {
-    lines.push(`${conflicts} file(s) hold monwire regions you changed (CONFLICT above): ${dryRun ? "nothing would be removed" : "nothing was removed"}, so the app keeps working as it is.`);
-    lines.push("Fix: undo your change inside the region (or move it below the `monwire:end` line) and run again, or rerun with --force to remove monwire's regions including your change.");
+  return lines.join("\n");
+}
+
+/** `planShown`: the plan was printed before the question, so the summary does not repeat it. */
+export function formatUninstallSummary(result: UninstallResult, dryRun: boolean, paint: Paint = plainPaint, planShown = false): string {
+  const lines = planShown ? [] : [formatUninstallPlan(result, paint)];
+  const conflicts = result.plan.changes.filter((c) => c.kind === "conflict");
+  if (conflicts.length > 0) {
+    lines.push(`${conflicts.length} file(s) conflict (CONFLICT above): ${dryRun ? "nothing would be removed" : "nothing was removed"}, so the app keeps working as it is.`);
+    if (conflicts.some((c) => c.reason.startsWith("imported by"))) {
+      lines.push("Fix: a file your code imports: remove that import, or copy the file under another name and import the copy, then run again; --force deletes it anyway (the import then fails).");
+    }
+    if (conflicts.some((c) => !c.reason.startsWith("imported by"))) {
+      lines.push("Fix: a region you changed: undo your change inside the region (or move it below the `monwire:end` line) and run again, or rerun with --force to remove monwire's regions including your change.");
+    }
     return lines.join("\n");
   }
-  if (dryRun) lines.push("dry run: nothing was changed");
-  else lines.push(`removed monwire: ${result.plan.changes.length} file(s) changed${result.plan.left.length > 0 ? `, ${result.plan.left.length} item(s) left because you changed them` : ""}`);
+  if (result.declined) lines.push("nothing was changed (you answered no)");
+  else if (dryRun) lines.push("dry run: nothing was changed");
+  else lines.push(`removed monwire: ${result.plan.changes.length} file(s) changed${result.plan.left.length > 0 ? `, ${result.plan.left.length} item(s) left in place (LEFT above)` : ""}`);
   if (result.install && !result.install.ok) lines.push(`${paint("warn", "install failed:")} \`${result.install.command}\` — run it yourself`);
   return lines.join("\n");
 }

@@ -1,13 +1,14 @@
 import { withoutTsSourceMap } from "./sourcemap-edit.js";
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { EXIT, MonwireError } from "../errors.js";
 import { applyChanges, removeEmptyDirs, type ApplyResult } from "./apply.js";
 import { detectPackageManager } from "./detect-pm.js";
 import { installDependencies, type InstallResult } from "./install.js";
 import { MANIFEST_PATH, readManifest, sha256 } from "./manifest.js";
 import { detectJsonStyle, formatJson } from "./package-edit.js";
-import { findRegions, stripRegions, type CommentStyle } from "./regions.js";
+import { findImporters } from "./importers.js";
+import { detectEol, findRegions, stripRegions, type CommentStyle, type Region } from "./regions.js";
 import { followLinks } from "./symlinks.js";
 import type { FileChange, Manifest, ManifestFile } from "./types.js";
 
@@ -39,12 +40,31 @@ function editedRegions(text: string, file: ManifestFile): string[] {
 
 const commentFor = (path: string): CommentStyle => (/\.(env\.example|gitignore)$|^\.(env\.example|gitignore)$|\.ya?ml$|\.toml$/.test(path) ? "#" : "//");
 
-function planRegionFile(text: string, file: ManifestFile, left: string[]): string {
+function planRegionFile(root: string, text: string, file: ManifestFile, left: string[]): string {
   const comment = commentFor(file.path);
   const recorded = file.regions ?? {};
   const keep = new Set(comment === "#" ? editedRegions(text, file) : []);
   for (const name of keep) left.push(`${file.path}: region "${name}" was changed by you — kept`);
-  return stripRegions(text, comment, (region) => keep.has(region.name) || recorded[region.name] === undefined);
+  const ours = (region: Region) => !keep.has(region.name) && recorded[region.name] !== undefined;
+  const stripped = basename(file.path) === ".gitignore" ? keepIgnoredThatExist(root, text, ours, left) : text;
+  return stripRegions(stripped, comment, (region) => !ours(region));
+}
+
+/**
+ * Uninstall keeps the audit trail (and .env) on disk, so their ignore lines must stay while the
+ * paths exist, or the next `git add .` commits audit data or secrets. Such a line leaves
+ * monwire's region as a plain line of the user's; a line whose path is gone is removed.
+ */
+function keepIgnoredThatExist(root: string, text: string, ours: (region: Region) => boolean, left: string[]): string {
+  const eol = detectEol(text);
+  let result = text;
+  for (const region of findRegions(text, "#").filter(ours).reverse()) {
+    const kept = region.body.filter((line) => line !== "" && !line.startsWith("#") && !line.includes("*") && existsSync(join(root, line.replace(/^\//, "").replace(/\/$/, ""))));
+    if (kept.length === 0) continue;
+    for (const line of kept) left.push(`.gitignore: "${line}" stays (its path still exists and must stay out of git); remove the line once you delete ${line.replace(/^\//, "")}`);
+    result = result.slice(0, region.start) + kept.map((line) => line + eol).join("") + result.slice(region.end);
+  }
+  return result;
 }
 
 function planPackageJson(text: string, manifest: Manifest, left: string[]): string {
@@ -101,10 +121,11 @@ export function planUninstall(root: string, options: { force?: boolean } = {}): 
       continue;
     }
     const unchanged = sha256(text) === file.sha256;
-    if (file.ownership === "created" && unchanged) {
+    // A .gitignore monwire created may keep lines whose paths still exist: it goes by region.
+    if (file.ownership === "created" && unchanged && !(file.regions && basename(file.path) === ".gitignore")) {
       changes.push({ path: file.path, kind: "delete", reason: "written by monwire, unchanged", before: text });
     } else if (file.regions) {
-      const after = planRegionFile(text, file, left);
+      const after = planRegionFile(root, text, file, left);
       const edited = commentFor(file.path) === "//" ? editedRegions(text, file) : [];
       if (edited.length > 0 && !options.force) {
         const names = edited.map((name) => `"${name}"`).join(", ");
@@ -119,23 +140,52 @@ export function planUninstall(root: string, options: { force?: boolean } = {}): 
     }
   }
   changes.push({ path: MANIFEST_PATH, kind: "delete", reason: "monwire's manifest", before: readFileSync(join(root, MANIFEST_PATH), "utf8") });
-  return { root, changes: followLinks(root, changes), left };
+  return { root, changes: followLinks(root, options.force ? changes : refuseImported(root, changes)), left };
+}
+
+/**
+ * A file monwire wrote that the user's own code imports (outside monwire's regions) is a
+ * CONFLICT: deleting it would leave that import failing at start. --force deletes it anyway.
+ */
+function refuseImported(root: string, changes: FileChange[]): FileChange[] {
+  const code = changes.filter((change) => change.kind === "delete" && /\.(c|m)?(j|t)sx?$/.test(change.path)).map((change) => change.path);
+  if (code.length === 0) return changes;
+  const importers = findImporters(root, code);
+  return changes.map((change) => {
+    const places = change.kind === "delete" ? importers.get(change.path) : undefined;
+    if (!places) return change;
+    const shown = places.slice(0, 3).join(", ") + (places.length > 3 ? `, and ${places.length - 3} more` : "");
+    return { ...change, kind: "conflict" as const, after: change.before, reason: `imported by your code at ${shown}: deleting it would break that import` };
+  });
 }
 
 export interface UninstallResult {
   plan: UninstallPlan;
   applied?: ApplyResult;
   install?: InstallResult;
+  /** The user answered no when asked to apply the plan: nothing was changed. */
+  declined?: boolean;
   exitCode: number;
 }
 
-export async function runUninstall(options: { cwd: string; dryRun?: boolean; force?: boolean; skipInstall?: boolean; installOutput?: (chunk: string) => void }): Promise<UninstallResult> {
+export interface UninstallOptions {
+  cwd: string;
+  dryRun?: boolean;
+  force?: boolean;
+  skipInstall?: boolean;
+  installOutput?: (chunk: string) => void;
+  /** Shows the plan and asks whether to apply it (a terminal without --yes); false changes nothing. */
+  confirm?: (plan: UninstallPlan) => Promise<boolean>;
+}
+
+export async function runUninstall(options: UninstallOptions): Promise<UninstallResult> {
   const root = resolve(options.cwd);
   const plan = planUninstall(root, { force: options.force ?? false });
   const conflicts = plan.changes.some((change) => change.kind === "conflict");
   if (options.dryRun) return { plan, exitCode: conflicts ? EXIT.findings : EXIT.ok };
   // Keep both: nothing is removed while a conflict stands, so the app stays as it works today.
   if (conflicts) return { plan, exitCode: EXIT.findings };
+  if (options.confirm && !(await options.confirm(plan))) return { plan, declined: true, exitCode: EXIT.ok };
   const applied = applyChanges(root, plan.changes);
   removeEmptyDirs(root, applied.deleted);
   const packageChanged = plan.changes.some((c) => c.path === "package.json");

@@ -100,7 +100,7 @@ describe("mon init on an app using better-sqlite3", () => {
     const again = await runMon([...INIT_ARGS, "--skip-install", "--monwire-from", await packMonwire()], { cwd: app });
     expect(again.exitCode, String(again.stderr)).toBe(0);
     expect(String(again.stdout)).toContain("already set up — nothing to do");
-    const removed = await runMon(["uninstall", "--skip-install"], { cwd: app, env: { CI: "true" } });
+    const removed = await runMon(["uninstall", "--yes", "--skip-install"], { cwd: app, env: { CI: "true" } });
     expect(removed.exitCode, `${removed.stdout}\n${removed.stderr}`).toBe(0);
     for (const file of ["src/db.js", "src/server.js"]) {
       expect(readFileSync(join(app, file), "utf8"), file).toBe(readFileSync(join(FIXTURES, "host-sqlite", file), "utf8"));

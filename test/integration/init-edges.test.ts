@@ -38,7 +38,7 @@ describe("a symlinked entry file", () => {
     expect(readFileSync(join(app, "src/real-server.js"), "utf8")).toContain("// monwire:begin middleware");
     expect(String(init.stdout)).toMatch(/src\/server\.js.*symlink.*src\/real-server\.js/);
 
-    const removed = await runMon(["uninstall", "--skip-install"], { cwd: app });
+    const removed = await runMon(["uninstall", "--yes", "--skip-install"], { cwd: app });
     expect(removed.exitCode, text(removed)).toBe(0);
     expect(lstatSync(join(app, ENTRY)).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(app, "src/real-server.js"), "utf8")).toBe(original);
@@ -80,7 +80,7 @@ describe("uninstall after the user edited a marked region", () => {
   it("never leaves the import removed and the region kept: CONFLICT, exit 1, nothing changed", async () => {
     const { app, edited } = await initAndEdit();
     const tree = hashTree(app, []);
-    const removed = await runMon(["uninstall", "--skip-install"], { cwd: app });
+    const removed = await runMon(["uninstall", "--yes", "--skip-install"], { cwd: app });
     expect(removed.exitCode, text(removed)).toBe(1);
     expect(String(removed.stdout)).toMatch(/CONFLICT\s+src\/server\.js/);
     expect(String(removed.stdout)).toMatch(/region "middleware"/);
@@ -92,7 +92,7 @@ describe("uninstall after the user edited a marked region", () => {
 
   it("--force removes monwire's regions including the edited one, and the app starts", async () => {
     const { app } = await initAndEdit();
-    const removed = await runMon(["uninstall", "--skip-install", "--force"], { cwd: app });
+    const removed = await runMon(["uninstall", "--yes", "--skip-install", "--force"], { cwd: app });
     expect(removed.exitCode, text(removed)).toBe(0);
     const entry = readFileSync(join(app, ENTRY), "utf8");
     expect(entry).not.toContain("monwire");

@@ -1,43 +1,10 @@
-import { spawn } from "node:child_process";
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { copyFixture, MON_BIN } from "../helpers/cli.js";
+import { copyFixture } from "../helpers/cli.js";
+import { drive, type Step } from "../helpers/pty.js";
 
-// The interactive path in a real pseudo-terminal: util-linux `script` gives the CLI a TTY on
-// stdin/stdout, and the test answers each prompt when its text appears.
-type Step = [prompt: RegExp, keys: string];
-
-async function drive(cwd: string, args: string[], steps: Step[]): Promise<{ output: string; code: number | null }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TERM: "xterm", NO_COLOR: "1", FORCE_COLOR: "0" };
-  delete env.CI;
-  const command = [process.execPath, MON_BIN, ...args].map((part) => `'${part}'`).join(" ");
-  const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-  let output = "";
-  let consumed = 0;
-  let step = 0;
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    // Answer a prompt only once, when its text shows up after the previous answer.
-    while (step < steps.length && steps[step]![0].test(output.slice(consumed))) {
-      consumed = output.length;
-      child.stdin.write(steps[step]![1]);
-      step += 1;
-    }
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  const code = await new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("exit", (exitCode) => {
-      clearTimeout(timer);
-      resolve(exitCode);
-    });
-  });
-  expect(step, `answered ${step} of ${steps.length} prompts; output:\n${output}`).toBe(steps.length);
-  return { output, code };
-}
-
+// The interactive path in a real pseudo-terminal (test/helpers/pty.ts).
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
@@ -57,6 +24,8 @@ describe("mon init in a terminal", () => {
       [/Profile CPU/, "\r"],
       // The route-rule checklist: untick the first proposal (the license fetch), keep the deposit.
       [/Route rules/, " \r"],
+      // The plan and diffs are on screen; enter takes the default (yes).
+      [/Apply these \d+ changes\? \(Y\/n\)/, "\r"],
     ]);
     expect(code, output).toBe(0);
     const config = JSON.parse(readFileSync(join(dir, "mon.config.json"), "utf8")) as {
@@ -78,7 +47,7 @@ describe("mon init in a terminal", () => {
   it("asks before overwriting a file the user changed, and keeps it on no", async () => {
     const { dir, cleanup } = await copyFixture("host-js-esm");
     cleanups.push(cleanup);
-    const answers: Step[] = [[/Tenant ids/, "EUR\r"], [/tenant come from/, "header:x-shop\r"], [/Set up/, "\r"], [/Personal data/, "\r"], [/Profile CPU/, "\r"], [/Route rules/, "\r"]];
+    const answers: Step[] = [[/Tenant ids/, "EUR\r"], [/tenant come from/, "header:x-shop\r"], [/Set up/, "\r"], [/Personal data/, "\r"], [/Profile CPU/, "\r"], [/Route rules/, "\r"], [/Apply these/, "y\r"]];
     expect((await drive(dir, ["init", "--skip-install"], answers)).code).toBe(0);
     const file = join(dir, "src", "middleware", "monitoring.js");
     appendFileSync(file, "// mine\n");

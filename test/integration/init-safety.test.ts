@@ -49,7 +49,7 @@ describe.each(FIXTURES)("%s", (fixture, member, scaffolded) => {
     const second = await runMon(ARGS, { cwd: app });
     expect(second.stdout).toContain("already set up — nothing to do");
     expect(hashTree(root, [])).toEqual(afterInit);
-    const removed = await runMon(["uninstall", "--skip-install"], { cwd: app });
+    const removed = await runMon(["uninstall", "--yes", "--skip-install"], { cwd: app });
     expect(removed.exitCode, `${removed.stdout}\n${removed.stderr}`).toBe(0);
     expect(hashTree(root, [])).toEqual(original);
   });
@@ -67,7 +67,7 @@ describe.each(FIXTURES)("%s", (fixture, member, scaffolded) => {
     expect(rerun.stdout).toMatch(new RegExp(`CONFLICT\\s+${scaffolded.replace(/[.]/g, "\\.")}`));
     expect(hashTree(root, [])).toEqual(treeBefore);
 
-    const removed = await runMon(["uninstall", "--skip-install"], { cwd: app });
+    const removed = await runMon(["uninstall", "--yes", "--skip-install"], { cwd: app });
     expect(removed.exitCode, String(removed.stderr)).toBe(0);
     expect(removed.stdout).toContain(`${scaffolded}: changed since monwire wrote it — kept`);
     expect(readFileSync(join(app, scaffolded), "utf8")).toBe(edited);

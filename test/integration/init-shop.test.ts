@@ -201,7 +201,7 @@ describe("mon init on the license shop (host-shop-ts)", () => {
     expect(again.exitCode, String(again.stderr)).toBe(0);
     expect(String(again.stdout)).toContain("already set up — nothing to do");
     expect(hashTree(root)).toEqual(after);
-    const removed = await runMon(["uninstall", "--skip-install"], { cwd: root });
+    const removed = await runMon(["uninstall", "--yes", "--skip-install"], { cwd: root });
     expect(removed.exitCode, `${removed.stdout}\n${removed.stderr}`).toBe(0);
     expect(hashTree(root)).toEqual(before);
   }, 60_000);

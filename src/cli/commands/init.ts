@@ -57,6 +57,9 @@ export function registerInit(program: Command): Command {
         {
           detected: (project) => !json && output.out(report.formatDetection(project, paint)),
           ...(prompts ? { ask: prompts.askInitAnswers, confirmOverwrite: prompts.confirmOverwrite, confirmErrorMiddleware: prompts.confirmErrorMiddleware, chooseRules: prompts.chooseRules } : {}),
+          // The last question needs the plan on screen too (stdout a terminal); without one, init
+          // writes as it always has: it only adds, and `mon uninstall` takes it all back.
+          ...(prompts && process.stdout.isTTY ? { confirmApply: (count: number) => prompts.confirmApply(count, true) } : {}),
           planned: (plan) => !json && output.out(`\n${report.formatPlan(plan.changes, { diffs: raw.dryRun === true ? "all" : "edits", paint })}\n`),
           installOutput: (chunk) => void process.stderr.write(chunk),
         },

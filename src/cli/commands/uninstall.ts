@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { EXIT, MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
 
 /** `mon uninstall`: remove what `mon init` added; keep (and report) what the user changed. */
@@ -9,19 +10,39 @@ export function registerUninstall(program: Command): Command {
     .option("--dry-run", "show what would be removed; change nothing")
     .option("--force", "also remove monwire's regions you changed (without it, such a region stops the uninstall)")
     .option("--skip-install", "do not run the package manager after removing dependencies")
+    .option("-y, --yes", "remove without asking (required when there is no terminal to ask in, e.g. in CI)")
     .option("--json", "print one JSON document with the plan and the result")
-    .action(async (raw: { dryRun?: boolean; force?: boolean; skipInstall?: boolean; json?: boolean }, command: Command) => {
-      const [{ runUninstall }, { formatUninstallSummary }, { uninstallResultJson }] = await Promise.all([
+    .action(async (raw: { dryRun?: boolean; force?: boolean; skipInstall?: boolean; json?: boolean; yes?: boolean }, command: Command) => {
+      const [{ runUninstall }, { formatUninstallPlan, formatUninstallSummary }, { uninstallResultJson }] = await Promise.all([
         import("../../scaffold/uninstall.js"), import("../../scaffold/report.js"), import("../../scaffold/json.js"),
       ]);
       const output = createOutput({ color: command.optsWithGlobals().color !== false });
       const dryRun = raw.dryRun === true;
+      // Uninstall deletes files: it asks first, on a terminal where the plan can be read (stdin
+      // and stdout) and outside CI. Without one, only an explicit --yes deletes anything.
+      const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI && raw.json !== true;
+      const ask = !dryRun && raw.yes !== true;
+      if (ask && !terminal) {
+        throw new MonwireError("E_USAGE", "mon uninstall deletes files and asks before it does, but there is no terminal to ask in", {
+          exitCode: EXIT.usage,
+          hint: "Rerun with --yes to remove monwire without asking (mon uninstall --dry-run shows what would go).",
+        });
+      }
+      const { confirmApply } = ask ? await import("../prompts.js") : { confirmApply: undefined };
+      let shown = false;
       const result = await runUninstall({
         cwd: process.cwd(), dryRun, force: raw.force === true, skipInstall: raw.skipInstall === true,
         installOutput: (chunk) => void process.stderr.write(chunk),
+        ...(confirmApply ? {
+          confirm: async (plan) => {
+            output.out(`${formatUninstallPlan({ plan }, undefined, true)}\n`);
+            shown = true;
+            return confirmApply(plan.changes.filter((c) => c.kind !== "skip").length, false);
+          },
+        } : {}),
       });
       if (raw.json) output.out(JSON.stringify(uninstallResultJson(result, dryRun)));
-      else output.out(formatUninstallSummary(result, dryRun));
+      else output.out(formatUninstallSummary(result, dryRun, undefined, shown));
       process.exitCode = result.exitCode;
     });
 }
