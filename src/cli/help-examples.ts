@@ -5,13 +5,14 @@
  */
 export const HELP_EXAMPLES: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
   init: [
-    ["mon init", "detect the app, ask three questions, show the plan and diffs"],
+    ["mon init", "detect the app, ask three questions, show the plan and diffs, ask before writing"],
     ["mon init --dry-run", "show the plan and diffs; change nothing"],
     ["mon init --yes --tenants EUR,KM --port 5000", "no questions (CI, scripts)"],
   ],
   uninstall: [
     ["mon uninstall --dry-run", "list what would be removed"],
-    ["mon uninstall", "remove what mon init added; files you changed are kept"],
+    ["mon uninstall", "show the plan, ask, then remove what mon init added; files you changed are kept"],
+    ["mon uninstall --yes --skip-install", "in CI or a script: remove without asking (required without a terminal)"],
   ],
   check: [
     ["mon check", "metrics, Sentry and audit trail against the running app"],

@@ -84,7 +84,7 @@ export function applyWithUndo(root: string, changes: FileChange[]): { result: Ap
         result.deleted.push(change.path);
       } else {
         createdDirs.push(...ensureDir(root, file));
-        writeAtomic(file, change.after ?? "");
+        writeAtomic(file, change.bytes ?? change.after ?? "");
         result.written.push(change.path);
       }
       writes += 1;

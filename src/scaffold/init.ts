@@ -23,6 +23,8 @@ export interface InitOptions {
   force?: boolean;
   skipInstall?: boolean;
   monwireFrom?: string;
+  /** The running build's tarball, placed in the app (`monwireFrom` then names it). */
+  bundle?: { path: string; bytes: Buffer };
   /** Prompts are allowed (stdin is a TTY and CI is unset): decided by the command. */
   interactive?: boolean;
 }
@@ -99,7 +101,7 @@ export async function runInit(options: InitOptions, hooks: InitHooks = {}): Prom
   // shown in the plan, where they are reviewed and edited like any other setting.
   const ask = options.interactive && !options.yes && hooks.chooseRules && (rulesPlan.proposals.length > 0 || rulesPlan.products.length > 0);
   const choice = ask ? await hooks.chooseRules!(rulesPlan) : takeAll(rulesPlan);
-  const planOptions = { project, answers, cwd: root, rules: { plan: rulesPlan, choice }, ...(options.monwireFrom ? { monwireFrom: options.monwireFrom } : {}) };
+  const planOptions = { project, answers, cwd: root, rules: { plan: rulesPlan, choice }, ...(options.monwireFrom ? { monwireFrom: options.monwireFrom } : {}), ...(options.bundle ? { bundle: options.bundle } : {}) };
   let plan = planInit({ ...planOptions, force: options.force ?? false });
   // Without a terminal (or with --yes) the safe position stands and the plan's note says why.
   if (plan.uncertainMiddleware && options.interactive && !options.yes && hooks.confirmErrorMiddleware) {

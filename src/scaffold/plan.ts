@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE } from "../config/load.js";
@@ -35,6 +36,8 @@ export interface PlanInitOptions {
   ordinaryMiddleware?: readonly string[];
   /** Route rules found and the user's choice; none means no rules are added. */
   rules?: { plan: RulesPlan; choice: RulesChoice };
+  /** The running build as a tarball, placed in the app at `path`; `monwireFrom` points at it. */
+  bundle?: { path: string; bytes: Buffer };
 }
 
 interface Planner {
@@ -94,6 +97,18 @@ function planEdited(p: Planner, path: string, before: string | undefined, desire
     p.changes.push({ path, kind: before === undefined ? "create" : "update", reason, ...(before !== undefined ? { before } : {}), after: desired });
     record();
   }
+}
+
+/** The build's tarball, kept in the app so package.json can name it by a relative path. Binary: the diff shows a label. */
+function planBundle(p: Planner, root: string, bundle: { path: string; bytes: Buffer }): void {
+  const file = join(root, bundle.path);
+  const digest = createHash("sha256").update(bundle.bytes).digest("hex");
+  const onDisk = existsSync(file) ? readFileSync(file) : undefined;
+  const kind = onDisk === undefined ? "create" : onDisk.equals(bundle.bytes) ? "skip" : "update";
+  const label = (bytes: Buffer) => `(npm package, ${bytes.length} bytes, sha256 ${createHash("sha256").update(bytes).digest("hex").slice(0, 16)})\n`;
+  const reason = "this monwire build, which package.json names by a relative file: path";
+  p.changes.push({ path: bundle.path, kind, reason, ...(onDisk ? { before: label(onDisk) } : {}), after: label(bundle.bytes), bytes: bundle.bytes });
+  p.manifest.files.push({ path: bundle.path, sha256: digest, ownership: "created" });
 }
 
 function planPackageJson(p: Planner, options: PlanInitOptions, sentryWired: boolean, notes: string[]): void {
@@ -189,6 +204,7 @@ export function planInit(options: PlanInitOptions): Plan {
     planEdited(p, database.path, p.read(database.path), database.edit.text, "database health and query metrics (marked regions)", database.edit.editedRegions);
   }
   if (database) notes.push(...database.notes);
+  if (options.bundle) planBundle(p, project.root, options.bundle);
   planPackageJson(p, options, sentryWired, notes);
   if (answers.metrics) notes.push(...scaleOutNotes(project));
 

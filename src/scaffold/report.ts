@@ -163,7 +163,7 @@ function formatRollback(result: InitResult, paint: Paint): string[] {
   else lines.push(`rolled back, except: ${unrestored.join("; ")} — restore these from version control.`);
   const pm = result.project.packageManager;
   lines.push("Fix the cause the package manager printed (network, registry, the monwire version), then run the same `mon init` again.");
-  lines.push(`Or keep the files and install yourself: \`mon init --skip-install\` (same answers), then \`${pm} install\` in ${install.cwd}.`);
+  lines.push(`Or keep the files and install yourself: the same \`mon init\` with --skip-install, then \`${pm} install\` in ${install.cwd}.`);
   if (!result.plan.changes.some((c) => c.path === "package.json" && /file:/.test(c.after ?? ""))) {
     lines.push("If monwire is not on your registry yet: `mon init --monwire-from <path to a monwire checkout or .tgz>`.");
   }

@@ -98,6 +98,8 @@ export interface FileChange {
   before?: string;
   /** Bytes to write (undefined for delete). */
   after?: string;
+  /** Binary content to write instead of `after` (which then only labels it for the preview). */
+  bytes?: Buffer;
 }
 
 export interface ManifestFile {

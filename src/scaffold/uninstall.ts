@@ -1,4 +1,5 @@
 import { withoutTsSourceMap } from "./sourcemap-edit.js";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { EXIT, MonwireError } from "../errors.js";
@@ -109,6 +110,13 @@ export function planUninstall(root: string, options: { force?: boolean } = {}): 
   for (const file of manifest.files) {
     const path = join(root, file.path);
     if (file.path === MANIFEST_PATH || !existsSync(path)) continue;
+    if (/\.t(ar\.)?gz$/.test(file.path)) {
+      // The build's tarball init placed in the app: binary, compared by its bytes.
+      const bytes = readFileSync(path);
+      if (createHash("sha256").update(bytes).digest("hex") === file.sha256) changes.push({ path: file.path, kind: "delete", reason: "the monwire build init placed here", before: `(npm package, ${bytes.length} bytes)\n` });
+      else left.push(`${file.path}: changed since monwire wrote it — kept`);
+      continue;
+    }
     const text = readFileSync(path, "utf8");
     if (file.path === "package.json") {
       const after = planPackageJson(text, manifest, left);

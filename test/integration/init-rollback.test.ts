@@ -23,7 +23,7 @@ describe("mon init when the install fails", () => {
     const stdout = String(result.stdout);
     expect(stdout).toMatch(/install failed: `npm install --no-audit --no-fund` exited \d+/);
     expect(stdout).toMatch(/rolled back: all \d+ file\(s\) init wrote were put back/);
-    expect(stdout).toContain("`mon init --skip-install`");
+    expect(stdout).toContain("the same `mon init` with --skip-install");
     expect(stdout).toContain("then `npm install`");
     expect(stdout).not.toContain("Next steps");
     expect(hashTree(app, ["node_modules"])).toEqual(original);

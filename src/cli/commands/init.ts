@@ -44,15 +44,22 @@ export function registerInit(program: Command): Command {
       const prompts = interactive ? await import("../prompts.js") : undefined;
       // From a git checkout the app depends on this build (a relative file: path), never on an unpublished registry range.
       const { localBuildSource } = await import("../../scaffold/local-build.js");
-      const from = typeof raw.monwireFrom === "string" ? raw.monwireFrom : localBuildSource();
+      let from = typeof raw.monwireFrom === "string" ? raw.monwireFrom : localBuildSource();
       if (from !== undefined && raw.monwireFrom === undefined && !json) {
         output.err(`mon init: monwire runs from a git checkout (${from}); the app will depend on this build through a relative file: path (--monwire-from chooses another)`);
+      }
+      // Installed from a tarball: that same build goes into the app, named by a relative path.
+      const bundle = from === undefined ? await (await import("../../scaffold/local-build.js")).bundleRunningBuild(process.cwd()) : undefined;
+      if (bundle) {
+        from = bundle.from;
+        if (!json) output.err(`mon init: monwire runs from a tarball install (${bundle.origin}); the app will depend on this same build, ${bundle.how}, as "file:${bundle.path}" (--monwire-from chooses another)`);
       }
       const result = await runInit(
         {
           cwd: process.cwd(), overrides, flags, interactive,
           yes: raw.yes === true, dryRun: raw.dryRun === true, force: raw.force === true, skipInstall: raw.skipInstall === true,
           ...(from !== undefined ? { monwireFrom: from } : {}),
+          ...(bundle ? { bundle: { path: bundle.path, bytes: bundle.bytes } } : {}),
         },
         {
           detected: (project) => !json && output.out(report.formatDetection(project, paint)),
