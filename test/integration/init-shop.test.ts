@@ -203,6 +203,10 @@ describe("mon init on the license shop (host-shop-ts)", () => {
     expect(hashTree(root)).toEqual(after);
     const removed = await runMon(["uninstall", "--yes", "--skip-install"], { cwd: root });
     expect(removed.exitCode, `${removed.stdout}\n${removed.stderr}`).toBe(0);
-    expect(hashTree(root)).toEqual(before);
+    // The app wrote its audit trail to logs/, which uninstall keeps: it stays out of git.
+    const { ".gitignore": _ignore, ...rest } = hashTree(root);
+    expect(rest).toEqual(before);
+    expect(readFileSync(join(root, ".gitignore"), "utf8")).toBe("/logs/\n");
+    expect(String(removed.stdout)).toContain('.gitignore: "/logs/" stays');
   }, 60_000);
 });

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { UninstallPlan } from "../../scaffold/uninstall.js";
 import { EXIT, MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
 
@@ -22,24 +23,25 @@ export function registerUninstall(program: Command): Command {
       // and stdout) and outside CI. Without one, only an explicit --yes deletes anything.
       const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI && raw.json !== true;
       const ask = !dryRun && raw.yes !== true;
-      if (ask && !terminal) {
-        throw new MonwireError("E_USAGE", "mon uninstall deletes files and asks before it does, but there is no terminal to ask in", {
-          exitCode: EXIT.usage,
-          hint: "Rerun with --yes to remove monwire without asking (mon uninstall --dry-run shows what would go).",
-        });
-      }
-      const { confirmApply } = ask ? await import("../prompts.js") : { confirmApply: undefined };
+      const prompts = ask && terminal ? await import("../prompts.js") : undefined;
       let shown = false;
+      // Asked (or refused) only once the plan stands: a missing manifest or a conflict is
+      // reported as such, and removes nothing either way.
+      const confirm = async (plan: UninstallPlan): Promise<boolean> => {
+        if (!prompts) {
+          throw new MonwireError("E_USAGE", "mon uninstall deletes files and asks before it does, but there is no terminal to ask in", {
+            exitCode: EXIT.usage,
+            hint: "Rerun with --yes to remove monwire without asking (mon uninstall --dry-run shows what would go).",
+          });
+        }
+        output.out(`${formatUninstallPlan({ plan }, undefined, true)}\n`);
+        shown = true;
+        return prompts.confirmApply(plan.changes.filter((c) => c.kind !== "skip").length, false);
+      };
       const result = await runUninstall({
         cwd: process.cwd(), dryRun, force: raw.force === true, skipInstall: raw.skipInstall === true,
         installOutput: (chunk) => void process.stderr.write(chunk),
-        ...(confirmApply ? {
-          confirm: async (plan) => {
-            output.out(`${formatUninstallPlan({ plan }, undefined, true)}\n`);
-            shown = true;
-            return confirmApply(plan.changes.filter((c) => c.kind !== "skip").length, false);
-          },
-        } : {}),
+        ...(ask ? { confirm } : {}),
       });
       if (raw.json) output.out(JSON.stringify(uninstallResultJson(result, dryRun)));
       else output.out(formatUninstallSummary(result, dryRun, undefined, shown));
