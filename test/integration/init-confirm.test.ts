@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { copyFixture, runMon } from "../helpers/cli.js";
@@ -80,5 +80,19 @@ describe("mon uninstall asks before deleting", () => {
     const removed = await runMon(["uninstall", "--yes", "--skip-install"], { cwd: app, env });
     expect(removed.exitCode, String(removed.stderr)).toBe(0);
     expect(existsSync(join(app, "mon.config.json"))).toBe(false);
+  }, 60_000);
+
+  it("without --yes still reports what stands first: no manifest (exit 2) and a conflict (exit 1), nothing deleted", async () => {
+    const app = await fixture();
+    const none = await runMon(["uninstall", "--skip-install"], { cwd: app });
+    expect(none.exitCode).toBe(2);
+    expect(String(none.stderr)).toContain("nothing to uninstall");
+    expect((await runMon(INIT, { cwd: app })).exitCode).toBe(0);
+    writeFileSync(join(app, "src", "extra.js"), 'import { monitoring } from "./middleware/monitoring.js";\nexport const m = monitoring;\n');
+    const before = hashTree(app, []);
+    const conflict = await runMon(["uninstall", "--skip-install"], { cwd: app });
+    expect(conflict.exitCode, String(conflict.stderr)).toBe(1);
+    expect(String(conflict.stdout)).toMatch(/CONFLICT\s+src\/middleware\/monitoring\.js/);
+    expect(hashTree(app, [])).toEqual(before);
   }, 60_000);
 });
