@@ -119,6 +119,8 @@ function rollback(undo: Undo[], createdDirs: string[]): string[] {
       if (entry.before === undefined) {
         if (existsSync(entry.path)) unlinkSync(entry.path);
       } else {
+        // Its folder may have gone since (emptied by the same run): put it back too.
+        mkdirSync(dirname(entry.path), { recursive: true });
         writeAtomic(entry.path, entry.before);
       }
     } catch (error) {
