@@ -9,7 +9,7 @@ export function registerUninstall(program: Command): Command {
     .command("uninstall")
     .description("remove what mon init added (files you changed are kept and reported)")
     .option("--dry-run", "show what would be removed; change nothing")
-    .option("--force", "also remove monwire's regions you changed (without it, such a region stops the uninstall)")
+    .option("--force", "also remove monwire's regions you changed and generated files your code imports (without it, either stops the uninstall)")
     .option("--skip-install", "do not run the package manager after removing dependencies")
     .option("-y, --yes", "remove without asking (required when there is no terminal to ask in, e.g. in CI)")
     .option("--json", "print one JSON document with the plan and the result")
