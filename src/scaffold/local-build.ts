@@ -89,8 +89,26 @@ export async function runningBuildTarball(origin: TarballOrigin, root: string = 
 export async function bundleRunningBuild(appDir: string, root: string = PACKAGE_ROOT): Promise<{ path: string; from: string; bytes: Buffer; how: string; origin: string } | undefined> {
   const origin = tarballOrigin(root);
   if (!origin) return undefined;
-  const { bytes, how } = await runningBuildTarball(origin, root);
   const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
   const path = bundlePath(version);
+  // An app that already depends on monwire some other way keeps it; one that depends on this
+  // very copy keeps it in the plan (and in the manifest, so uninstall still removes it).
+  const declared = declaredMonwire(appDir);
+  if (declared !== undefined && declared !== `file:${path}`) return undefined;
+  const { bytes, how } = await runningBuildTarball(origin, root);
   return { path, from: join(appDir, path), bytes, how, origin: origin.resolved };
+}
+
+/** The app's own monwire spec, from any dependency field. */
+function declaredMonwire(appDir: string): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(join(appDir, "package.json"), "utf8")) as Record<string, Record<string, string> | undefined>;
+    for (const field of ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"]) {
+      const spec = pkg[field]?.monwire;
+      if (typeof spec === "string") return spec;
+    }
+  } catch {
+    // No readable package.json: init reports that itself.
+  }
+  return undefined;
 }

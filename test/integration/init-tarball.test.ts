@@ -57,6 +57,11 @@ describe("mon init run from a tarball install", () => {
     expect(lock.packages["node_modules/monwire"]?.resolved).toBe(`file:${BUNDLE}`);
     expect(existsSync(join(dir, "node_modules", "monwire", "dist", "runtime", "index.js"))).toBe(true);
 
+    // A re-run (the same CLI, the app now depending on its copy) changes nothing.
+    const again = await monFromTool(INIT, dir);
+    expect(again.exitCode, `${again.stdout}\n${again.stderr}`).toBe(0);
+    expect(String(again.stdout)).toContain("already set up — nothing to do");
+
     const removed = await monFromTool(["uninstall", "--yes", "--skip-install"], dir);
     expect(removed.exitCode, `${removed.stdout}\n${removed.stderr}`).toBe(0);
     expect(existsSync(join(dir, ".monwire"))).toBe(false);
