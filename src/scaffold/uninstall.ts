@@ -1,7 +1,7 @@
 import { withoutTsSourceMap } from "./sourcemap-edit.js";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, MonwireError } from "../errors.js";
 import { applyChanges, removeEmptyDirs, type ApplyResult } from "./apply.js";
 import { detectPackageManager } from "./detect-pm.js";
@@ -47,7 +47,7 @@ function planRegionFile(root: string, text: string, file: ManifestFile, left: st
   const keep = new Set(comment === "#" ? editedRegions(text, file) : []);
   for (const name of keep) left.push(`${file.path}: region "${name}" was changed by you — kept`);
   const ours = (region: Region) => !keep.has(region.name) && recorded[region.name] !== undefined;
-  const stripped = basename(file.path) === ".gitignore" ? keepIgnoredThatExist(root, text, ours, left) : text;
+  const stripped = basename(file.path) === ".gitignore" ? keepIgnoredThatExist(join(root, dirname(file.path)), file.path, text, ours, left) : text;
   return stripRegions(stripped, comment, (region) => !ours(region));
 }
 
@@ -56,13 +56,13 @@ function planRegionFile(root: string, text: string, file: ManifestFile, left: st
  * paths exist, or the next `git add .` commits audit data or secrets. Such a line leaves
  * monwire's region as a plain line of the user's; a line whose path is gone is removed.
  */
-function keepIgnoredThatExist(root: string, text: string, ours: (region: Region) => boolean, left: string[]): string {
+function keepIgnoredThatExist(dir: string, path: string, text: string, ours: (region: Region) => boolean, left: string[]): string {
   const eol = detectEol(text);
   let result = text;
   for (const region of findRegions(text, "#").filter(ours).reverse()) {
-    const kept = region.body.filter((line) => line !== "" && !line.startsWith("#") && !line.includes("*") && existsSync(join(root, line.replace(/^\//, "").replace(/\/$/, ""))));
+    const kept = region.body.filter((line) => line !== "" && !line.startsWith("#") && !line.includes("*") && existsSync(join(dir, line.replace(/^\//, "").replace(/\/$/, ""))));
     if (kept.length === 0) continue;
-    for (const line of kept) left.push(`.gitignore: "${line}" stays (its path still exists and must stay out of git); remove the line once you delete ${line.replace(/^\//, "")}`);
+    for (const line of kept) left.push(`${path}: "${line}" stays (its path still exists and must stay out of git); remove the line once you delete ${line.replace(/^\//, "")}`);
     result = result.slice(0, region.start) + kept.map((line) => line + eol).join("") + result.slice(region.end);
   }
   return result;
