@@ -10,8 +10,9 @@ import { EXIT, MonwireError } from "../errors.js";
  * A CLI running from a git checkout (the README's Quick start: clone, `npm ci`, build) is not
  * what `^<version>` from the registry would install — and before the first publish the registry
  * has nothing at all, so the install fails and the app cannot start. Such a run depends on this
- * very checkout instead, through a path relative to the app. An install from the registry or a
- * tarball has no `.git` and no `src/`: it keeps the registry range.
+ * very checkout instead, through a path relative to the app. An installed copy has no `.git`
+ * and no `src/`: a tarball install is handled by `bundleRunningBuild` below, a registry install
+ * keeps the registry range.
  */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
