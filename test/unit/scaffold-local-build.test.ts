@@ -41,7 +41,9 @@ describe("tarballOrigin", () => {
 
   it("is undefined for a registry install, and outside node_modules", () => {
     expect(tarballOrigin(installedTree("https://registry.npmjs.org/monwire/-/monwire-9.8.7.tgz").cli)).toBeUndefined();
-    expect(tarballOrigin(mkdtempSync(join(tmpdir(), "monwire-plain-")))).toBeUndefined();
+    const plain = mkdtempSync(join(tmpdir(), "monwire-plain-"));
+    dirs.push(plain);
+    expect(tarballOrigin(plain)).toBeUndefined();
   });
 });
 
