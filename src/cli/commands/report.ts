@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 const FORMATS = ["table", "json", "csv", "markdown", "html"] as const;
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -25,7 +26,7 @@ export function registerReport(program: Command): Command {
     .option("--json", "same as --format json")
     .option("--no-verify", "skip the integrity check")
     .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
-    .action(async (_flags, command: Command) => {
+    .action(exitAction(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput(flags);
       const format = flags.json ? "json" : (flags.format ?? "table");
@@ -79,6 +80,6 @@ export function registerReport(program: Command): Command {
           output.err(escapeTerminal(`mon report: no audit data for ${rangeLabel(r)} in ${r.dir}${r.days === 1 ? ` (looked for ${r.lookedFor.join(", ")})` : ""}`));
         }
       }
-      process.exitCode = report.findings ? 1 : 0;
-    });
+      return report.findings ? 1 : 0;
+    }));
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 /** `mon uninstall`: remove what `mon init` added; keep (and report) what the user changed. */
 export function registerUninstall(program: Command): Command {
@@ -10,7 +11,7 @@ export function registerUninstall(program: Command): Command {
     .option("--force", "also remove monwire's regions you changed (without it, such a region stops the uninstall)")
     .option("--skip-install", "do not run the package manager after removing dependencies")
     .option("--json", "print one JSON document with the plan and the result")
-    .action(async (raw: { dryRun?: boolean; force?: boolean; skipInstall?: boolean; json?: boolean }, command: Command) => {
+    .action(exitAction(async (raw: { dryRun?: boolean; force?: boolean; skipInstall?: boolean; json?: boolean }, command: Command) => {
       const [{ runUninstall }, { formatUninstallSummary }, { uninstallResultJson }] = await Promise.all([
         import("../../scaffold/uninstall.js"), import("../../scaffold/report.js"), import("../../scaffold/json.js"),
       ]);
@@ -22,6 +23,6 @@ export function registerUninstall(program: Command): Command {
       });
       if (raw.json) output.out(JSON.stringify(uninstallResultJson(result, dryRun)));
       else output.out(formatUninstallSummary(result, dryRun));
-      process.exitCode = result.exitCode;
-    });
+      return result.exitCode;
+    }));
 }
