@@ -33,3 +33,21 @@ describe("source layout", () => {
     expect(setters.sort()).toEqual(["cli/main.ts", "runtime/shutdown.ts"]);
   });
 });
+
+describe("import rules", () => {
+  const importers = (from: (name: string) => boolean, to: (target: string) => boolean) =>
+    FILES.filter((f) => from(f.name)).flatMap((f) => importsOf(f.path).filter(to).map((target) => `${f.name} -> ${target}`));
+
+  it("nothing outside src/cli imports from src/cli (renderers and commands live there)", () => {
+    expect(importers((name) => !name.startsWith("cli/"), (target) => target.startsWith("cli/"))).toEqual([]);
+  });
+
+  it("the runtime imports nothing from cli/, scaffold/, probe/ or demo/", () => {
+    expect(importers((name) => name.startsWith("runtime/"), (target) => /^(cli|scaffold|probe|demo)\//.test(target))).toEqual([]);
+  });
+
+  it("no renderer lives outside src/cli", () => {
+    const renderers = FILES.filter((f) => !f.name.startsWith("cli/") && /(^|\/)(render-[^/]*|report-(human|json|junit|github))\.ts$/.test(f.name)).map((f) => f.name);
+    expect(renderers).toEqual([]);
+  });
+});

@@ -33,7 +33,7 @@ export function registerCheck(program: Command): Command {
       const { runChecks } = await import("../../probe/run-checks.js");
       if (output.stderrIsTTY && parsed.format === "human") output.note(output.color.dim("checking…"));
       const report = await runChecks(parsed.options);
-      const { renderReport } = await import("../../probe/render-report.js");
+      const { renderReport } = await import("../render-check.js");
       const { Chalk } = await import("chalk");
       const color = parsed.output ? new Chalk({ level: 0 }) : output.color;
       const rendered = renderReport(report, parsed.format, { color, strict: parsed.strict });

@@ -57,7 +57,7 @@ export function registerDemo(program: Command): Command {
       if (flags.json) {
         output.out(JSON.stringify(result));
       } else {
-        const { renderDemo } = await import("../../demo/render-demo.js");
+        const { renderDemo } = await import("../render-demo.js");
         output.out(renderDemo(result, output.color));
       }
       const leaked = result.leaks.auditLines + result.leaks.sentryEnvelopes > 0;

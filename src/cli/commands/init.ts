@@ -31,11 +31,11 @@ export function registerInit(program: Command): Command {
     .option("--json", "print one JSON document with the plan and the result")
     .action(exitAction(async (raw: Record<string, unknown>, command: Command) => {
       const [{ runInit }, { parseInitFlags }, report, { initResultJson }] = await Promise.all([
-        import("../../scaffold/init.js"), import("../../scaffold/flags.js"), import("../../scaffold/report.js"), import("../../scaffold/json.js"),
+        import("../../scaffold/init.js"), import("../../scaffold/flags.js"), import("../render-init.js"), import("../render-init-json.js"),
       ]);
       const output = createOutput({ color: command.optsWithGlobals().color !== false });
       const json = raw.json === true;
-      const paint: import("../../scaffold/report.js").Paint = (kind, text) => {
+      const paint: import("../render-init.js").Paint = (kind, text) => {
         const c = output.color;
         const styles = { create: c.green, update: c.yellow, delete: c.red, skip: c.dim, conflict: c.red.bold, heading: c.bold, dim: c.dim, warn: c.yellow };
         return styles[kind](text);

@@ -13,7 +13,7 @@ export function registerUninstall(program: Command): Command {
     .option("--json", "print one JSON document with the plan and the result")
     .action(exitAction(async (raw: { dryRun?: boolean; force?: boolean; skipInstall?: boolean; json?: boolean }, command: Command) => {
       const [{ runUninstall }, { formatUninstallSummary }, { uninstallResultJson }] = await Promise.all([
-        import("../../scaffold/uninstall.js"), import("../../scaffold/report.js"), import("../../scaffold/json.js"),
+        import("../../scaffold/uninstall.js"), import("../render-init.js"), import("../render-init-json.js"),
       ]);
       const output = createOutput({ color: command.optsWithGlobals().color !== false });
       const dryRun = raw.dryRun === true;

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import { CHECK_GROUPS, isFailing, type CheckReport, type CheckResult, type Finding } from "./findings.js";
+import { CHECK_GROUPS, isFailing, type CheckReport, type CheckResult, type Finding } from "../probe/findings.js";
 import { escapeTerminalDeep } from "../terminal-safe.js";
 
 /**

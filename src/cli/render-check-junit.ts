@@ -1,4 +1,4 @@
-import { CHECK_GROUPS, isFailing, type CheckReport, type CheckResult } from "./findings.js";
+import { CHECK_GROUPS, isFailing, type CheckReport, type CheckResult } from "../probe/findings.js";
 import { escapeTerminalDeep } from "../terminal-safe.js";
 
 /**
