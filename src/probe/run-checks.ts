@@ -51,8 +51,8 @@ function configCheck(inspected: ConfigFileResult): CheckResult {
     group: "config",
     title: "mon.config.json",
     status: "fail",
-    summary: `${inspected.path}: ${n} error${n === 1 ? "" : "s"}; nothing else was checked`,
-    hint: "Correct the fields named below (docs/configuration.md; editors check the file against its \"$schema\").",
+    summary: `${n} error${n === 1 ? "" : "s"}; nothing else was checked`,
+    hint: "Correct the fields listed (docs/configuration.md; editors check the file as you type through its \"$schema\").",
     findings: inspected.errors.map((e) => ({ rule: "monwire/config", severity: "error" as const, message: `${e.path}: ${e.message}`, file: inspected.path })),
   };
 }

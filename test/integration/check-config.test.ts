@@ -33,7 +33,7 @@ describe("mon check on an unusable mon.config.json", () => {
     const dir = await projectWith('{"audit": {"dir": "logs",}}');
     const result = await runMon(["check", "--offline"], { cwd: dir });
     expect(result.exitCode).toBe(1);
-    expect(String(result.stdout)).toMatch(/^config\n.*mon\.config\.json: 1 error; nothing else was checked/m);
+    expect(String(result.stdout)).toMatch(/^config\n  ✗ mon\.config\.json — 1 error; nothing else was checked\n/m);
     expect(String(result.stdout)).toContain("(root): not valid JSON");
   });
 
