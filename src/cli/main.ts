@@ -1,4 +1,5 @@
 import { EXIT } from "../errors.js";
+import { exitCodeOf } from "./action.js";
 import { errorDocument, handleError, wantsJson } from "./handle-error.js";
 import { exitQuietlyOnEpipe } from "./output.js";
 import { buildProgram } from "./program.js";
@@ -10,6 +11,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     const program = buildProgram();
     await program.parseAsync(argv);
+    process.exitCode = exitCodeOf(program);
   } catch (error) {
     const code = handleError(error);
     process.exitCode = code;

@@ -100,6 +100,7 @@ export async function startPrometheus(options: { dir: string; configYaml: string
       cwd: options.dir,
       env: options.env ?? process.env,
       logFile: join(options.dir, "prometheus.log"),
+      keepOutputChars: 64_000,
       ready: /Server is ready to receive web requests/,
       readyTimeoutMs: 30_000,
     });

@@ -24,6 +24,8 @@ export async function startShop(options: { dir: string; env: NodeJS.ProcessEnv }
     cwd: options.dir,
     env: { ...options.env, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production" },
     logFile: join(options.dir, "shop.log"),
+    // The shop runs for the whole demo: keep only the end of its output (the log file has all of it).
+    keepOutputChars: 64_000,
     ready: LISTENING,
     readyTimeoutMs: 30_000,
   });

@@ -1,5 +1,5 @@
 import type { MonwireConfig } from "../config/schema.js";
-import type { CheckGroup } from "./findings.js";
+import type { SelectableGroup } from "./findings.js";
 
 /** Everything a `mon check` run was asked to do, already validated. */
 export interface CheckOptions {
@@ -11,7 +11,7 @@ export interface CheckOptions {
   urls?: readonly string[];
   /** A file_sd targets file: one metrics URL per target (with metrics.path). */
   targetsFile?: string;
-  only: readonly CheckGroup[];
+  only: readonly SelectableGroup[];
   /** No network at all: scrape and online Sentry checks are skipped. */
   offline: boolean;
   /** Post one test envelope to the DSN's project. */

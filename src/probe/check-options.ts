@@ -1,7 +1,7 @@
 import { MonwireError } from "../errors.js";
 import { DEFAULT_PROBE_REQUESTS, MAX_PROBE_REQUESTS } from "./cardinality.js";
 import type { CheckOptions } from "./check-context.js";
-import { CHECK_GROUPS, type CheckGroup } from "./findings.js";
+import { CHECK_GROUPS, type SelectableGroup } from "./findings.js";
 import { DEFAULT_SERIES_BUDGET, DEFAULT_SLO_EDGES } from "./lint-monwire.js";
 
 /** `mon check` flags as commander hands them over, before validation. */
@@ -37,7 +37,7 @@ export interface ParsedCheckFlags {
 
 const usage = (message: string, hint: string) => new MonwireError("E_USAGE", message, { exitCode: 2, hint });
 
-function parseOnly(value: string | undefined): CheckGroup[] {
+function parseOnly(value: string | undefined): SelectableGroup[] {
   if (value === undefined) return [...CHECK_GROUPS];
   const groups = value.split(",").map((g) => g.trim().toLowerCase()).filter(Boolean);
   const unknown = groups.filter((g) => !(CHECK_GROUPS as readonly string[]).includes(g));

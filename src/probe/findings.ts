@@ -3,8 +3,12 @@
  * status; its findings are the individual problems behind it, each with the family, file or
  * line it is about and, where one exists, the exact fix.
  */
-export type CheckGroup = "metrics" | "sentry" | "audit";
-export const CHECK_GROUPS: readonly CheckGroup[] = ["metrics", "sentry", "audit"];
+export type CheckGroup = "config" | SelectableGroup;
+/** The groups `--only` selects from, in the order they run. */
+export type SelectableGroup = "metrics" | "sentry" | "audit";
+export const CHECK_GROUPS: readonly SelectableGroup[] = ["metrics", "sentry", "audit"];
+/** Every group a report may hold, in print order: an unusable config comes first, it decides the rest. */
+export const REPORT_GROUPS: readonly CheckGroup[] = ["config", ...CHECK_GROUPS];
 
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
 export type Severity = "error" | "warning" | "info";

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { loadConfig } from "../config/load.js";
+import { inspectConfigFile, locateConfigFile, type ConfigFileResult } from "../config/load.js";
 import { defaultConfig } from "../config/schema.js";
 import { getVersion } from "../version.js";
 import { checkAudit } from "./check-audit.js";
@@ -8,14 +8,15 @@ import { checkMetrics } from "./check-metrics.js";
 import { checkSentry } from "./check-sentry.js";
 import { checkSentryRuntime } from "./check-sentry-runtime.js";
 import { readTargetsFile } from "./check-targets.js";
-import { buildReport, CHECK_GROUPS, type CheckGroup, type CheckReport, type CheckResult } from "./findings.js";
+import { buildReport, CHECK_GROUPS, type CheckReport, type CheckResult, type SelectableGroup } from "./findings.js";
 
 /**
  * The `mon check` core: loads the project's config (defaults when there is none), runs the
- * requested groups in a fixed order and returns the report. It prints nothing and never exits;
- * a broken config throws MonwireError (exit 2) before any check runs.
+ * requested groups in a fixed order and returns the report. It prints nothing and never exits.
+ * An unusable config is the report's one failing check, each error a finding with its field path:
+ * the other checks would only test guesses.
  */
-const RUNNERS: Record<CheckGroup, (ctx: CheckContext) => Promise<CheckResult[]>> = {
+const RUNNERS: Record<SelectableGroup, (ctx: CheckContext) => Promise<CheckResult[]>> = {
   metrics: checkMetrics,
   sentry: async (ctx) => [...(await checkSentry(ctx)), ...(await checkSentryRuntime(ctx))],
   audit: checkAudit,
@@ -42,8 +43,25 @@ async function checkEachTarget(ctx: CheckContext, urls: readonly string[]): Prom
   return results;
 }
 
+/** The config's errors as one failing check. */
+function configCheck(inspected: ConfigFileResult): CheckResult {
+  const n = inspected.errors.length;
+  return {
+    id: "config.valid",
+    group: "config",
+    title: "mon.config.json",
+    status: "fail",
+    summary: `${n} error${n === 1 ? "" : "s"}; nothing else was checked`,
+    hint: "Correct the fields listed (docs/configuration.md; editors check the file as you type through its \"$schema\").",
+    findings: inspected.errors.map((e) => ({ rule: "monwire/config", severity: "error" as const, message: `${e.path}: ${e.message}`, file: inspected.path })),
+  };
+}
+
 export async function runChecks(options: CheckOptions): Promise<CheckReport> {
-  const loaded = loadConfig({ cwd: options.cwd, ...(options.configPath ? { configPath: options.configPath } : {}) });
+  const file = locateConfigFile({ cwd: options.cwd, ...(options.configPath ? { configPath: options.configPath } : {}) });
+  const inspected = file ? inspectConfigFile(file) : undefined;
+  if (inspected && !inspected.config) return buildReport([configCheck(inspected)], { file: inspected.path });
+  const loaded = inspected?.config ? { config: inspected.config, root: inspected.root, path: inspected.path } : undefined;
   const ctx: CheckContext = {
     options,
     config: loaded?.config ?? defaultConfig(),

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CONFIG_SCHEMA_REF } from "../config/json-schema.js";
 import { CONFIG_FILE } from "../config/load.js";
 import { COMPLIANCE_MIN_RETENTION_DAYS, type MonwireConfigInput, type SentryPii } from "../config/schema.js";
 import { resolveConfig } from "../config/validate.js";
@@ -120,6 +121,8 @@ function piiWith(current: SentryPii | undefined, ip: boolean): SentryPii {
 export function buildConfig(existing: MonwireConfigInput | undefined, answers: InitAnswers, service: string): MonwireConfigInput {
   const base = existing ?? {};
   const config: MonwireConfigInput = {
+    // First, so editors find it: completion and validation of every field from the shipped schema.
+    $schema: base.$schema ?? CONFIG_SCHEMA_REF,
     ...base,
     service: base.service ?? service,
     tenants: { ...base.tenants, values: answers.tenants, from: answers.tenantFrom as never, currency: inferCurrencies(answers.tenants, answers.currency) },

@@ -11,13 +11,20 @@ export const MON_BIN = process.env.MONWIRE_TEST_BIN ?? join(REPO_ROOT, "bin", "m
 export const TEST_DIST = process.env.MONWIRE_TEST_DIST ?? join(REPO_ROOT, "dist");
 export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
 
+/** The environment runMon gives the CLI: CI, no colour, then the caller's variables on top. */
+export function runMonEnv(env: Options["env"] = {}): NonNullable<Options["env"]> {
+  return { CI: "true", FORCE_COLOR: "0", NO_COLOR: "1", ...env };
+}
+
 /** Runs the built CLI the way CI would: no colour, CI=true, never throwing on exit codes. */
 export function runMon(args: string[], options: Options = {}): Promise<Result> {
+  // The caller's env goes on top of the base env, never instead of it: a test passing one variable keeps CI and NO_COLOR.
+  const { env, ...rest } = options;
   return execa(process.execPath, [MON_BIN, ...args], {
     reject: false,
-    env: { CI: "true", FORCE_COLOR: "0", NO_COLOR: "1", ...(options.env ?? {}) },
     extendEnv: true,
-    ...options,
+    ...rest,
+    env: runMonEnv(env),
   } as Options) as Promise<Result>;
 }
 

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
+import type { ChildProcess } from "node:child_process";
+import { startChild } from "../../src/demo/child.js";
+import { isMonwireError } from "../../src/errors.js";
 
 export interface StartedProcess {
   child: ChildProcess;
@@ -10,42 +11,24 @@ export interface StartedProcess {
 }
 
 /**
- * Starts a real process and resolves once a line of its output matches `ready`. Tests stop only
- * the processes they started, by PID.
+ * Starts a real process and resolves once its output matches `ready`: the same starter `mon demo`
+ * uses, keeping all the output. Tests stop only the processes they started, by PID.
  */
 export async function startProcess(
   command: string,
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; ready: RegExp; timeoutMs?: number },
 ): Promise<StartedProcess> {
-  const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
-  let buffer = "";
-  const output = () => buffer;
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`process did not become ready (${options.ready}) within ${options.timeoutMs ?? 20000} ms:\n${buffer}`));
-    }, options.timeoutMs ?? 20000);
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      if (options.ready.test(buffer)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`process exited early (code ${code}, signal ${signal}):\n${buffer}`));
+  try {
+    const started = await startChild({
+      name: [command, ...args].join(" "), command, args, env: { ...process.env, ...options.env },
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ready: options.ready, readyTimeoutMs: options.timeoutMs ?? 20000, graceMs: 5000,
     });
-  });
-  return { child, output, stop };
+    return { child: started.child, output: started.output, stop: started.stop };
+  } catch (error) {
+    // A test failure shows the message, not the hint: the child's output belongs in the message.
+    if (isMonwireError(error)) throw new Error(`${error.message}\n${error.hint ?? ""}`, { cause: error });
+    throw error;
+  }
 }

@@ -14,7 +14,7 @@ interface JsonCheck {
   status: string;
   summary: string;
   hint?: string;
-  findings: Array<{ family?: string; message: string; severity: string; rule: string }>;
+  findings: Array<{ family?: string; message: string; severity: string; rule: string; hint?: string }>;
 }
 
 const BROKEN_APP = join(FIXTURES, "exposition", "apps", "broken-metrics-app.mjs");
@@ -237,7 +237,9 @@ describe("--probe-cardinality on an app whose route label is the raw path", () =
     expect(probe.status).toBe("fail");
     const leak = probe.findings.find((f) => f.family === "http_requests_total");
     expect(leak?.message).toMatch(/^gained 12 series during 12 requests to non-existent paths: new route="\/monwire-probe-[0-9a-f]{8}\/2-/);
-    expect(probe.hint ?? leak).toBeDefined();
+    // The fix names the leaking label and says what to record instead of the raw URL.
+    expect(leak?.severity).toBe("error");
+    expect(leak?.hint).toBe('Label "route" is taken from the raw URL: record the matched route template and collapse unmatched requests to "unmatched".');
   });
 });
 

@@ -112,7 +112,8 @@ describe.runIf(promtoolAvailable())("promtool check metrics parity", () => {
   });
 
   it("matches on a live prom-client registry with the monwire catalog, in both formats", async () => {
-    const registry = new client.Registry();
+    // Both formats are served from this registry, so its content type is not fixed to text.
+    const registry = new client.Registry<client.RegistryContentType>();
     client.collectDefaultMetrics({ register: registry });
     for (const def of CATALOG) {
       const options = { name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] };

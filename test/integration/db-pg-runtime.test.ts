@@ -16,7 +16,7 @@ const available = postgresAvailable();
 
 describe.skipIf(!available)("monitorDatabase on pg", () => {
   let cluster: PostgresCluster;
-  let pool: pg.Pool;
+  let pool: InstanceType<typeof pg.Pool>;
   let monitoring: Monitoring;
   let scrapeUrl: string;
 

@@ -90,7 +90,7 @@ describe.skipIf(!available)("e2e: mon init → build → real Prometheus", () =>
     expect(Object.fromEntries(perTenant.map((s) => [s.metric.tenant, s.value]))).toEqual(sent);
 
     const wallet = await prometheus!.query("sum by (tenant, type, outcome) (wallet_transactions_total)");
-    expect(wallet.map((s) => ({ ...s.metric, value: s.value })).sort((a, b) => String(a.tenant).localeCompare(String(b.tenant)))).toEqual([
+    expect(wallet.map((s): Record<string, string | number> => ({ ...s.metric, value: s.value })).sort((a, b) => String(a.tenant).localeCompare(String(b.tenant)))).toEqual([
       { tenant: "EUR", type: "deposit", outcome: "success", value: DEPOSITS.EUR!.length },
       { tenant: "KM", type: "deposit", outcome: "success", value: DEPOSITS.KM!.length },
     ]);

@@ -13,10 +13,11 @@ afterEach(async () => {
 });
 
 describe("unsupported projects and missing answers", () => {
-  async function project(files: Record<string, string>): Promise<string> {
+  async function project(files: Record<string, string | undefined>): Promise<string> {
     const { dir, cleanup } = await makeTempDir("monwire-init-");
     cleanups.push(cleanup);
     for (const [path, content] of Object.entries(files)) {
+      if (content === undefined) continue;
       mkdirSync(join(dir, path, ".."), { recursive: true });
       writeFileSync(join(dir, path), content);
     }

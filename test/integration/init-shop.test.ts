@@ -77,6 +77,10 @@ describe("mon init on the license shop (host-shop-ts)", () => {
     expect(config.events).toEqual(RULES);
     expect(config.actor).toEqual({ from: ["req.user"], id: "id", role: "role", segment: "accountType", branch: "branchId" });
     expect(config.metrics.products).toEqual(["antivirus", "vpn"]);
+    // Editors complete and check the file from the schema the installed package ships.
+    expect(Object.keys(config)[0]).toBe("$schema");
+    expect(config.$schema).toBe("./node_modules/monwire/schema/mon.config.schema.json");
+    expect(JSON.parse(readFileSync(join(root, config.$schema), "utf8")).title).toBe("mon.config.json");
     const after = hashTree(root);
     // The business files are untouched; only the entry's marked wiring regions changed.
     for (const file of ["server/routes.ts", "tsconfig.json"]) expect(after[file], file).toBe(before[file]);

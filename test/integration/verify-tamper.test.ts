@@ -8,7 +8,7 @@ import type { AuditEntry } from "../../src/audit/entry.js";
 import { TestTrail, appendRaw, downgradeTrail, readLines, reforgeLine, writeLines } from "../helpers/audit-trail.js";
 import { TEST_DIST, makeTempDir, runMon } from "../helpers/cli.js";
 
-// The tamper matrix of issue 3: every case must make `mon verify` exit 1 and name the place
+// The tamper matrix (every kind of tampering the audit contract names): every case must make `mon verify` exit 1 and name the place
 // (file, and line or seq); the clean trails must exit 0. Trails come from the test generator;
 // verify-writer.test.ts covers trails written by the real runtime writer.
 const KEY = "tamper-matrix-key";

@@ -6,7 +6,7 @@ import { canonicalize } from "../../src/audit/canonical.js";
 import { checkDayRange, listAnchoredDays, listDayFiles } from "../../src/audit/files.js";
 import { LineSplitter, MAX_LINE_BYTES, readPlainChunks } from "../../src/audit/lines.js";
 import { isTornPrefix, parseAuditLine } from "../../src/audit/parse-line.js";
-import { readAuditDir, readAuditEntries, readAuditFile, type AuditRecord } from "../../src/audit/reader.js";
+import { readAuditDir, readAuditEntries, readAuditFile, type AuditProblemRecord, type AuditRecord } from "../../src/audit/reader.js";
 import { TestTrail, appendRaw, readLines, writeLines } from "../helpers/audit-trail.js";
 import { makeTempDir } from "../helpers/cli.js";
 
@@ -185,9 +185,9 @@ describe("readAuditFile / readAuditDir", () => {
     await appendRaw(path as string, (lines[1] as string).slice(0, 50));
     const records = await collect(readAuditFile(path as string));
     expect(records.map((r) => [r.kind, r.line])).toEqual([["entry", 1], ["corrupt", 2], ["fragment", 3], ["entry", 4], ["torn", 5]]);
-    const torn = records[4] as Extract<AuditRecord, { kind: "torn" }>;
+    const torn = records[4] as AuditProblemRecord;
     expect(torn.message).toBe("audit-2025-03-10.log:5: torn final line (a write cut short by a crash)");
-    expect((records[1] as Extract<AuditRecord, { kind: "corrupt" }>).message).toMatch(/^audit-2025-03-10\.log:2: not JSON/);
+    expect((records[1] as AuditProblemRecord).message).toMatch(/^audit-2025-03-10\.log:2: not JSON/);
   });
 
   it("yields a glued fragment and the entry behind it", async () => {

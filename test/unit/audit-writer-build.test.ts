@@ -8,9 +8,10 @@ import { isMonwireError } from "../../src/errors.js";
 const settings = { currency: { KM: "BAM", EUR: "EUR" }, clock: () => new Date("2025-05-01T10:00:00.123Z") };
 const build = (event: Partial<AuditRecordInput>) => buildEntry({ category: "admin", action: "job.ran", ...event } as AuditRecordInput, settings).body;
 
-function rejection(event: Partial<AuditRecordInput>): string {
+// Rejected events are deliberately not valid AuditRecordInput values.
+function rejection(event: Record<string, unknown>): string {
   try {
-    build(event);
+    build(event as Partial<AuditRecordInput>);
   } catch (error) {
     if (isMonwireError(error) && error.code === "E_AUDIT_INVALID" && error.hint) return error.message;
     throw error;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { collectConfigIssues, resolveConfig } from "../../src/config/validate.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspectConfigFile } from "../../src/config/load.js";
+import { checkConfig, collectConfigIssues, resolveConfig } from "../../src/config/validate.js";
 import { MonwireError } from "../../src/errors.js";
 
 describe("config validation", () => {
@@ -39,6 +43,29 @@ describe("config validation", () => {
       expect(e.code).toBe("E_CONFIG_INVALID");
       expect(e.exitCode).toBe(2);
       expect(e.issues.map((i) => i.path)).toEqual(["audit.retentionDays", "sentry.sampleRate"]);
+    }
+  });
+
+  it("checks without throwing: errors and no config for an unusable one, warnings for a rule that will be off", () => {
+    const bad = checkConfig({ audit: { retentionDays: -1 }, sentry: { sampleRate: 5 } });
+    expect(bad.config).toBeUndefined();
+    expect(bad.errors.map((i) => i.path)).toEqual(["audit.retentionDays", "sentry.sampleRate"]);
+    const partly = checkConfig({ $schema: "./node_modules/monwire/schema/mon.config.schema.json", events: { "POST /x": { event: "nope" }, "POST /login": { event: "login" } } });
+    expect(partly.errors).toEqual([]);
+    expect(partly.config?.$schema).toBe("./node_modules/monwire/schema/mon.config.schema.json");
+    expect(partly.warnings.map((w) => w.path)).toEqual(['events["POST /x"].event']);
+  });
+
+  it("reads a file without throwing for what is in it: bad JSON and bad fields come back as errors", () => {
+    const dir = mkdtempSync(join(tmpdir(), "monwire-config-"));
+    try {
+      writeFileSync(join(dir, "syntax.json"), '{"audit": {,}}');
+      writeFileSync(join(dir, "fields.json"), '{"audit": {"dir": ""}}');
+      expect(inspectConfigFile(join(dir, "syntax.json")).errors[0]?.message).toMatch(/^not valid JSON: /);
+      const fields = inspectConfigFile(join(dir, "fields.json"));
+      expect([fields.config, fields.errors]).toEqual([undefined, [{ path: "audit.dir", message: "expected a non-empty string" }]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -6,7 +6,7 @@ import { probeAllowed } from "../../src/probe/cardinality.js";
 import { parseCheckFlags } from "../../src/probe/check-options.js";
 import { parseEnvFile, readSetting } from "../../src/probe/env-file.js";
 import { judgeContentType, judgeScrape } from "../../src/probe/metrics-http.js";
-import { PROMETHEUS_ACCEPT, scrapeHeaders } from "../../src/probe/scrape.js";
+import { PROMETHEUS_ACCEPT, scrapeHeaders, type ScrapeOutcome } from "../../src/probe/scrape.js";
 import { analyzeStart, importOrder, sentryVersions } from "../../src/probe/sentry-static.js";
 import { makeTempDir } from "../helpers/cli.js";
 
@@ -72,7 +72,7 @@ describe("check flags", () => {
 
 describe("scrape judging", () => {
   const ctx = { url: "http://127.0.0.1:1/metrics", timeoutMs: 10_000, tokenEnv: "MONWIRE_METRICS_TOKEN", tokenSent: true };
-  const response = (status: number, extra: Record<string, unknown> = {}) => ({ kind: "response" as const, status, statusText: "", body: "", bytes: 10, wireBytes: 10, durationMs: 5, ...extra });
+  const response = (status: number, extra: Partial<Extract<ScrapeOutcome, { kind: "response" }>> = {}): ScrapeOutcome => ({ kind: "response", status, statusText: "", body: "", invalidUtf8: false, bytes: 10, wireBytes: 10, durationMs: 5, ...extra });
 
   it("sends Prometheus' own headers", () => {
     expect(PROMETHEUS_ACCEPT).toBe("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");

@@ -1,10 +1,10 @@
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
 import { buildReport, type CheckResult, type Finding } from "../../src/probe/findings.js";
-import { ANNOTATIONS_PER_LEVEL, STEP_SUMMARY_MAX_BYTES, escapeData, escapeProperty, renderGithub } from "../../src/probe/report-github.js";
-import { renderHuman } from "../../src/probe/report-human.js";
-import { renderJson } from "../../src/probe/report-json.js";
-import { renderJunit } from "../../src/probe/report-junit.js";
+import { ANNOTATIONS_PER_LEVEL, STEP_SUMMARY_MAX_BYTES, escapeData, escapeProperty, renderGithub } from "../../src/cli/render-check-github.js";
+import { renderHuman } from "../../src/cli/render-check-human.js";
+import { renderJson } from "../../src/cli/render-check-json.js";
+import { renderJunit } from "../../src/cli/render-check-junit.js";
 
 const finding = (severity: Finding["severity"], message: string, extra: Partial<Finding> = {}): Finding => ({ rule: "test", severity, message, ...extra });
 const check = (id: string, status: CheckResult["status"], findings: Finding[] = [], extra: Partial<CheckResult> = {}): CheckResult => ({

@@ -37,7 +37,7 @@ async function host(tree: Tree, direct: Record<string, string>, nested: Record<s
 }
 
 async function versions(root: string) {
-  const options = { cwd: root, only: ["sentry"], offline: true, online: false, timeoutMs: 1000, seriesBudget: 1, sloEdges: [], env: {}, now: new Date() };
+  const options: CheckContext["options"] = { cwd: root, only: ["sentry"], offline: true, online: false, timeoutMs: 1000, seriesBudget: 1, sloEdges: [], env: {}, now: new Date() };
   const ctx: CheckContext = { root, config: { ...defaultConfig(), service: "host" }, options, userAgent: "test" };
   return (await checkSentry(ctx)).find((c) => c.id === "sentry.versions")!;
 }

@@ -90,7 +90,7 @@ describe("redact: the data shapes the trail writes", () => {
   });
 
   it("caps Maps and Sets the same way", () => {
-    const out = redact({ m: new Map(Array.from({ length: 1000 }, (_, i) => [i, i])), s: new Set(Array.from({ length: 1000 }, (_, i) => i)) }) as { m: Record<string, unknown>; s: unknown[] };
+    const out = redact({ m: new Map(Array.from({ length: 1000 }, (_, i) => [i, i])), s: new Set(Array.from({ length: 1000 }, (_, i) => i)) }) as unknown as { m: Record<string, unknown>; s: unknown[] };
     expect(Object.keys(out.m)).toHaveLength(257);
     expect(out.m["[truncated]"]).toBe("[Truncated: 744 keys]");
     expect(out.s).toHaveLength(257);

@@ -53,7 +53,7 @@ describe("package manager", () => {
 });
 
 describe("module system", () => {
-  const scripts = (format?: string) => (format ? { build: `esbuild server/index.ts --bundle --format=${format} --outdir=dist` } : {});
+  const scripts = (format?: string): Record<string, string> => (format ? { build: `esbuild server/index.ts --bundle --format=${format} --outdir=dist` } : {});
   it.each([
     ["server/index.ts", "module", undefined, undefined, "ts", "esm"],
     ["server/index.ts", undefined, "esm", undefined, "ts", "esm"],

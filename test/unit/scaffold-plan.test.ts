@@ -54,6 +54,8 @@ describe("planInit", () => {
     const kinds = Object.fromEntries(result.changes.map((c) => [c.path, c.kind]));
     expect(kinds).toMatchObject({ "mon.config.json": "create", "monitoring/sentry.js": "create", "middleware/monitoring.js": "create", "server.js": "update", "package.json": "update", ".gitignore": "update", [MANIFEST_PATH]: "create" });
     expect(existsSync(join(root, "mon.config.json"))).toBe(false);
+    const config = JSON.parse(result.changes.find((c) => c.path === "mon.config.json")!.after!) as Record<string, unknown>;
+    expect(Object.entries(config)[0]).toEqual(["$schema", "./node_modules/monwire/schema/mon.config.schema.json"]);
     const pkg = result.changes.find((c) => c.path === "package.json")!.after!;
     expect(pkg).toContain(`        "monwire": "file:${relative(root, "/opt/monwire.tgz")}"`);
     // .env is already ignored: only the audit dir is added.

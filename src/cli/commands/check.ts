@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 /**
  * `mon check`: proves in CI that metrics, Sentry and the audit trail really work. Flags are
@@ -24,7 +25,7 @@ export function registerCheck(program: Command): Command {
     .option("--json", "print one JSON document")
     .option("--format <format>", "human, json, github (annotations) or junit")
     .option("--output <file>", "write the report to FILE instead of stdout (e.g. junit.xml)")
-    .action(async (_flags, command: Command) => {
+    .action(exitAction(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput(flags);
       const { parseCheckFlags } = await import("../../probe/check-options.js");
@@ -32,7 +33,7 @@ export function registerCheck(program: Command): Command {
       const { runChecks } = await import("../../probe/run-checks.js");
       if (output.stderrIsTTY && parsed.format === "human") output.note(output.color.dim("checking…"));
       const report = await runChecks(parsed.options);
-      const { renderReport } = await import("../../probe/render-report.js");
+      const { renderReport } = await import("../render-check.js");
       const { Chalk } = await import("chalk");
       const color = parsed.output ? new Chalk({ level: 0 }) : output.color;
       const rendered = renderReport(report, parsed.format, { color, strict: parsed.strict });
@@ -49,6 +50,6 @@ export function registerCheck(program: Command): Command {
         output.err(`mon check: ${rendered.droppedAnnotations} findings not annotated (GitHub shows 10 errors and 10 warnings per step); all are ${stepSummary ? "in the step summary" : "in the report above"}`);
       }
       const { reportFailed } = await import("../../probe/findings.js");
-      process.exitCode = reportFailed(report, parsed.strict) ? 1 : 0;
-    });
+      return reportFailed(report, parsed.strict) ? 1 : 0;
+    }));
 }

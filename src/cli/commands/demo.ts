@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { EXIT, MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 /**
  * `mon demo`: the whole product on a bundled sample shop — traffic, then `mon check`, `mon report`,
@@ -36,7 +37,7 @@ export function registerDemo(program: Command): Command {
     .option("--prometheus", "also run a real Prometheus (Debian's prometheus package) scraping the shop")
     .option("--duration <seconds>", "how long to drive traffic (default 10, at most 60)")
     .option("--json", "print one JSON document with everything the demo found")
-    .action(async (_flags, command: Command) => {
+    .action(exitAction(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput(flags);
       const durationMs = parseDuration(flags.duration);
@@ -56,19 +57,18 @@ export function registerDemo(program: Command): Command {
       if (flags.json) {
         output.out(JSON.stringify(result));
       } else {
-        const { renderDemo } = await import("../../demo/render-demo.js");
+        const { renderDemo } = await import("../render-demo.js");
         output.out(renderDemo(result, output.color));
       }
       const leaked = result.leaks.auditLines + result.leaks.sentryEnvelopes > 0;
       const failed = result.checkFailed || result.verify.status !== "intact" || leaked;
       if (!result.running) {
-        process.exitCode = failed ? EXIT.findings : EXIT.ok;
-        return;
+        return failed ? EXIT.findings : EXIT.ok;
       }
       output.err(output.color.dim(`demo: running until Ctrl-C (shop pid ${result.shop.pid})`));
       await untilInterrupted();
       output.err(output.color.dim("demo: stopping…"));
       await session.stop();
-      process.exitCode = EXIT.interrupted;
-    });
+      return EXIT.interrupted;
+    }));
 }

@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 /** `mon init`: detect the host, ask or read answers, preview the plan, apply it atomically. */
 export function registerInit(program: Command): Command {
@@ -28,13 +29,13 @@ export function registerInit(program: Command): Command {
     .option("--skip-install", "do not run the package manager")
     .option("--monwire-from <path>", "depend on a local monwire checkout or tarball, by a path relative to the app (default from a git checkout: that checkout)")
     .option("--json", "print one JSON document with the plan and the result")
-    .action(async (raw: Record<string, unknown>, command: Command) => {
+    .action(exitAction(async (raw: Record<string, unknown>, command: Command) => {
       const [{ runInit }, { parseInitFlags }, report, { initResultJson }] = await Promise.all([
-        import("../../scaffold/init.js"), import("../../scaffold/flags.js"), import("../../scaffold/report.js"), import("../../scaffold/json.js"),
+        import("../../scaffold/init.js"), import("../../scaffold/flags.js"), import("../render-init.js"), import("../render-init-json.js"),
       ]);
       const output = createOutput({ color: command.optsWithGlobals().color !== false });
       const json = raw.json === true;
-      const paint: import("../../scaffold/report.js").Paint = (kind, text) => {
+      const paint: import("../render-init.js").Paint = (kind, text) => {
         const c = output.color;
         const styles = { create: c.green, update: c.yellow, delete: c.red, skip: c.dim, conflict: c.red.bold, heading: c.bold, dim: c.dim, warn: c.yellow };
         return styles[kind](text);
@@ -73,6 +74,6 @@ export function registerInit(program: Command): Command {
       );
       if (json) output.out(JSON.stringify(initResultJson(result)));
       else output.out(report.formatInitSummary(result, paint));
-      process.exitCode = result.exitCode;
-    });
+      return result.exitCode;
+    }));
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
 import { withAuditLocation } from "../audit-options.js";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 /**
  * `mon prune`: deletes whole audit days older than the retention. A dry run unless --yes; the
@@ -15,7 +16,7 @@ export function registerPrune(program: Command): Command {
     .option("--retention-days <n>", "days to keep (default: audit.retentionDays in mon.config.json)")
     .option("--yes", "delete for real (otherwise only show what would be deleted)")
     .option("--json", "print one JSON document"))
-    .action(async (_flags, command: Command) => {
+    .action(exitAction(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput(flags);
       const { resolveAuditSettings } = await import("../../audit/settings.js");
@@ -46,5 +47,5 @@ export function registerPrune(program: Command): Command {
       if (result.days.length === 0) output.out(`nothing to prune: no audit days before ${result.keepFrom} (retention ${retentionDays} days)`);
       else if (result.dryRun) output.out(`dry run: ${total} would be deleted; run again with --yes to delete them`);
       else output.out(`pruned ${total}; recorded as audit.pruned (seq ${result.entry?.seq}) and kept verifiable via audit-pruned.json`);
-    });
+    }));
 }

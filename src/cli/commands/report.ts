@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 const FORMATS = ["table", "json", "csv", "markdown", "html"] as const;
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -25,7 +26,7 @@ export function registerReport(program: Command): Command {
     .option("--json", "same as --format json")
     .option("--no-verify", "skip the integrity check")
     .option("--config <path>", "mon.config.json to use (default: searched upward from cwd)")
-    .action(async (_flags, command: Command) => {
+    .action(exitAction(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput(flags);
       const format = flags.json ? "json" : (flags.format ?? "table");
@@ -52,17 +53,14 @@ export function registerReport(program: Command): Command {
       // A directory of host directories stands for all of them.
       const { resolveHostDirs } = await import("../../audit/verify-hosts.js");
       const { hosts } = resolveHostDirs(settings.map((s) => s.dir));
-      let shown = 0;
+      const { createProgress } = await import("../progress.js");
+      const progress = createProgress(output, { minTotalBytes: 32 * 1024 * 1024 });
       const report = await buildReport({
         dirs: hosts.map((h) => h.dir), from, to, timeZone: flags.tz, tenants: flags.tenant ?? [], verify: flags.verify !== false,
         key, keyEnv, now,
-        onProgress: (stage, done, total) => {
-          if (!output.stderrIsTTY || output.quiet || total < 32 * 1024 * 1024 || Date.now() - shown < 200) return;
-          shown = Date.now();
-          process.stderr.write(`\r${stage}… ${Math.floor((done / total) * 100)}% of ${(total / 1e6).toFixed(0)} MB`);
-        },
+        onProgress: (stage, done, total) => progress.update(stage, done, total),
       });
-      if (shown > 0) process.stderr.write("\r\x1b[K");
+      progress.clear();
       const render = await import(format === "table" ? "../render-report-table.js" : format === "html" ? "../render-report-html.js" : "../render-report-text.js");
       if (format === "json") output.out(JSON.stringify(report));
       else if (format === "html") process.stdout.write(render.renderReportHtml(report, { tenants: settings[0]?.tenants }));
@@ -79,6 +77,6 @@ export function registerReport(program: Command): Command {
           output.err(escapeTerminal(`mon report: no audit data for ${rangeLabel(r)} in ${r.dir}${r.days === 1 ? ` (looked for ${r.lookedFor.join(", ")})` : ""}`));
         }
       }
-      process.exitCode = report.findings ? 1 : 0;
-    });
+      return report.findings ? 1 : 0;
+    }));
 }

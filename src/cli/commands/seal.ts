@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { withAuditLocation } from "../audit-options.js";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 /**
  * `mon seal`: writes the anchors of closed UTC days that have none yet (days without events too:
@@ -13,7 +14,7 @@ export function registerSeal(program: Command): Command {
     .option("--through <day>", "last UTC day to seal (YYYY-MM-DD, before today)")
     .option("--witness <file>", "also write the trail's head (newest anchor, every writer's last seq and hash) to FILE, kept where the app cannot rewrite it")
     .option("--json", "print one JSON document"))
-    .action(async (_flags, command: Command) => {
+    .action(exitAction(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput(flags);
       const { resolveAuditSettings } = await import("../../audit/settings.js");
@@ -31,5 +32,5 @@ export function registerSeal(program: Command): Command {
       const already = result.previouslySealedThrough ? ` (already sealed through ${result.previouslySealedThrough})` : "";
       if (witness) output.out(`witness written to ${flags.witness}: ${plural(witness.writers.length, "writer")}, newest anchor ${witness.last_anchor?.day ?? "none"}`);
       output.out(result.sealed.length === 0 ? `nothing to seal through ${result.through}${already}` : `${plural(result.sealed.length, "day")} sealed through ${result.through}`);
-    });
+    }));
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 /**
  * `mon sentry sourcemaps inject <dir>`: adds Sentry debug ids to a build's JavaScript files and
@@ -16,7 +17,7 @@ export function registerSentry(program: Command): Command {
     .description("add debug ids to built .js files and their .map files (run after every build, before uploading)")
     .option("--dry-run", "list what would change; write nothing")
     .option("--json", "print one JSON document")
-    .action(async (dir: string, _flags, command: Command) => {
+    .action(exitAction(async (dir: string, _flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput({ color: flags.color !== false });
       const { injectDebugIds } = await import("../../sourcemaps/inject.js");
@@ -27,6 +28,6 @@ export function registerSentry(program: Command): Command {
       }
       if (results.length === 0) output.out(`no .js file with a source map under ${dir}: build with source maps first (esbuild --sourcemap, tsc "sourceMap": true)`);
       for (const r of results) output.out(`${r.status === "injected" ? (flags.dryRun ? "would inject" : "injected") : "unchanged"} ${r.debugId} ${r.file} (${r.map})`);
-    });
+    }));
   return sentry;
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 // No declared default, so --help does not print "(default: [])"; commander passes undefined first.
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(",").filter((v) => v.length > 0)];
@@ -30,7 +31,7 @@ export function registerTail(program: Command): Command {
     .option("--no-follow", "print the history and exit")
     .option("--json", "print the original lines (NDJSON), byte for byte")
     .option("--verify", "check the hash chain as entries go by; a break is flagged and exits 1")
-    .action(async (_flags, command: Command) => {
+    .action(exitAction(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput(flags);
       const { parseTimeSpec } = await import("../../audit/time-range.js");
@@ -70,16 +71,18 @@ export function registerTail(program: Command): Command {
       const { tailHosts } = await import("../../audit/tail-hosts.js");
       const items = hosts.length > 1 || parentOfHosts ? tailHosts(hosts, tailOptions) : tailAudit({ ...tailOptions, dir: settings.dir });
       const result = await writeTail(items, output, { json: Boolean(flags.json), keyEnv: settings.keyEnv, tenants: settings.tenants }).finally(unwatch);
-      if (reader.signal.aborted) return;
-      if (result.keyRequired) process.exitCode = 2;
-      else if (result.breaks > 0) {
+      if (reader.signal.aborted) return 0;
+      if (result.keyRequired) return 2;
+      if (result.breaks > 0) {
         output.err(output.color.red(`mon tail: ${result.breaks} chain break${result.breaks === 1 ? "" : "s"} found`));
-        process.exitCode = 1;
-      } else if (result.unreadable > 0) {
-        output.err(output.color.red(`mon tail: ${result.unreadable} day file${result.unreadable === 1 ? "" : "s"} could not be read; what they hold was not shown`));
-        process.exitCode = 1;
+        return 1;
       }
-    });
+      if (result.unreadable > 0) {
+        output.err(output.color.red(`mon tail: ${result.unreadable} day file${result.unreadable === 1 ? "" : "s"} could not be read; what they hold was not shown`));
+        return 1;
+      }
+      return 0;
+    }));
 }
 
 function parseCount(value: string | undefined): number | undefined {

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { UninstallPlan } from "../../scaffold/uninstall.js";
 import { EXIT, MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 /** `mon uninstall`: remove what `mon init` added; keep (and report) what the user changed. */
 export function registerUninstall(program: Command): Command {
@@ -13,9 +14,9 @@ export function registerUninstall(program: Command): Command {
     .option("--skip-install", "do not run the package manager after removing dependencies")
     .option("-y, --yes", "remove without asking (required when there is no terminal to ask in, e.g. in CI)")
     .option("--json", "print one JSON document with the plan and the result")
-    .action(async (raw: { dryRun?: boolean; force?: boolean; skipInstall?: boolean; json?: boolean; yes?: boolean }, command: Command) => {
+    .action(exitAction(async (raw: { dryRun?: boolean; force?: boolean; skipInstall?: boolean; json?: boolean; yes?: boolean }, command: Command) => {
       const [{ runUninstall }, { formatUninstallPlan, formatUninstallSummary }, { uninstallResultJson }] = await Promise.all([
-        import("../../scaffold/uninstall.js"), import("../../scaffold/report.js"), import("../../scaffold/json.js"),
+        import("../../scaffold/uninstall.js"), import("../render-init.js"), import("../render-init-json.js"),
       ]);
       const output = createOutput({ color: command.optsWithGlobals().color !== false });
       const dryRun = raw.dryRun === true;
@@ -45,6 +46,6 @@ export function registerUninstall(program: Command): Command {
       });
       if (raw.json) output.out(JSON.stringify(uninstallResultJson(result, dryRun)));
       else output.out(formatUninstallSummary(result, dryRun, undefined, shown));
-      process.exitCode = result.exitCode;
-    });
+      return result.exitCode;
+    }));
 }

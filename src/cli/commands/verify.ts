@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { MonwireError } from "../../errors.js";
 import { createOutput } from "../output.js";
+import { exitAction } from "../action.js";
 
 /**
  * `mon verify`: proves the audit trail is intact. One verdict per day file and per anchor, then a
@@ -20,7 +21,7 @@ export function registerVerify(program: Command): Command {
     .option("--witness <source>", "check the trail reaches the head a witness saw: a file from `mon seal --witness`, or prometheus=URL")
     .option("--witness-selector <selector>", "PromQL label selector for the Prometheus witness, e.g. '{instance=\"app:5000\"}'")
     .option("--json", "print one JSON document")
-    .action(async (_flags, command: Command) => {
+    .action(exitAction(async (_flags, command: Command) => {
       const flags = command.optsWithGlobals();
       const output = createOutput(flags);
       const jobs = flags.jobs === undefined ? "auto" : Number(flags.jobs);
@@ -46,8 +47,7 @@ export function registerVerify(program: Command): Command {
         const report = await verifyNdjson(flags.ndjson, { from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key });
         const { formatVerifyReport } = await import("../../audit/verify-format.js");
         output.out(flags.json ? JSON.stringify(report) : formatVerifyReport(report, { style: paint }).join("\n"));
-        process.exitCode = report.status === "tampered" ? 1 : 0;
-        return;
+        return report.status === "tampered" ? 1 : 0;
       }
       const { resolveHostDirs, verifyHosts, formatHostsReport } = await import("../../audit/verify-hosts.js");
       const allDirs = dirs.map((dir, i) => (i === 0 ? settings.dir : resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir }).dir));
@@ -55,20 +55,16 @@ export function registerVerify(program: Command): Command {
       if (hosts.length > 1 || parentOfHosts) {
         const multi = await verifyHosts(hosts, { from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key });
         output.out(flags.json ? JSON.stringify(multi) : formatHostsReport(multi, { style: paint }).join("\n"));
-        process.exitCode = multi.status === "tampered" ? 1 : 0;
-        return;
+        return multi.status === "tampered" ? 1 : 0;
       }
-      let lastShown = 0;
+      const { createProgress } = await import("../progress.js");
+      const progress = createProgress(output, { enabled: !flags.json });
       const report = await verifyAuditDir({
         dir: settings.dir, from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key,
         witness: flags.witness, witnessSelector: flags.witnessSelector,
-        onProgress: ({ doneBytes, totalBytes }) => {
-          if (!output.stderrIsTTY || output.quiet || flags.json || Date.now() - lastShown < 200) return;
-          lastShown = Date.now();
-          process.stderr.write(`\rverifying… ${Math.floor((doneBytes / Math.max(totalBytes, 1)) * 100)}% of ${(totalBytes / 1e6).toFixed(0)} MB`);
-        },
+        onProgress: ({ doneBytes, totalBytes }) => progress.update("verifying", doneBytes, totalBytes),
       });
-      if (lastShown > 0) process.stderr.write("\r\x1b[K");
+      progress.clear();
       if (flags.json) {
         output.out(JSON.stringify(report));
       } else {
@@ -76,6 +72,6 @@ export function registerVerify(program: Command): Command {
         const detail = output.quiet ? "quiet" : output.verbose ? "verbose" : "normal";
         output.out(formatVerifyReport(report, { style: paint, detail }).join("\n"));
       }
-      process.exitCode = report.status === "tampered" ? 1 : 0;
-    });
+      return report.status === "tampered" ? 1 : 0;
+    }));
 }

@@ -1,8 +1,8 @@
-import { diffStats, unifiedDiff } from "./diff.js";
-import type { InitResult } from "./init.js";
-import type { UninstallResult } from "./uninstall.js";
-import { describeProposal } from "./rules-propose.js";
-import type { FileChange, ProjectInfo } from "./types.js";
+import { diffStats, unifiedDiff } from "../scaffold/diff.js";
+import type { InitResult } from "../scaffold/init.js";
+import type { UninstallResult } from "../scaffold/uninstall.js";
+import { describeProposal } from "../scaffold/rules-propose.js";
+import type { FileChange, ProjectInfo } from "../scaffold/types.js";
 
 /**
  * Text for humans: detection, the plan preview, and the closing summary with next steps. Pure

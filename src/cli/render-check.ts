@@ -1,10 +1,10 @@
 import { Chalk, type ChalkInstance } from "chalk";
-import type { ReportFormat } from "./check-options.js";
-import type { CheckReport } from "./findings.js";
-import { renderGithub } from "./report-github.js";
-import { renderHuman } from "./report-human.js";
-import { renderJson } from "./report-json.js";
-import { renderJunit } from "./report-junit.js";
+import type { ReportFormat } from "../probe/check-options.js";
+import type { CheckReport } from "../probe/findings.js";
+import { renderGithub } from "./render-check-github.js";
+import { renderHuman } from "./render-check-human.js";
+import { renderJson } from "./render-check-json.js";
+import { renderJunit } from "./render-check-junit.js";
 
 /** A rendered report: the text for stdout or --output, and for GitHub the step-summary Markdown. */
 export interface RenderedReport {

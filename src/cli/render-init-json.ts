@@ -1,7 +1,7 @@
-import { unifiedDiff } from "./diff.js";
-import type { InitResult } from "./init.js";
-import { nextSteps } from "./report.js";
-import type { UninstallResult } from "./uninstall.js";
+import { unifiedDiff } from "../scaffold/diff.js";
+import type { InitResult } from "../scaffold/init.js";
+import { nextSteps } from "./render-init.js";
+import type { UninstallResult } from "../scaffold/uninstall.js";
 
 /**
  * The one JSON document `--json` prints: detection, answers, the plan with a diff per change,

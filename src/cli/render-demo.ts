@@ -1,10 +1,10 @@
 import type { ChalkInstance } from "chalk";
 import { join } from "node:path";
 import { formatVerifyReport } from "../audit/verify-format.js";
-import { renderReportTable } from "../cli/render-report-table.js";
-import { renderHuman } from "../probe/report-human.js";
-import type { DemoResult } from "./run-demo.js";
-import { PACKAGE_ROOT } from "./shop-dir.js";
+import { renderReportTable } from "./render-report-table.js";
+import { renderHuman } from "./render-check-human.js";
+import type { DemoResult } from "../demo/run-demo.js";
+import { PACKAGE_ROOT } from "../demo/shop-dir.js";
 
 /**
  * The human output of `mon demo`, in the order the issue asks for: the `mon check` result, the

@@ -1,4 +1,4 @@
-import { isFailing, type CheckReport, type CheckResult, type Finding } from "./findings.js";
+import { isFailing, type CheckReport, type CheckResult, type Finding } from "../probe/findings.js";
 import { escapeTerminalDeep } from "../terminal-safe.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import { CHECK_GROUPS, isFailing, type CheckReport, type CheckResult, type Finding } from "./findings.js";
+import { REPORT_GROUPS, isFailing, type CheckReport, type CheckResult, type Finding } from "../probe/findings.js";
 import { escapeTerminalDeep } from "../terminal-safe.js";
 
 /**
@@ -46,7 +46,7 @@ export function renderHuman(untrusted: CheckReport, options: { color: ChalkInsta
     lines.push(color.yellow(`no mon.config.json found in ${report.config.searchedFrom ?? "this directory"} or above: using the defaults (${used})`));
     lines.push(color.dim("  run `mon init` to write one for your app, or pass --config PATH"), "");
   }
-  for (const group of CHECK_GROUPS) {
+  for (const group of REPORT_GROUPS) {
     const checks = report.checks.filter((c) => c.group === group);
     if (checks.length === 0) continue;
     lines.push(color.bold(group));

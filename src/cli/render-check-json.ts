@@ -1,5 +1,5 @@
 import { getVersion } from "../version.js";
-import { reportFailed, type CheckReport } from "./findings.js";
+import { reportFailed, type CheckReport } from "../probe/findings.js";
 
 /** `--json`: exactly one document with every check and every finding. */
 export interface JsonReport extends CheckReport {

@@ -1,4 +1,4 @@
-import { CHECK_GROUPS, isFailing, type CheckReport, type CheckResult } from "./findings.js";
+import { REPORT_GROUPS, isFailing, type CheckReport, type CheckResult } from "../probe/findings.js";
 import { escapeTerminalDeep } from "../terminal-safe.js";
 
 /**
@@ -44,7 +44,7 @@ export function renderJunit(untrusted: CheckReport, strict: boolean): string {
   let total = 0;
   let failures = 0;
   let skippedCount = 0;
-  for (const group of CHECK_GROUPS) {
+  for (const group of REPORT_GROUPS) {
     const checks = report.checks.filter((c) => c.group === group);
     if (checks.length === 0) continue;
     const failed = checks.filter((c) => isFailing(c, strict)).length;
