@@ -132,7 +132,8 @@ async function start(options: InitSentryOptions): Promise<SentryStatus> {
     warnings.push(`@sentry/node ${sdk.SDK_VERSION} is not a supported major (monwire supports 10 and 11)`);
   }
   const environment = resolveEnvironment(env, config.sentry);
-  const release = resolveRelease(env, config.sentry, root);
+  // The entry script's directory is where the build stamped the release (node --import ./instrument.mjs dist/server.mjs).
+  const release = resolveRelease(env, config.sentry, root, process.argv[1]);
   const tracesSampleRate = resolveTracesRate(config.sentry, environment);
   const profiling = config.sentry.profiling ? loadProfiler(root, options.profiler) : undefined;
   if (profiling && "off" in profiling) warnings.push(`profiling is off: ${profiling.off}`);
