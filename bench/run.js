@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const BENCHES = ["startup", "middleware", "rules", "http", "metrics-render", "cluster-scrape", "audit-write", "verify", "report", "tail-latency", "parse", "db-query"];
+const BENCHES = ["startup", "middleware", "rules", "http", "metrics-render", "cluster-scrape", "audit-write", "verify", "report", "tail-latency", "parse", "db-query", "sentry"];
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const storePath = here("./results.json");
 const store = existsSync(storePath) ? JSON.parse(readFileSync(storePath, "utf8")) : {};

@@ -9,8 +9,11 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { Duplex } from "node:stream";
-import { buildApp, REQUESTS } from "./app.mjs";
 
+// BENCH_APP names another app module with the same exports (bench/sentry.mjs uses sentry-app.mjs);
+// BENCH_STATUS the status every response must have (500 for an error route).
+const { buildApp, REQUESTS } = await import(process.env.BENCH_APP ?? "./app.mjs");
+const EXPECTED_STATUS = process.env.BENCH_STATUS ?? "200";
 const server = createServer(await buildApp(process.env.BENCH_VARIANT ?? "bare"));
 const raw = REQUESTS.map((r) => `${r.method} ${r.path} HTTP/1.1\r\nHost: bench\r\n${Object.entries(r.headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`);
 const CONNECTIONS = 10;
@@ -42,7 +45,7 @@ class MemoryConnection extends Duplex {
   }
 }
 
-/** Handles `total` requests over fresh connections; rejects on any status but 200. */
+/** Handles `total` requests over fresh connections; rejects on any status but the expected one. */
 function handle(total) {
   return new Promise((resolve, reject) => {
     let sent = 0;
@@ -50,7 +53,7 @@ function handle(total) {
     const connections = [];
     for (let c = 0; c < CONNECTIONS; c++) {
       const connection = new MemoryConnection((status) => {
-        if (status !== "200") return reject(new Error(`status ${status}`));
+        if (status !== EXPECTED_STATUS) return reject(new Error(`status ${status}`));
         done += 1;
         if (done === total) {
           for (const open of connections) open.push(null);
@@ -71,7 +74,7 @@ if (process.env.BENCH_COUNT) {
   process.exit(0);
 }
 
-await handle(20_000); // warm the JIT
+await handle(Number(process.env.BENCH_WARMUP ?? 20_000)); // warm the JIT
 process.stdin.setEncoding("utf8");
 let pending = "";
 process.stdin.on("data", async (chunk) => {
@@ -84,7 +87,7 @@ process.stdin.on("data", async (chunk) => {
     const before = process.cpuUsage();
     await handle(n);
     const used = process.cpuUsage(before);
-    process.stdout.write(`${JSON.stringify({ micros: (used.user + used.system) / n })}\n`);
+    process.stdout.write(`${JSON.stringify({ micros: (used.user + used.system) / n, envelopes: globalThis.__benchEnvelopes ?? 0 })}\n`);
   }
 });
 process.stdout.write("ready\n");

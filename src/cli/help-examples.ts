@@ -52,6 +52,7 @@ export const HELP_EXAMPLES: Readonly<Record<string, ReadonlyArray<readonly [stri
   sentry: [
     ["mon sentry sourcemaps inject dist", "add debug ids to the build's .js files and maps (after every build)"],
     ["mon sentry sourcemaps inject dist --dry-run --json", "list what would change, for scripts"],
+    ["mon sentry release stamp dist", "write dist/sentry-release.json with the release and commit (after every build)"],
   ],
   completion: [
     ["mon completion bash >> ~/.bashrc", "bash"],

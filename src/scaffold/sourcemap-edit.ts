@@ -5,7 +5,8 @@ import { esbuildFlag, normalizeScriptPath, parseScript, type ParsedCommand } fro
 /**
  * Source maps for readable Sentry stack traces: the build the host already has (esbuild, tsup or
  * tsc) is told to emit maps, and the build script then runs `mon sentry sourcemaps inject <out>`
- * so the built files carry debug ids (see src/sourcemaps/inject.ts). Uploading the maps needs a
+ * so the built files carry debug ids (see src/sourcemaps/inject.ts), and `mon sentry release stamp
+ * <out>` so they carry the release with the commit. Uploading the maps needs a
  * Sentry auth token, so it stays a documented step (`npx @sentry/cli sourcemaps upload <out>`).
  */
 export interface SourcemapEditResult {
@@ -19,6 +20,8 @@ export interface SourcemapEditResult {
 }
 
 export const INJECT_COMMAND = "mon sentry sourcemaps inject";
+/** Fixes the release (with the commit) while the checkout is there: a deploy without .git still names it. */
+export const STAMP_COMMAND = "mon sentry release stamp";
 const BUILD_SCRIPTS = /^(?:build|build:[\w:-]+|compile|bundle)$/;
 
 function flagValue(command: ParsedCommand, ...names: string[]): string | undefined {
@@ -88,11 +91,12 @@ export function planSourcemapEdits(input: { scripts: Record<string, string>; tsc
     const dir = found[found.length - 1]!;
     outDirs.add(dir);
     if (!next.includes(INJECT_COMMAND)) next = `${next} && ${INJECT_COMMAND} ${dir}`;
+    if (!next.includes(STAMP_COMMAND)) next = `${next} && ${STAMP_COMMAND} ${dir}`;
     if (next !== line) scripts[name] = next;
   }
   const tsconfigText = needsTsMap && input.tsconfigText ? withTsSourceMap(input.tsconfigText) : undefined;
   if (outDirs.size > 0) {
-    notes.push(`source maps: the build now emits maps and injects Sentry debug ids; upload them after each build with \`npx @sentry/cli sourcemaps upload ${[...outDirs][0]}\` (SENTRY_AUTH_TOKEN, SENTRY_ORG, SENTRY_PROJECT set; see docs/sentry.md)`);
+    notes.push(`source maps: the build now emits maps, injects Sentry debug ids and stamps the release with the commit (${[...outDirs][0]}/sentry-release.json); upload the maps after each build with \`npx @sentry/cli sourcemaps upload --release "$(node -p "require('./${[...outDirs][0]}/sentry-release.json').release")" ${[...outDirs][0]}\` (SENTRY_AUTH_TOKEN, SENTRY_ORG, SENTRY_PROJECT set; see docs/sentry.md)`);
   }
   return { scripts, outDirs: [...outDirs], notes, ...(tsconfigText ? { tsconfigText } : {}) };
 }

@@ -39,11 +39,17 @@ export interface RulesApp extends StartedProcess {
 }
 
 /** Starts test/fixtures/rules-app as a real process in a fresh temp dir holding its mon.config.json. */
-export async function startRulesApp(options: { express: "4" | "5"; config?: object; env?: Record<string, string | undefined>; sentry?: boolean; before?: (dir: string) => Promise<void> }): Promise<RulesApp> {
+export async function startRulesApp(options: {
+  express: "4" | "5"; config?: object; env?: Record<string, string | undefined>; sentry?: boolean; before?: (dir: string) => Promise<void>;
+  /** A host holding its own copies (see prepareMajorHost): `<host>/rules-app/app.mjs` and `<host>/app/instrument.mjs`. */
+  host?: string;
+}): Promise<RulesApp> {
   const temp = await makeTempDir("monwire-rules-app-");
   await writeFile(join(temp.dir, "mon.config.json"), JSON.stringify(options.config ?? RULES_CONFIG));
   await options.before?.(temp.dir);
-  const args = options.sentry ? ["--import", INSTRUMENT, RULES_APP] : [RULES_APP];
+  const app = options.host ? join(options.host, "rules-app", "app.mjs") : RULES_APP;
+  const instrument = options.host ? join(options.host, "app", "instrument.mjs") : INSTRUMENT;
+  const args = options.sentry ? ["--import", instrument, app] : [app];
   const started = await startProcess(process.execPath, args, {
     cwd: temp.dir,
     env: { SENTRY_DSN: undefined, FIXTURE_EXPRESS: options.express, ...options.env } as NodeJS.ProcessEnv,

@@ -143,5 +143,32 @@ export async function prepareSdkHost(dir: string, range: string, extra: Record<s
   await installMonwireInto(dir);
   const appDir = join(dir, "app");
   await cp(SENTRY_APP, appDir, { recursive: true });
+  await cp(join(FIXTURES, "rules-app"), join(dir, "rules-app"), { recursive: true });
+  return { appDir };
+}
+
+/** The two SDK majors every acceptance test runs on: 11 is the repo's, 10 comes from the registry. */
+export const SDK_MAJORS = ["11", "10"] as const;
+export type SdkMajor = (typeof SDK_MAJORS)[number];
+
+/**
+ * A temp host for `major`: SDK 10 installed from the registry (prepareSdkHost), SDK 11 linked
+ * from the repo; monwire as users get it, copies of the sentry-app and rules-app fixtures. Throws
+ * in CI when SDK 10 cannot be installed; locally it returns the reason to skip with.
+ */
+export async function prepareMajorHost(dir: string, major: SdkMajor): Promise<{ appDir: string } | { skip: string }> {
+  if (major === "10") {
+    const prepared = await prepareSdkHost(dir, "^10.0.0");
+    if ("appDir" in prepared) return prepared;
+    // Like promtool: without the registry the test cannot run locally, but CI must run it.
+    if (process.env.CI === "true") throw new Error(prepared.error);
+    return { skip: prepared.error };
+  }
+  await writeFile(join(dir, "package.json"), JSON.stringify({ name: "sentry-sdk-host", private: true, type: "module" }));
+  await installMonwireInto(dir);
+  await symlink(join(REPO_ROOT, "node_modules", "@sentry"), join(dir, "node_modules", "@sentry"));
+  const appDir = join(dir, "app");
+  await cp(SENTRY_APP, appDir, { recursive: true });
+  await cp(join(FIXTURES, "rules-app"), join(dir, "rules-app"), { recursive: true });
   return { appDir };
 }

@@ -1,7 +1,9 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTempDir } from "../helpers/cli.js";
+import { makeTempDir, runMon } from "../helpers/cli.js";
 import { startSentryReceiver, type SentryReceiver } from "../helpers/sentry-receiver.js";
-import { eventWith, firstEvent, post, prepareSdkHost, SENTRY_APP, startSentryApp, type StartOptions } from "./sentry-app.js";
+import { eventWith, firstEvent, post, prepareMajorHost, SDK_MAJORS, startSentryApp, type StartOptions } from "./sentry-app.js";
 
 // What a production shop needs from Sentry, with the real SDK 11 (the repo's) and SDK 10 (installed
 // from the registry into a temp host): the DSN from .env, environment and release, per-tenant
@@ -15,24 +17,16 @@ interface Events {
   events: () => Record<string, any>[];
 }
 
-describe.each([["11"], ["10"]])("Sentry in production shape with @sentry/node %s", (major) => {
+describe.each(SDK_MAJORS)("Sentry in production shape with @sentry/node %s", (major) => {
   let appDir: string | undefined;
   let skipReason: string | undefined;
   let host: { dir: string; cleanup: () => Promise<void> } | undefined;
 
   beforeAll(async () => {
-    if (major === "11") {
-      appDir = SENTRY_APP;
-      return;
-    }
-    host = await makeTempDir("monwire-sentry-prod-");
-    const prepared = await prepareSdkHost(host.dir, "^10.0.0");
-    if ("error" in prepared) {
-      if (process.env.CI === "true") throw new Error(prepared.error);
-      skipReason = prepared.error;
-      return;
-    }
-    appDir = prepared.appDir;
+    host = await makeTempDir(`monwire-sentry-prod-${major}-`);
+    const prepared = await prepareMajorHost(host.dir, major);
+    if ("skip" in prepared) skipReason = prepared.skip;
+    else appDir = prepared.appDir;
   }, 240_000);
   afterAll(async () => {
     await host?.cleanup();
@@ -105,7 +99,8 @@ describe.each([["11"], ["10"]])("Sentry in production shape with @sentry/node %s
     await withApp({}, { config: { ...BASE_CONFIG, sentry: { pii: "ip", sendUserAgent: true } } }, async (base, { receiver }) => {
       await post(`${base}/api/licenses/11`, {}, { "x-shop": "KM", "user-agent": ua, "x-user": "u-11", "x-role": "b2b" });
       const event = firstEvent(await receiver.waitFor(eventWith("license 11 could")));
-      expect(event.user).toMatchObject({ ip_address: "127.0.0.1" });
+      expect(event.user).toMatchObject({ id: "u-11", role: "b2b", ip_address: "127.0.0.1" });
+      expect(event.tags).toMatchObject({ tenant: "KM", user_id: "u-11", user_role: "b2b" });
       expect(JSON.stringify(event.request?.headers ?? {})).toContain(ua);
     });
     await withApp({}, { config: { ...BASE_CONFIG, sentry: { pii: "none", sendUserAgent: false, tracesSampleRate: 0 } } }, async (base, { receiver }) => {
@@ -134,5 +129,26 @@ describe.each([["11"], ["10"]])("Sentry in production shape with @sentry/node %s
       expect(text).not.toContain("/api/health");
       expect(text).not.toContain("OPTIONS");
     });
+  });
+  it("mon check in this SDK's host: the DSN only in .env passes (exit 0); no DSN anywhere fails (exit 1)", async (ctx) => {
+    if (!appDir || !host) return ctx.skip(skipReason);
+    const pkgPath = join(host.dir, "package.json");
+    const pkg = JSON.parse(await readFile(pkgPath, "utf8")) as Record<string, unknown>;
+    await writeFile(pkgPath, JSON.stringify({ ...pkg, scripts: { start: "node --import ./app/instrument.mjs app/app.mjs" } }));
+    await writeFile(join(host.dir, "mon.config.json"), JSON.stringify(BASE_CONFIG));
+    const check = async () => {
+      const run = await runMon(["check", "--only", "sentry", "--offline", "--json"], { cwd: host!.dir, env: { SENTRY_DSN: undefined } });
+      const checks = (JSON.parse(String(run.stdout)) as { checks: Array<{ id: string; status: string; summary: string }> }).checks;
+      return { exitCode: run.exitCode, byId: (id: string) => checks.find((c) => c.id === id), stdout: String(run.stdout) };
+    };
+    await writeFile(join(host.dir, ".env"), "SENTRY_DSN=https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/7\n");
+    const present = await check();
+    expect(present.exitCode, present.stdout).toBe(0);
+    expect(present.byId("sentry.dsn-source")!.summary).toContain(".env, loaded by monwire's instrument file");
+    expect(present.byId("sentry.versions")!.status).not.toBe("fail");
+    await writeFile(join(host.dir, ".env"), "# no DSN yet\n");
+    const absent = await check();
+    expect(absent.exitCode).toBe(1);
+    expect(absent.byId("sentry.dsn")!.status).toBe("fail");
   });
 });

@@ -3,12 +3,12 @@ import { planSourcemapEdits, withoutTsSourceMap, withTsSourceMap } from "../../s
 
 describe("planSourcemapEdits", () => {
   it.each([
-    ["esbuild --outdir", "esbuild server/index.ts --bundle --platform=node --outdir=dist", "esbuild --sourcemap server/index.ts --bundle --platform=node --outdir=dist && mon sentry sourcemaps inject dist"],
-    ["esbuild --outfile", "esbuild src/a.ts --bundle --outfile=build/app.js", "esbuild --sourcemap src/a.ts --bundle --outfile=build/app.js && mon sentry sourcemaps inject build"],
-    ["esbuild with maps already", "esbuild src/a.ts --sourcemap=linked --outdir=out", "esbuild src/a.ts --sourcemap=linked --outdir=out && mon sentry sourcemaps inject out"],
-    ["tsup", "tsup src/index.ts --format cjs", "tsup --sourcemap src/index.ts --format cjs && mon sentry sourcemaps inject dist"],
-    ["tsup -d", "tsup src/index.ts -d lib", "tsup --sourcemap src/index.ts -d lib && mon sentry sourcemaps inject lib"],
-    ["tsc (outDir from tsconfig)", "rimraf dist && tsc -p .", "rimraf dist && tsc -p . && mon sentry sourcemaps inject dist"],
+    ["esbuild --outdir", "esbuild server/index.ts --bundle --platform=node --outdir=dist", "esbuild --sourcemap server/index.ts --bundle --platform=node --outdir=dist && mon sentry sourcemaps inject dist && mon sentry release stamp dist"],
+    ["esbuild --outfile", "esbuild src/a.ts --bundle --outfile=build/app.js", "esbuild --sourcemap src/a.ts --bundle --outfile=build/app.js && mon sentry sourcemaps inject build && mon sentry release stamp build"],
+    ["esbuild with maps already", "esbuild src/a.ts --sourcemap=linked --outdir=out", "esbuild src/a.ts --sourcemap=linked --outdir=out && mon sentry sourcemaps inject out && mon sentry release stamp out"],
+    ["tsup", "tsup src/index.ts --format cjs", "tsup --sourcemap src/index.ts --format cjs && mon sentry sourcemaps inject dist && mon sentry release stamp dist"],
+    ["tsup -d", "tsup src/index.ts -d lib", "tsup --sourcemap src/index.ts -d lib && mon sentry sourcemaps inject lib && mon sentry release stamp lib"],
+    ["tsc (outDir from tsconfig)", "rimraf dist && tsc -p .", "rimraf dist && tsc -p . && mon sentry sourcemaps inject dist && mon sentry release stamp dist"],
   ])("%s", (_name, build, expected) => {
     const result = planSourcemapEdits({ scripts: { build, start: "node dist/index.js" }, tsconfig: { outDir: "dist" } });
     expect(result.scripts).toEqual({ build: expected });

@@ -132,7 +132,9 @@ async function start(options: InitSentryOptions): Promise<SentryStatus> {
     warnings.push(`@sentry/node ${sdk.SDK_VERSION} is not a supported major (monwire supports 10 and 11)`);
   }
   const environment = resolveEnvironment(env, config.sentry);
-  const release = resolveRelease(env, config.sentry, root);
+  // The entry script's directory is where the build stamped the release (node --import ./instrument.mjs dist/server.mjs);
+  // under PM2 argv[1] is PM2's own container and the app's script is in pm_exec_path.
+  const release = resolveRelease(env, config.sentry, root, process.env.pm_exec_path || process.argv[1]);
   const tracesSampleRate = resolveTracesRate(config.sentry, environment);
   const profiling = config.sentry.profiling ? loadProfiler(root, options.profiler) : undefined;
   if (profiling && "off" in profiling) warnings.push(`profiling is off: ${profiling.off}`);

@@ -3,6 +3,7 @@ import { scrubBreadcrumb, scrubEvent, scrubSpan } from "./scrub.js";
 import { getRequestContext } from "../context.js";
 import { categorizeError, contextTags, contextUser } from "./tags.js";
 import { countingTransport } from "./transport.js";
+import { policyTransport } from "./envelope-policy.js";
 import type { SentrySdk } from "./sdk.js";
 import { withDedupe } from "./dedupe.js";
 import { isProbeError } from "../probe.js";
@@ -149,7 +150,7 @@ export function buildInitOptions(sdk: SentrySdk, major: number, dsn: string, con
     ...(chosenIntegrations ? { integrations: chosenIntegrations } : {}),
     ...rest,
     dsn,
-    transport: (options: unknown) => countingTransport(((transport as Hook | undefined) ?? ((o: unknown) => sdk.makeNodeTransport(o)))(options) as ReturnType<SentrySdk["makeNodeTransport"]>),
+    transport: (options: unknown) => countingTransport(policyTransport(((transport as Hook | undefined) ?? ((o: unknown) => sdk.makeNodeTransport(o)))(options) as ReturnType<SentrySdk["makeNodeTransport"]>, pii, policy.sendUserAgent)),
     beforeSend: chain(beforeSend, (event: EventLike, hint) => isProbeError(hint?.originalException) ? null : scrubEvent(applyUserPolicy(tagEvent(event, hint?.originalException), getRequestContext(), policy), pii)),
     // SDK 11 ignores beforeSendTransaction (and warns about it) unless traces are "static".
     ...(major <= 10 || (rest as Record<string, unknown>).traceLifecycle === "static"

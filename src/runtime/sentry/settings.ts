@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SentryConfig } from "../../config/schema.js";
+import { findReleaseStamp } from "./release-file.js";
 
 /**
  * Environment, release and trace rate as the instrument file resolves them at startup, from the
@@ -22,10 +23,20 @@ const SHA = /^[0-9a-f]{7,40}$/i;
 
 /** The commit the running code was built from: a CI variable, else `.git/HEAD` (a ref or a detached id). */
 export function findCommit(env: Env, root: string): string | undefined {
+  return commitFromEnv(env) ?? commitFromGitDir(root);
+}
+
+/** The commit a CI system or hosting platform exports (COMMIT_VARS, first valid wins). */
+export function commitFromEnv(env: Env): string | undefined {
   for (const name of COMMIT_VARS) {
     const value = present(env[name]);
     if (value && SHA.test(value)) return value.toLowerCase();
   }
+  return undefined;
+}
+
+/** The commit `.git/HEAD` names, directly (detached) or through a loose branch ref. */
+export function commitFromGitDir(root: string): string | undefined {
   try {
     const head = readFileSync(join(root, ".git", "HEAD"), "utf8").trim();
     if (SHA.test(head)) return head.toLowerCase();
@@ -40,13 +51,21 @@ export function findCommit(env: Env, root: string): string | undefined {
 }
 
 /**
- * SENTRY_RELEASE, else the config's `sentry.release`, else `<name>@<version>` from the project's
- * package.json plus `+<12 hex>` of the commit when known — the same string `mon sentry
- * sourcemaps` and the generated build scripts upload source maps under.
+ * SENTRY_RELEASE, else the config's `sentry.release`, else the release the build stamped next to
+ * the entry script (`mon sentry release stamp`, see release-file.ts), else `<name>@<version>`
+ * from the project's package.json plus `+<12 hex>` of the commit when known at startup — the
+ * same string the generated build scripts stamp and upload source maps under.
  */
-export function resolveRelease(env: Env, config: Pick<SentryConfig, "release">, root: string): string | undefined {
+export function resolveRelease(env: Env, config: Pick<SentryConfig, "release">, root: string, entry?: string): string | undefined {
   const explicit = present(env.SENTRY_RELEASE) ?? config.release;
   if (explicit) return explicit;
+  const stamped = findReleaseStamp(root, entry);
+  if (stamped) return stamped.release;
+  return packageRelease(env, root);
+}
+
+/** `<name>@<version>[+<12 hex of the commit>]` from `root`'s package.json; undefined without both fields. */
+export function packageRelease(env: Env, root: string, commit: string | undefined = findCommit(env, root)): string | undefined {
   let pkg: { name?: unknown; version?: unknown };
   try {
     pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as typeof pkg;
@@ -54,7 +73,6 @@ export function resolveRelease(env: Env, config: Pick<SentryConfig, "release">, 
     return undefined;
   }
   if (typeof pkg.name !== "string" || typeof pkg.version !== "string") return undefined;
-  const commit = findCommit(env, root);
   return `${pkg.name}@${pkg.version}${commit ? `+${commit.slice(0, 12)}` : ""}`;
 }
 
