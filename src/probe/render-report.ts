@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from "chalk";
+import { Chalk, type ChalkInstance } from "../vendor/chalk.js";
 import type { ReportFormat } from "./check-options.js";
 import type { CheckReport } from "./findings.js";
 import { renderGithub } from "./report-github.js";

@@ -16,7 +16,6 @@ import { DayFiles, DEFAULT_MODES } from "./day-files.js";
 import { createCategoryHelpers, type CategoryHelpers } from "./helpers.js";
 import { findPreviousHead, previousHeadSigned } from "./previous-head.js";
 import { Sealer } from "./sealer.js";
-import { AuditFileTransport, createAuditLogger, PENDING, type AuditInfo } from "./transport.js";
 
 export interface AuditTrailOptions {
   /** Directory of the day files; created (0750) on the first write when missing. */
@@ -177,7 +176,6 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       if (rejected > 0) metrics.auditWriteErrors.inc(rejected);
     },
   });
-  const logger = createAuditLogger(new AuditFileTransport((pending) => committer.push(pending)));
   let closed = false;
 
   const record = (event: AuditRecordInput): Promise<AuditEntry> => {
@@ -192,10 +190,9 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise<AuditEntry>((resolveEntry, rejectEntry) => {
-      const info: AuditInfo = { level: "audit", message: built.body.action, [PENDING]: { built, resolve: resolveEntry, reject: rejectEntry } };
-      logger.write(info);
-    });
+    // Straight to the group-commit queue, synchronously: flush() covers every entry recorded
+    // before it, and no logging library sits between record() and the write (see docs/install.md).
+    return new Promise<AuditEntry>((resolveEntry, rejectEntry) => committer.push({ built, resolve: resolveEntry, reject: rejectEntry }));
   };
 
   return {
@@ -224,7 +221,6 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       await sealer.idle();
       await committer.idle();
       await files.closeAll();
-      logger.end();
     },
   };
 }
