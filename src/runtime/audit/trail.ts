@@ -40,6 +40,12 @@ export interface AuditTrailOptions {
   dirMode?: number;
   /** Receives background problems (anchor sealing failures); defaults to process.emitWarning. */
   onWarning?: (message: string, error: unknown) => void;
+  /**
+   * Also hands each batch of entries, once written, to the host: e.g. to its own winston logger
+   * for a transport monwire does not have. Called after the write, never on the record() path;
+   * a throw is reported through onWarning and changes nothing on disk. Do not mutate the entries.
+   */
+  onWritten?: (entries: readonly AuditEntry[]) => void;
 }
 
 /** A durable, hash-chained audit trail. Create one per process with createAuditTrail(). */
@@ -94,6 +100,9 @@ function checkOptions(options: AuditTrailOptions): void {
       throw new MonwireError("E_OPTION_INVALID", `createAuditTrail: options.${field} must be a permission number like 0o640`, { hint: "Leave it unset for 0o640 (files) and 0o750 (directory)." });
     }
   }
+  if (options.onWritten !== undefined && typeof options.onWritten !== "function") {
+    throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.onWritten must be a function", { hint: "Pass (entries) => { … } or leave it unset." });
+  }
   if (options.sealGraceMs !== undefined && !(Number.isInteger(options.sealGraceMs) && options.sealGraceMs >= 0)) {
     throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.sealGraceMs must be an integer ≥ 0", { hint: "Leave it unset for the default 600000 ms (10 minutes)." });
   }
@@ -121,6 +130,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, { code: "MONWIRE_AUDIT" }));
   const metrics = getMetrics();
   const counts = { written: 0, failed: 0 };
+  const forward = options.onWritten;
 
   const startEntry = async (ts: string): Promise<BuiltEntry> => ({
     body: {
@@ -170,6 +180,13 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       for (const { n, ...labels } of series.values()) metrics.auditEvents.inc(labels, n);
       metrics.auditChainHead.set({ writer }, (entries[entries.length - 1] as AuditEntry).seq);
       sealer.afterWrite();
+      if (forward) {
+        try {
+          forward(entries);
+        } catch (error) {
+          warn(`monwire audit: onWritten threw (the entries are written): ${(error as Error)?.message ?? String(error)}`, error);
+        }
+      }
     },
     onFailed: (rejected) => {
       counts.failed += rejected;
