@@ -38,6 +38,15 @@ describe("a host's production install of monwire", () => {
     expect(Object.keys(pkg.dependencies)).toEqual(["prom-client"]);
   });
 
+  it("brings prom-client's tree and nothing else into the host (as npm resolves it)", async () => {
+    type Node = { version?: string; dependencies?: Record<string, Node> };
+    const ls = await execa("npm", ["ls", "--all", "--omit=dev", "--json"], { cwd: app, reject: false, env });
+    const tree = JSON.parse(String(ls.stdout)) as Node;
+    const names = (node: Node | undefined): string[] =>
+      Object.entries(node?.dependencies ?? {}).filter(([, child]) => child.version).flatMap(([name, child]) => [name, ...names(child)]);
+    expect(names(tree.dependencies?.monwire).sort()).toEqual(["@opentelemetry/api", "bintrees", "prom-client", "tdigest"]);
+  });
+
   it("runs monwire/runtime: audit entries written without winston, metrics rendered", async () => {
     writeFileSync(join(app, "probe.mjs"), [
       'import { createAuditTrail, getMetrics, renderMetrics } from "monwire/runtime";',
