@@ -1,8 +1,10 @@
 // Audit write benchmark: entries/s of monwire's audit trail (write and fsync durability) against
 // winston-daily-rotate-file and pino with a sync destination writing equivalent JSON lines, plus
-// acknowledged-entry loss under SIGKILL for each, plus what the winston facade costs per entry.
+// acknowledged-entry loss under SIGKILL for each, plus what handing entries to the write queue costs
+// per entry through a winston logger (as the writer did before) and directly (as it does now).
 // Every variant runs in its own process; variants are interleaved over several rounds.
 // Usage: node bench/audit-write.mjs            (prints one JSON document on stdout)
+//        node bench/audit-write.mjs handoff    (only the hand-off comparison, a few seconds)
 //        node bench/audit-write.mjs worker ... (internal)
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -142,21 +144,39 @@ async function killLoss(variant, afterMs) {
   }
 }
 
-/** What winston adds per entry on monwire's hot path: logger.write through a transport that only acknowledges. */
-async function winstonOverheadMicros() {
+/**
+ * The hand-off from record() to the group-commit queue, per entry: through a winston logger and a
+ * transport that only enqueues (how the writer handed entries over until it dropped winston) and
+ * as the direct call it makes now. Same queue, same entries, interleaved rounds in one process.
+ */
+async function handOffMicros() {
   const { default: winston } = await import("winston");
   const { default: Transport } = await import("winston-transport");
+  let queued = 0;
+  const enqueue = () => void (queued += 1);
   const transport = new (class extends Transport {
-    log(_info, next) {
+    log(info, next) {
+      enqueue(info);
       next();
     }
   })({ level: "audit" });
-  const logger = winston.createLogger({ levels: { audit: 0 }, level: "audit", format: winston.format((i) => i)(), transports: [transport] });
+  const logger = winston.createLogger({ levels: { audit: 0 }, level: "audit", format: winston.format((i) => i)(), transports: [transport], exitOnError: false });
+  const viaWinston = (info) => logger.write(info);
+  const direct = (info) => enqueue(info);
   const n = 200_000;
-  for (let i = 0; i < 10_000; i++) logger.write({ level: "audit", message: "warm" });
-  const started = performance.now();
-  for (let i = 0; i < n; i++) logger.write({ level: "audit", message: "wallet.deposit" });
-  return ((performance.now() - started) * 1000) / n;
+  const time = (handOff) => {
+    const started = performance.now();
+    for (let i = 0; i < n; i++) handOff({ level: "audit", message: "wallet.deposit", i });
+    return ((performance.now() - started) * 1000) / n;
+  };
+  for (const handOff of [viaWinston, direct]) for (let i = 0; i < 20_000; i++) handOff({ level: "audit", message: "warm", i });
+  const runs = { winston: [], direct: [] };
+  for (let round = 0; round < 5; round++) {
+    runs.winston.push(time(viaWinston));
+    runs.direct.push(time(direct));
+  }
+  if (queued !== 2 * (20_000 + 5 * n)) throw new Error(`hand-off lost entries: ${queued} queued`);
+  return { winston: median(runs.winston), direct: median(runs.direct) };
 }
 
 async function main() {
@@ -173,7 +193,7 @@ async function main() {
       loss[variant].lost += result.lost;
     }
   }
-  const overhead = await winstonOverheadMicros();
+  const handOff = await handOffMicros();
   const table = Object.keys(VARIANTS).map((variant) => ({
     variant,
     "entries/s (median)": median(speed[variant]),
@@ -194,9 +214,10 @@ async function main() {
       { name: "monwire fsync mode ≥ 5,000 entries/s", value: `${fsync}/s`, ok: fsync >= 5_000 },
       { name: "monwire acknowledged entries lost under SIGKILL = 0", value: String(lostMonwire), ok: lostMonwire === 0 },
     ],
-    notes: `Load average at the end of the run: ${loadavg().map((l) => l.toFixed(1)).join(" / ")} (other work shares these cores; absolute numbers move with it, ratios less). winston facade cost on monwire's hot path: ${overhead.toFixed(2)} µs per entry (logger.write through a transport that only acknowledges). monwire lines carry the hash chain, request context and redaction; winston/pino lines carry the same business fields only.`,
+    notes: `Load average at the end of the run: ${loadavg().map((l) => l.toFixed(1)).join(" / ")} (other work shares these cores; absolute numbers move with it, ratios less). Hand-off from record() to the write queue, median of 5 interleaved rounds of 200,000: ${handOff.winston.toFixed(2)} µs per entry through a winston logger (how the writer worked before it dropped winston), ${handOff.direct.toFixed(3)} µs as the direct call it makes now. monwire lines carry the hash chain, request context and redaction; winston/pino lines carry the same business fields only.`,
   })}\n`);
 }
 
 if (process.argv[2] === "worker") await worker(...process.argv.slice(3));
+else if (process.argv[2] === "handoff") process.stdout.write(`${JSON.stringify(await handOffMicros())}\n`);
 else await main();

@@ -1,4 +1,4 @@
-import { CommanderError } from "commander";
+import { CommanderError } from "../vendor/commander.js";
 import { EXIT, isMonwireError } from "../errors.js";
 import { escapeTerminalLines } from "../terminal-safe.js";
 

@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from "chalk";
+import { Chalk, type ChalkInstance } from "../vendor/chalk.js";
 
 /**
  * Where and how a command writes. Colour is decided once: only on a TTY, never with NO_COLOR

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command } from "../vendor/commander.js";
 import { getVersion } from "../version.js";
 import { MonwireError } from "../errors.js";
 import { COMMANDS } from "./commands/index.js";

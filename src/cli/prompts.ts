@@ -29,7 +29,7 @@ export async function askInitAnswers(
   missing: Array<keyof InitAnswers>,
   given: Array<keyof InitAnswers>,
 ): Promise<Partial<InitAnswers>> {
-  const { input, number, checkbox } = await import("@inquirer/prompts");
+  const { input, number, checkbox } = await import("../vendor/inquirer-prompts.js");
   return guard(async () => {
     const answers: Partial<InitAnswers> = {};
     if (missing.includes("tenants")) {
@@ -77,7 +77,7 @@ export async function askInitAnswers(
       answers.userAgent = personal.includes("ua");
     }
     if ((answers.sentry ?? defaults.sentry) && !given.includes("profiling")) {
-      const { confirm } = await import("@inquirer/prompts");
+      const { confirm } = await import("../vendor/inquirer-prompts.js");
       answers.profiling = await confirm({ message: "Profile CPU with @sentry/profiling-node? (adds a native package; ~1-5% CPU on traced requests)", default: defaults.profiling }, context());
     }
     return answers;
@@ -86,7 +86,7 @@ export async function askInitAnswers(
 
 /** Asks, per registration init could not classify, whether it handles errors; returns the ordinary ones. */
 export async function confirmErrorMiddleware(registrations: string[]): Promise<string[]> {
-  const { confirm } = await import("@inquirer/prompts");
+  const { confirm } = await import("../vendor/inquirer-prompts.js");
   return guard(async () => {
     const ordinary: string[] = [];
     for (const registration of registrations) {
@@ -105,7 +105,7 @@ export async function confirmErrorMiddleware(registrations: string[]): Promise<s
  * init had to guess, and the product list. Anything else is edited in mon.config.json later.
  */
 export async function chooseRules(plan: RulesPlan): Promise<RulesChoice> {
-  const { input, checkbox } = await import("@inquirer/prompts");
+  const { input, checkbox } = await import("../vendor/inquirer-prompts.js");
   return guard(async () => {
     const accepted = plan.proposals.length === 0 ? [] : await checkbox({
       message: "Route rules for business events (space toggles, enter accepts):",
@@ -136,7 +136,7 @@ export async function chooseRules(plan: RulesPlan): Promise<RulesChoice> {
 }
 
 export async function confirmOverwrite(conflicts: FileChange[]): Promise<boolean> {
-  const { confirm } = await import("@inquirer/prompts");
+  const { confirm } = await import("../vendor/inquirer-prompts.js");
   const list = conflicts.map((c) => c.path).join(", ");
   return guard(() => confirm({ message: `You changed ${list} after monwire wrote ${conflicts.length > 1 ? "them" : "it"}. Overwrite with monwire's version?`, default: false }, context()));
 }

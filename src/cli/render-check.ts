@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from "chalk";
+import { Chalk, type ChalkInstance } from "../vendor/chalk.js";
 import type { ReportFormat } from "../probe/check-options.js";
 import type { CheckReport } from "../probe/findings.js";
 import { renderGithub } from "./render-check-github.js";

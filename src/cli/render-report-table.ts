@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import Table from "cli-table3";
+import Table from "../vendor/cli-table3.js";
 import { formatMoney } from "../audit/money.js";
 import type { ReportResult } from "../audit/report.js";
 import type { MoneyTotals } from "../audit/report-summary.js";

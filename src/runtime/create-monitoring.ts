@@ -16,6 +16,7 @@ import { createSessionStoreCollector, isSessionSource, type SessionSource } from
 import { SessionCounter } from "./sessions.js";
 import { createAuditSink } from "./audit/sink.js";
 import { createAuditTrail, type AuditTrail } from "./audit/trail.js";
+import type { AuditEntry } from "../audit/entry.js";
 import { createProbeGate } from "./probe.js";
 import { createErrorHandler } from "./error-handler.js";
 import { getMetrics, type MonwireMetrics } from "./metrics.js";
@@ -51,6 +52,8 @@ export interface MonitoringOptions {
   sessionSource?: SessionSource;
   /** Finds the request's user in code instead of `actor.from`; fields are still read by `actor.id`, `actor.role`, … */
   actorResolver?: ActorResolverFn;
+  /** The audit trail's `onWritten`: written entries, batch by batch, e.g. for the host's own winston logger. */
+  onAuditWritten?: (entries: readonly AuditEntry[]) => void;
 }
 
 /** What the route rules and session counting are doing, for `mon check` and tests. */
@@ -102,8 +105,8 @@ export interface Monitoring {
   rules: RulesStatus;
 }
 
-const OPTION_KEYS = new Set(["config", "configPath", "cwd", "tenantResolver", "databaseProbe", "clock", "metricsHost", "sessionSource", "actorResolver"]);
-const FUNCTION_OPTIONS = ["tenantResolver", "databaseProbe", "clock", "actorResolver"] as const;
+const OPTION_KEYS = new Set(["config", "configPath", "cwd", "tenantResolver", "databaseProbe", "clock", "metricsHost", "sessionSource", "actorResolver", "onAuditWritten"]);
+const FUNCTION_OPTIONS = ["tenantResolver", "databaseProbe", "clock", "actorResolver", "onAuditWritten"] as const;
 
 function optionError(option: string, message: string): MonwireError {
   return new MonwireError("E_OPTION_INVALID", `createMonitoring: option "${option}" ${message}`, {
@@ -229,6 +232,7 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
         sealGraceMs: (config.audit.sealGraceSeconds ?? DEFAULT_SEAL_GRACE_SECONDS) * 1000,
         tenants: config.tenants,
         ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.onAuditWritten ? { onWritten: options.onAuditWritten } : {}),
       })
     : undefined;
   if (audit) {

@@ -1,4 +1,4 @@
-import { parse } from "@babel/parser";
+import { parse } from "../vendor/babel-parser.js";
 import { MonwireError, EXIT } from "../errors.js";
 
 /**

@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from "diff";
+import { createTwoFilesPatch } from "../vendor/diff.js";
 import type { FileChange } from "./types.js";
 
 /**

@@ -27,7 +27,7 @@ export interface InstallResult {
 
 /** Fails before anything is written when the package manager is not on PATH. */
 export async function checkPackageManager(pm: PackageManager, cwd: string): Promise<void> {
-  const { execa } = await import("execa");
+  const { execa } = await import("../vendor/execa.js");
   const result = await execa(pm, ["--version"], { cwd, reject: false });
   if (result.exitCode !== 0) {
     throw new MonwireError("E_USAGE", `${pm} is this project's package manager but \`${pm} --version\` failed${result.code === "ENOENT" ? " (not on PATH)" : ""}`, {
@@ -38,7 +38,7 @@ export async function checkPackageManager(pm: PackageManager, cwd: string): Prom
 }
 
 export async function installDependencies(pm: PackageManager, cwd: string, onOutput: (chunk: string) => void = () => {}): Promise<InstallResult> {
-  const { execa } = await import("execa");
+  const { execa } = await import("../vendor/execa.js");
   const spec = INSTALL_COMMANDS[pm];
   const subprocess = execa(spec.command, spec.args, { cwd, reject: false, all: true, stdin: "ignore", env: spec.env });
   subprocess.all?.on("data", (chunk: Buffer) => onOutput(chunk.toString()));

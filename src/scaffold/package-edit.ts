@@ -104,7 +104,7 @@ export function dependenciesToAdd(
   // The profiler is released in lockstep with the SDK: same range, so npm can keep one @sentry/core.
   if (answers.sentry && answers.profiling) wanted["@sentry/profiling-node"] = wanted["@sentry/node"]!;
   if (answers.metrics) wanted["prom-client"] = own.dependencies["prom-client"] ?? "^15.1.3";
-  if (answers.audit) wanted.winston = own.dependencies.winston ?? "^3.19.0";
+  // The audit trail needs nothing beyond monwire itself: its writer does not go through winston.
   const present = new Set(
     ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"].flatMap((field) => Object.keys((pkg[field] as object | undefined) ?? {})),
   );

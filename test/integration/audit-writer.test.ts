@@ -66,7 +66,7 @@ describe("audit trail writer", () => {
     const before = (await getMetrics().auditEvents.get()).values.find((v) => v.labels.category === "security" && v.labels.tenant === "EUR")?.value ?? 0;
     const audit = trail();
     const pending = Array.from({ length: 400 }, (_, i) => audit.security.event({ action: "rate_limit.exceeded", tenant: "EUR", data: { i } }));
-    // flush() covers everything recorded before it, so winston must hand entries over synchronously.
+    // flush() covers everything recorded before it, so record() must hand entries to the queue synchronously.
     await audit.flush();
     expect(checkTrail(dir).entries).toHaveLength(401);
     const entries = await Promise.all(pending);

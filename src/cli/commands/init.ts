@@ -1,4 +1,4 @@
-import { Option, type Command } from "commander";
+import { Option, type Command } from "../../vendor/commander.js";
 import { createOutput } from "../output.js";
 import { exitAction } from "../action.js";
 

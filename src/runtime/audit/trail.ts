@@ -16,7 +16,6 @@ import { DayFiles, DEFAULT_MODES } from "./day-files.js";
 import { createCategoryHelpers, type CategoryHelpers } from "./helpers.js";
 import { findPreviousHead, previousHeadSigned } from "./previous-head.js";
 import { Sealer } from "./sealer.js";
-import { AuditFileTransport, createAuditLogger, PENDING, type AuditInfo } from "./transport.js";
 
 export interface AuditTrailOptions {
   /** Directory of the day files; created (0750) on the first write when missing. */
@@ -41,6 +40,12 @@ export interface AuditTrailOptions {
   dirMode?: number;
   /** Receives background problems (anchor sealing failures); defaults to process.emitWarning. */
   onWarning?: (message: string, error: unknown) => void;
+  /**
+   * Also hands each batch of entries, once written, to the host: e.g. to its own winston logger
+   * for a transport monwire does not have. Called after the write, never on the record() path;
+   * a throw is reported through onWarning and changes nothing on disk. Do not mutate the entries.
+   */
+  onWritten?: (entries: readonly AuditEntry[]) => void;
 }
 
 /** A durable, hash-chained audit trail. Create one per process with createAuditTrail(). */
@@ -95,6 +100,9 @@ function checkOptions(options: AuditTrailOptions): void {
       throw new MonwireError("E_OPTION_INVALID", `createAuditTrail: options.${field} must be a permission number like 0o640`, { hint: "Leave it unset for 0o640 (files) and 0o750 (directory)." });
     }
   }
+  if (options.onWritten !== undefined && typeof options.onWritten !== "function") {
+    throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.onWritten must be a function", { hint: "Pass (entries) => { … } or leave it unset." });
+  }
   if (options.sealGraceMs !== undefined && !(Number.isInteger(options.sealGraceMs) && options.sealGraceMs >= 0)) {
     throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.sealGraceMs must be an integer ≥ 0", { hint: "Leave it unset for the default 600000 ms (10 minutes)." });
   }
@@ -122,6 +130,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, { code: "MONWIRE_AUDIT" }));
   const metrics = getMetrics();
   const counts = { written: 0, failed: 0 };
+  const forward = options.onWritten;
 
   const startEntry = async (ts: string): Promise<BuiltEntry> => ({
     body: {
@@ -171,13 +180,19 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       for (const { n, ...labels } of series.values()) metrics.auditEvents.inc(labels, n);
       metrics.auditChainHead.set({ writer }, (entries[entries.length - 1] as AuditEntry).seq);
       sealer.afterWrite();
+      if (forward) {
+        try {
+          forward(entries);
+        } catch (error) {
+          warn(`monwire audit: onWritten threw (the entries are written): ${(error as Error)?.message ?? String(error)}`, error);
+        }
+      }
     },
     onFailed: (rejected) => {
       counts.failed += rejected;
       if (rejected > 0) metrics.auditWriteErrors.inc(rejected);
     },
   });
-  const logger = createAuditLogger(new AuditFileTransport((pending) => committer.push(pending)));
   let closed = false;
 
   const record = (event: AuditRecordInput): Promise<AuditEntry> => {
@@ -192,10 +207,9 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise<AuditEntry>((resolveEntry, rejectEntry) => {
-      const info: AuditInfo = { level: "audit", message: built.body.action, [PENDING]: { built, resolve: resolveEntry, reject: rejectEntry } };
-      logger.write(info);
-    });
+    // Straight to the group-commit queue, synchronously: flush() covers every entry recorded
+    // before it, and no logging library sits between record() and the write (see docs/install.md).
+    return new Promise<AuditEntry>((resolveEntry, rejectEntry) => committer.push({ built, resolve: resolveEntry, reject: rejectEntry }));
   };
 
   return {
@@ -224,7 +238,6 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       await sealer.idle();
       await committer.idle();
       await files.closeAll();
-      logger.end();
     },
   };
 }
