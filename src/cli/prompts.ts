@@ -146,6 +146,6 @@ export async function confirmOverwrite(conflicts: FileChange[]): Promise<boolean
  * Init defaults to yes (it only adds, and every edit is undone by uninstall); uninstall to no.
  */
 export async function confirmApply(count: number, defaultYes: boolean): Promise<boolean> {
-  const { confirm } = await import("@inquirer/prompts");
+  const { confirm } = await import("../vendor/inquirer-prompts.js");
   return guard(() => confirm({ message: `Apply these ${count} change${count === 1 ? "" : "s"}?`, default: defaultYes }, context()));
 }

@@ -69,7 +69,7 @@ export const bundlePath = (version: string) => `.monwire/monwire-${version}.tgz`
  */
 export async function runningBuildTarball(origin: TarballOrigin, root: string = PACKAGE_ROOT): Promise<{ bytes: Buffer; how: string }> {
   if (origin.tarball) return { bytes: readFileSync(origin.tarball), how: `copied from ${origin.tarball}` };
-  const { execa } = await import("execa");
+  const { execa } = await import("../vendor/execa.js");
   const out = mkdtempSync(join(tmpdir(), "monwire-pack-"));
   try {
     const packed = await execa("npm", ["pack", root, "--pack-destination", out, "--silent"], { reject: false, stdin: "ignore" });

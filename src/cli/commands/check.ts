@@ -34,7 +34,7 @@ export function registerCheck(program: Command): Command {
       if (output.stderrIsTTY && parsed.format === "human") output.note(output.color.dim("checking…"));
       const report = await runChecks(parsed.options);
       const { renderReport } = await import("../render-check.js");
-      const { Chalk } = await import("../vendor/chalk.js");
+      const { Chalk } = await import("../../vendor/chalk.js");
       const color = parsed.output ? new Chalk({ level: 0 }) : output.color;
       const rendered = renderReport(report, parsed.format, { color, strict: parsed.strict });
       const { appendFile, writeFile } = await import("node:fs/promises");
