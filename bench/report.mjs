@@ -101,7 +101,9 @@ function timed(command, args) {
   const seconds = (performance.now() - t0) / 1000;
   if (run.status !== 0 && run.status !== 1) throw new Error(`${command} ${args.join(" ")} failed (${run.status}): ${run.stderr.slice(-2000)}`);
   const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024;
-  return { seconds, rssMb: rss, stdout: run.stdout };
+  // CPU time (user + system, all threads): on a shared machine the wall clock mostly measures the neighbours.
+  const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(run.stderr)?.[1] ?? 0) + Number(/System time \(seconds\): ([\d.]+)/.exec(run.stderr)?.[1] ?? 0);
+  return { seconds, cpuSeconds: cpu, rssMb: rss, stdout: run.stdout };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -132,7 +134,7 @@ for (const mb of sizes) {
     for (let r = 0; r < Number(values.rounds); r++) for (const [name, [command, args]] of Object.entries(commands)) samples[name].push(timed(command, args));
     const runs = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, {
       seconds: median(s.map((x) => x.seconds)), best: Math.min(...s.map((x) => x.seconds)), worst: Math.max(...s.map((x) => x.seconds)),
-      rssMb: median(s.map((x) => x.rssMb)), stdout: s[0].stdout,
+      cpuSeconds: median(s.map((x) => x.cpuSeconds)), rssMb: median(s.map((x) => x.rssMb)), stdout: s[0].stdout,
     }]));
     const jq = timed("/usr/bin/jq", ["-n", "-c", JQ_PROGRAM, path]);
     runs["jq (equivalent aggregation, one run)"] = { ...jq, best: jq.seconds, worst: jq.seconds };
@@ -142,7 +144,7 @@ for (const mb of sizes) {
     if (duck.total !== report.files[0].entries) throw new Error(`DuckDB read ${duck.total} entries, mon report ${report.files[0].entries}`);
     results[mb] = runs;
     for (const [tool, r] of Object.entries(runs)) {
-      rows.push({ input: `${size.toFixed(0)} MB (${report.summary.events.total.toLocaleString("en-US")} entries)`, tool, seconds: r.seconds.toFixed(2), "fastest–slowest s": `${r.best.toFixed(2)}–${r.worst.toFixed(2)}`, "MB/s": (size / r.seconds).toFixed(0), "peak RSS MB": r.rssMb.toFixed(0) });
+      rows.push({ input: `${size.toFixed(0)} MB (${report.summary.events.total.toLocaleString("en-US")} entries)`, tool, seconds: r.seconds.toFixed(2), "fastest–slowest s": `${r.best.toFixed(2)}–${r.worst.toFixed(2)}`, "MB/s": (size / r.seconds).toFixed(0), "CPU s": r.cpuSeconds.toFixed(2), "peak RSS MB": r.rssMb.toFixed(0) });
     }
   } finally {
     if (!values.keep) rmSync(dir, { recursive: true, force: true });
