@@ -18,9 +18,9 @@ const queries = {
   category: `SELECT category, outcome, count(*) n FROM e GROUP BY ALL`,
   tenant: `SELECT tenant, outcome, count(*) n FROM e GROUP BY ALL`,
   action: `SELECT category, action, outcome, count(*) n FROM e GROUP BY ALL`,
-  hourly: `SELECT substr(ts, 1, 13) hour, count(*) n FROM e GROUP BY ALL`,
-  financial: `SELECT tenant, coalesce(amount.currency, 'XXX') currency, split_part(action, '.', -1) type, outcome, count(*) n,
-    sum(CASE WHEN outcome = 'success' THEN coalesce(amount.minor, 0) ELSE 0 END) minor FROM e WHERE category = 'financial' GROUP BY ALL`,
+  hourly: `SELECT substr(ts, 1, 13) AS hour_start, count(*) n FROM e GROUP BY ALL`,
+  financial: `SELECT tenant, coalesce(amount.currency, 'XXX') currency, split_part(action, '.', -1) AS wallet_type, outcome, count(*) n,
+    sum(CASE WHEN outcome = 'success' THEN coalesce(amount.minor, 0) ELSE 0 END) AS minor FROM e WHERE category = 'financial' GROUP BY ALL`,
   keys: `SELECT tenant, coalesce(data->>'product', 'unknown') product, sum(coalesce(CAST(data->>'count' AS BIGINT), 1)) n
     FROM e WHERE category = 'license' AND outcome = 'success' GROUP BY ALL`,
   ips: `SELECT coalesce(ip, '-') ip, count(*) n FROM e WHERE category = 'authentication' AND outcome = 'failure' GROUP BY ALL`,

@@ -84,3 +84,24 @@ export const HASH_MEMBER_LENGTH = 74;
 export function hasAt(text: string, value: string, at: number): boolean {
   return text.substring(at, at + value.length) === value;
 }
+
+/**
+ * The members `mon report` counts, captured from a plain canonical line (objects as their text).
+ * A match plus isLowerHex64 of hash and prev means JSON.parse + the compiled validator would
+ * accept the line with exactly these values, as for matchPlainEntry.
+ */
+const REPORTED = ["action", "actor", "amount", "category", "data", "hash", "ip", "outcome", "prev", "reason", "target", "tenant", "ts"] as const;
+const { pattern: REPORT_LINE, groups: R } = buildLinePattern(auditEntrySchema, { captures: REPORTED, splitAt: "hash", apart: ["hash", "prev"] });
+const R_AT = Object.fromEntries(REPORTED.map((name) => [name, R[name] as number])) as Record<(typeof REPORTED)[number], number>;
+
+/** Group numbers of the reported members in a matchReportLine result. */
+export const REPORT_GROUPS = R_AT;
+
+/**
+ * The match of a plain canonical v1 line with its reported members at REPORT_GROUPS (undefined:
+ * absent), or null when the line needs the full parse.
+ */
+export function matchReportLine(text: string): RegExpExecArray | null {
+  const m = REPORT_LINE.exec(text);
+  return m && isLowerHex64(m[R_AT.hash] as string) && isLowerHex64(m[R_AT.prev] as string) ? m : null;
+}

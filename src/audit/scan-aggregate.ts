@@ -3,7 +3,7 @@ import { addEntry, createAggregate, type Aggregate } from "./aggregate.js";
 import type { AuditEntry } from "./entry.js";
 import { compileAuditFilter, type AuditFilterOptions } from "./filters.js";
 import { MAX_LINE_BYTES } from "./lines.js";
-import { isPlainLine } from "./line-pattern.js";
+import { REPORT_GROUPS as G, matchReportLine } from "./line-pattern.js";
 import { isTornPrefix, parseAuditLine } from "./parse-line.js";
 import { createHourBucketer } from "./time-range-zone.js";
 
@@ -63,9 +63,18 @@ export class LineAggregator {
     if (terminated && length > MAX_LINE_BYTES) return this.problem("corrupt", `line of ${length} bytes, longer than the ${MAX_LINE_BYTES}-byte line cap: not an audit entry`);
     let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (result.lines === 1 && this.fileStart && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    // The same schema as the writer's and verify's (its derived pattern first, the compiled
-    // validator for the rest): a line verify calls invalid is never counted here.
-    const parsed = parseAuditLine(text, { validate: !isPlainLine(text) });
+    // The same schema as the writer's and verify's: a line its derived pattern matches is a
+    // schema-valid entry whose members are read straight from the match (no JSON.parse of the
+    // line); every other line goes through JSON.parse and the compiled validator. A line verify
+    // calls invalid is never counted here.
+    const plain = matchReportLine(text);
+    if (plain) {
+      const entry = new PlainEntry(plain) as unknown as AuditEntry;
+      result.entries += 1;
+      if (this.accept(entry)) addEntry(result.aggregate, entry, this.bucket(entry.ts));
+      return;
+    }
+    const parsed = parseAuditLine(text);
     switch (parsed.kind) {
       case "blank":
         return;
@@ -90,4 +99,59 @@ export class LineAggregator {
 /** "audit-2025-01-04.log:17: what" for a problem whose absolute line is known. */
 export function describeProblem(path: string, line: number, message: string): string {
   return `${basename(path)}:${line}: ${message}`;
+}
+
+/**
+ * An entry read from a plain line's match. Strings in a plain line have no escapes, so their raw
+ * text is their value; the small objects (actor, amount, target, data) are parsed only when the
+ * report reads them, which for most lines is amount at most. Members are read from the match on
+ * demand, so a line costs one match and this one object.
+ */
+class PlainEntry {
+  private parsed: { actor?: unknown; amount?: unknown; target?: unknown; data?: unknown } | undefined;
+
+  constructor(private readonly m: RegExpExecArray) {}
+
+  get ts(): string {
+    return this.m[G.ts] as string;
+  }
+  get tenant(): string {
+    return this.m[G.tenant] as string;
+  }
+  get category(): string {
+    return this.m[G.category] as string;
+  }
+  get action(): string {
+    return this.m[G.action] as string;
+  }
+  get outcome(): string {
+    return this.m[G.outcome] as string;
+  }
+  get ip(): string | undefined {
+    return this.m[G.ip];
+  }
+  get reason(): string | undefined {
+    return this.m[G.reason];
+  }
+  get actor(): unknown {
+    return this.object("actor", G.actor);
+  }
+  get amount(): unknown {
+    return this.object("amount", G.amount);
+  }
+  get target(): unknown {
+    return this.object("target", G.target);
+  }
+  get data(): unknown {
+    return this.object("data", G.data);
+  }
+
+  private object(name: "actor" | "amount" | "target" | "data", group: number): unknown {
+    const parsed = (this.parsed ??= {});
+    if (!(name in parsed)) {
+      const text = this.m[group];
+      parsed[name] = text === undefined ? undefined : JSON.parse(text);
+    }
+    return parsed[name];
+  }
 }
