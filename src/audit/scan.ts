@@ -1,5 +1,6 @@
 import { ChainChecker } from "./chain-checker.js";
 import { ContentDigest } from "./content-digest.js";
+import { chainFieldsOf, matchReportLine } from "./line-pattern.js";
 import { LineSplitter, openDayStream, readPlainChunks } from "./lines.js";
 import { LineAggregator, type AggregatePart, type AggregateResult } from "./scan-aggregate.js";
 import type { SegmentResult } from "./verify-types.js";
@@ -53,8 +54,10 @@ export async function scanPiece(task: ScanTask): Promise<ScanResult> {
   const splitter = new LineSplitter();
   const onLine = checker && aggregator
     ? (bytes: Buffer, length: number, text: string) => {
-        checker.line(bytes, true, length, text);
-        aggregator.line(text, true, length);
+        // One match of the schema-derived pattern serves both (a line ending in CR takes each one's own path).
+        const plain = text.charCodeAt(text.length - 1) === 13 ? null : matchReportLine(text);
+        checker.line(bytes, true, length, text, plain ? chainFieldsOf(plain) : undefined);
+        aggregator.line(text, true, length, plain);
       }
     : checker
       ? (bytes: Buffer, length: number, text: string) => checker.line(bytes, true, length, text)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
 import { auditEntrySchema } from "../../src/audit/entry-schema.js";
-import { REPORT_GROUPS, hasAt, isLowerHex64, isPlainLine, matchChainLine, matchPlainEntry, matchReportLine } from "../../src/audit/line-pattern.js";
+import { REPORT_GROUPS, chainFieldsOf, hasAt, isLowerHex64, isPlainLine, matchChainLine, matchPlainEntry, matchReportLine } from "../../src/audit/line-pattern.js";
 import type { JsonSchema } from "../../src/audit/schema-compile.js";
 import { buildLinePattern } from "../../src/audit/schema-line-pattern.js";
 import { parseAuditLine } from "../../src/audit/parse-line.js";
@@ -16,12 +16,15 @@ function agrees(text: string): "matched" | "declined" {
   const reported = matchReportLine(text);
   expect(reported !== null, text).toBe(fields !== undefined);
   if (!fields) return "declined";
+  // ...and gives verify's chain fields too (a report that verifies matches each line once).
+  expect(chainFieldsOf(reported as RegExpExecArray)).toEqual(fields);
   const parsed = parseAuditLine(text);
   expect(parsed.kind, text).toBe("entry");
   if (parsed.kind === "entry") {
-    const objects = new Set(["actor", "amount", "target", "data"]);
+    const objects = new Set(["actor", "amount", "target", "data", "seq"]);
     for (const [name, group] of Object.entries(REPORT_GROUPS)) {
       const raw = reported?.[group];
+      // Objects and numbers are captured as their JSON text.
       const value = raw === undefined || !objects.has(name) ? raw : JSON.parse(raw);
       expect(value, `${name} of ${text}`).toEqual((parsed.entry as unknown as Record<string, unknown>)[name]);
     }

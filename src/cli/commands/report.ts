@@ -52,17 +52,14 @@ export function registerReport(program: Command): Command {
       // A directory of host directories stands for all of them.
       const { resolveHostDirs } = await import("../../audit/verify-hosts.js");
       const { hosts } = resolveHostDirs(settings.map((s) => s.dir));
-      let shown = 0;
+      const { createProgressLine } = await import("../progress.js");
+      const progress = createProgressLine(output, { minBytes: 32 * 1024 * 1024 });
       const report = await buildReport({
         dirs: hosts.map((h) => h.dir), from, to, timeZone: flags.tz, tenants: flags.tenant ?? [], verify: flags.verify !== false,
         key, keyEnv, now,
-        onProgress: (stage, done, total) => {
-          if (!output.stderrIsTTY || output.quiet || total < 32 * 1024 * 1024 || Date.now() - shown < 200) return;
-          shown = Date.now();
-          process.stderr.write(`\r${stage}… ${Math.floor((done / total) * 100)}% of ${(total / 1e6).toFixed(0)} MB`);
-        },
+        onProgress: (stage, done, total) => progress.update(stage, done, total),
       });
-      if (shown > 0) process.stderr.write("\r\x1b[K");
+      progress.done();
       const render = await import(format === "table" ? "../render-report-table.js" : format === "html" ? "../render-report-html.js" : "../render-report-text.js");
       if (format === "json") output.out(JSON.stringify(report));
       else if (format === "html") process.stdout.write(render.renderReportHtml(report, { tenants: settings[0]?.tenants }));

@@ -58,17 +58,14 @@ export function registerVerify(program: Command): Command {
         process.exitCode = multi.status === "tampered" ? 1 : 0;
         return;
       }
-      let lastShown = 0;
+      const { createProgressLine } = await import("../progress.js");
+      const progress = createProgressLine(output, { hidden: Boolean(flags.json) });
       const report = await verifyAuditDir({
         dir: settings.dir, from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key,
         witness: flags.witness, witnessSelector: flags.witnessSelector,
-        onProgress: ({ doneBytes, totalBytes }) => {
-          if (!output.stderrIsTTY || output.quiet || flags.json || Date.now() - lastShown < 200) return;
-          lastShown = Date.now();
-          process.stderr.write(`\rverifying… ${Math.floor((doneBytes / Math.max(totalBytes, 1)) * 100)}% of ${(totalBytes / 1e6).toFixed(0)} MB`);
-        },
+        onProgress: ({ doneBytes, totalBytes }) => progress.update("verifying", doneBytes, totalBytes),
       });
-      if (lastShown > 0) process.stderr.write("\r\x1b[K");
+      progress.done();
       if (flags.json) {
         output.out(JSON.stringify(report));
       } else {
