@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { canonicalize } from "./canonical.js";
 import { listAnchoredDays } from "./files.js";
+import { LineSplitter } from "./lines.js";
 import { GENESIS_HASH, addDays, anchorFileName, dayFileName, digest, hashAlgorithm, keyId, type HashAlgorithm } from "./chain.js";
 
 /** Seals one closed UTC day. Stored as canonical JSON in `audit-YYYY-MM-DD.anchor.json`. */
@@ -47,7 +48,6 @@ export async function summarizeDayFile(path: string): Promise<{ file: Omit<Ancho
   const hasher = createHash("sha256");
   let bytes = 0;
   let lines = 0;
-  let pending = "";
   const writers = new Map<string, AnchorWriter>();
   const input = path.endsWith(".gz") ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
   const take = (line: string) => {
@@ -64,19 +64,19 @@ export async function summarizeDayFile(path: string): Promise<{ file: Omit<Ancho
       // A torn or corrupt line is sealed as it is; the verifier reports it.
     }
   };
+  // The scan engine's splitter: linear however long a line is, and never cuts a UTF-8 character.
+  const splitter = new LineSplitter();
+  const onLine = (_bytes: Buffer, _length: number, text: string) => {
+    lines += 1;
+    take(text);
+  };
   for await (const chunk of input as AsyncIterable<Buffer>) {
     hasher.update(chunk);
     bytes += chunk.length;
-    const text = pending + chunk.toString("utf8");
-    const parts = text.split("\n");
-    pending = parts.pop() ?? "";
-    lines += parts.length;
-    for (const line of parts) take(line);
+    splitter.forEach(chunk, onLine);
   }
-  if (pending.length > 0) {
-    lines += 1;
-    take(pending);
-  }
+  const rest = splitter.end();
+  if (rest) onLine(rest, rest.length, rest.toString());
   return { file: { sha256: hasher.digest("hex"), bytes, lines }, writers: [...writers.values()] };
 }
 

@@ -35,13 +35,12 @@ export class LineSplitter {
   /**
    * Hands each complete line that `chunk` finishes to `onLine`, in order, with the line's real
    * length (larger than `line.length` when the line was longer than MAX_LINE_BYTES and only its
-   * start was kept) and its text. The lines a chunk holds whole are decoded in one call, from just
-   * after a newline to just after the last one (a cut there never splits a UTF-8 character), and
-   * each line's text is sliced out of that: decoding line by line costs about twice as much, and
-   * every reader of a day wants the text. The n-th "\n" of the text is the n-th 0x0A of the bytes
-   * (UTF-8 never uses that byte inside a character, and a malformed sequence decodes to U+FFFD
-   * without swallowing it), so both walk in step. No line outlives its call unless `onLine` keeps
-   * it; every byte is looked at a bounded number of times, so time is linear however long a line is.
+   * start was kept) and its text, decoded once for every consumer of the line (verify's checker
+   * and the report's counters share it). Each line is decoded on its own, not sliced out of a
+   * decoded chunk: a slice would keep the whole chunk's string alive for as long as anything
+   * taken from the line (a map key, a listed event, a writer id) is kept. No line outlives its
+   * call unless `onLine` keeps it; every byte is looked at once, so time is linear however long
+   * a line is.
    */
   forEach(chunk: Buffer, onLine: (line: Buffer, length: number, text: string) => void): void {
     let start = 0;
@@ -58,16 +57,10 @@ export class LineSplitter {
       start = nl + 1;
       nl = chunk.indexOf(NEWLINE, start);
     }
-    const last = chunk.lastIndexOf(NEWLINE);
-    const text = last >= start ? chunk.toString("utf8", start, last + 1) : "";
-    let from = 0;
     while (nl !== -1) {
-      const to = text.indexOf("\n", from);
-      if (nl - start > MAX_LINE_BYTES) {
-        const kept = chunk.subarray(start, start + MAX_LINE_BYTES);
-        onLine(kept, nl - start, kept.toString());
-      } else onLine(chunk.subarray(start, nl), nl - start, text.slice(from, to));
-      from = to + 1;
+      const line = chunk.subarray(start, nl - start > MAX_LINE_BYTES ? start + MAX_LINE_BYTES : nl);
+      // toString() without arguments is Node's shortest path to utf8Slice (no encoding lookup).
+      onLine(line, nl - start, line.toString());
       start = nl + 1;
       nl = chunk.indexOf(NEWLINE, start);
     }

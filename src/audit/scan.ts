@@ -44,8 +44,8 @@ export interface ScanResult {
   aggregate?: AggregateResult;
 }
 
-/** Read size: large reads cost fewer system calls and fewer decoder calls per byte. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Read size: one reused buffer that stays in the CPU caches (4 MiB measured a few per cent slower). */
+const CHUNK_BYTES = 1024 * 1024;
 
 export async function scanPiece(task: ScanTask): Promise<ScanResult> {
   const checker = task.verify ? new ChainChecker({ key: task.verify.key, fileStart: task.fileStart, day: task.day }) : undefined;
