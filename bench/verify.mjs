@@ -3,8 +3,9 @@
 // Standalone: node bench/verify.mjs [--mb 200] [--days 8] [--rounds 5] [--keep] [--before DIR]. Needs a built dist/.
 // --before DIR (repeatable): also time the `mon verify` of another checkout (built), in the same rounds, e.g. the
 // commit before a change: `git worktree add /tmp/verify-before <commit> && (cd /tmp/verify-before && npm run build)`.
-// Side by side in one run: mon verify with all cores, with one thread, and `sha256sum` over the
-// same files (the floor: reading and hashing the bytes once, no parsing). Prints one JSON document.
+// Side by side in one run: mon verify with all cores, with one thread, `sha256sum` and
+// `openssl dgst -sha256` over the same files (the floor: reading and hashing the bytes once, no
+// parsing; OpenSSL uses the SHA extensions). Prints one JSON document.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -111,14 +112,21 @@ const env = { MONWIRE_AUDIT_KEY: key };
 const commands = [
   { name: "mon verify (auto jobs)", command: process.execPath, args: mon, env },
   { name: "mon verify --jobs 1", command: process.execPath, args: [...mon, "--jobs", "1"], env },
-  { name: "sha256sum (read + hash floor)", command: "sha256sum", args: files },
+  { name: "sha256sum (read + hash)", command: "sha256sum", args: files },
+  // OpenSSL's SHA-256 uses the CPU's SHA extensions where sha256sum may not: the real floor for reading and hashing the bytes once.
+  { name: "openssl dgst -sha256 (read + hash floor)", command: "openssl", args: ["dgst", "-sha256", ...files] },
   ...(extraCaCerts === undefined ? [] : [{ name: "mon verify (auto jobs), with this machine's NODE_EXTRA_CA_CERTS", command: process.execPath, args: mon, env, baseEnv: process.env }]),
 ];
 // Each --before adds its rows right after the rows they compare with, so every round runs the
 // builds back to back (the first --before's rows come first).
 for (const dir of [...(values.before ?? [])].reverse()) {
   const before = [join(dir, "bin/mon.js"), ...mon.slice(1)];
-  const label = execFileSync("git", ["-C", dir, "log", "-1", "--format=%h"], { encoding: "utf8" }).trim();
+  let label;
+  try {
+    label = execFileSync("git", ["-C", dir, "log", "-1", "--format=%h"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    label = dir; // an exported tree (git archive) is not a checkout
+  }
   const auto = commands.findIndex((c) => c.name === "mon verify (auto jobs)");
   commands.splice(auto + 1, 0, { name: `before (${label}): mon verify (auto jobs)`, command: process.execPath, args: before, env });
   const one = commands.findIndex((c) => c.name === "mon verify --jobs 1");
@@ -148,7 +156,7 @@ const result = {
   machine: `${availableParallelism()} × ${cpus[0]?.model ?? "cpu"}, Node ${process.version}, load average ${loadavg().map(round).join(" ")}`,
   method: `${round(mb)} MB HMAC-signed trail (${files.length} day files, ${entries} entries, generated in ${round(generateSeconds)} s); one warm-up run, then the commands in turn ${rounds} times; median run (fastest in its own column); timed without NODE_EXTRA_CA_CERTS unless the row says so; verdict: ${verdict.status}`,
   table: runs.map((r) => ({ command: r.name, seconds: r.seconds, "MB/s": r.mbPerSecond, "fastest s": r.best, "CPU s": r.cpuSeconds, "MB per CPU-second": r.mbPerCpuSecond, exit: r.exitCode })),
-  targets: [{ name: "mon verify ≥ 150 MB/s", value: `${best.mbPerSecond} MB/s`, ok: best.exitCode === 0 && best.mbPerSecond >= 150 }],
+  targets: [{ name: "mon verify ≥ 350 MB/s (both cores)", value: `${best.mbPerSecond} MB/s (openssl dgst -sha256: ${runs.find((r) => r.name.startsWith("openssl"))?.mbPerSecond} MB/s)`, ok: best.exitCode === 0 && best.mbPerSecond >= 350 }],
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
 if (values.keep) process.stderr.write(`kept the generated trail in ${dir}\n`);

@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
-import { link, readFile, readdir, unlink, writeFile } from "node:fs/promises";
+import { link, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { canonicalize } from "./canonical.js";
-import { ANCHOR_FILE_PATTERN, GENESIS_HASH, addDays, anchorFileName, dayFileName, digest, hashAlgorithm, keyId, type HashAlgorithm } from "./chain.js";
+import { listAnchoredDays } from "./files.js";
+import { LineSplitter } from "./lines.js";
+import { GENESIS_HASH, addDays, anchorFileName, dayFileName, digest, hashAlgorithm, keyId, type HashAlgorithm } from "./chain.js";
 
 /** Seals one closed UTC day. Stored as canonical JSON in `audit-YYYY-MM-DD.anchor.json`. */
 export interface Anchor {
@@ -46,7 +48,6 @@ export async function summarizeDayFile(path: string): Promise<{ file: Omit<Ancho
   const hasher = createHash("sha256");
   let bytes = 0;
   let lines = 0;
-  let pending = "";
   const writers = new Map<string, AnchorWriter>();
   const input = path.endsWith(".gz") ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
   const take = (line: string) => {
@@ -63,19 +64,19 @@ export async function summarizeDayFile(path: string): Promise<{ file: Omit<Ancho
       // A torn or corrupt line is sealed as it is; the verifier reports it.
     }
   };
+  // The scan engine's splitter: linear however long a line is, and never cuts a UTF-8 character.
+  const splitter = new LineSplitter();
+  const onLine = (_bytes: Buffer, _length: number, text: string) => {
+    lines += 1;
+    take(text);
+  };
   for await (const chunk of input as AsyncIterable<Buffer>) {
     hasher.update(chunk);
     bytes += chunk.length;
-    const text = pending + chunk.toString("utf8");
-    const parts = text.split("\n");
-    pending = parts.pop() ?? "";
-    lines += parts.length;
-    for (const line of parts) take(line);
+    splitter.forEach(chunk, onLine);
   }
-  if (pending.length > 0) {
-    lines += 1;
-    take(pending);
-  }
+  const rest = splitter.end();
+  if (rest) onLine(rest, rest.length, rest.toString());
   return { file: { sha256: hasher.digest("hex"), bytes, lines }, writers: [...writers.values()] };
 }
 
@@ -88,7 +89,7 @@ export async function readAnchor(dir: string, day: string): Promise<Anchor | und
 /** `{day, hash}` of the newest anchor in `dir`, or null (none yet, or unreadable: verify's business). */
 export async function newestAnchorLink(dir: string): Promise<{ day: string; hash: string } | null> {
   try {
-    const day = (await listAnchorDays(dir)).pop();
+    const day = (await listAnchoredDays(dir)).pop();
     const anchor = day ? await readAnchor(dir, day) : undefined;
     return day && typeof anchor?.hash === "string" ? { day, hash: anchor.hash } : null;
   } catch {
@@ -96,11 +97,6 @@ export async function newestAnchorLink(dir: string): Promise<{ day: string; hash
   }
 }
 
-/** Days that have an anchor in `dir`, sorted ascending. */
-export async function listAnchorDays(dir: string): Promise<string[]> {
-  const names = await readdir(dir);
-  return names.flatMap((n) => ANCHOR_FILE_PATTERN.exec(n)?.[1] ?? []).sort();
-}
 
 /** The anchor for `day`, computed from the directory as it is now (not written). */
 export async function computeAnchor(options: { dir: string; day: string; key: string | undefined; prevAnchor: string; now?: Date }): Promise<Anchor> {
@@ -154,7 +150,7 @@ export async function writeAnchorExclusive(dir: string, anchor: Anchor): Promise
  * anchor too: it proves there were no events.
  */
 export async function sealThrough(options: { dir: string; throughDay: string; firstDay: string; key: string | undefined; now?: Date }): Promise<Anchor[]> {
-  const anchored = await listAnchorDays(options.dir);
+  const anchored = await listAnchoredDays(options.dir);
   const last = anchored.filter((d) => d <= options.throughDay).pop();
   let prevAnchor = GENESIS_HASH;
   let day = options.firstDay;

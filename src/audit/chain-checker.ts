@@ -69,9 +69,12 @@ export class ChainChecker {
 
   /**
    * Checks the next line (bytes without "\n"); `terminated` is false for a final line without one,
-   * `length` its real length when only its start was read (a line over MAX_LINE_BYTES). Returns its issues.
+   * `length` its real length when only its start was read (a line over MAX_LINE_BYTES), `decoded`
+   * the bytes' text when the caller already has it (the splitter decodes whole chunks), `plain`
+   * the line's fields when the caller already matched it with matchReportLine (the report does).
+   * Returns its issues.
    */
-  line(bytes: Buffer, terminated = true, length = bytes.length): readonly VerifyIssue[] {
+  line(bytes: Buffer, terminated = true, length = bytes.length, decoded?: string, plain?: PlainEntryFields): readonly VerifyIssue[] {
     this.added = NO_ISSUES as VerifyIssue[];
     const n = ++this.lines;
     let body = bytes;
@@ -85,11 +88,11 @@ export class ChainChecker {
       this.report("tamper", "bom", "the file starts with a byte-order mark: it was re-saved by an editor", { line: 1 });
     }
     // toString() without arguments is Node's shortest path to utf8Slice (no encoding lookup).
-    const text = body.toString();
+    const text = decoded !== undefined && body === bytes ? decoded : body.toString();
     // Canonical lines start with their action: one prefix compare finds a writer's file event
     // (hasAt, not startsWith: see hasAt; the first letter of the action settles most lines).
     if (text.charCodeAt(ACTION_AT) === 0x61 /* a */ && hasAt(text, FILE_EVENT_PREFIX, 0)) this.noteFileEvent(text, n);
-    if (this.checkPlain(body, text, n)) {
+    if (this.checkPlain(body, text, n, body === bytes ? plain : undefined)) {
       if (!terminated) this.report("torn", "unterminated", `final line ${n} has no newline: the write was cut short at its very end`, { line: n });
       return this.added;
     }
@@ -162,8 +165,8 @@ export class ChainChecker {
    * not that it is a valid entry. Anything else returns false and takes the full path, which also
    * explains whatever is wrong.
    */
-  private checkPlain(bytes: Buffer, text: string, n: number): boolean {
-    return this.checkPlainFields(bytes, text, n, matchChainLine(text));
+  private checkPlain(bytes: Buffer, text: string, n: number, plain: PlainEntryFields | undefined): boolean {
+    return this.checkPlainFields(bytes, text, n, plain ?? matchChainLine(text));
   }
 
   /**

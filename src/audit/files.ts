@@ -59,6 +59,42 @@ export function assertAuditDir(dir: string): void {
   }
 }
 
+/** One day file's name in a directory, plain or `.gz`, before the plain/archive pairing. */
+export interface DayFileName {
+  day: string;
+  name: string;
+  path: string;
+  compressed: boolean;
+}
+
+/** Every name of an audit directory, classified once. */
+export interface AuditDirNames {
+  /** Day files with a valid day in their name, plain and `.gz`, sorted by name. */
+  dayFiles: DayFileName[];
+  /** Days with an anchor file, sorted ascending. */
+  anchorDays: string[];
+  /** Every other name (an impossible day such as audit-2025-02-30.log included), sorted. */
+  others: string[];
+}
+
+/**
+ * The one listing of an audit directory that every reader builds on (verify, report, tail, seal,
+ * prune, check and the runtime's sealer): which names are day files, which are anchors, which are
+ * neither. Throws what readdir throws.
+ */
+export async function listAuditNames(dir: string): Promise<AuditDirNames> {
+  const listing: AuditDirNames = { dayFiles: [], anchorDays: [], others: [] };
+  for (const name of (await readdir(dir)).sort()) {
+    const match = DAY_FILE_PATTERN.exec(name);
+    const day = match?.[1];
+    const anchorDay = ANCHOR_FILE_PATTERN.exec(name)?.[1];
+    if (day && isValidDay(day)) listing.dayFiles.push({ day, name, path: join(dir, name), compressed: match[2] !== undefined });
+    else if (anchorDay && isValidDay(anchorDay)) listing.anchorDays.push(anchorDay);
+    else listing.others.push(name);
+  }
+  return listing;
+}
+
 /**
  * The day files in `dir` within `range`, sorted by the day in their name (the entry's UTC date,
  * not the file's mtime). When a day has both a plain file and a `.gz` archive, the plain file
@@ -66,26 +102,17 @@ export function assertAuditDir(dir: string): void {
  */
 export async function listDayFiles(dir: string, range: DayRange = {}): Promise<DayFile[]> {
   const byDay = new Map<string, DayFile>();
-  for (const name of await readdir(dir)) {
-    const match = DAY_FILE_PATTERN.exec(name);
-    const day = match?.[1];
-    if (!day || !isValidDay(day) || !inDayRange(day, range)) continue;
-    const compressed = match[2] !== undefined;
-    const file: DayFile = { day, name, path: join(dir, name), compressed };
-    const other = byDay.get(day);
-    if (!other) byDay.set(day, file);
-    else if (compressed) other.archive = file.path;
-    else byDay.set(day, { ...file, archive: other.path });
+  for (const file of (await listAuditNames(dir)).dayFiles) {
+    if (!inDayRange(file.day, range)) continue;
+    const other = byDay.get(file.day);
+    if (!other) byDay.set(file.day, { ...file });
+    else if (file.compressed) other.archive = file.path;
+    else byDay.set(file.day, { ...file, archive: other.path });
   }
   return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
 
 /** Days with an anchor file in `dir` within `range`, sorted ascending. */
 export async function listAnchoredDays(dir: string, range: DayRange = {}): Promise<string[]> {
-  const days: string[] = [];
-  for (const name of await readdir(dir)) {
-    const day = ANCHOR_FILE_PATTERN.exec(name)?.[1];
-    if (day && isValidDay(day) && inDayRange(day, range)) days.push(day);
-  }
-  return days.sort();
+  return (await listAuditNames(dir)).anchorDays.filter((day) => inDayRange(day, range));
 }

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from "node:fs";
-import { open, readdir, stat, type FileHandle } from "node:fs/promises";
+import { open, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { DAY_FILE_PATTERN } from "./chain.js";
+import { listAuditNames } from "./files.js";
 import { READ_CHUNK, type RawLine } from "./follow-read.js";
 import { LineSplitter } from "./lines.js";
 
@@ -88,13 +88,12 @@ export async function* followAuditDir(options: FollowOptions): AsyncGenerator<Fo
 
 /** The plain day files to watch: the newest two days, oldest first; older tracked files are dropped. */
 async function currentFiles(dir: string, tracked: Map<string, Tracked>): Promise<string[]> {
-  let names: string[];
+  let days: string[];
   try {
-    names = await readdir(dir);
+    days = (await listAuditNames(dir)).dayFiles.flatMap((f) => (f.compressed ? [] : [f.name]));
   } catch {
     return [];
   }
-  const days = names.filter((n) => DAY_FILE_PATTERN.test(n) && !n.endsWith(".gz")).sort();
   const keep = days.slice(-2);
   for (const name of tracked.keys()) if (!keep.includes(name)) tracked.delete(name);
   return keep;

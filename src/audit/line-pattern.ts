@@ -84,3 +84,29 @@ export const HASH_MEMBER_LENGTH = 74;
 export function hasAt(text: string, value: string, at: number): boolean {
   return text.substring(at, at + value.length) === value;
 }
+
+/**
+ * The members `mon report` counts, captured from a plain canonical line (objects as their text).
+ * A match plus isLowerHex64 of hash and prev means JSON.parse + the compiled validator would
+ * accept the line with exactly these values, as for matchPlainEntry.
+ */
+const REPORTED = ["action", "actor", "amount", "category", "data", "hash", "ip", "outcome", "prev", "reason", "seq", "target", "tenant", "ts", "writer"] as const;
+const { pattern: REPORT_LINE, groups: R } = buildLinePattern(auditEntrySchema, { captures: REPORTED, splitAt: "hash", apart: ["hash", "prev"] });
+const R_AT = Object.fromEntries(REPORTED.map((name) => [name, R[name] as number])) as Record<(typeof REPORTED)[number], number>;
+
+/** The chain fields of a matchReportLine result (what matchChainLine gives for the same line). */
+export function chainFieldsOf(m: RegExpExecArray): PlainEntryFields {
+  return { action: m[R_AT.action] as string, hash: m[R_AT.hash] as string, prev: m[R_AT.prev] as string, seq: Number(m[R_AT.seq]), ts: m[R_AT.ts] as string, writer: m[R_AT.writer] as string, hashAt: (m[1] as string).length };
+}
+
+/** Group numbers of the reported members in a matchReportLine result. */
+export const REPORT_GROUPS = R_AT;
+
+/**
+ * The match of a plain canonical v1 line with its reported members at REPORT_GROUPS (undefined:
+ * absent), or null when the line needs the full parse.
+ */
+export function matchReportLine(text: string): RegExpExecArray | null {
+  const m = REPORT_LINE.exec(text);
+  return m && isLowerHex64(m[R_AT.hash] as string) && isLowerHex64(m[R_AT.prev] as string) ? m : null;
+}

@@ -34,13 +34,15 @@ export class LineSplitter {
 
   /**
    * Hands each complete line that `chunk` finishes to `onLine`, in order, with the line's real
-   * length: larger than `line.length` when the line was longer than MAX_LINE_BYTES and only its
-   * start was kept. Unlike push(), no line outlives its call unless `onLine` keeps it, so a
-   * garbage collection in the middle of a chunk has only the current line to copy, not a whole
-   * chunk's worth of views. Every byte is looked at once: time is linear in the input however
-   * long a line is.
+   * length (larger than `line.length` when the line was longer than MAX_LINE_BYTES and only its
+   * start was kept) and its text, decoded once for every consumer of the line (verify's checker
+   * and the report's counters share it). Each line is decoded on its own, not sliced out of a
+   * decoded chunk: a slice would keep the whole chunk's string alive for as long as anything
+   * taken from the line (a map key, a listed event, a writer id) is kept. No line outlives its
+   * call unless `onLine` keeps it; every byte is looked at once, so time is linear however long
+   * a line is.
    */
-  forEach(chunk: Buffer, onLine: (line: Buffer, length: number) => void): void {
+  forEach(chunk: Buffer, onLine: (line: Buffer, length: number, text: string) => void): void {
     let start = 0;
     let nl = chunk.indexOf(NEWLINE);
     if (nl === -1) {
@@ -50,13 +52,15 @@ export class LineSplitter {
     if (this.pendingLength > 0) {
       this.keep(chunk.subarray(0, nl));
       const length = this.pendingLength;
-      onLine(this.take(), length);
+      const line = this.take();
+      onLine(line, length, line.toString());
       start = nl + 1;
       nl = chunk.indexOf(NEWLINE, start);
     }
     while (nl !== -1) {
-      if (nl - start > MAX_LINE_BYTES) onLine(chunk.subarray(start, start + MAX_LINE_BYTES), nl - start);
-      else onLine(chunk.subarray(start, nl), nl - start);
+      const line = chunk.subarray(start, nl - start > MAX_LINE_BYTES ? start + MAX_LINE_BYTES : nl);
+      // toString() without arguments is Node's shortest path to utf8Slice (no encoding lookup).
+      onLine(line, nl - start, line.toString());
       start = nl + 1;
       nl = chunk.indexOf(NEWLINE, start);
     }

@@ -1,13 +1,12 @@
 import { stat, unlink } from "node:fs/promises";
-import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { COMPLIANCE_MIN_RETENTION_DAYS } from "../config/schema.js";
 import { MonwireError } from "../errors.js";
 import { readAnchor } from "./anchor.js";
-import { ANCHOR_FILE_PATTERN, DAY_FILE_PATTERN, GENESIS_HASH, addDays, hashAlgorithm } from "./chain.js";
+import { GENESIS_HASH, addDays, anchorFileName, hashAlgorithm } from "./chain.js";
 import { computeCheckpointHash, readCheckpoint, writeCheckpoint, type CheckpointWriter, type PruneCheckpoint } from "./checkpoint.js";
 import type { AuditEntry, AuditEvent } from "./entry.js";
-import { assertAuditDir, todayUtc } from "./files.js";
+import { assertAuditDir, listAuditNames, todayUtc } from "./files.js";
 import { sealAuditDir } from "./seal.js";
 import { verifyAuditDir } from "./verify.js";
 
@@ -109,9 +108,10 @@ async function planPrune(dir: string, keepFrom: string, base: Pick<PruneResult, 
 /** Day files and anchors dated before `keepFrom`, grouped by day, oldest first. */
 async function planDays(dir: string, keepFrom: string): Promise<PruneDay[]> {
   const byDay = new Map<string, PruneDay>();
-  for (const name of (await readdir(dir)).sort()) {
-    const day = DAY_FILE_PATTERN.exec(name)?.[1] ?? ANCHOR_FILE_PATTERN.exec(name)?.[1];
-    if (!day || day >= keepFrom) continue;
+  const listing = await listAuditNames(dir);
+  const named = [...listing.dayFiles, ...listing.anchorDays.map((day) => ({ day, name: anchorFileName(day) }))].sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const { day, name } of named) {
+    if (day >= keepFrom) continue;
     const entry = byDay.get(day) ?? { day, files: [] };
     entry.files.push({ name, bytes: (await stat(join(dir, name))).size });
     byDay.set(day, entry);

@@ -44,15 +44,15 @@ export async function* readAuditFile(path: string, options: ReadFileOptions = {}
   let line = (options.firstLine ?? 1) - 1;
   const atFileStart = (options.start ?? 0) === 0;
   const place = () => ({ file: path, day, line });
-  const read = (bytes: Buffer, terminated: boolean, length = bytes.length): AuditRecord[] => {
+  const read = (bytes: Buffer, terminated: boolean, length = bytes.length, text = bytes.toString()): AuditRecord[] => {
     line += 1;
     if (length > MAX_LINE_BYTES && terminated) {
       return [{ ...place(), kind: "corrupt", raw: "", message: `${file}:${line}: line of ${length} bytes, longer than the ${MAX_LINE_BYTES}-byte line cap: not an audit entry` }];
     }
     let body = stripCarriageReturn(bytes);
     if (line === 1 && atFileStart && hasByteOrderMark(body)) body = body.subarray(3);
-    const raw = bytes.toString("utf8");
-    const parsed = parseAuditLine(body.toString("utf8"), { validate: options.validate });
+    const raw = text;
+    const parsed = parseAuditLine(body === bytes ? text : body.toString("utf8"), { validate: options.validate });
     switch (parsed.kind) {
       case "blank":
         return [];
@@ -74,7 +74,7 @@ export async function* readAuditFile(path: string, options: ReadFileOptions = {}
   try {
     const records: AuditRecord[] = [];
     for await (const chunk of openDayStream(path, options)) {
-      splitter.forEach(chunk, (bytes, length) => records.push(...read(bytes, true, length)));
+      splitter.forEach(chunk, (bytes, length, text) => records.push(...read(bytes, true, length, text)));
       yield* records;
       records.length = 0;
     }

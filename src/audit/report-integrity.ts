@@ -1,12 +1,15 @@
 import { isMonwireError } from "../errors.js";
-import { verifyAuditDir } from "./verify.js";
+import type { AggregatePart, AggregateResult } from "./scan-aggregate.js";
+import { verifyAndAggregate } from "./verify.js";
 import { formatSummaryLine } from "./verify-summary.js";
 import type { VerifyReport } from "./verify-types.js";
 
 /**
- * The integrity verdict a report carries: `mon verify` (H4's verifier, unchanged) over the UTC
- * days the report read, per directory. A report is still useful when the trail is signed and the
- * key is not at hand, so that case becomes "unverified" with the reason instead of an error.
+ * The integrity verdict a report carries: `mon verify`'s verifier, unchanged, over the UTC days
+ * the report read, per directory. The same pass aggregates the lines for the report (the scan
+ * engine feeds each line to both), so a verified report reads its bytes once. A report is still
+ * useful when the trail is signed and the key is not at hand, so that case becomes "unverified"
+ * with the reason instead of an error (and the report aggregates without verifying).
  */
 export type IntegrityStatus = "intact" | "torn" | "tampered" | "empty" | "unverified" | "skipped";
 
@@ -29,24 +32,35 @@ const RANK: Record<IntegrityStatus, number> = { skipped: 0, empty: 1, intact: 2,
 
 export async function checkIntegrity(options: {
   dirs: string[]; from: string; to: string; key: string | undefined; keyEnv: string | undefined; verify: boolean;
-  onProgress?: (progress: { doneBytes: number; totalBytes: number }) => void;
-}): Promise<Integrity> {
+  /** Aggregate the lines verified for the report in the same pass. */
+  aggregate: AggregatePart;
+  workers?: number;
+  /** Bytes read since the last call (for progress). */
+  onBytes?: (bytes: number) => void;
+}): Promise<{ integrity: Integrity; aggregated: Map<string, AggregateResult[]> }> {
   const dirs: DirIntegrity[] = [];
+  const aggregated = new Map<string, AggregateResult[]>();
   for (const dir of options.dirs) {
     if (!options.verify) {
       dirs.push({ dir, status: "skipped", summary: "not verified (--no-verify)", findings: [], notes: [] });
       continue;
     }
+    let seen = 0;
+    const onProgress = ({ doneBytes }: { doneBytes: number }) => {
+      options.onBytes?.(doneBytes - seen);
+      seen = doneBytes;
+    };
     try {
-      const report = await verifyAuditDir({ dir, from: options.from, to: options.to, key: options.key, keyEnv: options.keyEnv, onProgress: options.onProgress });
-      dirs.push(fromVerifyReport(report));
+      const run = await verifyAndAggregate({ dir, from: options.from, to: options.to, key: options.key, keyEnv: options.keyEnv, jobs: options.workers, aggregate: options.aggregate, onProgress });
+      dirs.push(fromVerifyReport(run.report));
+      for (const [path, parts] of run.aggregated) aggregated.set(path, parts);
     } catch (error) {
       if (!isMonwireError(error) || error.code !== "E_AUDIT_KEY_MISSING") throw error;
       dirs.push({ dir, status: "unverified", summary: `not verified: ${error.message}`, findings: [], notes: error.hint ? [error.hint] : [] });
     }
   }
   const status = dirs.reduce<IntegrityStatus>((worst, d) => (RANK[d.status] > RANK[worst] ? d.status : worst), dirs[0]?.status ?? "empty");
-  return { status, dirs };
+  return { integrity: { status, dirs }, aggregated };
 }
 
 function fromVerifyReport(report: VerifyReport): DirIntegrity {

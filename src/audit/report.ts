@@ -2,17 +2,19 @@ import { basename } from "node:path";
 import { createAggregate } from "./aggregate.js";
 import { mergeAggregates } from "./aggregate-merge.js";
 import { checkIntegrity, type Integrity } from "./report-integrity.js";
-import { planReport, type MissingDay } from "./report-plan.js";
-import { planRanges, runScanTasks } from "./report-pool.js";
-import { describeProblem, type ProblemKind, type ScanTask } from "./report-scan.js";
+import { planReport, type MissingDay, type PlannedFile } from "./report-plan.js";
+import { describeProblem, type AggregatePart, type AggregateResult, type ProblemKind } from "./scan-aggregate.js";
+import { resolveJobs, runScan } from "./scan-pool.js";
+import { splitAtLines } from "./scan-ranges.js";
+import type { ScanTask } from "./scan.js";
 import { summarizeAggregate, type ReportSummary } from "./report-summary.js";
 import { assertTimeZone } from "./time-range-zone.js";
 
 /**
  * `mon report`: an aureport-style summary of one day or a range of days, in any time zone, over
- * one or several audit directories (hosts) merged. It streams every line once (in parallel on
- * large input), then attaches the verifier's integrity verdict. It returns data; the CLI renders
- * it as a table, JSON, CSV or Markdown.
+ * one or several audit directories (hosts) merged. It reads every byte once (in parallel on large
+ * input): the scan that gives the verifier's integrity verdict aggregates the same lines. It
+ * returns data; the CLI renders it as a table, JSON, CSV or Markdown.
  */
 export interface ReportOptions {
   dirs: string[];
@@ -25,6 +27,7 @@ export interface ReportOptions {
   keyEnv?: string;
   /** Attach `mon verify`'s verdict (default true). */
   verify?: boolean;
+  /** Threads to scan on, the calling one included (default: every core for large input). */
   workers?: number;
   now?: Date;
   onProgress?: (stage: "reading" | "verifying", done: number, total: number) => void;
@@ -70,46 +73,36 @@ export async function buildReport(options: ReportOptions): Promise<ReportResult>
   const timeZone = options.timeZone ?? "UTC";
   assertTimeZone(timeZone);
   const plan = await planReport({ dirs: options.dirs, from: options.from, to: options.to, timeZone });
-  const filters = { tenant: options.tenants, since: new Date(plan.start), until: new Date(plan.end) };
-  const tasks: ScanTask[] = [];
-  const owner: number[] = [];
-  for (const [index, file] of plan.files.entries()) {
-    // An empty file, or one whose size could not be read, is opened whole: a read error is then reported.
-    const ranges = file.compressed || file.bytes === 0 ? [{ start: undefined, end: undefined }] : await planRanges(file.path, file.bytes, options.workers);
-    for (const range of ranges) {
-      tasks.push({ path: file.path, start: range.start, end: range.end, fileStart: !range.start, fileEnd: range.end === undefined || range.end === file.bytes, filters, timeZone });
-      owner.push(index);
-    }
-  }
+  const part = { filters: { tenant: options.tenants, since: new Date(plan.start), until: new Date(plan.end) }, timeZone };
   const totalBytes = plan.files.reduce((n, f) => n + f.bytes, 0);
   let doneBytes = 0;
-  const taskBytes = tasks.map((t, i) => (t.end ?? (plan.files[owner[i] as number] as { bytes: number }).bytes) - (t.start ?? 0));
+  const progress = (bytes: number) => options.onProgress?.("reading", (doneBytes += bytes), totalBytes);
   options.onProgress?.("reading", 0, totalBytes);
-  const results = await runScanTasks(tasks, totalBytes, {
-    workers: options.workers,
-    onDone: (index) => options.onProgress?.("reading", (doneBytes += taskBytes[index] ?? 0), totalBytes),
+  const utcFrom = plan.utcDays[0] as string;
+  const utcTo = plan.utcDays[plan.utcDays.length - 1] as string;
+  // One pass: verification aggregates every file it reads; only what it did not read (--no-verify,
+  // a signed trail without its key, pruned days) is scanned for the aggregate alone.
+  const { integrity, aggregated } = await checkIntegrity({
+    dirs: options.dirs, from: utcFrom, to: utcTo, key: options.key, keyEnv: options.keyEnv, verify: options.verify !== false,
+    aggregate: part, workers: options.workers, onBytes: progress,
   });
+  const rest = plan.files.filter((f) => !aggregated.has(f.path));
+  for (const [path, parts] of await aggregateFiles(rest, part, options.workers, progress)) aggregated.set(path, parts);
   const aggregate = createAggregate();
   const files: ReportFile[] = plan.files.map((f) => ({ dir: f.dir, name: f.name, day: f.day, compressed: f.compressed, bytes: f.bytes, lines: 0, entries: 0 }));
   const problems: ReportProblem[] = [];
   let problemCount = 0;
-  for (const [i, result] of results.entries()) {
-    const index = owner[i] as number;
+  for (const [index, planned] of plan.files.entries()) {
     const file = files[index] as ReportFile;
-    const path = (plan.files[index] as { path: string }).path;
-    // Pieces of one file arrive in order: a piece's line numbers continue where the previous ended.
-    for (const p of result.problems) problems.push({ file: path, line: file.lines + p.line, kind: p.kind, message: describeProblem(path, file.lines + p.line, p.message) });
-    problemCount += result.problemCount;
-    file.lines += result.lines;
-    file.entries += result.entries;
-    mergeAggregates(aggregate, result.aggregate);
+    // Pieces of one file come in order: a piece's line numbers continue where the previous ended.
+    for (const result of aggregated.get(planned.path) ?? []) {
+      for (const p of result.problems) problems.push({ file: planned.path, line: file.lines + p.line, kind: p.kind, message: describeProblem(planned.path, file.lines + p.line, p.message) });
+      problemCount += result.problemCount;
+      file.lines += result.lines;
+      file.entries += result.entries;
+      mergeAggregates(aggregate, result.aggregate);
+    }
   }
-  const utcFrom = plan.utcDays[0] as string;
-  const utcTo = plan.utcDays[plan.utcDays.length - 1] as string;
-  const integrity = await checkIntegrity({
-    dirs: options.dirs, from: utcFrom, to: utcTo, key: options.key, keyEnv: options.keyEnv, verify: options.verify !== false,
-    onProgress: ({ doneBytes, totalBytes: all }) => options.onProgress?.("verifying", doneBytes, all),
-  });
   const summary = summarizeAggregate(aggregate, { start: plan.start, end: plan.end, timeZone });
   const empty = summary.events.total === 0;
   const anchoredDays = options.dirs.flatMap((dir) => plan.utcDays.filter((d) => plan.anchored.get(dir)?.has(d)).map((d) => `${basename(dir)}/${d}`));
@@ -130,4 +123,26 @@ export async function buildReport(options: ReportOptions): Promise<ReportResult>
     integrity,
     findings: plan.missing.length > 0 || integrity.status === "tampered" || corrupt,
   };
+}
+
+/** Aggregates files without verifying them (whole `.gz` files, big plain ones in pieces), on the scan pool. */
+async function aggregateFiles(files: PlannedFile[], part: AggregatePart, workers: number | undefined, onBytes: (bytes: number) => void): Promise<Map<string, AggregateResult[]>> {
+  const tasks: ScanTask[] = [];
+  const owner: string[] = [];
+  for (const file of files) {
+    // An empty file, or one whose size could not be read, is opened whole: a read error is then reported.
+    const ranges: [number, number | undefined][] = file.compressed || file.bytes === 0 ? [[0, undefined]] : await splitAtLines(file.path, file.bytes).catch(() => [[0, undefined]]);
+    for (const [start, end] of ranges) {
+      tasks.push({ path: file.path, day: file.day, start, end, fileStart: start === 0, fileEnd: end === undefined || end === file.bytes, aggregate: part });
+      owner.push(file.path);
+    }
+  }
+  const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
+  const results = await runScan(tasks, resolveJobs(workers, totalBytes, tasks.length), (_index, result) => onBytes(result.bytes));
+  const byPath = new Map<string, AggregateResult[]>();
+  for (const [i, result] of results.entries()) {
+    const path = owner[i] as string;
+    byPath.set(path, [...(byPath.get(path) ?? []), result?.aggregate as AggregateResult]);
+  }
+  return byPath;
 }

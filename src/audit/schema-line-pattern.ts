@@ -8,8 +8,8 @@ import type { JsonSchema } from "./schema-compile.js";
  * written by hand, so the fast path cannot drift from the schema. Schema features the
  * derivation cannot express exactly are refused here, when the module loads.
  *
- * `captures`: top-level members whose value (a string's content, or a number) is captured, in
- * key order; group 1 always spans the line from its start to just before `,"<splitAt>":`.
+ * `captures`: top-level members whose value (a string's content, a number, or an object's whole
+ * text) is captured, in key order; group 1 always spans the line from its start to just before `,"<splitAt>":`.
  *
  * `apart`: captured top-level string members whose schema pattern the caller checks on the
  * captured value instead (returned in `apart`, anchored as in the schema). The expression then
@@ -85,8 +85,9 @@ function valuePattern(schema: JsonSchema, capture: boolean): string {
     case "string": return `"${wrap(stringPattern(schema))}"`;
     case "integer": return wrap(integerPattern(schema));
     case "object":
-      if (!schema.properties) return FLAT_OBJECT;
-      return `\\{${objectMembers(schema, (name, sub, first) => `${first ? "" : ","}"${name}":${valuePattern(sub, false)}`)}\\}`;
+      // A captured object is its whole text (its inner patterns capture nothing).
+      if (!schema.properties) return wrap(FLAT_OBJECT);
+      return wrap(`\\{${objectMembers(schema, (name, sub, first) => `${first ? "" : ","}"${name}":${valuePattern(sub, false)}`)}\\}`);
     case "array": {
       if (!schema.items) throw new Error("audit schema: arrays need items for the line pattern");
       const item = valuePattern(schema.items, false);

@@ -1,7 +1,7 @@
-import { listAnchorDays, readAnchor, sealThrough, type Anchor } from "./anchor.js";
+import { readAnchor, sealThrough, type Anchor } from "./anchor.js";
 import { addDays, isValidDay } from "./chain.js";
 import { readCheckpoint } from "./checkpoint.js";
-import { assertAuditDir, listDayFiles, todayUtc } from "./files.js";
+import { assertAuditDir, listAnchoredDays, listDayFiles, todayUtc } from "./files.js";
 import { MonwireError } from "../errors.js";
 import { DEFAULT_SEAL_GRACE_SECONDS } from "../config/schema.js";
 import { DEFAULT_KEY_ENV, findSignedStart, keyMissingError } from "./trail-key.js";
@@ -52,7 +52,7 @@ export async function sealAuditDir(options: SealOptions): Promise<SealResult> {
     });
   }
   assertAuditDir(options.dir);
-  const anchorDays = await listAnchorDays(options.dir);
+  const anchorDays = await listAnchoredDays(options.dir);
   const newest = anchorDays[anchorDays.length - 1];
   if (options.key === undefined) {
     const newestAnchor = newest ? await readAnchor(options.dir, newest) : undefined;

@@ -45,23 +45,6 @@ export interface WriterSpan {
   tailHashes: [number, string][];
 }
 
-/** One unit of verification work: a whole day file, or a byte range of a large plain one. */
-export interface SegmentTask {
-  path: string;
-  /** UTC day of the file (from its name). */
-  day: string;
-  start: number;
-  /** Exclusive end offset; undefined reads a compressed file to its end. */
-  end: number | undefined;
-  fileStart: boolean;
-  fileEnd: boolean;
-  key: string | undefined;
-  /** Digest the whole (uncompressed) content: only for a task covering the full file. */
-  hashFile: boolean;
-  /** Also digest the first `prefixBytes` bytes (to tell an append from an edit against the anchor). */
-  prefixBytes?: number;
-}
-
 export interface SegmentResult {
   lines: number;
   entries: number;

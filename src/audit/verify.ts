@@ -13,10 +13,12 @@ import { loadAnchor, type LoadedAnchor } from "./verify-anchor.js";
 import { checkAnchorLinks } from "./verify-links.js";
 import { findSigningBegan, wrongKey, wrongKeyReport } from "./verify-key.js";
 import { finalizeDay, verifyDay, type DayInput } from "./verify-day.js";
-import { resolveJobs, runSegments } from "./verify-pool.js";
-import { fileSize, splitAtLines } from "./verify-segment.js";
+import type { AggregatePart, AggregateResult } from "./scan-aggregate.js";
+import { resolveJobs, runScan } from "./scan-pool.js";
+import { fileSize, splitAtLines } from "./scan-ranges.js";
+import type { ScanTask } from "./scan.js";
 import { summarizeReport } from "./verify-summary.js";
-import type { SegmentResult, SegmentTask, VerifyReport } from "./verify-types.js";
+import type { SegmentResult, VerifyReport } from "./verify-types.js";
 
 export interface VerifyOptions {
   dir: string;
@@ -36,6 +38,15 @@ export interface VerifyOptions {
   witness?: string;
   /** PromQL label selector narrowing the Prometheus witness to this trail's instance, e.g. `{instance="app:5000"}`. */
   witnessSelector?: string;
+  /** Also aggregate the lines for a report, in the same pass over the bytes (see verifyAndAggregate). */
+  aggregate?: AggregatePart;
+}
+
+/** What verifyTrail hands back besides the report: the joined chains, and the pieces it aggregated. */
+interface TrailOut {
+  chain?: TrailChain;
+  /** Per day file path, the aggregates of its pieces in file order (only when every piece finished). */
+  aggregated?: Map<string, AggregateResult[]>;
 }
 
 interface PlannedFile {
@@ -58,7 +69,7 @@ export async function verifyAuditDir(options: VerifyOptions): Promise<VerifyRepo
   }
   // With a witness, a directory that is gone or empty is a verdict, not a usage error.
   const missing = !existsSync(options.dir);
-  const out: { chain?: TrailChain } = {};
+  const out: TrailOut = {};
   const report = missing
     ? summarizeReport({ dir: options.dir, from: options.from, to: options.to, keyed: options.key !== undefined, days: [], writers: 0, checkpoint: undefined, notes: [] })
     : await verifyTrail(options, out);
@@ -81,7 +92,7 @@ function daysBetween(from: string, to: string): number {
 }
 
 /** verifyAuditDir without a witness; `out.chain` receives the joined chains for a witness to compare. */
-async function verifyTrail(options: VerifyOptions, out: { chain?: TrailChain }): Promise<VerifyReport> {
+async function verifyTrail(options: VerifyOptions, out: TrailOut): Promise<VerifyReport> {
   const { dir, key } = options;
   const keyEnv = options.keyEnv ?? DEFAULT_KEY_ENV;
   assertAuditDir(dir);
@@ -109,7 +120,7 @@ async function verifyTrail(options: VerifyOptions, out: { chain?: TrailChain }):
     if (signed) throw keyMissingError(keyEnv, signed);
   }
 
-  const tasks: SegmentTask[] = [];
+  const tasks: ScanTask[] = [];
   const planned: PlannedFile[] = [];
   const taskBytes: number[] = [];
   let totalBytes = 0;
@@ -125,16 +136,18 @@ async function verifyTrail(options: VerifyOptions, out: { chain?: TrailChain }):
     for (const [start, end] of ranges) {
       entry.tasks.push(tasks.length);
       taskBytes.push((end ?? size ?? 0) - start);
-      tasks.push({ path: file.path, day: file.day, start, end, fileStart: start === 0, fileEnd: end === undefined || end === size, key, hashFile: whole, prefixBytes });
+      tasks.push({ path: file.path, day: file.day, start, end, fileStart: start === 0, fileEnd: end === undefined || end === size, verify: { key, hashFile: whole, prefixBytes }, aggregate: options.aggregate });
     }
     if (!whole && size !== undefined) entry.digest = digestFile(file.path, size, prefixBytes);
     planned.push(entry);
   }
   let doneBytes = 0;
-  const results = await runSegments(tasks, resolveJobs(options.jobs, totalBytes, tasks.length), (index) => {
+  const scanned = await runScan(tasks, resolveJobs(options.jobs, totalBytes, tasks.length), (index) => {
     doneBytes += taskBytes[index] ?? 0;
     options.onProgress?.({ doneBytes, totalBytes });
   });
+  const results = scanned.map((r) => r?.verify);
+  if (options.aggregate) out.aggregated = aggregatedFiles(planned, scanned);
   const needsKey = results.find((r) => r?.keyRequired);
   if (needsKey?.keyRequired) {
     const index = results.indexOf(needsKey);
@@ -171,6 +184,26 @@ async function verifyTrail(options: VerifyOptions, out: { chain?: TrailChain }):
   const checkpointVerdict = checkpoint || checkpointProblem ? verifyCheckpoint(checkpoint, checkpointProblem, key, chain.signedSeen) : undefined;
   const notes = chain.signedSeen ? [] : ["the trail is not signed with a key: the chain shows edits, but someone able to rewrite the files could recompute it (set the key named by audit.keyEnv)"];
   return summarizeReport({ dir, from, to, keyed: key !== undefined, days: finalVerdicts, writers: chain.writers.size, checkpoint: checkpointVerdict, notes });
+}
+
+/**
+ * verifyAuditDir that also aggregates every day file it reads for a report, in the same pass: the
+ * verdict is the same as verifyAuditDir's, and `aggregated` holds, per day file, the aggregates of
+ * its pieces in file order. A file missing from it was not read whole (the run stopped early).
+ */
+export async function verifyAndAggregate(options: VerifyOptions & { aggregate: AggregatePart }): Promise<{ report: VerifyReport; aggregated: Map<string, AggregateResult[]> }> {
+  const out: TrailOut = {};
+  const report = await verifyTrail({ ...options, witness: undefined }, out);
+  return { report, aggregated: out.aggregated ?? new Map() };
+}
+
+function aggregatedFiles(planned: PlannedFile[], scanned: ({ aggregate?: AggregateResult } | undefined)[]): Map<string, AggregateResult[]> {
+  const byPath = new Map<string, AggregateResult[]>();
+  for (const plan of planned) {
+    const parts = plan.tasks.map((i) => scanned[i]?.aggregate);
+    if (parts.every((p) => p !== undefined)) byPath.set(plan.file.path, parts as AggregateResult[]);
+  }
+  return byPath;
 }
 
 /**

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { MonwireError } from "../errors.js";
 import { canonicalize } from "./canonical.js";
 import { dayFileName, digest, hashAlgorithm, keyId, type HashAlgorithm } from "./chain.js";
-import { listAnchorDays, readAnchor, summarizeDayFile } from "./anchor.js";
-import { listDayFiles } from "./files.js";
+import { readAnchor, summarizeDayFile } from "./anchor.js";
+import { listAnchoredDays, listDayFiles } from "./files.js";
 
 /**
  * The head of a trail as `mon seal --witness FILE` writes it to a second place the app cannot
@@ -34,7 +34,7 @@ export interface WitnessWriter {
 export async function computeTrailHead(options: { dir: string; key: string | undefined; now?: Date }): Promise<TrailHead> {
   const { dir, key } = options;
   const writers = new Map<string, WitnessWriter>();
-  const anchorDays = await listAnchorDays(dir);
+  const anchorDays = await listAnchoredDays(dir);
   let lastAnchor: TrailHead["last_anchor"] = null;
   for (const day of anchorDays) {
     const anchor = await readAnchor(dir, day);

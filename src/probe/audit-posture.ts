@@ -1,6 +1,7 @@
-import { lstat, statfs, stat, readdir } from "node:fs/promises";
+import { lstat, statfs, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { ANCHOR_FILE_PATTERN, DAY_FILE_PATTERN, addDays, isValidDay } from "../audit/chain.js";
+import { addDays } from "../audit/chain.js";
+import { listAuditNames } from "../audit/files.js";
 import { CHECKPOINT_FILE } from "../audit/checkpoint.js";
 import type { Finding } from "./findings.js";
 
@@ -19,19 +20,14 @@ export interface AuditListing {
 export async function listAuditDir(dir: string): Promise<AuditListing> {
   const dirStat = await stat(dir);
   const listing: AuditListing = { dayFiles: [], anchorDays: [], strayNames: [], dirMode: dirStat.mode & 0o777, dirUid: dirStat.uid };
-  for (const name of (await readdir(dir)).sort()) {
-    const day = DAY_FILE_PATTERN.exec(name)?.[1];
-    const anchorDay = ANCHOR_FILE_PATTERN.exec(name)?.[1];
-    if (day && isValidDay(day)) {
-      // lstat when stat fails (a symlink loop): the file is still listed, and reading it reports the problem.
-      const info = await stat(join(dir, name)).catch(() => lstat(join(dir, name)));
-      listing.dayFiles.push({ name, day, path: join(dir, name), bytes: info.size, mode: info.mode & 0o777, uid: info.uid });
-    } else if (anchorDay && isValidDay(anchorDay)) {
-      listing.anchorDays.push(anchorDay);
-    } else if (/^audit[-_.]/i.test(name) && name !== CHECKPOINT_FILE) {
-      listing.strayNames.push(name);
-    }
+  const names = await listAuditNames(dir);
+  for (const { name, day, path } of names.dayFiles) {
+    // lstat when stat fails (a symlink loop): the file is still listed, and reading it reports the problem.
+    const info = await stat(path).catch(() => lstat(path));
+    listing.dayFiles.push({ name, day, path, bytes: info.size, mode: info.mode & 0o777, uid: info.uid });
   }
+  listing.anchorDays = names.anchorDays;
+  listing.strayNames = names.others.filter((name) => /^audit[-_.]/i.test(name) && name !== CHECKPOINT_FILE);
   return listing;
 }
 

@@ -9,8 +9,8 @@ import { REPO_ROOT, makeTempDir, runMon } from "../helpers/cli.js";
  * on how many threads there were or which one checked which file. Unit tests run the TypeScript
  * sources, which always verify inline, so this is where the worker path is covered.
  */
-type Pool = typeof import("../../src/audit/verify-pool.js");
-type Segment = typeof import("../../src/audit/verify-segment.js");
+type Pool = typeof import("../../src/audit/scan-pool.js");
+type Segment = typeof import("../../src/audit/scan-ranges.js");
 
 const KEY = "parallel-verify-key";
 const DAYS = ["2025-05-01", "2025-05-02", "2025-05-03", "2025-05-04", "2025-05-05", "2025-05-06"];
@@ -60,22 +60,22 @@ describe("mon verify on several threads", () => {
   }, 60_000);
 
   it("runs the pool's threads over one queue and returns results in task order", async () => {
-    const pool = (await import(join(REPO_ROOT, "dist", "audit", "verify-pool.js"))) as Pool;
-    const { splitAtLines } = (await import(join(REPO_ROOT, "dist", "audit", "verify-segment.js"))) as Segment;
+    const pool = (await import(join(REPO_ROOT, "dist", "audit", "scan-pool.js"))) as Pool;
+    const { splitAtLines } = (await import(join(REPO_ROOT, "dist", "audit", "scan-ranges.js"))) as Segment;
     const path = day(DAYS[5] as string);
     const { size } = await import("node:fs/promises").then((fs) => fs.stat(path));
     const ranges = await splitAtLines(path, size, 16 * 1024);
-    const tasks = ranges.map(([start, end]) => ({ path, day: DAYS[5] as string, start, end, fileStart: start === 0, fileEnd: end === size, key: KEY, hashFile: false }));
+    const tasks = ranges.map(([start, end]) => ({ path, day: DAYS[5] as string, start, end, fileStart: start === 0, fileEnd: end === size, verify: { key: KEY, hashFile: false } }));
     expect(tasks.length).toBeGreaterThan(6);
     expect(pool.resolveJobs(3, size, tasks.length)).toBe(3);
     expect(pool.resolveJobs(3, size, 2)).toBe(2);
     expect(pool.resolveJobs("auto", 1024, tasks.length)).toBe(1);
     expect(pool.resolveJobs(1, pool.PARALLEL_MIN_BYTES, tasks.length)).toBe(1);
     const done: number[] = [];
-    const parallel = await pool.runSegments(tasks, 3, (index) => done.push(index));
-    const inline = await pool.runSegments(tasks, 1);
+    const parallel = await pool.runScan(tasks, 3, (index) => done.push(index));
+    const inline = await pool.runScan(tasks, 1);
     expect(parallel).toEqual(inline);
     expect([...done].sort((a, b) => a - b)).toEqual(tasks.map((_t, i) => i));
-    expect(parallel.reduce((n, r) => n + (r?.lines ?? 0), 0)).toBe((await readLines(path)).length);
+    expect(parallel.reduce((n, r) => n + (r?.verify?.lines ?? 0), 0)).toBe((await readLines(path)).length);
   });
 });

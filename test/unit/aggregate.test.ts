@@ -5,9 +5,10 @@ import { LIST_LIMIT, addEntry, createAggregate } from "../../src/audit/aggregate
 import { mergeAggregates } from "../../src/audit/aggregate-merge.js";
 import { accountOf, authKindOf, keyCountOf, licenseKindOf, productOf, userManagementKindOf, walletTypeOf } from "../../src/audit/aggregate-rules.js";
 import type { AuditEntry } from "../../src/audit/entry.js";
-import { scanTask, type ScanResult, type ScanTask } from "../../src/audit/report-scan.js";
+import type { AggregateResult } from "../../src/audit/scan-aggregate.js";
+import { scanPiece, type ScanTask } from "../../src/audit/scan.js";
 import { summarizeAggregate } from "../../src/audit/report-summary.js";
-import { splitAtLines } from "../../src/audit/verify-segment.js";
+import { splitAtLines } from "../../src/audit/scan-ranges.js";
 import { makeTempDir } from "../helpers/cli.js";
 import { generateShopTrail } from "../helpers/report-trail.js";
 
@@ -83,20 +84,23 @@ describe("aggregates merge like one pass", () => {
   });
   afterAll(() => cleanup());
 
-  const base = (start?: number, end?: number, fileStart = true, fileEnd = true): ScanTask => ({
-    path, start, end, fileStart, fileEnd, timeZone: "Europe/Sarajevo", filters: { since: new Date("2025-01-04T00:00:00Z"), until: new Date("2025-01-05T00:00:00Z") },
+  const base = (start = 0, end?: number, fileStart = true, fileEnd = true): ScanTask => ({
+    path, day: "2025-01-04", start, end, fileStart, fileEnd,
+    aggregate: { timeZone: "Europe/Sarajevo", filters: { since: new Date("2025-01-04T00:00:00Z"), until: new Date("2025-01-05T00:00:00Z") } },
   });
+  /** The report's side of a scan (the aggregate), as the engine returns it. */
+  const scanTask = async (task: ScanTask): Promise<AggregateResult> => (await scanPiece(task)).aggregate as AggregateResult;
 
   it("gives the same report whether the file is read whole or in pieces", async () => {
     const whole = await scanTask(base());
     const size = (await import("node:fs/promises")).stat(path).then((s) => s.size);
     const ranges = await splitAtLines(path, await size, 64 * 1024);
     expect(ranges.length).toBeGreaterThan(10);
-    const pieces: ScanResult[] = [];
+    const pieces: AggregateResult[] = [];
     for (const [start, end] of ranges) pieces.push(await scanTask(base(start, end, start === 0, end === (await size))));
     // Merge in a scrambled order: the result must not depend on it.
     const merged = createAggregate();
-    for (const i of [...pieces.keys()].sort((a, b) => ((a * 7) % 5) - ((b * 7) % 5) || a - b)) mergeAggregates(merged, (pieces[i] as ScanResult).aggregate);
+    for (const i of [...pieces.keys()].sort((a, b) => ((a * 7) % 5) - ((b * 7) % 5) || a - b)) mergeAggregates(merged, (pieces[i] as AggregateResult).aggregate);
     const range = { start: Date.parse("2025-01-03T23:00:00Z"), end: Date.parse("2025-01-04T23:00:00Z"), timeZone: "Europe/Sarajevo" };
     expect(summarizeAggregate(merged, range)).toEqual(summarizeAggregate(whole.aggregate, range));
     expect(pieces.reduce((n, p) => n + p.lines, 0)).toBe(whole.lines);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
 import { auditEntrySchema } from "../../src/audit/entry-schema.js";
-import { hasAt, isLowerHex64, isPlainLine, matchChainLine, matchPlainEntry } from "../../src/audit/line-pattern.js";
+import { REPORT_GROUPS, chainFieldsOf, hasAt, isLowerHex64, isPlainLine, matchChainLine, matchPlainEntry, matchReportLine } from "../../src/audit/line-pattern.js";
 import type { JsonSchema } from "../../src/audit/schema-compile.js";
 import { buildLinePattern } from "../../src/audit/schema-line-pattern.js";
 import { parseAuditLine } from "../../src/audit/parse-line.js";
@@ -12,10 +12,22 @@ import { TestTrail, type TestEvent } from "../helpers/audit-trail.js";
 function agrees(text: string): "matched" | "declined" {
   const fields = matchPlainEntry(text);
   expect(isPlainLine(text), text).toBe(fields !== undefined);
+  // The report's match (its members read straight from the line) takes exactly the same lines.
+  const reported = matchReportLine(text);
+  expect(reported !== null, text).toBe(fields !== undefined);
   if (!fields) return "declined";
+  // ...and gives verify's chain fields too (a report that verifies matches each line once).
+  expect(chainFieldsOf(reported as RegExpExecArray)).toEqual(fields);
   const parsed = parseAuditLine(text);
   expect(parsed.kind, text).toBe("entry");
   if (parsed.kind === "entry") {
+    const objects = new Set(["actor", "amount", "target", "data", "seq"]);
+    for (const [name, group] of Object.entries(REPORT_GROUPS)) {
+      const raw = reported?.[group];
+      // Objects and numbers are captured as their JSON text.
+      const value = raw === undefined || !objects.has(name) ? raw : JSON.parse(raw);
+      expect(value, `${name} of ${text}`).toEqual((parsed.entry as unknown as Record<string, unknown>)[name]);
+    }
     const { action, ts, writer, seq, prev, hash } = parsed.entry;
     const { hashAt, ...chain } = fields;
     expect(chain).toEqual({ action, ts, writer, seq, prev, hash });
@@ -109,6 +121,7 @@ describe("hash and prev, checked apart from the pattern", () => {
     expect(parseAuditLine(text).kind).toBe("invalid");
     expect(matchPlainEntry(text)).toBeUndefined();
     expect(isPlainLine(text)).toBe(false);
+    expect(matchReportLine(text)).toBeNull();
     // The loose match does take it: the caller must prove prev (ChainChecker compares it with
     // the writer's last hash, or runs isLowerHex64).
     expect(matchChainLine(text)?.prev).toBe(change(entry.prev));
@@ -120,6 +133,7 @@ describe("hash and prev, checked apart from the pattern", () => {
     expect(parseAuditLine(text).kind).toBe("invalid");
     expect(matchPlainEntry(text)).toBeUndefined();
     expect(isPlainLine(text)).toBe(false);
+    expect(matchReportLine(text)).toBeNull();
   });
 
   it("accepts exactly 64 lower-case hex digits", () => {

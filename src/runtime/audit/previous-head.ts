@@ -1,6 +1,7 @@
-import { open, readdir } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { DAY_FILE_PATTERN, digest } from "../../audit/chain.js";
+import { digest } from "../../audit/chain.js";
+import { listAuditNames } from "../../audit/files.js";
 
 /** The last entry another writer left in the directory. */
 export interface WriterHead {
@@ -75,11 +76,11 @@ export async function previousHeadSigned(dir: string, ownWriter: string, key: st
 async function findPreviousHeadLine(dir: string, ownWriter: string): Promise<{ head: WriterHead; line: string } | null> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = (await listAuditNames(dir)).dayFiles.flatMap((f) => (f.compressed ? [] : [f.name]));
   } catch {
     return null;
   }
-  const days = names.filter((n) => DAY_FILE_PATTERN.test(n) && !n.endsWith(".gz")).sort().reverse().slice(0, MAX_FILES);
+  const days = names.reverse().slice(0, MAX_FILES);
   for (const name of days) {
     try {
       const found = lastHeadLineIn(await readTail(join(dir, name)), ownWriter);

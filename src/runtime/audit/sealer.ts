@@ -1,6 +1,6 @@
-import { readdir } from "node:fs/promises";
 import { sealThrough, type Anchor } from "../../audit/anchor.js";
-import { DAY_FILE_PATTERN, addDays, utcDay } from "../../audit/chain.js";
+import { addDays, utcDay } from "../../audit/chain.js";
+import { listAuditNames } from "../../audit/files.js";
 
 export interface SealerSettings {
   dir: string;
@@ -68,7 +68,7 @@ export class Sealer {
 
   private async seal(throughDay: string): Promise<void> {
     const { dir, key, clock } = this.settings;
-    const days = (await readdir(dir)).flatMap((name) => DAY_FILE_PATTERN.exec(name)?.[1] ?? []).sort();
+    const days = (await listAuditNames(dir)).dayFiles.map((f) => f.day);
     // Without an anchor yet, sealing starts at the oldest day file; a directory whose only file is
     // today's starts after throughDay, so nothing is sealed. With anchors, sealThrough continues
     // after the newest one (sealing empty days too: an anchor proves there were no events).
