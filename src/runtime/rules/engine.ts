@@ -7,7 +7,7 @@ import type { ExceptionMark } from "../error-handler.js";
 import type { MonwireMetrics } from "../metrics.js";
 import type { SecuritySignals } from "../security-signals.js";
 import type { SessionCounter } from "../sessions.js";
-import type { Tracker } from "../track.js";
+import { eventNameOf, type Tracker } from "../track.js";
 import { captureResponse } from "./capture.js";
 import { buildRuleEvents } from "./events.js";
 import { outcomeOf, readValue, type ValueSources } from "./values.js";
@@ -57,7 +57,14 @@ export interface RequestHooksOptions {
  */
 export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
   const { tracker, metrics, security, sessions, config } = options;
-  const byKey = new Map(options.rules.map((rule) => [rule.key, rule]));
+  // Method → template → rule: the lookup at dispatch reads two maps instead of building a
+  // "METHOD /template" string for every routed request.
+  const byMethod = new Map<string, Map<string, RouteRule>>();
+  for (const rule of options.rules) {
+    let templates = byMethod.get(rule.method);
+    if (!templates) byMethod.set(rule.method, (templates = new Map()));
+    templates.set(rule.template, rule);
+  }
   const seen = new Set<string>();
   const labels = new Map<EventRule, string>();
   for (const rule of options.rules) {
@@ -129,8 +136,15 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
       branchPath: context.branchPath,
       unusable: (field) => ruleError(rule, field),
     });
+    // A direct monitoring.audit.* call for the same event wrote its entry: the rule still counts
+    // the metric but writes no second entry; an audit-only event is then recorded by the app alone.
+    const audited = context.audited?.has(rule.event) === true;
     for (const event of events) {
       if (event.kind === "session_started" && context.explicit?.has("session.started")) continue;
+      if (audited) {
+        if (event.kind === "audit") continue;
+        if (eventNameOf(event) === rule.event) (event as { auditedByApp?: boolean }).auditedByApp = true;
+      }
       void tracker.emit(event);
     }
   };
@@ -146,8 +160,8 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
   return {
     seen,
     onRoute(state, template, params) {
-      if (byKey.size === 0) return;
-      const rule = byKey.get(`${state.req.method} ${template}`);
+      if (byMethod.size === 0) return;
+      const rule = byMethod.get(state.req.method as string)?.get(template);
       state.rule = rule;
       if (!rule) return;
       if (!seen.has(rule.key)) seen.add(rule.key);
