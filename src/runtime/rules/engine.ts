@@ -3,6 +3,7 @@ import type { EventRule, RouteRule, RuleField } from "../../config/event-rules.j
 import type { MonwireConfig } from "../../config/schema.js";
 import { applyActor, type ActorLookup, type ResolvedActor } from "../actor.js";
 import { runWithContext, type RequestContext } from "../context.js";
+import { hasRequestObservers, notifyRequestObservers } from "../request-observers.js";
 import type { ExceptionMark } from "../error-handler.js";
 import type { MonwireMetrics } from "../metrics.js";
 import type { SecuritySignals } from "../security-signals.js";
@@ -80,6 +81,18 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
       applyActor(state.context, actor);
     }
     return actor;
+  };
+
+  /**
+   * Resolves the actor at route dispatch and tells the request observers once it is found: Sentry
+   * puts the user on the request's scope, so the transaction (spans) carries it as errors do.
+   * Only here, inside the request's async context: at the response's close the current scope may
+   * not be this request's.
+   */
+  const announceActor = (state: RequestState): void => {
+    const known = state.actor;
+    const actor = resolveActor(state);
+    if (actor && !known) notifyRequestObservers(state.context, "actor");
   };
 
   // Express 5 parses the query string on each read of req.query: read it only for rules that use it.
@@ -160,14 +173,16 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
   return {
     seen,
     onRoute(state, template, params) {
-      if (byMethod.size === 0) return;
-      const rule = byMethod.get(state.req.method as string)?.get(template);
+      const rule = byMethod.size === 0 ? undefined : byMethod.get(state.req.method as string)?.get(template);
       state.rule = rule;
-      if (!rule) return;
+      if (!rule) {
+        if (hasRequestObservers()) announceActor(state);
+        return;
+      }
       if (!seen.has(rule.key)) seen.add(rule.key);
       state.params = params;
       // The user as the auth middleware left it: a logout handler may remove it before the end.
-      resolveActor(state);
+      announceActor(state);
       if (!state.captured) {
         state.captured = true;
         captureResponse(state.res);
