@@ -41,12 +41,29 @@ function text(value: unknown): string | undefined {
   return undefined;
 }
 
+type Place = (req: object, res: object) => unknown;
+type Loose = Record<string, unknown>;
+const inside = (value: unknown, key: string): unknown => (typeof value === "object" && value !== null ? (value as Loose)[key] : undefined);
+
+/**
+ * The default places, read with fixed property names. A route rule looks for the user twice per
+ * request, and mostly finds none: the generic getter's computed reads miss through Express's
+ * dictionary-mode req and its prototype chain in V8's megamorphic path on each of them, while a
+ * named read keeps an inline cache per place. Same results as the generic getter.
+ */
+const KNOWN_PLACES: Readonly<Record<string, Place>> = {
+  "req.user": (req) => (req as Loose).user,
+  "res.locals.user": (_req, res) => inside((res as Loose).locals, "user"),
+  "req.session.user": (req) => inside((req as Loose).session, "user"),
+};
+
 /**
  * Compiles `actor` from the config once: each `from` place becomes a getter on req or res, each
  * field a getter inside the user. The lookup never throws (a getter that throws means no user).
  */
 export function createActorLookup(config: ActorConfig, custom?: ActorResolverFn): ActorLookup {
-  const places = config.from.map((place) => {
+  const places = config.from.map((place): Place => {
+    if (Object.hasOwn(KNOWN_PLACES, place)) return KNOWN_PLACES[place] as Place;
     const [root, ...rest] = place.split(".");
     const get = getter(rest.join("."));
     return root === "res" ? (_req: object, res: object) => get(res) : (req: object) => get(req);

@@ -16,6 +16,8 @@ export interface BusinessEventBase {
   rawTenant?: string;
   /** The request context: a copy at the time of a track.* call; the live one for route rules (emitted at the end of the request). Undefined outside a request. */
   context?: RequestContext;
+  /** Set on a route rule's event whose audit entry the app wrote itself in the request: the audit sink skips it. */
+  auditedByApp?: boolean;
 }
 
 export interface LoginEvent extends BusinessEventBase {

@@ -28,6 +28,11 @@ export interface RequestContext {
    * route rule for the same event stands back, so the event is recorded once.
    */
   explicit?: Set<string>;
+  /**
+   * Events whose audit entry the app wrote itself in this request (a direct `monitoring.audit.*`
+   * call): a route rule for the same event updates its metric but writes no second entry.
+   */
+  audited?: Set<string>;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

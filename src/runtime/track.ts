@@ -71,6 +71,18 @@ const processSinks = new Set<BusinessEventSink>();
 /** One settled promise for every call with nothing to wait for: no allocation (and no async-hook work) per event. */
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/** Hands the event to one sink; its promise (or its throw, as a rejection) joins `pending`. */
+function handleIn(sink: BusinessEventSink, event: BusinessEvent, pending: Promise<void>[] | undefined): Promise<void>[] | undefined {
+  try {
+    const result = sink.handle(event);
+    if (!result) return pending;
+    (pending ??= []).push(result);
+  } catch (error) {
+    (pending ??= []).push(Promise.reject(error));
+  }
+  return pending;
+}
+
 /**
  * Adds a sink to every tracker in the process (Sentry breadcrumbs are set up by the instrument
  * file, before the app creates its monitoring). Returns the remove function.
@@ -152,18 +164,12 @@ export function createTracker(options: TrackerOptions): Tracker {
       return RESOLVED;
     }
     if (explicit && event.context) markExplicit(event);
-    const pending: Promise<void>[] = [];
-    const run = (sink: BusinessEventSink) => {
-      try {
-        const result = sink.handle(event);
-        if (result) pending.push(result);
-      } catch (error) {
-        pending.push(Promise.reject(error));
-      }
-    };
-    for (const sink of sinks) run(sink);
-    for (const sink of processSinks) run(sink);
-    if (pending.length === 0) return RESOLVED;
+    // The array exists only when a sink has async work (the audit trail): with metrics and
+    // sessions alone an event allocates nothing here.
+    let pending: Promise<void>[] | undefined;
+    for (const sink of sinks) pending = handleIn(sink, event, pending);
+    if (processSinks.size > 0) for (const sink of processSinks) pending = handleIn(sink, event, pending);
+    if (pending === undefined) return RESOLVED;
     const all = Promise.all(pending).then(() => undefined);
     return strict ? all : all.catch((error: unknown) => reportMonitoringFailure(`track.${helper}`, error));
   };

@@ -95,7 +95,7 @@ export async function runInit(options: InitOptions, hooks: InitHooks = {}): Prom
   hooks.detected?.(project);
   const answers = await collectAnswers(project, options, hooks);
   // Rules feed metrics and the audit trail; with neither there is nothing for them to do.
-  const found = planRules(project, previous, readExistingConfig(root));
+  const found = planRules(project, previous, readExistingConfig(root), answers.tenants.length);
   const rulesPlan = answers.metrics || answers.audit ? found : { ...found, proposals: [], products: [] };
   // Without a terminal (or with --yes) the proposals are taken: they land in mon.config.json,
   // shown in the plan, where they are reviewed and edited like any other setting.

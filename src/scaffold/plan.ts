@@ -181,6 +181,8 @@ export function planInit(options: PlanInitOptions): Plan {
   const rules = options.rules;
   const configInput = rules ? withRules(buildConfig(existingConfig, answers, project.packageName), rules.plan, rules.choice) : buildConfig(existingConfig, answers, project.packageName);
   if (rules) p.manifest.routes = rules.plan.routes;
+  // Which session source the config now names, and how to switch to the store init found.
+  const sessionsWritten = rules?.plan.sessions && (configInput as ConfigWithRules).sessions?.source === rules.plan.sessions.source && !existingConfig?.sessions?.source;
   const database = planDatabase(project, (path) => p.read(path));
   if (database?.config && !configInput.database) configInput.database = database.config;
   const configText = p.read(CONFIG_FILE);
@@ -207,6 +209,7 @@ export function planInit(options: PlanInitOptions): Plan {
   if (options.bundle) planBundle(p, project.root, options.bundle);
   planPackageJson(p, options, sentryWired, notes);
   if (answers.metrics) notes.push(...scaleOutNotes(project));
+  if (sessionsWritten && rules?.plan.sessions) notes.push(rules.plan.sessions.note);
 
   const env = editRegionFile(p.read(".env.example"), "env", envExampleLines(answers));
   planEdited(p, ".env.example", p.read(".env.example"), env.text, "environment variables monwire reads", env.edited ? ["env"] : [], "#");

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MonwireConfigInput } from "../config/schema.js";
 import { parseSource } from "./ast.js";
+import { findSessionStores, planSessions, type SessionsPlan } from "./detect-sessions.js";
 import { actorFacts, productLiterals } from "./routes-facts.js";
 import { scanRoutes } from "./routes-scan.js";
 import { proposeActor, proposeRules, type RuleJson, type RuleProposal } from "./rules-propose.js";
@@ -22,6 +23,8 @@ export interface RulesPlan {
   actor?: RuleJson;
   /** Product names the code lists (proposal for `metrics.products`). */
   products: string[];
+  /** Where active_user_sessions comes from; written when the config does not say yet. */
+  sessions?: SessionsPlan;
 }
 
 /** mon.config.json as written, rule sections included. */
@@ -35,23 +38,26 @@ export interface RulesChoice {
   changed?: Record<string, RuleJson>;
 }
 
-export function planRules(project: Pick<ProjectInfo, "root" | "entry">, previous: Manifest | undefined, existing: ConfigWithRules | undefined): RulesPlan {
+export function planRules(project: Pick<ProjectInfo, "root" | "entry">, previous: Manifest | undefined, existing: ConfigWithRules | undefined, tenantCount = 1): RulesPlan {
   const scan = scanRoutes(project.root, project.entry);
   const known = new Set([...(previous?.routes ?? []), ...Object.keys(existing?.events ?? {})]);
   const routes = [...new Set([...(previous?.routes ?? []), ...scan.routes.map((r) => `${r.method} ${r.path}`)])].sort();
-  const programs = scan.files.flatMap((file) => {
+  const parsed = scan.files.flatMap((file) => {
     try {
-      return [parseSource(readFileSync(join(project.root, file), "utf8"), file)];
+      return [{ file, program: parseSource(readFileSync(join(project.root, file), "utf8"), file) }];
     } catch {
       return [];
     }
   });
+  const programs = parsed.map((p) => p.program);
+  const sessions = existing?.sessions?.source ? undefined : planSessions(findSessionStores(parsed), tenantCount);
   const actor = existing?.actor ? undefined : proposeActor(actorFacts(programs));
   return {
     proposals: proposeRules(scan.routes).filter((p) => !known.has(p.key)),
     routes,
     ...(actor ? { actor } : {}),
     products: existing?.metrics?.products?.length ? [] : productLiterals(programs),
+    ...(sessions ? { sessions } : {}),
   };
 }
 
@@ -64,6 +70,9 @@ export function mergeRules(config: ConfigWithRules, plan: RulesPlan, choice: Rul
   const next: ConfigWithRules = { ...config };
   if (choice.products.length > 0 && !(config.metrics?.products?.length)) next.metrics = { ...config.metrics, products: choice.products };
   if (plan.actor && !config.actor && (accepted.length > 0 || Object.keys(config.events ?? {}).length > 0)) next.actor = plan.actor as ConfigWithRules["actor"];
+  // Sessions matter once a login rule counts them; the source in use is then written down.
+  const logins = accepted.some((p) => p.event === "login");
+  if (plan.sessions && logins && !config.sessions?.source) next.sessions = { ...config.sessions, source: plan.sessions.source };
   if (accepted.length > 0) next.events = { ...config.events, ...Object.fromEntries(accepted.map((p) => [p.key, choice.changed?.[p.key] ?? p.rule])) };
   return next;
 }

@@ -20,6 +20,7 @@ export const RULES_CONFIG = {
     "POST /api/wallets/:id/deposit": { event: "wallet.deposit", amount: "body.amount", walletId: "params.id", txId: "response.txId" },
     "POST /api/wallets/:id/withdraw": { event: "wallet.withdrawal", amount: "body.amount", walletId: "params.id", txId: "body.txId" },
     "POST /api/wallets/:id/explicit": { event: "wallet.deposit", amount: "body.amount" },
+    "POST /api/wallets/:id/audited": { event: "wallet.deposit", amount: "body.amount", walletId: "params.id", txId: "response.txId" },
     "POST /api/orders": {
       event: "wallet.purchase", amount: "response.total", txId: "response.orderId", reasons: { "402": "insufficient_funds" },
       also: [{ event: "license.generated", product: "body.product", keys: "response.licenses[].key" }],

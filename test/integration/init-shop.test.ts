@@ -50,7 +50,7 @@ describe("mon init on the license shop (host-shop-ts)", () => {
   let receiver: SentryReceiver;
   let tarball: string;
   let before: Record<string, string>;
-  let initDoc: { status: string; plan: { rules: { added: string[]; products: string[] } }; nextSteps: string[] };
+  let initDoc: { status: string; plan: { notes: string[]; rules: { added: string[]; products: string[] } }; nextSteps: string[] };
 
   beforeAll(async () => {
     tarball = await packMonwire();
@@ -81,6 +81,11 @@ describe("mon init on the license shop (host-shop-ts)", () => {
     expect(Object.keys(config)[0]).toBe("$schema");
     expect(config.$schema).toBe("./node_modules/monwire/schema/mon.config.schema.json");
     expect(JSON.parse(readFileSync(join(root, config.$schema), "utf8")).title).toBe("mon.config.json");
+    // The shop's session Map is module-private and holds no shop: init says so and counts events.
+    expect(config.sessions).toEqual({ source: "events" });
+    expect(initDoc.plan.notes).toContain(
+      'found the session Map `sessions` in server/routes.ts, but it is not exported and holds no tenant in its sessions (userId): active_user_sessions counts login/logout events (sessions.source "events"); to count from it, export it, store the tenant in each session (sessions.tenantField, default "tenant"), then pass it as createMonitoring({ sessionSource: sessions }) and set sessions.source to "store" (docs/tracking.md, Sessions)',
+    );
     const after = hashTree(root);
     // The business files are untouched; only the entry's marked wiring regions changed.
     for (const file of ["server/routes.ts", "tsconfig.json"]) expect(after[file], file).toBe(before[file]);
@@ -126,13 +131,16 @@ describe("mon init on the license shop (host-shop-ts)", () => {
       expect(bobOrder.status).toBe(201);
       expect((await call("KM", "POST", "/api/branches", { name: "Tuzla" }, bob)).status).toBe(403);
       expect((await call("KM", "POST", "/api/auth/logout", {}, bob)).status).toBe(200);
+      // A second EUR session opens and closes: the gauge is back at exactly 0, never below.
+      const rootEur = await login("EUR", "root");
+      expect((await call("EUR", "POST", "/api/auth/logout", {}, rootEur)).status).toBe(200);
       const root_ = await login("KM", "root");
       expect((await call("KM", "POST", "/api/admin/reindex", {}, root_)).status).toBe(200);
       expect((await call("KM", "POST", "/api/wallet/refund", { txId: "tx-42", amount: 5 }, root_)).status).toBe(500);
 
       const metrics = parseExposition(await (await fetch(`${started.url}/metrics`)).text());
       const expected: Array<[string, Record<string, string>, number]> = [
-        ["authentication_attempts_total", { outcome: "success", tenant: "EUR" }, 1],
+        ["authentication_attempts_total", { outcome: "success", tenant: "EUR" }, 2],
         ["authentication_attempts_total", { outcome: "failure", tenant: "EUR" }, 6],
         ["authentication_attempts_total", { outcome: "success", tenant: "KM" }, 2],
         ["authentication_attempts_total", { outcome: "failure", tenant: "KM" }, 0],

@@ -52,9 +52,10 @@ describe.each(["4", "5"] as const)("route rules on Express %s (real app process,
     await run("POST", "/api/wallets/w2/deposit", { shop: "KM", user: "bob", body: {} });
     await run("POST", "/api/auth/login", { shop: "KM", body: { username: "mallory", password: "x" } });
     await run("POST", "/api/auth/login", { shop: "KM", body: { username: "mallory", password: "y" } });
-    expect(statuses).toEqual([200, 401, 201, 201, 402, 201, 200, 200, 201, 500, 204, 200, 201, 403, 201, 201, 401, 401]);
+    await run("POST", "/api/wallets/w3/audited", { shop: "KM", user: "bob", body: { amount: 5 } });
+    expect(statuses).toEqual([200, 401, 201, 201, 402, 201, 200, 200, 201, 500, 204, 200, 201, 403, 201, 201, 401, 401, 201]);
 
-    lines = await linesWhen(app, (l) => l.some((e) => e.action === "security.brute_force") && l.filter((e) => e.action === "login.failed").length === 3 && l.some((e) => e.tenant === "KM" && e.action === "wallet.deposit" && !e.amount));
+    lines = await linesWhen(app, (l) => l.some((e) => e.action === "security.brute_force") && l.filter((e) => e.action === "login.failed").length === 3 && l.some((e) => e.tenant === "KM" && e.action === "wallet.deposit" && !e.amount) && l.some((e) => e.tx_id === "tx-audited"));
     metrics = await scrape(app);
   }, 60_000);
 
@@ -78,7 +79,8 @@ describe.each(["4", "5"] as const)("route rules on Express %s (real app process,
     ["wallet_transactions_total", { type: "purchase", outcome: "success", tenant: "EUR" }, 1],
     ["wallet_transactions_total", { type: "purchase", outcome: "failure", tenant: "EUR" }, 1],
     ["wallet_transactions_total", { type: "withdrawal", outcome: "failure", tenant: "EUR" }, 1],
-    ["wallet_transactions_total", { type: "deposit", outcome: "success", tenant: "KM" }, 2],
+    // Three: w2 twice and w3, whose audit entry the app wrote itself (the rule still counts it).
+    ["wallet_transactions_total", { type: "deposit", outcome: "success", tenant: "KM" }, 3],
     ["wallet_transactions_total", { type: "purchase", outcome: "success", tenant: "KM" }, 1],
     ["license_keys_generated_total", { product: "antivirus", tenant: "EUR" }, 2],
     ["license_keys_generated_total", { product: "vpn", tenant: "KM" }, 1],
@@ -128,6 +130,14 @@ describe.each(["4", "5"] as const)("route rules on Express %s (real app process,
     const withdrawals = lines.filter((l) => l.action === "wallet.withdrawal");
     expect(withdrawals).toHaveLength(1);
     expect(withdrawals[0]).toMatchObject({ outcome: "failure", reason: "exception", amount: { minor: 400, currency: "EUR" }, tx_id: "tx-w-9" });
+  });
+
+  it("records exactly one event per request: a direct monitoring.audit.* call wins over the rule's entry", async () => {
+    // The rule's own entry would land right after the app's: give it time to show up if it were written.
+    await new Promise((r) => setTimeout(r, 300));
+    const w3 = (await auditLines(app.dir)).filter((l) => l.action === "wallet.deposit" && l.target?.id === "w3");
+    expect(w3).toHaveLength(1);
+    expect(w3[0]).toMatchObject({ tenant: "KM", tx_id: "tx-audited", amount: { minor: 777, currency: "BAM" }, actor: { id: "u-bob" } });
   });
 
   it("records a missing value's event without it", () => {

@@ -1,7 +1,7 @@
 import { maskLicenseKey } from "../../audit/redact.js";
 import type { BusinessEvent, BusinessEventSink } from "../business-event.js";
 import type { AuditRecordInput } from "./build-entry.js";
-import type { AuditTrail } from "./trail.js";
+import { RECORD_EVENT, type AuditTrail } from "./trail.js";
 
 /** The audit entry for one business event; request context (ip, user agent, ...) is added by record(). */
 export function auditEventFor(event: BusinessEvent): AuditRecordInput {
@@ -58,10 +58,13 @@ export function auditEventFor(event: BusinessEvent): AuditRecordInput {
  * compliance record is never silently missing.
  */
 export function createAuditSink(trail: AuditTrail): BusinessEventSink {
+  const record = trail[RECORD_EVENT] ?? ((entry: AuditRecordInput) => trail.record(entry));
   return {
     name: "audit",
     async handle(event) {
-      await trail.record(auditEventFor(event));
+      // The app wrote this event's entry itself (a direct monitoring.audit.* call in the request).
+      if (event.auditedByApp) return;
+      await record(auditEventFor(event));
     },
   };
 }

@@ -13,6 +13,7 @@ import { getMetrics } from "../metrics.js";
 import { buildEntry, type AuditRecordInput, type BuiltEntry } from "./build-entry.js";
 import { Committer } from "./committer.js";
 import { DayFiles, DEFAULT_MODES } from "./day-files.js";
+import { markAuditedByApp } from "./direct-calls.js";
 import { createCategoryHelpers, type CategoryHelpers } from "./helpers.js";
 import { findPreviousHead, previousHeadSigned } from "./previous-head.js";
 import { Sealer } from "./sealer.js";
@@ -48,8 +49,13 @@ export interface AuditTrailOptions {
   onWritten?: (entries: readonly AuditEntry[]) => void;
 }
 
+/** record() for the audit sink: business events, which route rules already account for. */
+export const RECORD_EVENT = Symbol.for("monwire.audit.recordEvent");
+
 /** A durable, hash-chained audit trail. Create one per process with createAuditTrail(). */
 export interface AuditTrail extends CategoryHelpers {
+  /** The sink's record(): like `record`, without marking the request's rule event as written by the app. */
+  readonly [RECORD_EVENT]?: (event: AuditRecordInput) => Promise<AuditEntry>;
   readonly dir: string;
   /** This process's random writer id. */
   readonly writer: string;
@@ -212,11 +218,19 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     return new Promise<AuditEntry>((resolveEntry, rejectEntry) => committer.push({ built, resolve: resolveEntry, reject: rejectEntry }));
   };
 
+  // What the app calls directly also tells a route rule for the same event in this request that
+  // its entry is written; entries of business events (the audit sink) go through `record` itself.
+  const recordDirect = (event: AuditRecordInput): Promise<AuditEntry> => {
+    markAuditedByApp(event);
+    return record(event);
+  };
+
   return {
     dir, writer, durability,
     algorithm: hashAlgorithm(key),
-    record,
-    ...createCategoryHelpers(record),
+    record: recordDirect,
+    [RECORD_EVENT]: record,
+    ...createCategoryHelpers(recordDirect),
     open() {
       if (closed) return Promise.reject(new MonwireError("E_AUDIT_CLOSED", "audit trail is closed", { hint: "Open the trail before monitoring.close() / audit.close()." }));
       return new Promise<void>((resolveOpen, rejectOpen) => {

@@ -33,13 +33,15 @@ type Patchable = Record<"json" | "send", Sender | undefined>;
 const patched = new WeakSet<object>();
 
 function wrap(original: Sender): Sender {
-  return function capturing(this: ServerResponse, ...args: unknown[]) {
+  // Express calls json/send with one argument (Express 4's deprecated (status, body) forms pass
+  // two): a fixed-arity call avoids building a rest array and a spread apply on every response.
+  return function capturing(this: ServerResponse, body?: unknown) {
     const req = (this as ServerResponse & { req?: Record<symbol, CaptureTarget | undefined> }).req;
     const target = req?.[REQUEST_STATE];
     if (target !== undefined && target.rule !== undefined && target.response === undefined) {
-      target.response = args[0] === undefined ? null : parseBounded(args[0]);
+      target.response = body === undefined ? null : parseBounded(body);
     }
-    return original.apply(this, args);
+    return arguments.length === 1 ? original.call(this, body) : original.apply(this, arguments as unknown as unknown[]);
   };
 }
 

@@ -3,11 +3,12 @@ import type { EventRule, RouteRule, RuleField } from "../../config/event-rules.j
 import type { MonwireConfig } from "../../config/schema.js";
 import { applyActor, type ActorLookup, type ResolvedActor } from "../actor.js";
 import { runWithContext, type RequestContext } from "../context.js";
+import { hasRequestObservers, notifyRequestObservers } from "../request-observers.js";
 import type { ExceptionMark } from "../error-handler.js";
 import type { MonwireMetrics } from "../metrics.js";
 import type { SecuritySignals } from "../security-signals.js";
 import type { SessionCounter } from "../sessions.js";
-import type { Tracker } from "../track.js";
+import { eventNameOf, type Tracker } from "../track.js";
 import { captureResponse } from "./capture.js";
 import { buildRuleEvents } from "./events.js";
 import { outcomeOf, readValue, type ValueSources } from "./values.js";
@@ -57,7 +58,14 @@ export interface RequestHooksOptions {
  */
 export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
   const { tracker, metrics, security, sessions, config } = options;
-  const byKey = new Map(options.rules.map((rule) => [rule.key, rule]));
+  // Method → template → rule: the lookup at dispatch reads two maps instead of building a
+  // "METHOD /template" string for every routed request.
+  const byMethod = new Map<string, Map<string, RouteRule>>();
+  for (const rule of options.rules) {
+    let templates = byMethod.get(rule.method);
+    if (!templates) byMethod.set(rule.method, (templates = new Map()));
+    templates.set(rule.template, rule);
+  }
   const seen = new Set<string>();
   const labels = new Map<EventRule, string>();
   for (const rule of options.rules) {
@@ -73,6 +81,18 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
       applyActor(state.context, actor);
     }
     return actor;
+  };
+
+  /**
+   * Resolves the actor at route dispatch and tells the request observers once it is found: Sentry
+   * puts the user on the request's scope, so the transaction (spans) carries it as errors do.
+   * Only here, inside the request's async context: at the response's close the current scope may
+   * not be this request's.
+   */
+  const announceActor = (state: RequestState): void => {
+    const known = state.actor;
+    const actor = resolveActor(state);
+    if (actor && !known) notifyRequestObservers(state.context, "actor");
   };
 
   // Express 5 parses the query string on each read of req.query: read it only for rules that use it.
@@ -129,8 +149,15 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
       branchPath: context.branchPath,
       unusable: (field) => ruleError(rule, field),
     });
+    // A direct monitoring.audit.* call for the same event wrote its entry: the rule still counts
+    // the metric but writes no second entry; an audit-only event is then recorded by the app alone.
+    const audited = context.audited?.has(rule.event) === true;
     for (const event of events) {
       if (event.kind === "session_started" && context.explicit?.has("session.started")) continue;
+      if (audited) {
+        if (event.kind === "audit") continue;
+        if (eventNameOf(event) === rule.event) (event as { auditedByApp?: boolean }).auditedByApp = true;
+      }
       void tracker.emit(event);
     }
   };
@@ -146,14 +173,16 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
   return {
     seen,
     onRoute(state, template, params) {
-      if (byKey.size === 0) return;
-      const rule = byKey.get(`${state.req.method} ${template}`);
+      const rule = byMethod.size === 0 ? undefined : byMethod.get(state.req.method as string)?.get(template);
       state.rule = rule;
-      if (!rule) return;
+      if (!rule) {
+        if (hasRequestObservers()) announceActor(state);
+        return;
+      }
       if (!seen.has(rule.key)) seen.add(rule.key);
       state.params = params;
       // The user as the auth middleware left it: a logout handler may remove it before the end.
-      resolveActor(state);
+      announceActor(state);
       if (!state.captured) {
         state.captured = true;
         captureResponse(state.res);

@@ -7,6 +7,8 @@ export interface SentryScope {
   setTransactionName?(name?: string): unknown;
   /** SDK 11 (and late 10.x): scope attributes, copied onto every streamed span. */
   setAttribute?(key: string, value: string): unknown;
+  setUser?(user: Record<string, string> | null): unknown;
+  getUser?(): { id?: unknown } | undefined;
 }
 
 export interface SentryTransportResponse {
