@@ -30,7 +30,7 @@ const DRIVER = fileURLToPath(new URL("./lib/db-driver.mjs", import.meta.url));
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const PER_ROUND = { pg: 1000, drizzle: 1000, sqlite: 50_000 };
-const COUNTED = { pg: 2000, drizzle: 2000, sqlite: 20_000 };
+const COUNTED = { pg: Number(process.env.BENCH_COUNTED ?? 5000), sqlite: 50_000 };
 const WARM = { pg: 3000, drizzle: 3000, sqlite: 200_000 };
 const STUB_CALLS = 100_000;
 const STUB_ROUNDS = 8;
@@ -122,7 +122,7 @@ function countInstructions(client, mode, env, dir) {
   const count = COUNTED[client];
   return new Promise((resolve, reject) => {
     const child = spawn("valgrind", ["--tool=callgrind", "--instr-atstart=no", `--callgrind-out-file=${out}`, process.execPath, "--single-threaded", DRIVER], {
-      env: driverEnv(client, mode, { ...env, BENCH_COUNT: String(count), BENCH_WARM: String(2 * count), BENCH_SETTLE: String(count) }),
+      env: driverEnv(client, mode, { ...env, BENCH_COUNT: String(count), BENCH_WARM: String(WARM[client]), BENCH_SETTLE: String(Math.round(count / 2)) }),
       stdio: "ignore",
     });
     child.on("error", reject);
@@ -219,7 +219,9 @@ const env = cluster ? { BENCH_PG_URL: cluster.url } : {};
 try {
   const cpu = {};
   for (const client of clients) cpu[client] = await cpuPerQuery(client, env);
-  const instructions = hasValgrind() ? await instructionsPerQuery(clients, env) : undefined;
+  // Counted for pg (the driver the target is about) and better-sqlite3; drizzle adds only its own
+  // code above the same pg path, so its CPU rows stand for it.
+  const instructions = hasValgrind() ? await instructionsPerQuery(clients.filter((c) => c !== "drizzle"), env) : undefined;
   for (const client of clients) {
     const bare = cpu[client].bare.micros;
     // The target: max(2 µs, 3 % of the bare query's client CPU); as a share of its instructions.
@@ -227,6 +229,7 @@ try {
     for (const mode of MODES) {
       const added = cpu[client][mode].micros - bare;
       const counted = instructions?.[client];
+      const countedRow = counted !== undefined;
       const addedPath = counted ? counted[mode].path - counted.bare.path : undefined;
       table.push({
         variant: `${NAMES[client]} ${MODE_NAMES[mode]}`,
@@ -234,7 +237,7 @@ try {
         "per process": cpu[client][mode].perProcess.map((v) => v.toFixed(2)).join(" / "),
         "added CPU µs": mode === "bare" ? "—" : added.toFixed(2),
         ...(instructions
-          ? {
+          ? !countedRow ? { "instructions/query": "(not counted)", "without JIT & GC": "", "added instructions": "" } : {
               "instructions/query": Math.round(counted[mode].total).toLocaleString("en-US"),
               "without JIT & GC": Math.round(counted[mode].path).toLocaleString("en-US"),
               "added instructions": mode === "bare" ? "—" : `${Math.round(addedPath).toLocaleString("en-US")} (${((100 * addedPath) / counted.bare.path).toFixed(1)} %)`,
@@ -243,9 +246,10 @@ try {
       });
       if (mode !== "monwire") continue;
       targets.push({ name: `${NAMES[client]}: added client CPU ≤ max(2 µs, 3 % of ${bare.toFixed(2)} µs) = ${limit.toFixed(2)} µs`, value: `${added.toFixed(2)} µs`, ok: added <= limit });
-      if (instructions) {
-        // The same limit as a share of the bare query's instructions: a count that the host's load
-        // does not move, so this line holds or fails the same way on a quiet or a busy machine.
+      if (countedRow) {
+        // The same limit as a share of the bare query's instructions: a count the neighbours' load
+        // does not move (where JIT compilation and collections land still does, hence the long
+        // counted stretch and their cost taken out).
         const share = limit / bare;
         const addedShare = addedPath / counted.bare.path;
         targets.push({ name: `${NAMES[client]}: added instructions ≤ ${(100 * share).toFixed(1)} % of the bare query's (the same limit)`, value: `${(100 * addedShare).toFixed(1)} %`, ok: addedShare <= share });
@@ -270,7 +274,7 @@ targets.push({ name: "the pool path alone (pg-pool over an instant client) ≤ 2
 process.stdout.write(`${JSON.stringify({
   title: "Database instrumentation cost per query",
   machine: machine(),
-  method: `SELECT 1, sequential, inside a request context: through a pg Pool (max 1) on a throwaway PostgreSQL 15 on 127.0.0.1, through drizzle-orm over such a pool (db.execute), and a prepared statement's get() on an in-memory better-sqlite3 database; bare vs the same client given to monitorDatabase()${BASELINE ? ", and monitorDatabase() from a baseline build of the runtime" : ""}. Each variant in ${PROCESSES} processes of its own; ${ROUNDS} rounds (pg, drizzle: ${PER_ROUND.pg.toLocaleString("en")} queries; sqlite: ${PER_ROUND.sqlite.toLocaleString("en")}) rotated across all processes after a warm-up; client CPU from process.cpuUsage() (user+system ÷ queries), a process's median round, then the median of a variant's processes; added = variant − bare. Instructions: valgrind's callgrind in the client process only (node --single-threaded), counting ${COUNTED.pg.toLocaleString("en")} (sqlite ${COUNTED.sqlite.toLocaleString("en")}) queries after ${2 * COUNTED.pg} of warm-up and ${COUNTED.pg} more with counting on then zeroed; \"without JIT & GC\" subtracts the inclusive cost of V8's optimizing and lazy compilation and of garbage collections, which fall into a short counted stretch unevenly. The verdict lines hold the CPU figure to max(2 µs, 3 %) and the instruction figure to the same limit as a share of the bare query. Instant-client rows: the wrapper alone over a client whose query() returns a resolved promise, and pg-pool's own Pool over a client that answers in a microtask; ${STUB_CALLS.toLocaleString("en")} awaited calls per round, ${2 * STUB_ROUNDS} interleaved rounds, CPU time, median.`,
+  method: `SELECT 1, sequential, inside a request context: through a pg Pool (max 1) on a throwaway PostgreSQL 15 on 127.0.0.1, through drizzle-orm over such a pool (db.execute), and a prepared statement's get() on an in-memory better-sqlite3 database; bare vs the same client given to monitorDatabase()${BASELINE ? ", and monitorDatabase() from a baseline build of the runtime" : ""}. Each variant in ${PROCESSES} processes of its own; ${ROUNDS} rounds (pg, drizzle: ${PER_ROUND.pg.toLocaleString("en")} queries; sqlite: ${PER_ROUND.sqlite.toLocaleString("en")}) rotated across all processes after a warm-up; client CPU from process.cpuUsage() (user+system ÷ queries), a process's median round, then the median of a variant's processes; added = variant − bare. Instructions: valgrind's callgrind in the client process only (node --single-threaded), pg and sqlite only, counting ${COUNTED.pg.toLocaleString("en")} (sqlite ${COUNTED.sqlite.toLocaleString("en")}) queries after a warm-up of ${WARM.pg.toLocaleString("en")} (sqlite ${WARM.sqlite.toLocaleString("en")}) and half as many again with counting on then zeroed; \"without JIT & GC\" subtracts the inclusive cost of V8's optimizing and lazy compilation and of garbage collections, which fall into a short counted stretch unevenly. The verdict lines hold the CPU figure to max(2 µs, 3 %) and the instruction figure to the same limit as a share of the bare query. Instant-client rows: the wrapper alone over a client whose query() returns a resolved promise, and pg-pool's own Pool over a client that answers in a microtask; ${STUB_CALLS.toLocaleString("en")} awaited calls per round, ${2 * STUB_ROUNDS} interleaved rounds, CPU time, median.`,
   table,
   targets,
 })}\n`);
