@@ -46,56 +46,79 @@ export function isPgClient(value: unknown): value is PgClientLike {
   return typeof v === "object" && v !== null && typeof v.query === "function" && typeof v.connect === "function";
 }
 
-/** The SQL text of any of query()'s first-argument forms (string, config object, Submittable). */
-function textOf(first: unknown): unknown {
-  return typeof first === "string" ? first : (first as { text?: unknown } | null)?.text;
+/** Calls `fn` with the first `count` of a, b, c (the caller's own argument count), else `all`. */
+function forward(fn: (...args: unknown[]) => unknown, self: unknown, count: number, a: unknown, b: unknown, c: unknown, all: IArguments): unknown {
+  // Fixed arities instead of `...args`: no array per call on the hot path, and the callee sees
+  // exactly the arguments the caller passed (pg tells `query(text, callback)` from
+  // `query(text, values)` by position and type).
+  if (count === 1) return fn.call(self, a);
+  if (count === 2) return fn.call(self, a, b);
+  if (count === 3) return fn.call(self, a, b, c);
+  return fn.apply(self, all as unknown as unknown[]);
 }
 
-/** The timed version of a client's `query` (`original` is the function it calls). */
+/**
+ * The timed version of a client's `query` (`original` is the function it calls). Per query: the
+ * verb from the bounded cache, one context read, two performance.now() and, for callback calls,
+ * one closure around the caller's callback; promise calls get one `then`.
+ */
 function createQueryWrapper(original: PgClientLike["query"], recorder: QueryRecorder): PgClientLike["query"] {
-  const finish = (operation: ReturnType<typeof sqlOperation>, tenant: string, started: number, error: unknown, text: unknown) => {
-    recorder.record(operation, tenant, started, error ?? undefined, text);
-  };
-  return function monwireQuery(this: unknown, ...args: unknown[]): unknown {
-    const first = args[0];
-    if (typeof first === "object" && first !== null && (first as { [PROBE]?: true })[PROBE]) return original.apply(this, args);
-    const text = textOf(first);
+  return function monwireQuery(this: unknown, a?: unknown, b?: unknown, c?: unknown): unknown {
+    const count = arguments.length;
+    if (typeof a === "object" && a !== null) {
+      if ((a as { [PROBE]?: true })[PROBE]) return forward(original, this, count, a, b, c, arguments);
+      // Submittables (pg-cursor, pg-query-stream) report through their own events.
+      if (typeof (a as { submit?: unknown }).submit === "function") return submitTimed(original, this, count, a, b, c, arguments, recorder);
+    }
+    const text = typeof a === "string" ? a : (a as { text?: unknown } | null | undefined)?.text;
     const operation = sqlOperation(text);
     const tenant = currentTenant();
     const started = performance.now();
-    // Submittables (pg-cursor, pg-query-stream) report through their own events.
-    if (typeof (first as { submit?: unknown } | null)?.submit === "function") {
-      const emitter = first as { once?: (event: string, listener: (error?: unknown) => void) => unknown };
-      if (typeof emitter.once === "function") {
-        let done = false;
-        const end = (error?: unknown) => {
-          if (done) return;
-          done = true;
-          finish(operation, tenant, started, error, text);
-        };
-        emitter.once("end", () => end());
-        emitter.once("error", (error) => end(error ?? new Error("query failed")));
-      }
-      return original.apply(this, args);
-    }
-    const last = args.length - 1;
-    const callback = args[last];
-    if (typeof callback === "function") {
-      args[last] = function monwireQueryCallback(this: unknown, error: unknown, ...rest: unknown[]) {
-        finish(operation, tenant, started, error ?? undefined, text);
-        return (callback as (...a: unknown[]) => unknown).call(this, error, ...rest);
+    const last = count === 3 ? c : count === 2 ? b : count === 1 ? a : arguments[count - 1];
+    if (typeof last === "function") {
+      const callback = last as Callback;
+      const timed = function monwireQueryCallback(this: unknown, error: unknown, result?: unknown): unknown {
+        recorder.record(operation, tenant, started, error ?? undefined, text);
+        // pg calls back with (error) or (null, result); anything else is passed on as it came.
+        if (arguments.length === 1) return callback.call(this, error);
+        if (arguments.length === 2) return callback.call(this, error, result);
+        return callback.apply(this, arguments as unknown as [unknown, ...unknown[]]);
       };
+      if (count === 3) return original.call(this, a, b, timed);
+      if (count === 2) return original.call(this, a, timed);
+      const args = Array.prototype.slice.call(arguments) as unknown[];
+      args[count - 1] = timed;
       return original.apply(this, args);
     }
-    const result = original.apply(this, args);
+    const result = forward(original, this, count, a, b, c, arguments);
     if (result && typeof (result as Promise<unknown>).then === "function") {
       (result as Promise<unknown>).then(
-        () => finish(operation, tenant, started, undefined, text),
-        (error: unknown) => finish(operation, tenant, started, error ?? new Error("query failed"), text),
+        () => recorder.record(operation, tenant, started, undefined, text),
+        (error: unknown) => recorder.record(operation, tenant, started, error ?? new Error("query failed"), text),
       );
     }
     return result;
   };
+}
+
+/** A Submittable's query: timed from submission to its `end` or `error` event. */
+function submitTimed(original: PgClientLike["query"], self: unknown, count: number, a: object, b: unknown, c: unknown, all: IArguments, recorder: QueryRecorder): unknown {
+  const text = (a as { text?: unknown }).text;
+  const operation = sqlOperation(text);
+  const tenant = currentTenant();
+  const started = performance.now();
+  const emitter = a as { once?: (event: string, listener: (error?: unknown) => void) => unknown };
+  if (typeof emitter.once === "function") {
+    let done = false;
+    const end = (error?: unknown) => {
+      if (done) return;
+      done = true;
+      recorder.record(operation, tenant, started, error, text);
+    };
+    emitter.once("end", () => end());
+    emitter.once("error", (error) => end(error ?? new Error("query failed")));
+  }
+  return forward(original, self, count, a, b, c, all);
 }
 
 /** Wraps one client's `query`; a client seen before is left alone. */
@@ -118,19 +141,13 @@ function bindToCaller(fn: Callback): Callback {
   };
 }
 
-/** A pool.query() on its way to a client: what to count if no connection can be made for it. */
-interface PendingQuery {
-  text: unknown;
-  tenant: string;
-  started: number;
-}
-
 /**
  * Instruments every connection the pool opens from now on. `pool.query` and `pool.connect` are
  * wrapped only for what a client cannot see: a pool.query whose connection could not be made
  * (counted as a failed query of its verb), and the async context of a caller that had to wait.
  * pg-pool's query() calls connect() synchronously, which is how the two wrappers pair up without
- * a promise or an AsyncResource per query.
+ * a promise or an AsyncResource per query: pool.query leaves its text and start time in two
+ * variables that the connect() it triggers takes at once.
  */
 export function instrumentPgPool(pool: PgPoolLike, recorder: QueryRecorder): void {
   if (instrumented.has(pool)) return;
@@ -148,39 +165,51 @@ export function instrumentPgPool(pool: PgPoolLike, recorder: QueryRecorder): voi
   } else {
     pool.on("connect", (client) => instrumentPgClient(client, recorder));
   }
-  let pending: PendingQuery | undefined;
+  let pendingText: unknown;
+  let pendingStarted = -1;
   const query = pool.query;
-  pool.query = function monwirePoolQuery(this: unknown, ...args: unknown[]): unknown {
-    const first = args[0];
-    const probe = typeof first === "object" && first !== null && (first as { [PROBE]?: true })[PROBE];
-    pending = probe ? undefined : { text: textOf(first), tenant: currentTenant(), started: performance.now() };
+  pool.query = function monwirePoolQuery(this: unknown, a?: unknown, b?: unknown, c?: unknown): unknown {
+    const probe = typeof a === "object" && a !== null && (a as { [PROBE]?: true })[PROBE];
+    if (!probe) {
+      pendingText = typeof a === "string" ? a : (a as { text?: unknown } | null | undefined)?.text;
+      pendingStarted = performance.now();
+    }
     try {
-      return query.apply(this, args);
+      return forward(query, this, arguments.length, a, b, c, arguments);
     } finally {
-      pending = undefined;
+      pendingStarted = -1;
+      pendingText = undefined;
     }
   };
   const connect = pool.connect;
-  pool.connect = function monwireConnect(this: unknown, ...args: unknown[]): unknown {
-    const forQuery = pending;
-    pending = undefined;
-    const last = args.length - 1;
-    if (last < 0 || typeof args[last] !== "function") return connect.apply(this, args);
-    let callback = args[last] as Callback;
+  pool.connect = function monwireConnect(this: unknown): unknown {
+    const started = pendingStarted;
+    const text = pendingText;
+    pendingStarted = -1;
+    pendingText = undefined;
+    const count = arguments.length;
+    const last = count === 0 ? undefined : arguments[count - 1];
+    if (typeof last !== "function") return connect.apply(this, arguments as unknown as unknown[]);
+    let callback = last as Callback;
+    if (started >= 0) {
+      const inner = callback;
+      // Runs in the caller's context (bound below whenever a connection has to be made), so the
+      // tenant is read only when there is a failure to count.
+      callback = function monwireConnected(this: unknown, error: unknown, client?: unknown, release?: unknown) {
+        if (error) recorder.record(sqlOperation(text), currentTenant(), started, error, text);
+        if (arguments.length === 3) return inner.call(this, error, client, release);
+        return inner.apply(this, arguments as unknown as [unknown, ...unknown[]]);
+      };
+    }
     // pg-pool serves its queue from a release or a pulse that another caller may have triggered
     // (a waiting caller gets the client someone else gave back). Bound, the client.query this
     // callback makes stays in its caller's context, so the tenant is the caller's. Only a caller
     // that finds an idle connection and nobody queued ahead is served by the pulse it schedules
     // itself (process.nextTick, in its own context): there binding is skipped.
     if (pool.idleCount === 0 || pool.waitingCount > 0) callback = bindToCaller(callback);
-    if (forQuery) {
-      const inner = callback;
-      callback = function monwireConnected(this: unknown, error: unknown, ...rest: unknown[]) {
-        if (error) recorder.record(sqlOperation(forQuery.text), forQuery.tenant, forQuery.started, error, forQuery.text);
-        return inner.call(this, error, ...rest);
-      };
-    }
-    args[last] = callback;
+    if (count === 1) return connect.call(this, callback);
+    const args = Array.prototype.slice.call(arguments) as unknown[];
+    args[count - 1] = callback;
     return connect.apply(this, args);
   };
 }

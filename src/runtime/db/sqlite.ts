@@ -29,12 +29,16 @@ export function isSqliteDatabase(value: unknown): value is SqliteDatabaseLike {
 }
 
 function timed<F extends (...args: unknown[]) => unknown>(fn: F, operation: ReturnType<typeof sqlOperation>, text: string, recorder: QueryRecorder): F {
-  return function monwireStatement(this: unknown, ...args: unknown[]): unknown {
+  return function monwireStatement(this: unknown, a?: unknown, b?: unknown): unknown {
     const tenant = currentTenant();
+    const count = arguments.length;
     const started = performance.now();
     let result: unknown;
     try {
-      result = fn.apply(this, args);
+      // Most statements bind no or one parameter (an array or object counts as one): those calls
+      // allocate no argument array; better-sqlite3 counts the arguments it gets, so exactly the
+      // caller's are passed.
+      result = count === 0 ? fn.call(this) : count === 1 ? fn.call(this, a) : count === 2 ? fn.call(this, a, b) : fn.apply(this, arguments as unknown as unknown[]);
     } catch (error) {
       recorder.record(operation, tenant, started, error ?? new Error("query failed"), text);
       throw error;

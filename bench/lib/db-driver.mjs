@@ -1,0 +1,100 @@
+// One database client in its own process, for bench/db-query.mjs. BENCH_VARIANT is
+// `<client>:<mode>`: client `pg` (a pg Pool, max 1, `SELECT 1` through pool.query), `drizzle`
+// (drizzle-orm over such a pool, db.execute(sql`SELECT 1`)) or `sqlite` (better-sqlite3 in
+// memory, a prepared `SELECT 1` .get()); mode `bare` or `monwire` (the same client given to
+// monitorDatabase()). Both modes run createMonitoring() and every query inside a request context
+// (tenant EUR), so the only difference is the instrumentation. BENCH_PG_URL names the server.
+//
+// On stdin `run N` it runs N sequential queries and answers {"micros": CPU µs per query}
+// (process.cpuUsage, user+system: the server's time is not the client's cost). With
+// BENCH_COUNT=N it instead runs BENCH_WARM queries, switches callgrind's instrumentation on
+// (callgrind_control) and runs N more, then exits: under `valgrind --tool=callgrind
+// --instr-atstart=no` that counts the client-side instructions of exactly those N queries.
+import { spawn } from "node:child_process";
+import Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
+
+// BENCH_RUNTIME: another build of the runtime (an older commit's dist/runtime/index.js), for a
+// before/after comparison in the same run.
+const runtime = process.env.BENCH_RUNTIME ?? new URL("../../dist/runtime/index.js", import.meta.url).href;
+const { createMonitoring, monitorDatabase, runWithContext } = await import(runtime);
+
+const [client, mode] = (process.env.BENCH_VARIANT ?? "pg:bare").split(":");
+createMonitoring({
+  config: { audit: { enabled: false }, metrics: { tokenEnv: "MONWIRE_BENCH_NO_TOKEN" }, database: { client: client === "sqlite" ? "better-sqlite3" : "pg", probe: true, slowQueryMs: 200 } },
+});
+const wire = (value) => (mode === "monwire" ? monitorDatabase(value) : value);
+
+/** A function running n sequential queries, and a cleanup. */
+function open() {
+  if (client === "sqlite") {
+    const db = wire(new Database(":memory:"));
+    const statement = db.prepare("SELECT 1");
+    return {
+      run: (n) => {
+        for (let i = 0; i < n; i++) statement.get();
+      },
+      close: () => db.close(),
+    };
+  }
+  const pool = wire(new pg.Pool({ connectionString: process.env.BENCH_PG_URL, max: 1 }));
+  if (client === "pg") {
+    return {
+      run: async (n) => {
+        for (let i = 0; i < n; i++) await pool.query("SELECT 1");
+      },
+      close: () => pool.end(),
+    };
+  }
+  const db = drizzle({ client: pool });
+  const query = sql`SELECT 1`;
+  return {
+    run: async (n) => {
+      for (let i = 0; i < n; i++) await db.execute(query);
+    },
+    close: () => pool.end(),
+  };
+}
+
+const target = open();
+const inContext = (n) => runWithContext({ requestId: "bench", tenant: "EUR" }, () => target.run(n));
+
+/** Runs callgrind_control with these arguments against this process. */
+const callgrind = (...args) =>
+  new Promise((resolve, reject) => spawn("callgrind_control", [...args, String(process.pid)], { stdio: "ignore" }).on("exit", resolve).on("error", reject));
+
+if (process.env.BENCH_COUNT) {
+  // Counting starts with instrumentation on, then more queries, then the counters are zeroed:
+  // the first child process (and the first instrumented stretch) deoptimizes and recompiles part
+  // of the query path, and that one-off work stays out of the count. The second callgrind_control
+  // is the same kind of child, so it changes nothing optimized code depends on.
+  await inContext(Number(process.env.BENCH_WARM ?? 4000));
+  await callgrind("-i", "on");
+  await inContext(Number(process.env.BENCH_SETTLE ?? 2000));
+  await callgrind("-z");
+  await inContext(Number(process.env.BENCH_COUNT));
+  process.exit(0);
+}
+
+await inContext(Number(process.env.BENCH_WARM ?? 4000));
+process.stdout.write("ready\n");
+process.stdin.setEncoding("utf8");
+let pending = "";
+process.stdin.on("data", async (chunk) => {
+  pending += chunk;
+  for (let nl = pending.indexOf("\n"); nl !== -1; nl = pending.indexOf("\n")) {
+    const [command, count] = pending.slice(0, nl).split(" ");
+    pending = pending.slice(nl + 1);
+    if (command === "quit") {
+      await target.close();
+      process.exit(0);
+    }
+    const n = Number(count);
+    const before = process.cpuUsage();
+    await inContext(n);
+    const used = process.cpuUsage(before);
+    process.stdout.write(`${JSON.stringify({ micros: (used.user + used.system) / n })}\n`);
+  }
+});
