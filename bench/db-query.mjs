@@ -24,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import PgPool from "pg-pool";
 import { createMonitoring, monitorDatabase, runWithContext } from "../dist/runtime/index.js";
+import { startDriver } from "./lib/driver.mjs";
 import { machine, median } from "./lib/util.mjs";
 
 const DRIVER = fileURLToPath(new URL("./lib/db-driver.mjs", import.meta.url));
@@ -49,38 +50,14 @@ function driverEnv(client, mode, env) {
   };
 }
 
-function startDriver(client, mode, env) {
-  const child = spawn(process.execPath, [DRIVER], { env: driverEnv(client, mode, env), stdio: ["pipe", "pipe", "inherit"] });
-  child.stdout.setEncoding("utf8");
-  let buffered = "";
-  const waiting = [];
-  child.stdout.on("data", (chunk) => {
-    buffered += chunk;
-    for (let nl = buffered.indexOf("\n"); nl !== -1; nl = buffered.indexOf("\n")) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      waiting.shift()?.(line);
-    }
-  });
-  const nextLine = () => new Promise((resolve) => waiting.push(resolve));
-  const ready = nextLine();
-  return {
-    mode,
-    ready,
-    async run(n) {
-      const reply = nextLine();
-      child.stdin.write(`run ${n}\n`);
-      return JSON.parse(await reply).micros;
-    },
-    stop() {
-      child.stdin.write("quit\n");
-    },
-  };
+function startMode(client, mode, env) {
+  const driver = startDriver({ args: [DRIVER], env: driverEnv(client, mode, env), name: `${client}:${mode}` });
+  return { ...driver, mode, run: async (n) => (await driver.run(n)).micros };
 }
 
 /** CPU µs per query of each mode of one client: median over processes of each process's median round. */
 async function cpuPerQuery(client, env) {
-  const drivers = MODES.flatMap((mode) => Array.from({ length: PROCESSES }, () => startDriver(client, mode, env)));
+  const drivers = MODES.flatMap((mode) => Array.from({ length: PROCESSES }, () => startMode(client, mode, env)));
   try {
     for (const driver of drivers) if ((await driver.ready) !== "ready") throw new Error(`${client}:${driver.mode} driver did not start`);
     const samples = drivers.map(() => []);

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RULE_VARIANTS } from "./lib/app.mjs";
+import { startDriver } from "./lib/driver.mjs";
 import { machine, median } from "./lib/util.mjs";
 
 const DRIVER = fileURLToPath(new URL("./lib/memory-server.mjs", import.meta.url));
@@ -18,36 +19,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const PER_ROUND = 4000;
 const COUNTED = 2000;
 
-function startDriver(variant) {
-  const child = spawn(process.execPath, [DRIVER], { env: { ...process.env, BENCH_VARIANT: variant }, stdio: ["pipe", "pipe", "inherit"] });
-  child.stdout.setEncoding("utf8");
-  let buffered = "";
-  const waiting = [];
-  child.stdout.on("data", (chunk) => {
-    buffered += chunk;
-    for (let nl = buffered.indexOf("\n"); nl !== -1; nl = buffered.indexOf("\n")) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      waiting.shift()?.(line);
-    }
-  });
-  const nextLine = () => new Promise((resolve) => waiting.push(resolve));
-  const ready = nextLine();
-  return {
-    variant,
-    ready,
-    async run(n) {
-      const reply = nextLine();
-      child.stdin.write(`run ${n}\n`);
-      return JSON.parse(await reply).micros;
-    },
-    stop() {
-      child.stdin.write("quit\n");
-    },
-  };
+function startVariant(variant) {
+  const driver = startDriver({ args: [DRIVER], env: { ...process.env, BENCH_VARIANT: variant }, name: variant });
+  return { ...driver, variant, run: async (n) => (await driver.run(n)).micros };
 }
 
-const drivers = RULE_VARIANTS.flatMap((variant) => Array.from({ length: PROCESSES }, () => startDriver(variant)));
+const drivers = RULE_VARIANTS.flatMap((variant) => Array.from({ length: PROCESSES }, () => startVariant(variant)));
 const cpu = {};
 try {
   for (const driver of drivers) if ((await driver.ready) !== "ready") throw new Error(`${driver.variant} driver did not start`);

@@ -9,8 +9,9 @@
 //    sampler, the beforeSend chain, the per-tenant dedupe, each minus a baseline.
 // The envelope count each process reports guards against measuring a no-op: the error variants
 // must send about one event per request.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { startDriver } from "./lib/driver.mjs";
 import { machine, median } from "./lib/util.mjs";
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
@@ -29,43 +30,16 @@ const VARIANTS = [
 const PER_ROUND = { ok: 600, error: 150 };
 const WARMUP = { ok: 3000, error: 600 };
 
-function startDriver(variant) {
+function startVariant(variant) {
   const env = {
     ...process.env, BENCH_APP: "./sentry-app.mjs", BENCH_SENTRY: variant.sentry, BENCH_ROUTE: variant.route,
     BENCH_STATUS: variant.route === "error" ? "500" : "200", BENCH_WARMUP: String(WARMUP[variant.route]),
   };
-  const child = spawn(process.execPath, ["--import", here("./lib/sentry-instrument.mjs"), here("./lib/memory-server.mjs")], { env, stdio: ["pipe", "pipe", "inherit"] });
-  child.stdout.setEncoding("utf8");
-  let buffered = "";
-  const waiting = [];
-  child.stdout.on("data", (chunk) => {
-    buffered += chunk;
-    for (let nl = buffered.indexOf("\n"); nl !== -1; nl = buffered.indexOf("\n")) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      waiting.shift()?.(line);
-    }
-  });
-  child.once("exit", (code) => {
-    for (const resolve of waiting.splice(0)) resolve(JSON.stringify({ error: `driver exited with ${code}` }));
-  });
-  const nextLine = () => new Promise((resolve) => waiting.push(resolve));
-  const ready = nextLine();
-  return {
-    variant,
-    ready,
-    async run(n) {
-      const reply = nextLine();
-      child.stdin.write(`run ${n}\n`);
-      const doc = JSON.parse(await reply);
-      if (doc.error) throw new Error(`${variant.name} (${variant.route}): ${doc.error}`);
-      return doc;
-    },
-    stop: () => child.stdin.write("quit\n"),
-  };
+  const args = ["--import", here("./lib/sentry-instrument.mjs"), here("./lib/memory-server.mjs")];
+  return { ...startDriver({ args, env, name: `${variant.name} (${variant.route})` }), variant };
 }
 
-const drivers = VARIANTS.map(startDriver);
+const drivers = VARIANTS.map(startVariant);
 const samples = drivers.map(() => []);
 const envelopes = drivers.map(() => ({ before: 0, after: 0, requests: 0 }));
 try {

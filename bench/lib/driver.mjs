@@ -1,0 +1,39 @@
+// The benches' one driver-process protocol: a child prints "ready", then answers each
+// "run N" line on stdin with one JSON line on stdout, and leaves on "quit". Variants run in
+// processes of their own so their heaps and JIT state never mix.
+import { spawn } from "node:child_process";
+
+/**
+ * Starts a driver process. `run(n)` resolves with the parsed JSON answer and rejects when the
+ * driver reports an error or exits before answering.
+ * @param {{ args: string[], env: NodeJS.ProcessEnv, name: string }} options
+ */
+export function startDriver({ args, env, name }) {
+  const child = spawn(process.execPath, args, { env, stdio: ["pipe", "pipe", "inherit"] });
+  child.stdout.setEncoding("utf8");
+  let buffered = "";
+  const waiting = [];
+  child.stdout.on("data", (chunk) => {
+    buffered += chunk;
+    for (let nl = buffered.indexOf("\n"); nl !== -1; nl = buffered.indexOf("\n")) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      waiting.shift()?.(line);
+    }
+  });
+  child.once("exit", (code) => {
+    for (const resolve of waiting.splice(0)) resolve(JSON.stringify({ error: `driver exited with ${code}` }));
+  });
+  const nextLine = () => new Promise((resolve) => waiting.push(resolve));
+  return {
+    ready: nextLine(),
+    async run(n) {
+      const reply = nextLine();
+      child.stdin.write(`run ${n}\n`);
+      const doc = JSON.parse(await reply);
+      if (doc.error) throw new Error(`${name}: ${doc.error}`);
+      return doc;
+    },
+    stop: () => void child.stdin.write("quit\n"),
+  };
+}
