@@ -43,11 +43,14 @@ function nodes() {
 }
 
 const NODES = nodes();
+/** BENCH_ONLY=regex keeps the matching cells (e.g. "Node 24"), for a quick look at a part of the matrix. */
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
 /** Every measured cell: bare and monwire on both Express majors; the two other variants on Express 5. */
 const CELLS = NODES.flatMap((node) => [
   ...["bare", "als-only", "monwire", "prom-bundle"].map((variant) => ({ node, express: "5", variant })),
   ...["bare", "monwire"].map((variant) => ({ node, express: "4", variant })),
-]).map((cell) => ({ ...cell, key: `${cell.node.label} · Express ${cell.express} · ${cell.variant}` }));
+]).map((cell) => ({ ...cell, key: `${cell.node.label} · Express ${cell.express} · ${cell.variant}` }))
+  .filter((cell) => !ONLY || ONLY.test(cell.key));
 
 function startDriver(cell) {
   const env = { ...process.env, BENCH_VARIANT: cell.variant, BENCH_EXPRESS: cell.express };
@@ -141,15 +144,15 @@ const cpu = await cpuPerRequest();
 // BENCH_CALLGRIND=0 leaves the (slow) instruction counts out, for a quick CPU-only look.
 const instructions = process.env.BENCH_CALLGRIND !== "0" && hasValgrind() ? await instructionsPerRequest() : undefined;
 const bareOf = (cell) => CELLS.find((c) => c.node === cell.node && c.express === cell.express && c.variant === "bare");
-const cpuRatio = (cell) => cpu[bareOf(cell).key].micros / cpu[cell.key].micros;
-const instructionRatio = (cell) => instructions[bareOf(cell).key] / instructions[cell.key];
+const cpuRatio = (cell) => (bareOf(cell) ? cpu[bareOf(cell).key].micros / cpu[cell.key].micros : Number.NaN);
+const instructionRatio = (cell) => (bareOf(cell) ? instructions[bareOf(cell).key] / instructions[cell.key] : Number.NaN);
 
 const table = CELLS.map((cell) => ({
   node: cell.node.version,
   express: cell.express,
   variant: cell.variant,
   "CPU µs/request": cpu[cell.key].micros.toFixed(1),
-  "added µs": cell.variant === "bare" ? "—" : (cpu[cell.key].micros - cpu[bareOf(cell).key].micros).toFixed(1),
+  "added µs": cell.variant === "bare" || !bareOf(cell) ? "—" : (cpu[cell.key].micros - cpu[bareOf(cell).key].micros).toFixed(1),
   "throughput vs bare (CPU)": cpuRatio(cell).toFixed(3),
   "per-process medians µs": cpu[cell.key].perProcess.map((m) => m.toFixed(0)).join(" / "),
   ...(instructions
@@ -158,13 +161,14 @@ const table = CELLS.map((cell) => ({
 }));
 
 const targets = [];
-for (const cell of CELLS.filter((c) => c.variant === "monwire")) {
+for (const cell of CELLS.filter((c) => c.variant === "monwire" && bareOf(c))) {
   const where = `${cell.node.label}, Express ${cell.express}`;
   targets.push({ name: `${where}: monwire ≥ 0.95× bare throughput (in-memory CPU per request)`, value: cpuRatio(cell).toFixed(3), ok: cpuRatio(cell) >= 0.95 });
   if (instructions) targets.push({ name: `${where}: monwire ≥ 0.95× bare throughput (instructions per request)`, value: instructionRatio(cell).toFixed(3), ok: instructionRatio(cell) >= 0.95 });
 }
 for (const node of NODES) {
   const [monwire, bundle] = ["monwire", "prom-bundle"].map((v) => CELLS.find((c) => c.node === node && c.express === "5" && c.variant === v));
+  if (!monwire || !bundle || !bareOf(monwire)) continue;
   const bare = cpu[bareOf(monwire).key].micros;
   targets.push({
     name: `${node.label}, Express 5: monwire cheaper per request than express-prom-bundle`,

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { IncomingMessage, type ServerResponse } from "node:http";
 import { HTTP_METHODS, ROUTE_UNMATCHED, TENANT_NONE } from "../metrics/catalog.js";
 import { runWithContext, type RequestContext } from "./context.js";
 import { REQUEST_STATE } from "./error-handler.js";
 import type { MonwireMetrics } from "./metrics.js";
-import { watchRoute, type RouteWatch } from "./route-template.js";
+import { installRouteAccessors, watchRoute, type RouteWatch } from "./route-template.js";
 import type { RequestHooks, RequestState } from "./rules/engine.js";
 import type { TenantRequest, TenantResolution } from "./tenant.js";
 import { notifyRequestObservers } from "./request-observers.js";
@@ -104,6 +104,7 @@ interface Pending {
 export function createMiddleware(options: MiddlewareOptions) {
   const { metrics, tenants, metricsPath, measure, isProbe, hooks } = options;
   const isMetricsPath = createMetricsPathTest(metricsPath);
+  installRouteAccessors(IncomingMessage.prototype);
   const onError = hooks ? (state: RequestState) => hooks.onError(state) : undefined;
 
   function record(res: ServerResponse, pending: Pending): void {
