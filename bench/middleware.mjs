@@ -124,13 +124,14 @@ function countInstructions(cell, dir, index) {
   });
 }
 
-/** Two cells at a time (2 cores). */
+/** BENCH_CALLGRIND_JOBS cells at a time (default 2, the machine's cores); the counts do not depend on it. */
 async function instructionsPerRequest() {
+  const jobs = Number(process.env.BENCH_CALLGRIND_JOBS ?? 2);
   const dir = mkdtempSync(join(tmpdir(), "monwire-bench-callgrind-"));
   try {
     const counts = {};
-    for (let i = 0; i < CELLS.length; i += 2) {
-      const pair = CELLS.slice(i, i + 2);
+    for (let i = 0; i < CELLS.length; i += jobs) {
+      const pair = CELLS.slice(i, i + jobs);
       const values = await Promise.all(pair.map((cell, j) => countInstructions(cell, dir, i + j)));
       pair.forEach((cell, j) => (counts[cell.key] = values[j]));
     }

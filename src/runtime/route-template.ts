@@ -25,6 +25,11 @@ export function joinRoute(base: string, path: string): string {
   return base.endsWith("/") && path.startsWith("/") ? base + path.slice(1) : base + path;
 }
 
+function hasKeys(object: Record<string, unknown>): boolean {
+  for (const _ in object) return true;
+  return false;
+}
+
 function decode(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -39,7 +44,7 @@ function decode(segment: string): string {
  * segments) become `*name`.
  */
 export function templatizeMountPath(concrete: string, params: Record<string, unknown> | undefined): string {
-  if (!params) return concrete;
+  if (!params || !hasKeys(params)) return concrete;
   const entries = Object.entries(params);
   if (entries.length === 0) return concrete;
   const segments = concrete.split("/");
@@ -141,11 +146,6 @@ class RouteState implements RouteWatch {
     const params = this.req.params ?? {};
     this.onRoute?.(this.mountParams ? { ...this.mountParams, ...params } : params);
   }
-}
-
-function hasKeys(object: Record<string, unknown>): boolean {
-  for (const _ in object) return true;
-  return false;
 }
 
 /** Per route object, the template last joined for a base: the same string object request after request. */
