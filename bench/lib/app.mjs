@@ -1,9 +1,15 @@
 // The benchmark application, shared by the network and the in-memory drivers: one nested route
-// (GET /api/licenses/:id) on bare Express 5, or with monwire, express-prom-bundle with the
+// (GET /api/licenses/:id) on bare Express 5 (or Express 4 with BENCH_EXPRESS=4), or with monwire, express-prom-bundle with the
 // equivalent labels (method, route template, status code, tenant), or a middleware that only
 // opens an AsyncLocalStorage context (the floor monwire's request-context contract sets).
 import { AsyncLocalStorage } from "node:async_hooks";
-import express from "express";
+import express5 from "express";
+import express4 from "express4";
+
+/** The Express major the app is built on: "5" (default) or "4" (the `express4` devDependency alias). */
+export const EXPRESS_MAJOR = process.env.BENCH_EXPRESS ?? "5";
+if (EXPRESS_MAJOR !== "5" && EXPRESS_MAJOR !== "4") throw new Error(`BENCH_EXPRESS must be 4 or 5, not ${EXPRESS_MAJOR}`);
+const express = EXPRESS_MAJOR === "4" ? express4 : express5;
 
 export const VARIANTS = ["bare", "als-only", "monwire", "prom-bundle"];
 /** For bench/rules.mjs: monwire without a rule, with a route rule, with a hand-written track.* call. */

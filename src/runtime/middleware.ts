@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { IncomingMessage, type ServerResponse } from "node:http";
 import { HTTP_METHODS, ROUTE_UNMATCHED, TENANT_NONE } from "../metrics/catalog.js";
 import { runWithContext, type RequestContext } from "./context.js";
 import { REQUEST_STATE } from "./error-handler.js";
 import type { MonwireMetrics } from "./metrics.js";
-import { watchRoute, type RouteWatch } from "./route-template.js";
+import { installRouteAccessors, watchRoute, type RouteWatch } from "./route-template.js";
 import type { RequestHooks, RequestState } from "./rules/engine.js";
 import type { TenantRequest, TenantResolution } from "./tenant.js";
 import { notifyRequestObservers } from "./request-observers.js";
+import { createHttpRecorder } from "./http-recorder.js";
 import { PROBE_HEADER, ProbeError } from "./probe.js";
 
 /** The Express request fields the middleware reads (Express 4 and 5 both provide them). */
@@ -34,6 +35,14 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const USER_AGENT_MAX = 512;
 /** Status label for a request whose client went away before any response was sent (nginx's convention). */
 export const STATUS_CLIENT_CLOSED = "499";
+
+/** Status label strings by code, made once: the recorder's lookups then see the same string each time. */
+const STATUS_LABELS: string[] = [];
+
+function statusLabel(code: number): string {
+  if (!Number.isInteger(code) || code < 0 || code > 999) return String(code);
+  return (STATUS_LABELS[code] ??= String(code));
+}
 
 export function normalizeMethod(method: string | undefined): string {
   return method && METHODS.has(method) ? method : "_OTHER";
@@ -104,13 +113,15 @@ interface Pending {
 export function createMiddleware(options: MiddlewareOptions) {
   const { metrics, tenants, metricsPath, measure, isProbe, hooks } = options;
   const isMetricsPath = createMetricsPathTest(metricsPath);
+  installRouteAccessors(IncomingMessage.prototype);
+  const recorder = createHttpRecorder(() => ({ requests: metrics.httpRequests, duration: metrics.httpDuration }));
   const onError = hooks ? (state: RequestState) => hooks.onError(state) : undefined;
 
   function record(res: ServerResponse, pending: Pending): void {
     if (pending.done) return;
     pending.done = true;
     const aborted = !res.writableFinished && !res.headersSent;
-    const status = aborted ? STATUS_CLIENT_CLOSED : String(res.statusCode);
+    const status = aborted ? STATUS_CLIENT_CLOSED : statusLabel(res.statusCode);
     if (measure) measureRequest(pending, status);
     hooks?.onFinish(pending.state, Number(status), aborted);
   }
@@ -121,9 +132,7 @@ export function createMiddleware(options: MiddlewareOptions) {
       const method = normalizeMethod(pending.method);
       const route = pending.route.template() ?? ROUTE_UNMATCHED;
       const tenant = pending.context.tenant;
-      const labels = { method, route, status_code: status, tenant };
-      metrics.httpRequests.inc(labels);
-      metrics.httpDuration.observe(labels, seconds);
+      recorder.record(method, route, status, tenant, seconds);
       const kind = errorKind(Number(status), pending.state.exception);
       if (kind) metrics.apiErrors.inc({ method, route, kind, tenant });
     } catch {

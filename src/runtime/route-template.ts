@@ -25,6 +25,11 @@ export function joinRoute(base: string, path: string): string {
   return base.endsWith("/") && path.startsWith("/") ? base + path.slice(1) : base + path;
 }
 
+function hasKeys(object: Record<string, unknown>): boolean {
+  for (const _ in object) return true;
+  return false;
+}
+
 function decode(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -39,7 +44,7 @@ function decode(segment: string): string {
  * segments) become `*name`.
  */
 export function templatizeMountPath(concrete: string, params: Record<string, unknown> | undefined): string {
-  if (!params) return concrete;
+  if (!params || !hasKeys(params)) return concrete;
   const entries = Object.entries(params);
   if (entries.length === 0) return concrete;
   const segments = concrete.split("/");
@@ -83,8 +88,11 @@ export interface RouteWatch {
 
 /** Per-request watch state, kept under a symbol on the request. */
 class RouteState implements RouteWatch {
-  baseUrl: string;
+  baseUrl: string | undefined;
   route: unknown;
+  /** False while nothing watches (a request the shared accessors saw before any middleware): values are only kept. */
+  private watching = false;
+  private onRoute: ((params: Record<string, unknown>) => void) | undefined;
   private routeTemplate: string | undefined;
   // Concrete baseUrl → template, filled as routers are entered; restores hit known entries.
   private bases: Map<string, string> | undefined;
@@ -92,65 +100,138 @@ class RouteState implements RouteWatch {
 
   constructor(
     private readonly req: WatchedRequest,
-    private readonly onRoute: ((params: Record<string, unknown>) => void) | undefined,
+    baseUrl: string | undefined,
+    route: unknown,
   ) {
-    this.baseUrl = req.baseUrl ?? "";
-    this.route = req.route;
+    this.baseUrl = baseUrl;
+    this.route = route;
+  }
+
+  /** Starts (or restarts, for a second middleware) watching from the request's current values. */
+  watch(onRoute: ((params: Record<string, unknown>) => void) | undefined): this {
+    this.watching = true;
+    this.onRoute = onRoute;
+    this.routeTemplate = undefined;
+    this.bases = undefined;
+    this.mountParams = undefined;
+    return this;
   }
 
   template(): string | undefined {
     return this.routeTemplate;
   }
 
-  private baseTemplate(concrete: string): string {
-    return concrete === "" ? "" : (this.bases?.get(concrete) ?? concrete);
+  private baseTemplate(concrete: string | undefined): string {
+    return concrete === "" || concrete === undefined ? "" : (this.bases?.get(concrete) ?? concrete);
   }
 
   setBaseUrl(next: string): void {
-    if (typeof next === "string" && next !== "" && !this.bases?.has(next)) {
-      this.bases ??= new Map();
-      const parent = next.startsWith(this.baseUrl) ? this.baseUrl : "";
+    if (this.watching && typeof next === "string" && next !== "" && !this.bases?.has(next)) {
+      const current = this.baseUrl ?? "";
+      const parent = next.startsWith(current) ? current : "";
       const params = this.req.params;
-      this.bases.set(next, this.baseTemplate(parent) + templatizeMountPath(next.slice(parent.length), params));
-      if (params && Object.keys(params).length > 0) this.mountParams = { ...this.mountParams, ...params };
+      const template = this.baseTemplate(parent) + templatizeMountPath(next.slice(parent.length), params);
+      // A mount without params under untemplated parents is its own template, which
+      // baseTemplate() answers without an entry: most requests never allocate the map.
+      if (template !== next) (this.bases ??= new Map()).set(next, template);
+      if (params && hasKeys(params)) this.mountParams = { ...this.mountParams, ...params };
     }
     this.baseUrl = next;
   }
 
   setRoute(next: unknown): void {
     this.route = next;
-    if (!next || typeof next !== "object") return;
-    this.routeTemplate = joinRoute(this.baseTemplate(this.baseUrl), stringifyRoutePath((next as RouteLike).path));
+    if (!this.watching || !next || typeof next !== "object") return;
+    this.routeTemplate = templateOf(next as RouteLike, this.baseTemplate(this.baseUrl));
     const params = this.req.params ?? {};
     this.onRoute?.(this.mountParams ? { ...this.mountParams, ...params } : params);
   }
 }
 
-const STATE = Symbol("monwire.routeWatch");
-type Watched = WatchedRequest & { [STATE]: RouteState };
+/** Per route object, the template last joined for a base: the same string object request after request. */
+const joined = new WeakMap<object, { base: string; template: string }>();
 
-// One shared getter/setter pair for every request: per-request closures would give each request
-// object its own hidden class in V8, which costs several microseconds per request.
+/**
+ * The route's template under `base`. Express dispatches the same route objects for the life of the
+ * app, so the joined string is kept with the route: no concatenation per request, and the label
+ * value is one string object, whose hash the metric lookups compute once.
+ */
+function templateOf(route: RouteLike, base: string): string {
+  const cached = joined.get(route);
+  if (cached !== undefined && cached.base === base) return cached.template;
+  const template = joinRoute(base, stringifyRoutePath(route.path));
+  joined.set(route, { base, template });
+  return template;
+}
+
+const STATE = Symbol("monwire.routeWatch");
+type Watched = WatchedRequest & { [STATE]?: RouteState };
+
+/** The state behind the shared accessors, created on the request's first assignment. */
+function stateOf(req: Watched): RouteState {
+  let state = req[STATE];
+  if (state === undefined) {
+    state = new RouteState(req, undefined, undefined);
+    req[STATE] = state;
+  }
+  return state;
+}
+
+// One getter/setter pair for every request. Installed once on Node's IncomingMessage.prototype
+// (see installRouteAccessors), they catch Express's own `req.baseUrl = …` from the first one on:
+// the request never gets `baseUrl` or `route` as properties of its own, so its hidden class stays
+// the one plain Express gives it. Per-request closures would give each request its own class.
 const BASE_URL: PropertyDescriptor = {
   configurable: true,
-  enumerable: true,
   get(this: Watched) {
-    return this[STATE].baseUrl;
+    return this[STATE]?.baseUrl;
   },
   set(this: Watched, next: string) {
-    this[STATE].setBaseUrl(next);
+    stateOf(this).setBaseUrl(next);
   },
 };
 const ROUTE: PropertyDescriptor = {
   configurable: true,
-  enumerable: true,
   get(this: Watched) {
-    return this[STATE].route;
+    return this[STATE]?.route;
   },
   set(this: Watched, next: unknown) {
-    this[STATE].setRoute(next);
+    stateOf(this).setRoute(next);
   },
 };
+
+let sharedPrototype: object | undefined;
+
+/**
+ * Whether this Node's V8 is better served by the shared accessors. Measured with the middleware
+ * bench: on Node 24 accessors on each request cost about 20 µs a request (they make it a
+ * dictionary-mode object); on Node 20 the dictionary-mode request is cheaper than Express 5's
+ * unsettled hidden classes, and the shared accessors cost about a quarter more instructions per
+ * request. Node 22 has not been measured and keeps the Node 20 behaviour.
+ */
+export const SHARED_ROUTE_ACCESSORS = Number(process.versions.node.split(".")[0]) >= 24;
+
+/**
+ * On Node 24 and later (SHARED_ROUTE_ACCESSORS), puts the two watchers on Node's
+ * IncomingMessage.prototype, which every Express 4 and 5 request
+ * inherits from whatever prototype swaps the apps make. Until then (and for a request that already
+ * has the properties of its own, or is not an IncomingMessage) watchRoute falls back to
+ * accessors on the request itself. Idempotent; the accessors behave like plain properties for
+ * requests no middleware watches.
+ */
+export function installRouteAccessors(prototype: object): void {
+  if (sharedPrototype || !SHARED_ROUTE_ACCESSORS) return;
+  if (Object.getOwnPropertyDescriptor(prototype, "baseUrl") || Object.getOwnPropertyDescriptor(prototype, "route")) return;
+  Object.defineProperty(prototype, "baseUrl", BASE_URL);
+  Object.defineProperty(prototype, "route", ROUTE);
+  sharedPrototype = prototype;
+}
+
+/** Whether the shared accessors see this request's assignments. */
+function sharesAccessors(req: WatchedRequest): boolean {
+  if (!sharedPrototype || !Object.prototype.isPrototypeOf.call(sharedPrototype, req)) return false;
+  return !Object.prototype.hasOwnProperty.call(req, "baseUrl") && !Object.prototype.hasOwnProperty.call(req, "route");
+}
 
 /**
  * Installs the two watchers on `req`. `onRoute` runs each time Express dispatches a route, with the
@@ -158,14 +239,16 @@ const ROUTE: PropertyDescriptor = {
  * params of every router mount on the way (so a tenant in a mount path is found without mergeParams).
  */
 export function watchRoute(req: WatchedRequest, onRoute?: (params: Record<string, unknown>) => void): RouteWatch {
-  const state = new RouteState(req, onRoute);
-  // Redefining baseUrl, which Express has already set as a plain property, turns the request into
-  // a dictionary-mode object in V8. That is a net gain under Express 5, whose prototype swaps and
-  // property additions otherwise keep the request's hidden class unstable and its property loads
-  // missing their caches (measured: about a tenth fewer instructions per request). It also makes
-  // every later addition cheap, so the state goes on after the accessors, not before.
-  Object.defineProperty(req, "baseUrl", BASE_URL);
-  Object.defineProperty(req, "route", ROUTE);
+  // Fast path: the shared accessors already hold this request's state (Express assigned baseUrl).
+  const shared = (req as Watched)[STATE];
+  if (shared !== undefined && sharedPrototype) return shared.watch(onRoute);
+  if (sharesAccessors(req)) return stateOf(req as Watched).watch(onRoute);
+  const state = new RouteState(req, req.baseUrl ?? "", req.route).watch(onRoute);
+  // Redefining baseUrl on the request itself turns it into a dictionary-mode object in V8: on
+  // Node 20 that even saves instructions under Express 5, on Node 24 it costs about 20 µs a
+  // request, which is why the shared accessors above come first there.
+  Object.defineProperty(req, "baseUrl", { ...BASE_URL, enumerable: true });
+  Object.defineProperty(req, "route", { ...ROUTE, enumerable: true });
   (req as Watched)[STATE] = state;
   return state;
 }

@@ -38,14 +38,16 @@ const RAW_MAX = 128;
  * yields the configured spelling, so the label stays bounded; an exact match wins over a case-folded one.
  */
 export function createTenantBound(values: readonly string[]): (raw: string | undefined) => ResolvedTenant {
-  const exact = new Set(values);
+  // Value → the configured string itself: the label is then one string object per tenant, which
+  // the metric lookups hash once.
+  const exact = new Map(values.map((value) => [value, value]));
   const folded = new Map<string, string>();
   for (const value of values) if (!folded.has(value.toLowerCase())) folded.set(value.toLowerCase(), value);
   return (raw) => {
     const value = raw?.trim();
     if (!value) return { tenant: TENANT_NONE };
     const kept = value.slice(0, RAW_MAX);
-    const tenant = exact.has(kept) ? kept : (folded.get(kept.toLowerCase()) ?? TENANT_UNKNOWN);
+    const tenant = exact.get(kept) ?? folded.get(kept.toLowerCase()) ?? TENANT_UNKNOWN;
     return { tenant, raw: kept };
   };
 }
