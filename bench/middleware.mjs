@@ -19,6 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startDriver } from "./lib/driver.mjs";
 import { machine, median } from "./lib/util.mjs";
 
 const DRIVER = fileURLToPath(new URL("./lib/memory-server.mjs", import.meta.url));
@@ -52,38 +53,14 @@ const CELLS = NODES.flatMap((node) => [
 ]).map((cell) => ({ ...cell, key: `${cell.node.label} · Express ${cell.express} · ${cell.variant}` }))
   .filter((cell) => !ONLY || ONLY.test(cell.key));
 
-function startDriver(cell) {
+function startCell(cell) {
   const env = { ...process.env, BENCH_VARIANT: cell.variant, BENCH_EXPRESS: cell.express };
-  const child = spawn(cell.node.bin, [DRIVER], { env, stdio: ["pipe", "pipe", "inherit"] });
-  child.stdout.setEncoding("utf8");
-  let buffered = "";
-  const waiting = [];
-  child.stdout.on("data", (chunk) => {
-    buffered += chunk;
-    for (let nl = buffered.indexOf("\n"); nl !== -1; nl = buffered.indexOf("\n")) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      waiting.shift()?.(line);
-    }
-  });
-  const nextLine = () => new Promise((resolve) => waiting.push(resolve));
-  const ready = nextLine();
-  return {
-    cell,
-    ready,
-    async run(n) {
-      const reply = nextLine();
-      child.stdin.write(`run ${n}\n`);
-      return JSON.parse(await reply).micros;
-    },
-    stop() {
-      child.stdin.write("quit\n");
-    },
-  };
+  const driver = startDriver({ bin: cell.node.bin, args: [DRIVER], env, name: cell.key });
+  return { ...driver, cell, run: async (n) => (await driver.run(n)).micros };
 }
 
 async function cpuPerRequest() {
-  const drivers = CELLS.flatMap((cell) => Array.from({ length: PROCESSES }, () => startDriver(cell)));
+  const drivers = CELLS.flatMap((cell) => Array.from({ length: PROCESSES }, () => startCell(cell)));
   try {
     for (const driver of drivers) if ((await driver.ready) !== "ready") throw new Error(`${driver.cell.key} driver did not start`);
     const samples = drivers.map(() => []);

@@ -6,10 +6,10 @@ import { spawn } from "node:child_process";
 /**
  * Starts a driver process. `run(n)` resolves with the parsed JSON answer and rejects when the
  * driver reports an error or exits before answering.
- * @param {{ args: string[], env: NodeJS.ProcessEnv, name: string }} options
+ * @param {{ args: string[], env: NodeJS.ProcessEnv, name: string, bin?: string }} options  bin: the node binary (default: this one)
  */
-export function startDriver({ args, env, name }) {
-  const child = spawn(process.execPath, args, { env, stdio: ["pipe", "pipe", "inherit"] });
+export function startDriver({ args, env, name, bin = process.execPath }) {
+  const child = spawn(bin, args, { env, stdio: ["pipe", "pipe", "inherit"] });
   child.stdout.setEncoding("utf8");
   let buffered = "";
   const waiting = [];
