@@ -15,6 +15,7 @@ import Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
+import { serveDriver } from "./driver.mjs";
 
 // BENCH_RUNTIME: another build of the runtime (an older commit's dist/runtime/index.js), for a
 // before/after comparison in the same run.
@@ -79,22 +80,4 @@ if (process.env.BENCH_COUNT) {
 }
 
 await inContext(Number(process.env.BENCH_WARM ?? 4000));
-process.stdout.write("ready\n");
-process.stdin.setEncoding("utf8");
-let pending = "";
-process.stdin.on("data", async (chunk) => {
-  pending += chunk;
-  for (let nl = pending.indexOf("\n"); nl !== -1; nl = pending.indexOf("\n")) {
-    const [command, count] = pending.slice(0, nl).split(" ");
-    pending = pending.slice(nl + 1);
-    if (command === "quit") {
-      await target.close();
-      process.exit(0);
-    }
-    const n = Number(count);
-    const before = process.cpuUsage();
-    await inContext(n);
-    const used = process.cpuUsage(before);
-    process.stdout.write(`${JSON.stringify({ micros: (used.user + used.system) / n })}\n`);
-  }
-});
+serveDriver(inContext, { onQuit: () => target.close() });

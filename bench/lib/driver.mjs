@@ -37,3 +37,31 @@ export function startDriver({ args, env, name, bin = process.execPath }) {
     stop: () => void child.stdin.write("quit\n"),
   };
 }
+
+/**
+ * The driver's side of the protocol: prints "ready", then for each "run N" times `work(n)` in
+ * CPU µs per unit and answers `{ micros, ...extra() }`; "quit" awaits `onQuit` and exits.
+ * @param {(n: number) => Promise<void>} work
+ * @param {{ extra?: () => object, onQuit?: () => Promise<void> }} [options]
+ */
+export function serveDriver(work, { extra = () => ({}), onQuit = async () => {} } = {}) {
+  process.stdin.setEncoding("utf8");
+  let pending = "";
+  process.stdin.on("data", async (chunk) => {
+    pending += chunk;
+    for (let nl = pending.indexOf("\n"); nl !== -1; nl = pending.indexOf("\n")) {
+      const [command, count] = pending.slice(0, nl).split(" ");
+      pending = pending.slice(nl + 1);
+      if (command === "quit") {
+        await onQuit();
+        process.exit(0);
+      }
+      const n = Number(count);
+      const before = process.cpuUsage();
+      await work(n);
+      const used = process.cpuUsage(before);
+      process.stdout.write(`${JSON.stringify({ micros: (used.user + used.system) / n, ...extra() })}\n`);
+    }
+  });
+  process.stdout.write("ready\n");
+}

@@ -9,6 +9,7 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { Duplex } from "node:stream";
+import { serveDriver } from "./driver.mjs";
 
 // BENCH_APP names another app module with the same exports (bench/sentry.mjs uses sentry-app.mjs);
 // BENCH_STATUS the status every response must have (500 for an error route).
@@ -75,19 +76,4 @@ if (process.env.BENCH_COUNT) {
 }
 
 await handle(Number(process.env.BENCH_WARMUP ?? 20_000)); // warm the JIT
-process.stdin.setEncoding("utf8");
-let pending = "";
-process.stdin.on("data", async (chunk) => {
-  pending += chunk;
-  for (let nl = pending.indexOf("\n"); nl !== -1; nl = pending.indexOf("\n")) {
-    const [command, count] = pending.slice(0, nl).split(" ");
-    pending = pending.slice(nl + 1);
-    if (command === "quit") process.exit(0);
-    const n = Number(count);
-    const before = process.cpuUsage();
-    await handle(n);
-    const used = process.cpuUsage(before);
-    process.stdout.write(`${JSON.stringify({ micros: (used.user + used.system) / n, envelopes: globalThis.__benchEnvelopes ?? 0 })}\n`);
-  }
-});
-process.stdout.write("ready\n");
+serveDriver(handle, { extra: () => ({ envelopes: globalThis.__benchEnvelopes ?? 0 }) });
