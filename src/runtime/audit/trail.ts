@@ -112,6 +112,10 @@ function checkOptions(options: AuditTrailOptions): void {
   if (options.sealGraceMs !== undefined && !(Number.isInteger(options.sealGraceMs) && options.sealGraceMs >= 0)) {
     throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.sealGraceMs must be an integer ≥ 0", { hint: "Leave it unset for the default 600000 ms (10 minutes)." });
   }
+  const tenants = options.tenants;
+  if (tenants !== undefined && (typeof tenants !== "object" || tenants === null || Array.isArray(tenants) || (tenants.values !== undefined && !Array.isArray(tenants.values)))) {
+    throw new MonwireError("E_OPTION_INVALID", "createAuditTrail: options.tenants must be an object like { values: [\"EUR\", \"KM\"] }", { hint: 'Pass {tenants: {values: ["EUR", "KM"], currency: {EUR: "EUR"}}} or leave it unset.' });
+  }
 }
 
 /** Bounded tenant label for audit_events_total: a configured tenant, "none", else "unknown". */
