@@ -97,6 +97,11 @@ export function verifyDay(input: DayInput, context: DayContext): DayVerdict {
     signed.failed += segment.signed.failed;
   }
   issues.push(...(input.linkIssues ?? []));
+  // The writer opens day files with O_NOFOLLOW and refuses a link, so a link here was planted:
+  // the bytes it leads to are checked as usual, but the day cannot be accepted.
+  if (input.file.symlink) {
+    issues.push({ kind: "symlink", severity: "tamper", message: `${input.file.name} is a symbolic link, which the writer never creates: replace it with the file it points to, or remove it` });
+  }
   const single = input.segments.length === 1 ? input.segments[0] : undefined;
   facts.sha256 = single ? single.sha256 : input.digest?.sha256;
   facts.prefixSha256 = single ? single.prefixSha256 : input.digest?.prefixSha256;
@@ -111,12 +116,14 @@ export function verifyDay(input: DayInput, context: DayContext): DayVerdict {
 
 /**
  * Settles a day's file verdict once the whole trail has been joined: issues in line order (those
- * about the whole file last), counted, capped, and the verdict taken from the first tampering.
+ * about the whole file last, except a symlink, which comes first), counted, capped, and the verdict taken from the first tampering.
  */
 export function finalizeDay(verdict: DayVerdict): DayVerdict {
   const file = verdict.file;
   if (!file || file.status === "missing") return verdict;
-  const sorted = file.issues.map((issue, index) => ({ issue, index })).sort((a, b) => (a.issue.line ?? Infinity) - (b.issue.line ?? Infinity) || a.index - b.index).map((x) => x.issue);
+  // A symlinked file is the headline: whatever its lines say, the day is not the writer's file.
+  const order = (issue: VerifyIssue) => (issue.kind === "symlink" ? -1 : issue.line ?? Infinity);
+  const sorted = file.issues.map((issue, index) => ({ issue, index })).sort((a, b) => order(a.issue) - order(b.issue) || a.index - b.index).map((x) => x.issue);
   const issueCount = sorted.length + verdict.dropped;
   return { ...verdict, file: { ...file, issues: sorted.slice(0, MAX_ISSUES_PER_FILE), issueCount, ...statusOf(sorted, issueCount) } };
 }
