@@ -51,7 +51,7 @@ export function registerVerify(program: Command): Command {
       }
       const { resolveHostDirs, verifyHosts, formatHostsReport } = await import("../../audit/verify-hosts.js");
       const allDirs = dirs.map((dir, i) => (i === 0 ? settings.dir : resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir }).dir));
-      const { hosts, parentOfHosts } = resolveHostDirs(allDirs);
+      const { hosts, parentOfHosts } = await resolveHostDirs(allDirs);
       if (hosts.length > 1 || parentOfHosts) {
         const multi = await verifyHosts(hosts, { from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key });
         output.out(flags.json ? JSON.stringify(multi) : formatHostsReport(multi, { style: paint }).join("\n"));
