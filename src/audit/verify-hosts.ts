@@ -1,8 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { escapeTerminal } from "../terminal-safe.js";
 import { listAuditNames } from "./files.js";
-import { formatVerifyReport, type VerdictStyle } from "./verify-format.js";
 import { verifyAuditDir, type VerifyOptions } from "./verify.js";
 import type { VerifyReport } from "./verify-types.js";
 
@@ -73,20 +71,4 @@ export async function verifyHosts(hosts: readonly HostTrail[], options: Omit<Ver
   for (const host of hosts) results.push({ ...host, report: await verifyAuditDir({ ...options, dir: host.dir }) });
   const status = results.some((r) => r.report.status === "tampered") ? "tampered" : results.every((r) => r.report.status === "empty") ? "empty" : "intact";
   return { status, hosts: results };
-}
-
-/** Every line of each host's report, prefixed with the host, then one line over all hosts. */
-export function formatHostsReport(report: HostsVerifyReport, options: { style?: VerdictStyle } = {}): string[] {
-  const lines: string[] = [];
-  for (const { host, report: hostReport } of report.hosts) {
-    const shown = escapeTerminal(host);
-    for (const line of formatVerifyReport(hostReport, options)) lines.push(`[${shown}] ${line}`);
-  }
-  const tampered = report.hosts.filter((h) => h.report.status === "tampered").map((h) => h.host);
-  lines.push(
-    tampered.length > 0
-      ? `${report.hosts.length} hosts: TAMPERED on ${escapeTerminal(tampered.join(", "))}`
-      : `${report.hosts.length} hosts: ${report.status === "empty" ? "no audit entries" : "all intact"}`,
-  );
-  return lines;
 }
