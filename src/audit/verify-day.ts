@@ -116,14 +116,12 @@ export function verifyDay(input: DayInput, context: DayContext): DayVerdict {
 
 /**
  * Settles a day's file verdict once the whole trail has been joined: issues in line order (those
- * about the whole file last, except a symlink, which comes first), counted, capped, and the verdict taken from the first tampering.
+ * about the whole file last), counted, capped, and the verdict taken from the first tampering.
  */
 export function finalizeDay(verdict: DayVerdict): DayVerdict {
   const file = verdict.file;
   if (!file || file.status === "missing") return verdict;
-  // A symlinked file is the headline: whatever its lines say, the day is not the writer's file.
-  const order = (issue: VerifyIssue) => (issue.kind === "symlink" ? -1 : issue.line ?? Infinity);
-  const sorted = file.issues.map((issue, index) => ({ issue, index })).sort((a, b) => order(a.issue) - order(b.issue) || a.index - b.index).map((x) => x.issue);
+  const sorted = file.issues.map((issue, index) => ({ issue, index })).sort((a, b) => (a.issue.line ?? Infinity) - (b.issue.line ?? Infinity) || a.index - b.index).map((x) => x.issue);
   const issueCount = sorted.length + verdict.dropped;
   return { ...verdict, file: { ...file, issues: sorted.slice(0, MAX_ISSUES_PER_FILE), issueCount, ...statusOf(sorted, issueCount) } };
 }
