@@ -1,7 +1,8 @@
-import { appendFile, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sealThrough } from "../../src/audit/anchor.js";
-import { CHAIN_STARTED_ACTION, computeEntryHash, dayFileName, formatAuditLine } from "../../src/audit/chain.js";
+import { CHAIN_STARTED_ACTION, anchorFileName, computeEntryHash, dayFileName, formatAuditLine } from "../../src/audit/chain.js";
+import { listAuditNames } from "../../src/audit/files.js";
 import type { AuditEntry } from "../../src/audit/entry.js";
 
 /**
@@ -43,9 +44,9 @@ export function reforgeLine(line: string, change: Partial<AuditEntry>, key?: str
  * `today` again without a key. Returns the rewritten days.
  */
 export async function downgradeTrail(dir: string, today: string): Promise<string[]> {
-  const names = (await readdir(dir)).sort();
-  for (const name of names.filter((n) => n.endsWith(".anchor.json"))) await rm(join(dir, name));
-  const days = names.flatMap((n) => /^audit-(\d{4}-\d{2}-\d{2})\.log$/.exec(n)?.[1] ?? []);
+  const { dayFiles, anchorDays } = await listAuditNames(dir);
+  for (const day of anchorDays) await rm(join(dir, anchorFileName(day)));
+  const days = dayFiles.flatMap((f) => (f.compressed ? [] : [f.day]));
   const heads = new Map<string, string>();
   const renamed = new Map<string, string>();
   for (const day of days) {
