@@ -9,7 +9,7 @@
 // Needs a built dist/, /usr/bin/jq and `npm ci` (for DuckDB).
 // Prints one JSON document (bench/run.js renders it into bench/RESULTS.md).
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { machine } from "./lib/util.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const { computeEntryHash, formatAuditLine, CHAIN_STARTED_ACTION, GENESIS_HASH } = await import(join(root, "dist/audit/chain.js"));
+const { SyntheticTrail } = await import(join(root, "dist/audit/synthetic-trail.js"));
 const { values } = parseArgs({ options: { mb: { type: "string", default: "100,400" }, rounds: { type: "string", default: "5" }, keep: { type: "boolean", default: false }, before: { type: "string" } } });
 const DUCKDB = join(root, "bench/lib/duckdb-report.mjs");
 const sizes = values.mb.split(",").map(Number);
@@ -40,58 +40,36 @@ const JQ_PROGRAM = `reduce inputs as $e ({};
   | if $e.category == "authentication" and $e.outcome == "failure" then .ips[$e.ip // "-"] += 1 | .accounts[$e.data.username // $e.actor.id] += 1 else . end
   | if $e.category == "security" or $e.category == "admin" then .listed[$e.category] += 1 else . end)`;
 
+/** One day of shop traffic from the one synthetic-trail generator (the tests' too), streamed into its day file. */
 function generateDay(dir, bytesWanted) {
-  const path = join(dir, `audit-${DAY}.log`);
-  const fd = openSync(path, "w");
-  const writers = ["a", "b", "c"].map((s) => ({ id: `bench0000${s}00`, seq: 0, hash: GENESIS_HASH }));
   let t = Date.parse(`${DAY}T00:00:00.000Z`);
+  const ts = () => new Date(Math.floor(t)).toISOString();
+  const trail = new SyntheticTrail({ streamTo: dir, process: { pid: 1, hostname: "bench" } });
+  const writers = ["a", "b", "c"].map((s) => trail.writer({ id: `bench0000${s}00`, link: null, ts: ts() }));
   const step = 86_400_000 / (bytesWanted / 430);
-  const record = (w, fields) => {
-    const body = { v: 1, ts: new Date(Math.floor(t)).toISOString(), outcome: "success", tenant: "KM", actor: { id: "branch-7", role: "cashier", type: "user" }, ...fields, writer: w.id, seq: w.seq + 1, prev: w.hash };
-    const entry = { ...body, hash: computeEntryHash(body, undefined) };
-    w.seq = entry.seq;
-    w.hash = entry.hash;
-    return formatAuditLine(entry);
-  };
-  let pending = [];
-  let pendingBytes = 0;
-  let written = 0;
-  const push = (line) => {
-    pending.push(line);
-    pendingBytes += line.length;
-    if (pendingBytes > 4 << 20) flush();
-  };
-  const flush = () => {
-    const chunk = Buffer.from(pending.join(""));
-    writeSync(fd, chunk);
-    written += chunk.length;
-    pending = [];
-    pendingBytes = 0;
-  };
-  for (const w of writers) push(record(w, { category: "admin", action: CHAIN_STARTED_ACTION, tenant: "none", actor: { id: "monwire", type: "system" }, data: { alg: "sha256", pid: 1, hostname: "bench", prev_writer: null } }));
+  const record = (w, fields) => w.record({ ts: ts(), outcome: "success", tenant: "KM", actor: { id: "branch-7", role: "cashier", type: "user" }, ...fields });
   const ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
-  for (let i = 0; written + pendingBytes < bytesWanted; i++, t += step) {
+  for (let i = 0; trail.streamed < bytesWanted; i++, t += step) {
     const w = writers[i % 3];
     const tenant = i % 3 === 0 ? "EUR" : "KM";
     const common = { tenant, ip: `10.0.${i % 250}.${(i * 7) % 250}`, request_id: `req-${i.toString(16).padStart(12, "0")}`, user_agent: ua };
     const kind = i % 20;
     if (kind < 9) {
       const type = ["deposit", "purchase", "refund"][i % 3];
-      push(record(w, { ...common, category: "financial", action: `wallet.${type}`, outcome: i % 17 === 0 ? "failure" : "success", amount: { minor: 100 + (i % 50_000), currency: tenant === "KM" ? "BAM" : "EUR" }, tx_id: `tx-${i}`, target: { type: "wallet", id: `w-${i % 400}` } }));
+      record(w, { ...common, category: "financial", action: `wallet.${type}`, outcome: i % 17 === 0 ? "failure" : "success", amount: { minor: 100 + (i % 50_000), currency: tenant === "KM" ? "BAM" : "EUR" }, tx_id: `tx-${i}`, target: { type: "wallet", id: `w-${i % 400}` } });
     } else if (kind < 12) {
-      push(record(w, { ...common, category: "license", action: "license_key.generated", data: { product: ["basic", "pro", "enterprise"][i % 3], count: 1 + (i % 4) } }));
+      record(w, { ...common, category: "license", action: "license_key.generated", data: { product: ["basic", "pro", "enterprise"][i % 3], count: 1 + (i % 4) } });
     } else if (kind < 17) {
       const failed = i % 4 === 0;
-      push(record(w, { ...common, category: "authentication", action: failed ? "login.failed" : "login.succeeded", outcome: failed ? "failure" : "success", ...(failed ? { actor: { id: "anonymous", type: "anonymous" }, data: { username: `user${i % 50}`, method: "password" } } : {}) }));
+      record(w, { ...common, category: "authentication", action: failed ? "login.failed" : "login.succeeded", outcome: failed ? "failure" : "success", ...(failed ? { actor: { id: "anonymous", type: "anonymous" }, data: { username: `user${i % 50}`, method: "password" } } : {}) });
     } else if (kind < 19) {
-      push(record(w, { ...common, category: "user_management", action: i % 2 ? "branch.created" : "user.role_changed", target: { type: "branch", id: `b-${i}` } }));
+      record(w, { ...common, category: "user_management", action: i % 2 ? "branch.created" : "user.role_changed", target: { type: "branch", id: `b-${i}` } });
     } else {
-      push(record(w, { ...common, category: i % 2 ? "security" : "admin", action: i % 2 ? "rate_limit.exceeded" : "config.changed", reason: "bench" }));
+      record(w, { ...common, category: i % 2 ? "security" : "admin", action: i % 2 ? "rate_limit.exceeded" : "config.changed", reason: "bench" });
     }
   }
-  flush();
-  closeSync(fd);
-  return path;
+  trail.close();
+  return join(dir, `audit-${DAY}.log`);
 }
 
 /** Runs a command under /usr/bin/time -v; returns seconds and the peak RSS in MB. */

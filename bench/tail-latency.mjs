@@ -14,21 +14,17 @@ import { parseArgs } from "node:util";
 import { machine, percentile } from "./lib/util.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const { computeEntryHash, formatAuditLine, GENESIS_HASH } = await import(join(root, "dist/audit/chain.js"));
+const { formatAuditLine } = await import(join(root, "dist/audit/chain.js"));
+const { SyntheticTrail } = await import(join(root, "dist/audit/synthetic-trail.js"));
 const { values } = parseArgs({ options: { count: { type: "string", default: "400" }, interval: { type: "string", default: "20" } } });
 const count = Number(values.count);
 const interval = Number(values.interval);
 const dir = mkdtempSync(join(tmpdir(), "monwire-bench-tail-"));
-const writer = { id: "benchtail001", seq: 0, hash: GENESIS_HASH };
+// The one synthetic-trail generator (the tests' too); each entry is appended the moment it is made.
+const writer = new SyntheticTrail().writer({ id: "benchtail001", chainStarted: false });
 
 function append(day, time) {
-  const body = {
-    v: 1, ts: `${day}T${time}.000Z`, category: "financial", action: "wallet.deposit", outcome: "success", tenant: "KM",
-    actor: { id: "branch-7", role: "cashier", type: "user" }, amount: { minor: 1250, currency: "BAM" }, writer: writer.id, seq: writer.seq + 1, prev: writer.hash,
-  };
-  const entry = { ...body, hash: computeEntryHash(body, undefined) };
-  writer.seq = entry.seq;
-  writer.hash = entry.hash;
+  const entry = writer.record({ ts: `${day}T${time}.000Z`, tenant: "KM", actor: { id: "branch-7", role: "cashier", type: "user" }, amount: { minor: 1250, currency: "BAM" } });
   const sentAt = performance.now();
   appendFileSync(join(dir, `audit-${day}.log`), formatAuditLine(entry));
   return { seq: entry.seq, sentAt };

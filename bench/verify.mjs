@@ -7,16 +7,14 @@
 // `openssl dgst -sha256` over the same files (the floor: reading and hashing the bytes once, no
 // parsing; OpenSSL uses the SHA extensions). Prints one JSON document.
 import { execFileSync, spawnSync } from "node:child_process";
-import { createHmac } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const { computeEntryHash, formatAuditLine, CHAIN_STARTED_ACTION, GENESIS_HASH } = await import(join(root, "dist/audit/chain.js"));
-const { sealThrough } = await import(join(root, "dist/audit/anchor.js"));
+const { SyntheticTrail } = await import(join(root, "dist/audit/synthetic-trail.js"));
 
 const { values } = parseArgs({ options: { mb: { type: "string", default: "200" }, days: { type: "string", default: "8" }, rounds: { type: "string", default: "5" }, keep: { type: "boolean", default: false }, before: { type: "string", multiple: true } } });
 const targetBytes = Number(values.mb) * 1e6;
@@ -24,65 +22,43 @@ const dayCount = Number(values.days);
 const key = "bench-key-0123456789abcdef";
 const dir = mkdtempSync(join(tmpdir(), "monwire-bench-verify-"));
 
-function makeWriter(id, prevWriter) {
-  return { id, seq: 0, hash: GENESIS_HASH, prevWriter };
-}
+/** A deposit at a branch terminal: the bulk of the trail, about 560 bytes a line. */
+const deposit = (i, d, ts) => ({
+  ts, category: "financial", action: i % 5 === 0 ? "wallet.purchase" : "wallet.deposit", tenant: "KM", actor: { id: "branch-7", role: "cashier", type: "user" },
+  amount: { currency: "BAM", minor: 1000 + (i % 9000) }, data: { balance_after_minor: 250000 + i, note: `deposit at branch terminal ${i % 40}`, order: `ORD-${d}-${i}` },
+  ip: `10.0.${i % 255}.${(i * 7) % 255}`, request_id: `req-${i.toString(16).padStart(12, "0")}`, tx_id: `tx-${d}-${i}`,
+  user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+});
 
-const j = JSON.stringify;
-
-/**
- * The bulk entries are built straight as canonical text (keys already in sorted order), which is
- * much faster than canonicalize() per entry; `mon verify` reporting "intact" proves the bytes.
- */
-function deposit(writer, ts, i, d) {
-  const head = `{"action":${j(i % 5 === 0 ? "wallet.purchase" : "wallet.deposit")},"actor":{"id":"branch-7","role":"cashier","type":"user"},"amount":{"currency":"BAM","minor":${1000 + (i % 9000)}},"category":"financial","data":{"balance_after_minor":${250000 + i},"note":${j(`deposit at branch terminal ${i % 40}`)},"order":${j(`ORD-${d}-${i}`)}}`;
-  const tail = `,"ip":${j(`10.0.${i % 255}.${(i * 7) % 255}`)},"outcome":"success","prev":"${writer.hash}","request_id":${j(`req-${i.toString(16).padStart(12, "0")}`)},"seq":${writer.seq + 1},"tenant":"KM","ts":${j(ts)},"tx_id":${j(`tx-${d}-${i}`)},"user_agent":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36","v":1,"writer":${j(writer.id)}}`;
-  const hash = createHmac("sha256", key).update(head + tail).digest("hex");
-  writer.seq += 1;
-  writer.hash = hash;
-  return `${head},"hash":"${hash}"${tail}\n`;
-}
-
-function record(writer, ts, fields) {
-  const body = { v: 1, ts, outcome: "success", tenant: "KM", actor: { id: "branch-7", role: "cashier", type: "user" }, ...fields, writer: writer.id, seq: writer.seq + 1, prev: writer.hash };
-  const entry = { ...body, hash: computeEntryHash(body, key) };
-  writer.seq = entry.seq;
-  writer.hash = entry.hash;
-  return formatAuditLine(entry);
-}
-
-function start(writer, ts, last) {
-  return record(writer, ts, {
-    category: "admin", action: CHAIN_STARTED_ACTION, tenant: "none", actor: { id: "monwire", type: "system" },
-    data: { alg: "hmac-sha256", pid: 1234, hostname: "bench", prev_writer: last ? { writer: last.id, seq: last.seq, hash: last.hash } : null },
-  });
-}
-
-// A long-running writer spans every day; each day also has two short-lived writers (restarts).
+// The one synthetic-trail generator (the tests' too), streaming into day files. A long-running
+// writer spans every day; each day also has two short-lived writers (restarts), the first linking
+// the previous day's last short-lived writer.
 const generateStart = performance.now();
 const perDay = targetBytes / dayCount;
-const longRunner = makeWriter("longrunner01");
+const trail = new SyntheticTrail({ key, streamTo: dir, process: { pid: 1234, hostname: "bench" } });
+let longRunner;
 let entries = 0;
 let last;
 for (let d = 0; d < dayCount; d++) {
   const day = new Date(Date.UTC(2025, 0, 1 + d)).toISOString().slice(0, 10);
-  const parts = [];
-  let bytes = 0;
   let t = Date.parse(`${day}T00:00:00.000Z`);
-  const writers = [makeWriter(`day${d}a`.padEnd(12, "0")), makeWriter(`day${d}b`.padEnd(12, "0"))];
-  if (d === 0) parts.push(start(longRunner, new Date(t).toISOString(), undefined));
-  for (const w of writers) parts.push(start(w, new Date(t++).toISOString(), last ?? longRunner)), (last = w);
-  for (let i = 0; bytes < perDay; i++, t += 250) {
-    const writer = i % 3 === 0 ? longRunner : writers[i % 2];
-    const line = deposit(writer, new Date(t).toISOString(), i, d);
-    parts.push(line);
-    bytes += line.length;
+  if (d === 0) longRunner = trail.writer({ id: "longrunner01", link: null, ts: new Date(t).toISOString() });
+  const writers = [];
+  for (const suffix of ["a", "b"]) {
+    const writer = trail.writer({ id: `day${d}${suffix}`.padEnd(12, "0"), link: last ?? longRunner, ts: new Date(t++).toISOString() });
+    writers.push(writer);
+    last = writer;
+  }
+  const writer = (i) => (i % 3 === 0 ? longRunner : writers[i % 2]);
+  const dayStart = trail.streamed;
+  for (let i = 0; trail.streamed - dayStart < perDay; i++, t += 250) {
+    writer(i).record(deposit(i, d, new Date(t).toISOString()));
     entries += 1;
   }
-  writeFileSync(join(dir, `audit-${day}.log`), parts.join(""));
 }
+trail.close();
 const lastDay = new Date(Date.UTC(2025, 0, dayCount)).toISOString().slice(0, 10);
-await sealThrough({ dir, throughDay: lastDay, firstDay: "2025-01-01", key, now: new Date(Date.UTC(2025, 0, dayCount + 1)) });
+await trail.seal(dir, lastDay);
 const generateSeconds = (performance.now() - generateStart) / 1000;
 const files = readdirSync(dir).filter((n) => n.endsWith(".log")).map((n) => join(dir, n));
 const totalBytes = files.reduce((n, f) => n + statSync(f).size, 0);

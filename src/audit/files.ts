@@ -13,6 +13,8 @@ export interface DayFile {
   compressed: boolean;
   /** The `.gz` copy when both the plain file and its archive exist (the plain file is read). */
   archive?: string;
+  /** The name is a symbolic link: the writer never creates one, so a verifier reports it. */
+  symlink?: true;
 }
 
 /** An inclusive range of UTC days; either end may be open. */
@@ -65,6 +67,8 @@ export interface DayFileName {
   name: string;
   path: string;
   compressed: boolean;
+  /** The name is a symbolic link (set only then). */
+  symlink?: true;
 }
 
 /** Every name of an audit directory, classified once. */
@@ -84,11 +88,14 @@ export interface AuditDirNames {
  */
 export async function listAuditNames(dir: string): Promise<AuditDirNames> {
   const listing: AuditDirNames = { dayFiles: [], anchorDays: [], others: [] };
-  for (const name of (await readdir(dir)).sort()) {
+  // Dirents carry the type readdir already knows, so spotting a symlink costs no extra call.
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const name = entry.name;
     const match = DAY_FILE_PATTERN.exec(name);
     const day = match?.[1];
     const anchorDay = ANCHOR_FILE_PATTERN.exec(name)?.[1];
-    if (day && isValidDay(day)) listing.dayFiles.push({ day, name, path: join(dir, name), compressed: match[2] !== undefined });
+    if (day && isValidDay(day)) listing.dayFiles.push({ day, name, path: join(dir, name), compressed: match[2] !== undefined, ...(entry.isSymbolicLink() ? { symlink: true as const } : {}) });
     else if (anchorDay && isValidDay(anchorDay)) listing.anchorDays.push(anchorDay);
     else listing.others.push(name);
   }

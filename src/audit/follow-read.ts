@@ -1,5 +1,5 @@
 import { open } from "node:fs/promises";
-import { MAX_LINE_BYTES } from "./lines.js";
+import { LineSplitter, MAX_LINE_BYTES } from "./lines.js";
 
 /**
  * Byte-level line reading for the follower and for history: complete lines only (a line is
@@ -19,16 +19,19 @@ export const READ_CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
 const EMPTY = Buffer.alloc(0);
 
-/** Splits complete lines out of `buffer` (which starts at file offset `base`); returns them and the bytes consumed. */
+/**
+ * Splits complete lines out of `buffer` (which starts at file offset `base`) with the scan
+ * engine's LineSplitter; returns them and the bytes consumed (up to the last newline).
+ */
 export function splitLines(buffer: Buffer, base: number): { lines: RawLine[]; consumed: number } {
   const lines: RawLine[] = [];
-  let start = 0;
-  for (let i = buffer.indexOf(NEWLINE); i !== -1; i = buffer.indexOf(NEWLINE, start)) {
-    // Empty lines are kept so that line numbers stay exact; readers skip them.
-    lines.push({ bytes: buffer.subarray(start, i), offset: base + start });
-    start = i + 1;
-  }
-  return { lines, consumed: start };
+  let offset = base;
+  // Empty lines are kept so that line numbers stay exact; readers skip them.
+  new LineSplitter().forEach(buffer, (bytes, length) => {
+    lines.push(length > bytes.length ? { bytes, offset, length } : { bytes, offset });
+    offset += length + 1;
+  });
+  return { lines, consumed: offset - base };
 }
 
 /**

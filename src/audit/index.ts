@@ -11,7 +11,6 @@ export * from "./reader.js";
 export * from "./filters.js";
 export { ChainChecker } from "./chain-checker.js";
 export { verifyAuditDir, type VerifyOptions } from "./verify.js";
-export { formatVerifyReport } from "./verify-format.js";
 export type { AnchorVerdict, FileVerdict, VerifyIssue, VerifyReport, IssueKind, IssueSeverity } from "./verify-types.js";
 export { sealAuditDir, type SealOptions, type SealResult } from "./seal.js";
 export { pruneAuditDir, type PruneOptions, type PruneResult } from "./prune.js";

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 
@@ -124,16 +124,45 @@ export function openDayStream(path: string, range: ByteRange = {}): AsyncIterabl
 export async function* readPlainChunks(path: string, range: { start: number; end: number }, chunkBytes = 1024 * 1024): AsyncGenerator<Buffer> {
   const handle = await open(path, "r");
   try {
-    const buffer = Buffer.allocUnsafe(chunkBytes);
-    for (let position = range.start; position < range.end; ) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(chunkBytes, range.end - position), position);
-      if (bytesRead === 0) return;
-      position += bytesRead;
-      yield buffer.subarray(0, bytesRead);
-    }
+    yield* readHandleChunks(handle, range, chunkBytes);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * readPlainChunks through a descriptor the caller holds (and closes): the runtime writer reads a
+ * day file that was deleted or replaced at its path through the descriptor it still has open.
+ */
+export async function* readHandleChunks(handle: FileHandle, range: { start: number; end: number }, chunkBytes = 1024 * 1024): AsyncGenerator<Buffer> {
+  const buffer = Buffer.allocUnsafe(chunkBytes);
+  for (let position = range.start; position < range.end; ) {
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(chunkBytes, range.end - position), position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/**
+ * Hands every line of a chunk stream to `onLine` through one LineSplitter, the unterminated final
+ * line included (with `terminated` false), and returns how many lines there were.
+ */
+export async function forEachLine(chunks: AsyncIterable<Buffer>, onLine: (line: Buffer, length: number, text: string, terminated: boolean) => void): Promise<number> {
+  const splitter = new LineSplitter();
+  let count = 0;
+  const terminated = (line: Buffer, length: number, text: string) => {
+    count += 1;
+    onLine(line, length, text, true);
+  };
+  for await (const chunk of chunks) splitter.forEach(chunk, terminated);
+  const length = splitter.unfinishedLength;
+  const rest = splitter.end();
+  if (rest) {
+    count += 1;
+    onLine(rest, length, rest.toString(), false);
+  }
+  return count;
 }
 
 /** Removes a trailing CR (a file re-saved with CRLF line endings); returns the line unchanged otherwise. */

@@ -2,6 +2,7 @@ import { open } from "node:fs/promises";
 import { MonwireError } from "../errors.js";
 import { CHAIN_STARTED_ACTION } from "./chain.js";
 import type { DayFile } from "./files.js";
+import { forEachLine, readHandleChunks } from "./lines.js";
 
 /** Default name of the env var holding the HMAC key (config: audit.keyEnv). */
 export const DEFAULT_KEY_ENV = "MONWIRE_AUDIT_KEY";
@@ -21,6 +22,18 @@ export function keyMissingError(keyEnv: string, where: string): MonwireError {
 
 const HEAD_BYTES = 16 * 1024;
 
+/** Whether a line is an audit.chain.started entry declaring hmac-sha256. */
+function declaresSigning(text: string): boolean {
+  if (!text.includes(CHAIN_STARTED_ACTION) || !text.includes('"hmac-sha256"')) return false;
+  try {
+    const entry = JSON.parse(text) as { action?: string; data?: { alg?: string } };
+    return entry.action === CHAIN_STARTED_ACTION && entry.data?.alg === "hmac-sha256";
+  } catch {
+    // A line cut by the read window; the full verification sees it whole.
+    return false;
+  }
+}
+
 /**
  * Where a day file first shows that its writers sign with HMAC (an audit.chain.started entry
  * declaring hmac-sha256 near the start of the file), or undefined. A cheap look before a long
@@ -32,24 +45,19 @@ export async function findSignedStart(files: readonly DayFile[]): Promise<string
     // A file that cannot be read is the verification's finding to report, not a reason to stop here.
     const handle = await open(file.path, "r").catch(() => undefined);
     if (!handle) continue;
+    let line = 0;
+    let found: string | undefined;
     try {
-      const buffer = Buffer.alloc(HEAD_BYTES);
-      const read = await handle.read(buffer, 0, HEAD_BYTES, 0).catch(() => undefined);
-      if (!read) continue;
-      const { bytesRead } = read;
-      const lines = buffer.subarray(0, bytesRead).toString("utf8").split("\n");
-      for (const [index, line] of lines.entries()) {
-        if (!line.includes(CHAIN_STARTED_ACTION) || !line.includes('"hmac-sha256"')) continue;
-        try {
-          const entry = JSON.parse(line) as { action?: string; data?: { alg?: string } };
-          if (entry.action === CHAIN_STARTED_ACTION && entry.data?.alg === "hmac-sha256") return `${file.name} line ${index + 1}`;
-        } catch {
-          // A line cut by the read window; the full verification sees it whole.
-        }
-      }
+      await forEachLine(readHandleChunks(handle, { start: 0, end: HEAD_BYTES }, HEAD_BYTES), (_bytes, _length, text) => {
+        line += 1;
+        if (found === undefined && declaresSigning(text)) found = `${file.name} line ${line}`;
+      });
+    } catch {
+      // Unreadable after opening: likewise the verification's finding.
     } finally {
       await handle.close();
     }
+    if (found !== undefined) return found;
   }
   return undefined;
 }

@@ -97,6 +97,11 @@ export function verifyDay(input: DayInput, context: DayContext): DayVerdict {
     signed.failed += segment.signed.failed;
   }
   issues.push(...(input.linkIssues ?? []));
+  // The writer opens day files with O_NOFOLLOW and refuses a link, so a link here was planted:
+  // the bytes it leads to are checked as usual, but the day cannot be accepted.
+  if (input.file.symlink) {
+    issues.push({ kind: "symlink", severity: "tamper", message: `${input.file.name} is a symbolic link, which the writer never creates: replace it with the file it points to, or remove it` });
+  }
   const single = input.segments.length === 1 ? input.segments[0] : undefined;
   facts.sha256 = single ? single.sha256 : input.digest?.sha256;
   facts.prefixSha256 = single ? single.prefixSha256 : input.digest?.prefixSha256;

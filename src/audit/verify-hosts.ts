@@ -1,8 +1,6 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { escapeTerminal } from "../terminal-safe.js";
-import { ANCHOR_FILE_PATTERN, DAY_FILE_PATTERN } from "./chain.js";
-import { formatVerifyReport, type VerdictStyle } from "./verify-format.js";
+import { listAuditNames } from "./files.js";
 import { verifyAuditDir, type VerifyOptions } from "./verify.js";
 import type { VerifyReport } from "./verify-types.js";
 
@@ -20,33 +18,43 @@ export interface HostsVerifyReport {
   hosts: Array<HostTrail & { report: VerifyReport }>;
 }
 
-const holdsTrail = (dir: string) => {
+/** Whether `dir` holds day files or anchors, by the one listing every reader uses. */
+async function holdsTrail(dir: string): Promise<boolean> {
   try {
-    return readdirSync(dir).some((name) => DAY_FILE_PATTERN.test(name) || ANCHOR_FILE_PATTERN.test(name));
+    const names = await listAuditNames(dir);
+    return names.dayFiles.length > 0 || names.anchorDays.length > 0;
   } catch {
     return false;
   }
-};
+}
+
+/** The subdirectories of `dir` (links to directories included), sorted; none when it cannot be read. */
+async function subdirectories(dir: string): Promise<string[]> {
+  try {
+    const names = (await readdir(dir)).sort();
+    const isDir = await Promise.all(names.map((name) => stat(join(dir, name)).then((s) => s.isDirectory(), () => false)));
+    return names.filter((_, i) => isDir[i]);
+  } catch {
+    // Unreadable or missing: verified as given, so the core reports it with its usual error.
+    return [];
+  }
+}
 
 /**
  * The hosts behind the given directories: a directory holding audit files is one host (named by
  * the directory); one holding none is a directory of hosts, each subdirectory with audit files
  * being a host. Names that collide get their parent directory prepended.
  */
-export function resolveHostDirs(dirs: readonly string[]): { hosts: HostTrail[]; parentOfHosts: boolean } {
+export async function resolveHostDirs(dirs: readonly string[]): Promise<{ hosts: HostTrail[]; parentOfHosts: boolean }> {
   const hosts: HostTrail[] = [];
   let parentOfHosts = false;
   for (const dir of dirs) {
-    if (holdsTrail(dir)) {
+    if (await holdsTrail(dir)) {
       hosts.push({ host: basename(dir), dir });
       continue;
     }
-    let subdirs: string[] = [];
-    try {
-      subdirs = readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory() && holdsTrail(join(dir, name))).sort();
-    } catch {
-      // Unreadable or missing: verified as given, so the core reports it with its usual error.
-    }
+    const subdirs: string[] = [];
+    for (const name of await subdirectories(dir)) if (await holdsTrail(join(dir, name))) subdirs.push(name);
     if (subdirs.length === 0) hosts.push({ host: basename(dir), dir });
     else {
       parentOfHosts = true;
@@ -63,20 +71,4 @@ export async function verifyHosts(hosts: readonly HostTrail[], options: Omit<Ver
   for (const host of hosts) results.push({ ...host, report: await verifyAuditDir({ ...options, dir: host.dir }) });
   const status = results.some((r) => r.report.status === "tampered") ? "tampered" : results.every((r) => r.report.status === "empty") ? "empty" : "intact";
   return { status, hosts: results };
-}
-
-/** Every line of each host's report, prefixed with the host, then one line over all hosts. */
-export function formatHostsReport(report: HostsVerifyReport, options: { style?: VerdictStyle } = {}): string[] {
-  const lines: string[] = [];
-  for (const { host, report: hostReport } of report.hosts) {
-    const shown = escapeTerminal(host);
-    for (const line of formatVerifyReport(hostReport, options)) lines.push(`[${shown}] ${line}`);
-  }
-  const tampered = report.hosts.filter((h) => h.report.status === "tampered").map((h) => h.host);
-  lines.push(
-    tampered.length > 0
-      ? `${report.hosts.length} hosts: TAMPERED on ${escapeTerminal(tampered.join(", "))}`
-      : `${report.hosts.length} hosts: ${report.status === "empty" ? "no audit entries" : "all intact"}`,
-  );
-  return lines;
 }

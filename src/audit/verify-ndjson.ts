@@ -1,6 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { forEachLine, readPlainChunks } from "./lines.js";
 import { verifyAuditDir, type VerifyOptions } from "./verify.js";
 import type { FileVerdict, VerifyReport } from "./verify-types.js";
 
@@ -71,15 +72,16 @@ function withCounts(report: VerifyReport): VerifyReport {
 }
 
 export async function verifyNdjson(file: string, options: Omit<VerifyOptions, "dir">): Promise<VerifyReport> {
-  const rawLines = (await readFile(file, "utf8")).split("\n");
-  if (rawLines[rawLines.length - 1] === "") rawLines.pop();
   const placed: Placed[] = [];
   const unplaced: number[] = [];
-  rawLines.forEach((raw, i) => {
+  let source = 0;
+  // The scan engine's splitter: an export of any size is read in chunks, a line at a time.
+  await forEachLine(readPlainChunks(file, { start: 0, end: Number.POSITIVE_INFINITY }), (_bytes, _length, raw) => {
+    source += 1;
     if (raw.trim() === "") return;
-    const p = place(raw.replace(/\r$/, ""), i + 1);
+    const p = place(raw.replace(/\r$/, ""), source);
     if (p) placed.push(p);
-    else unplaced.push(i + 1);
+    else unplaced.push(source);
   });
   const name = basename(file);
   const dir = await mkdtemp(join(tmpdir(), "monwire-ndjson-"));

@@ -10,7 +10,7 @@ export type IssueKind =
   | "hash_mismatch" | "not_canonical" | "unsigned" | "alg_changed" | "chain_broken" | "seq_gap" | "duplicate_seq"
   | "out_of_order" | "chain_start" | "link_broken" | "corrupt" | "schema" | "crlf" | "bom" | "fragment" | "blank"
   | "torn_final" | "unterminated" | "unreadable" | "missing" | "truncated" | "changed" | "anchor_hash" | "anchor_chain"
-  | "anchor_missing" | "anchor_invalid" | "downgrade" | "checkpoint" | "misplaced" | "anchor_link" | "witness" | "late" | "file_event";
+  | "anchor_missing" | "anchor_invalid" | "downgrade" | "checkpoint" | "misplaced" | "anchor_link" | "witness" | "late" | "file_event" | "symlink";
 
 export interface VerifyIssue {
   kind: IssueKind;

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import { join } from "node:path";
-import { formatVerifyReport } from "../audit/verify-format.js";
+import { formatVerifyReport } from "./render-verify.js";
 import { renderReportTable } from "./render-report-table.js";
 import { renderHuman } from "./render-check-human.js";
 import type { DemoResult } from "../demo/run-demo.js";

@@ -1,6 +1,6 @@
 import type { Anchor } from "../audit/anchor.js";
 import { formatBytes, formatCount, plural } from "../human-format.js";
-import { EMPTY_RUN_MIN } from "../audit/verify-format.js";
+import { EMPTY_RUN_MIN } from "./render-verify.js";
 
 /**
  * `mon seal` for people: one line per sealed day, except that a run of days without events

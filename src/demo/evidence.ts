@@ -1,5 +1,5 @@
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { listAuditNames } from "../audit/files.js";
+import { forEachLine, openDayStream } from "../audit/lines.js";
 import type { SentryReceiver } from "./sentry-receiver.js";
 
 /**
@@ -67,8 +67,11 @@ export async function checkLeaks(secrets: readonly string[], auditDir: string, r
   const unique = [...new Set(secrets.filter((s) => s.length >= 8))];
   const contains = (text: string) => unique.some((secret) => text.includes(secret));
   let auditLines = 0;
-  for (const name of (await readdir(auditDir).catch(() => [] as string[])).filter((f) => f.endsWith(".log"))) {
-    for (const line of (await readFile(join(auditDir, name), "utf8")).split("\n")) if (line && contains(line)) auditLines += 1;
+  const dayFiles = await listAuditNames(auditDir).then((names) => names.dayFiles, () => []);
+  for (const file of dayFiles) {
+    await forEachLine(openDayStream(file.path), (_bytes, _length, line) => {
+      if (line && contains(line)) auditLines += 1;
+    });
   }
   const sentryEnvelopes = receiver.envelopes.filter((e) => contains(`${e.body.toString("utf8")}\n${e.rawBody.toString("latin1")}`)).length;
   return { secretsChecked: unique.length, auditLines, sentryEnvelopes };

@@ -1,4 +1,5 @@
 import type { AuditEntry } from "../../src/audit/entry.js";
+import { seededRandom } from "../../src/demo/traffic-counts.js";
 import { TestTrail, type TestEvent, type TestWriter } from "./audit-trail.js";
 
 /**
@@ -26,17 +27,8 @@ const PRODUCTS = ["basic", "pro", "enterprise"];
 const IPS = ["203.0.113.5", "203.0.113.9", "198.51.100.7", "192.0.2.44"];
 const ACCOUNTS = ["mallory", "eve", "admin", "trudy", "oscar"];
 
-/** mulberry32: small, seeded, good enough to vary test data reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The demo's seeded PRNG (mulberry32), so a seed means the same mix here and in the demo's traffic. */
+export { seededRandom };
 
 export function generateShopTrail(options: { seed: number; start: string; entries: number; stepMs: number; writers: number; restartEvery?: number }): GeneratedTrail {
   const random = seededRandom(options.seed);

@@ -271,6 +271,8 @@ describe("mon verify: deleted anchors and truncated history", () => {
   type Runtime = typeof import("../../src/runtime/audit/index.js");
   const D4 = "2025-03-13";
   const witnessFile = () => join(dir, "..", `${dir.split("/").pop()}-witness.json`);
+  // The witness lives beside the trail, outside the directory the outer cleanup removes.
+  afterEach(async () => rm(witnessFile(), { force: true }));
 
   /** Writer A from D1 noon to D4 noon (it seals D1–D3 as it goes), then writer B restarts on D4. */
   async function runtimeTrail(key?: string): Promise<void> {
@@ -347,6 +349,5 @@ describe("mon verify: deleted anchors and truncated history", () => {
     expect(String(missing.stdout)).toMatch(/^witness\s+INVALID: the witness saw the anchor of 2025-03-13, which is gone/m);
     // Without a witness a missing directory stays a usage error.
     expect((await verify(KEY)).exitCode).toBe(2);
-    await rm(witnessFile());
   });
 });

@@ -39,7 +39,10 @@ describe("import rules", () => {
     FILES.filter((f) => from(f.name)).flatMap((f) => importsOf(f.path).filter(to).map((target) => `${f.name} -> ${target}`));
 
   it("nothing outside src/cli imports from src/cli (renderers and commands live there)", () => {
-    expect(importers((name) => !name.startsWith("cli/"), (target) => target.startsWith("cli/"))).toEqual([]);
+    // The package entry keeps formatVerifyReport public: a re-export, not a core depending on the CLI.
+    const entryReexport = "index.ts -> cli/render-verify.js";
+    expect(importers((name) => !name.startsWith("cli/"), (target) => target.startsWith("cli/")).filter((edge) => edge !== entryReexport)).toEqual([]);
+    expect(readFileSync(join(SRC, "index.ts"), "utf8")).toMatch(/^export \{ formatVerifyReport \} from "\.\/cli\/render-verify\.js";$/m);
   });
 
   it("the runtime imports nothing from cli/, scaffold/, probe/ or demo/", () => {
@@ -49,5 +52,10 @@ describe("import rules", () => {
   it("no renderer lives outside src/cli", () => {
     const renderers = FILES.filter((f) => !f.name.startsWith("cli/") && /(^|\/)(render-[^/]*|report-(human|json|junit|github))\.ts$/.test(f.name)).map((f) => f.name);
     expect(renderers).toEqual([]);
+  });
+
+  it("no report renderer (a format…Report function) is defined outside src/cli", () => {
+    const defined = FILES.filter((f) => !f.name.startsWith("cli/") && /export function format\w*Report\(/.test(readFileSync(f.path, "utf8"))).map((f) => f.name);
+    expect(defined).toEqual([]);
   });
 });

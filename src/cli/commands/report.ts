@@ -52,7 +52,7 @@ export function registerReport(program: Command): Command {
       const key = settings[0]?.key;
       // A directory of host directories stands for all of them.
       const { resolveHostDirs } = await import("../../audit/verify-hosts.js");
-      const { hosts } = resolveHostDirs(settings.map((s) => s.dir));
+      const { hosts } = await resolveHostDirs(settings.map((s) => s.dir));
       const { createProgress } = await import("../progress.js");
       const progress = createProgress(output, { minTotalBytes: 32 * 1024 * 1024 });
       const report = await buildReport({

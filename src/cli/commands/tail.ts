@@ -47,7 +47,7 @@ export function registerTail(program: Command): Command {
       const allDirs = dirs.map((dir, i) => (i === 0 ? settings.dir : resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir }).dir));
       for (const dir of allDirs) assertAuditDir(dir);
       const { resolveHostDirs } = await import("../../audit/verify-hosts.js");
-      const { hosts, parentOfHosts } = resolveHostDirs(allDirs);
+      const { hosts, parentOfHosts } = await resolveHostDirs(allDirs);
       const { unknownTenantWarning } = await import("../render-tenant.js");
       // Only the configured list can be checked up front: tail cannot know which tenants will appear.
       const tenantWarning = settings.tenants?.length ? unknownTenantWarning(flags.tenant ?? [], settings.tenants) : undefined;

@@ -38,20 +38,19 @@ export function registerVerify(program: Command): Command {
         throw new MonwireError("E_OPTION_INVALID", "--witness checks one trail directory", { hint: "Verify each host's directory with its own witness, or leave --witness out." });
       }
       const settings = resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir: dirs[0] });
-      const { paintVerdicts } = await import("../render-verify.js");
+      const { paintVerdicts, formatVerifyReport, formatHostsReport } = await import("../render-verify.js");
       const paint = paintVerdicts(output.color);
       if (flags.ndjson !== undefined) {
         const { verifyNdjson } = await import("../../audit/verify-ndjson.js");
         const { existsSync } = await import("node:fs");
         if (!existsSync(flags.ndjson)) throw new MonwireError("E_OPTION_INVALID", `--ndjson ${flags.ndjson}: no such file`, { hint: "Pass the NDJSON export of the trail." });
         const report = await verifyNdjson(flags.ndjson, { from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key });
-        const { formatVerifyReport } = await import("../../audit/verify-format.js");
         output.out(flags.json ? JSON.stringify(report) : formatVerifyReport(report, { style: paint }).join("\n"));
         return report.status === "tampered" ? 1 : 0;
       }
-      const { resolveHostDirs, verifyHosts, formatHostsReport } = await import("../../audit/verify-hosts.js");
+      const { resolveHostDirs, verifyHosts } = await import("../../audit/verify-hosts.js");
       const allDirs = dirs.map((dir, i) => (i === 0 ? settings.dir : resolveAuditSettings({ cwd: process.cwd(), configPath: flags.config, dir }).dir));
-      const { hosts, parentOfHosts } = resolveHostDirs(allDirs);
+      const { hosts, parentOfHosts } = await resolveHostDirs(allDirs);
       if (hosts.length > 1 || parentOfHosts) {
         const multi = await verifyHosts(hosts, { from: flags.from, to: flags.to, jobs, keyEnv: settings.keyEnv, key: settings.key });
         output.out(flags.json ? JSON.stringify(multi) : formatHostsReport(multi, { style: paint }).join("\n"));
@@ -68,7 +67,6 @@ export function registerVerify(program: Command): Command {
       if (flags.json) {
         output.out(JSON.stringify(report));
       } else {
-        const { formatVerifyReport } = await import("../../audit/verify-format.js");
         const detail = output.quiet ? "quiet" : output.verbose ? "verbose" : "normal";
         output.out(formatVerifyReport(report, { style: paint, detail }).join("\n"));
       }

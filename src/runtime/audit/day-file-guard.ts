@@ -1,6 +1,6 @@
 import { lstat } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
-import { StringDecoder } from "node:string_decoder";
+import { forEachLine, readHandleChunks } from "../../audit/lines.js";
 
 /** The (device, inode) pair naming one file, whatever path leads to it. */
 export interface FileIdentity {
@@ -31,28 +31,18 @@ export async function pathChange(path: string, identity: FileIdentity): Promise<
   }
 }
 
-const READ_CHUNK = 1024 * 1024;
-
 /**
  * The complete lines `writer` wrote into a file that is no longer at its path, read through the
  * descriptor the writer still holds (an unlinked file lives on while it is open). Canonical JSON
- * sorts keys, so `writer` is always an entry's last member: the suffix test is exact.
+ * sorts keys, so `writer` is always an entry's last member: the suffix test is exact. An
+ * unterminated final line was never acknowledged, so it is not carried over.
  */
 export async function readOwnLines(handle: FileHandle, writer: string): Promise<string[]> {
   const suffix = `,"writer":${JSON.stringify(writer)}}`;
   const { size } = await handle.stat();
   const own: string[] = [];
-  let carry = "";
-  const buffer = Buffer.alloc(READ_CHUNK);
-  // A chunk may end inside a multi-byte character; the decoder carries it over.
-  const decoder = new StringDecoder("utf8");
-  for (let position = 0; position < size; ) {
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(READ_CHUNK, size - position), position);
-    if (bytesRead === 0) break;
-    position += bytesRead;
-    const lines = (carry + decoder.write(buffer.subarray(0, bytesRead))).split("\n");
-    carry = lines.pop() ?? "";
-    for (const line of lines) if (line.endsWith(suffix)) own.push(`${line}\n`);
-  }
+  await forEachLine(readHandleChunks(handle, { start: 0, end: size }), (_bytes, _length, text, terminated) => {
+    if (terminated && text.endsWith(suffix)) own.push(`${text}\n`);
+  });
   return own;
 }

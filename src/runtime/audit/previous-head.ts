@@ -2,6 +2,7 @@ import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { digest } from "../../audit/chain.js";
 import { listAuditNames } from "../../audit/files.js";
+import { LineSplitter } from "../../audit/lines.js";
 
 /** The last entry another writer left in the directory. */
 export interface WriterHead {
@@ -15,14 +16,14 @@ const TAIL_BYTES = 64 * 1024;
 /** Day files to look back through when the newest ones hold no complete entry (e.g. only a torn line). */
 const MAX_FILES = 31;
 
-async function readTail(path: string): Promise<string> {
+async function readTail(path: string): Promise<Buffer> {
   const handle = await open(path, "r");
   try {
     const { size } = await handle.stat();
     const length = Math.min(size, TAIL_BYTES);
     const buffer = Buffer.alloc(length);
     await handle.read(buffer, 0, length, size - length);
-    return buffer.toString("utf8");
+    return buffer;
   } finally {
     await handle.close();
   }
@@ -30,14 +31,15 @@ async function readTail(path: string): Promise<string> {
 
 /** The last complete, parseable entry in `text`, skipping a torn final line and `ownWriter`'s lines. */
 export function lastHeadIn(text: string, ownWriter: string): WriterHead | null {
-  return lastHeadLineIn(text, ownWriter)?.head ?? null;
+  return lastHeadLineIn(Buffer.from(text), ownWriter)?.head ?? null;
 }
 
-/** lastHeadIn with the line it was read from. */
-function lastHeadLineIn(text: string, ownWriter: string): { head: WriterHead; line: string } | null {
-  const lines = text.split("\n");
-  // A file that does not end in "\n" has a torn final line (a crash mid-write): ignore it.
-  if (!text.endsWith("\n")) lines.pop();
+/** lastHeadIn over a file's tail bytes, with the line it was read from. */
+function lastHeadLineIn(tail: Buffer, ownWriter: string): { head: WriterHead; line: string } | null {
+  // Only complete lines: the bytes after the last "\n" are a torn final line (a crash mid-write),
+  // which the splitter keeps back and which is never asked for here.
+  const lines: string[] = [];
+  new LineSplitter().forEach(tail, (_bytes, _length, text) => lines.push(text));
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i];
     if (!line) continue;
