@@ -1,4 +1,4 @@
-import { IncomingMessage, type ServerResponse } from "node:http";
+import { IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import { HTTP_METHODS, ROUTE_UNMATCHED, TENANT_NONE } from "../metrics/catalog.js";
 import { runWithContext, type RequestContext } from "./context.js";
 import { REQUEST_STATE } from "./error-handler.js";
@@ -83,10 +83,10 @@ export function createMetricsPathTest(metricsPath: string): (path: string) => bo
 }
 
 /** The client address Express would report, without paying for its proxy parsing when it cannot matter. */
-function clientIp(req: MonitoredRequest): string | undefined {
+function clientIp(req: MonitoredRequest, headers: IncomingHttpHeaders): string | undefined {
   // With no X-Forwarded-For, Express's `req.ip` is the socket address whatever `trust proxy` says;
   // only a forwarded request needs Express's (comparatively costly) proxy-addr evaluation.
-  if (req.headers["x-forwarded-for"] === undefined) return req.socket?.remoteAddress;
+  if (headers["x-forwarded-for"] === undefined) return req.socket?.remoteAddress;
   return req.ip ?? req.socket?.remoteAddress;
 }
 
@@ -150,14 +150,15 @@ export function createMiddleware(options: MiddlewareOptions) {
     }
   }
 
-  const begin = (req: MonitoredRequest, res: ServerResponse): RequestContext => {
+  // `headers` is read once by the caller: on Node 24 `req.headers` is a getter.
+  const begin = (req: MonitoredRequest, res: ServerResponse, headers: IncomingHttpHeaders): RequestContext => {
     const start = process.hrtime.bigint();
     const resolved = tenants.resolve(req);
-    const context: RequestContext = { requestId: pickRequestId(req.headers["x-request-id"]), tenant: resolved.tenant };
+    const context: RequestContext = { requestId: pickRequestId(headers["x-request-id"]), tenant: resolved.tenant };
     if (resolved.raw !== undefined) context.rawTenant = resolved.raw;
-    const ip = clientIp(req);
+    const ip = clientIp(req, headers);
     if (ip) context.ip = ip;
-    const userAgent = req.headers["user-agent"];
+    const userAgent = headers["user-agent"];
     if (userAgent) context.userAgent = userAgent.length > USER_AGENT_MAX ? userAgent.slice(0, USER_AGENT_MAX) : userAgent;
 
     // One object per request holds the error handler's mark and what the hooks need; every field
@@ -201,14 +202,15 @@ export function createMiddleware(options: MiddlewareOptions) {
   return function monwireMiddleware(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
     const request = req as MonitoredRequest;
     // One property read for ordinary requests; the token is only compared when the header is there.
-    if (req.headers[PROBE_HEADER] !== undefined && isProbe?.(req)) {
+    const headers = req.headers;
+    if (headers[PROBE_HEADER] !== undefined && isProbe?.(req)) {
       res.setHeader(PROBE_HEADER, "started");
       return next(new ProbeError());
     }
     if (isMetricsPath(pathOf(request))) return next();
     let context: RequestContext | undefined;
     try {
-      context = begin(request, res);
+      context = begin(request, res, headers);
     } catch {
       context = undefined;
     }
