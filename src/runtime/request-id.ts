@@ -6,8 +6,9 @@ import { randomFillSync } from "node:crypto";
  * the client). So instead of 122 fresh random bits per request (`randomUUID()`, whose entropy
  * refills and formatting were a measurable part of the middleware's cost on Node 24), each id is
  * a random prefix plus a counter: 106 random bits shared by a run of 65,536 consecutive ids,
- * then a new prefix. Ids stay unique across processes and restarts (a collision needs two prefixes to
- * repeat), and one id tells a client nothing about the ids of other runs.
+ * then a new prefix. Ids stay unique across processes and restarts (a collision needs two
+ * prefixes to repeat); ids of one run differ only in their counter, and one id tells a client
+ * nothing about the ids of other runs.
  *
  * The layout is a UUID's (8-4-4-4-12 lowercase hex, version 8 "custom" and the RFC 9562 variant),
  * so logs and tools that expect UUID-shaped request ids keep accepting them.
