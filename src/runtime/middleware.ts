@@ -1,5 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { IncomingMessage, type ServerResponse } from "node:http";
+import { IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import { HTTP_METHODS, ROUTE_UNMATCHED, TENANT_NONE } from "../metrics/catalog.js";
 import { runWithContext, type RequestContext } from "./context.js";
 import { REQUEST_STATE } from "./error-handler.js";
@@ -10,6 +9,7 @@ import type { TenantRequest, TenantResolution } from "./tenant.js";
 import { notifyRequestObservers } from "./request-observers.js";
 import { createHttpRecorder } from "./http-recorder.js";
 import { PROBE_HEADER, ProbeError } from "./probe.js";
+import { newRequestId } from "./request-id.js";
 
 /** The Express request fields the middleware reads (Express 4 and 5 both provide them). */
 export type MonitoredRequest = IncomingMessage &
@@ -35,6 +35,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const USER_AGENT_MAX = 512;
 /** Status label for a request whose client went away before any response was sent (nginx's convention). */
 export const STATUS_CLIENT_CLOSED = "499";
+const CLIENT_CLOSED = Number(STATUS_CLIENT_CLOSED);
 
 /** Status label strings by code, made once: the recorder's lookups then see the same string each time. */
 const STATUS_LABELS: string[] = [];
@@ -56,7 +57,7 @@ export function errorKind(status: number, exception: boolean): "exception" | "se
 }
 
 export function pickRequestId(header: string | string[] | undefined): string {
-  return typeof header === "string" && REQUEST_ID.test(header) ? header : randomUUID();
+  return typeof header === "string" && REQUEST_ID.test(header) ? header : newRequestId();
 }
 
 function pathOf(req: MonitoredRequest): string {
@@ -82,10 +83,10 @@ export function createMetricsPathTest(metricsPath: string): (path: string) => bo
 }
 
 /** The client address Express would report, without paying for its proxy parsing when it cannot matter. */
-function clientIp(req: MonitoredRequest): string | undefined {
+function clientIp(req: MonitoredRequest, headers: IncomingHttpHeaders): string | undefined {
   // With no X-Forwarded-For, Express's `req.ip` is the socket address whatever `trust proxy` says;
   // only a forwarded request needs Express's (comparatively costly) proxy-addr evaluation.
-  if (req.headers["x-forwarded-for"] === undefined) return req.socket?.remoteAddress;
+  if (headers["x-forwarded-for"] === undefined) return req.socket?.remoteAddress;
   return req.ip ?? req.socket?.remoteAddress;
 }
 
@@ -114,40 +115,50 @@ export function createMiddleware(options: MiddlewareOptions) {
   const { metrics, tenants, metricsPath, measure, isProbe, hooks } = options;
   const isMetricsPath = createMetricsPathTest(metricsPath);
   installRouteAccessors(IncomingMessage.prototype);
-  const recorder = createHttpRecorder(() => ({ requests: metrics.httpRequests, duration: metrics.httpDuration }));
+  // One object for the recorder to read the families through: nothing allocated per request.
+  const families = {
+    get requests() {
+      return metrics.httpRequests;
+    },
+    get duration() {
+      return metrics.httpDuration;
+    },
+  };
+  const recorder = createHttpRecorder(() => families);
   const onError = hooks ? (state: RequestState) => hooks.onError(state) : undefined;
 
   function record(res: ServerResponse, pending: Pending): void {
     if (pending.done) return;
     pending.done = true;
     const aborted = !res.writableFinished && !res.headersSent;
-    const status = aborted ? STATUS_CLIENT_CLOSED : statusLabel(res.statusCode);
-    if (measure) measureRequest(pending, status);
-    hooks?.onFinish(pending.state, Number(status), aborted);
+    const code = aborted ? CLIENT_CLOSED : res.statusCode;
+    if (measure) measureRequest(pending, code, aborted ? STATUS_CLIENT_CLOSED : statusLabel(code));
+    hooks?.onFinish(pending.state, code, aborted);
   }
 
-  function measureRequest(pending: Pending, status: string): void {
+  function measureRequest(pending: Pending, code: number, status: string): void {
     try {
       const seconds = Number(process.hrtime.bigint() - pending.start) / 1e9;
       const method = normalizeMethod(pending.method);
       const route = pending.route.template() ?? ROUTE_UNMATCHED;
       const tenant = pending.context.tenant;
       recorder.record(method, route, status, tenant, seconds);
-      const kind = errorKind(Number(status), pending.state.exception);
+      const kind = errorKind(code, pending.state.exception);
       if (kind) metrics.apiErrors.inc({ method, route, kind, tenant });
     } catch {
       // A broken metric must not break a purchase.
     }
   }
 
-  const begin = (req: MonitoredRequest, res: ServerResponse): RequestContext => {
+  // `headers` is read once by the caller: on Node 24 `req.headers` is a getter.
+  const begin = (req: MonitoredRequest, res: ServerResponse, headers: IncomingHttpHeaders): RequestContext => {
     const start = process.hrtime.bigint();
     const resolved = tenants.resolve(req);
-    const context: RequestContext = { requestId: pickRequestId(req.headers["x-request-id"]), tenant: resolved.tenant };
+    const context: RequestContext = { requestId: pickRequestId(headers["x-request-id"]), tenant: resolved.tenant };
     if (resolved.raw !== undefined) context.rawTenant = resolved.raw;
-    const ip = clientIp(req);
+    const ip = clientIp(req, headers);
     if (ip) context.ip = ip;
-    const userAgent = req.headers["user-agent"];
+    const userAgent = headers["user-agent"];
     if (userAgent) context.userAgent = userAgent.length > USER_AGENT_MAX ? userAgent.slice(0, USER_AGENT_MAX) : userAgent;
 
     // One object per request holds the error handler's mark and what the hooks need; every field
@@ -191,14 +202,15 @@ export function createMiddleware(options: MiddlewareOptions) {
   return function monwireMiddleware(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
     const request = req as MonitoredRequest;
     // One property read for ordinary requests; the token is only compared when the header is there.
-    if (req.headers[PROBE_HEADER] !== undefined && isProbe?.(req)) {
+    const headers = req.headers;
+    if (headers[PROBE_HEADER] !== undefined && isProbe?.(req)) {
       res.setHeader(PROBE_HEADER, "started");
       return next(new ProbeError());
     }
     if (isMetricsPath(pathOf(request))) return next();
     let context: RequestContext | undefined;
     try {
-      context = begin(request, res);
+      context = begin(request, res, headers);
     } catch {
       context = undefined;
     }

@@ -30,6 +30,10 @@ function hasKeys(object: Record<string, unknown>): boolean {
   return false;
 }
 
+function hasParams(params: Record<string, unknown> | undefined): boolean {
+  return params !== undefined && params !== null && hasKeys(params);
+}
+
 function decode(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -125,8 +129,15 @@ class RouteState implements RouteWatch {
     return concrete === "" || concrete === undefined ? "" : (this.bases?.get(concrete) ?? concrete);
   }
 
+  /** Whether `next`'s template is already answered by baseTemplate(). */
+  private knows(next: string): boolean {
+    return this.bases === undefined ? !hasParams(this.req.params) : this.bases.has(next);
+  }
+
   setBaseUrl(next: string): void {
-    if (this.watching && typeof next === "string" && next !== "" && !this.bases?.has(next)) {
+    // Without params and without a templated parent the mount is its own template (nothing to
+    // keep): Express reassigns baseUrl on every layer it passes, so this is the common case.
+    if (this.watching && typeof next === "string" && next !== "" && !this.knows(next)) {
       const current = this.baseUrl ?? "";
       const parent = next.startsWith(current) ? current : "";
       const params = this.req.params;

@@ -43,7 +43,17 @@ export function createTenantBound(values: readonly string[]): (raw: string | und
   const exact = new Map(values.map((value) => [value, value]));
   const folded = new Map<string, string>();
   for (const value of values) if (!folded.has(value.toLowerCase())) folded.set(value.toLowerCase(), value);
+  // A request usually sends a configured value as configured: one lookup answers it with an
+  // answer made once (frozen: every such request shares it), without trimming or allocating.
+  const answers = new Map<string, ResolvedTenant>();
+  for (const value of values) {
+    if (value !== "" && value === value.trim() && value.length <= RAW_MAX) answers.set(value, Object.freeze({ tenant: value, raw: value }));
+  }
   return (raw) => {
+    if (raw !== undefined) {
+      const answer = answers.get(raw);
+      if (answer !== undefined) return answer;
+    }
     const value = raw?.trim();
     if (!value) return { tenant: TENANT_NONE };
     const kept = value.slice(0, RAW_MAX);

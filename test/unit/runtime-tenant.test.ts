@@ -52,6 +52,16 @@ describe("createTenantResolution", () => {
     expect(resolution.resolve(req({ params: {} }), { shop: "KM" }).tenant).toBe("KM");
   });
 
+  it("answers a value sent exactly as configured with one shared, frozen answer", () => {
+    const resolution = createTenantResolution({ values: VALUES, from: "header:x-shop" });
+    const first = resolution.resolve(req({ headers: { "x-shop": "KM" } }));
+    expect(first).toEqual({ tenant: "KM", raw: "KM" });
+    expect(resolution.resolve(req({ headers: { "x-shop": "KM" } }))).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    // Anything else still goes through trimming and case folding, answered afresh.
+    expect(resolution.resolve(req({ headers: { "x-shop": " km " } }))).toEqual({ tenant: "KM", raw: "km" });
+  });
+
   it("only param sources and custom functions depend on params", () => {
     expect(createTenantResolution({ values: VALUES, from: "header:x-shop" }).dependsOnParams).toBe(false);
     expect(createTenantResolution({ values: VALUES, from: "header:x-shop" }, () => "EUR").dependsOnParams).toBe(true);
