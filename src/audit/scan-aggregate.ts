@@ -57,10 +57,11 @@ export class LineAggregator {
   }
 
   /**
-   * The next line: its text (without "\n"), whether a newline ended it, its real byte length, and
-   * matchReportLine of the text when the caller has it (a scan that also verifies matches once for both).
+   * The next line: its text (without "\n"), whether a newline ended it, its real byte length,
+   * matchReportLine of the text when the caller has it (a scan that also verifies matches once for
+   * both; undefined: match here), and the line's bytes (`raw` encoded) when the caller has them.
    */
-  line(raw: string, terminated: boolean, length: number, match?: RegExpExecArray | null): void {
+  line(raw: string, terminated: boolean, length: number, match?: RegExpExecArray, bytes?: Uint8Array): void {
     const result = this.result;
     result.lines += 1;
     if (terminated && length > MAX_LINE_BYTES) return this.problem("corrupt", `line of ${length} bytes, longer than the ${MAX_LINE_BYTES}-byte line cap: not an audit entry`);
@@ -70,7 +71,7 @@ export class LineAggregator {
     // schema-valid entry whose members are read straight from the match (no JSON.parse of the
     // line); every other line goes through JSON.parse and the compiled validator. A line verify
     // calls invalid is never counted here.
-    const plain = match ?? matchReportLine(text);
+    const plain = match ?? matchReportLine(text, text === raw ? bytes : undefined);
     if (plain) {
       const entry = new PlainEntry(plain) as unknown as AuditEntry;
       result.entries += 1;

@@ -145,3 +145,36 @@ describe("aggregates merge like one pass", () => {
     expect(result.aggregate.total).toBe(0);
   });
 });
+
+// With its verdict, the report counts a line through the one match the chain checker also uses,
+// whose hash and prev only the checker proves. A line the checker could not prove must count
+// exactly as the report alone counts it: here as an invalid entry, not an entry.
+describe("a report that verifies counts lines as one that does not", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ dir, cleanup } = await makeTempDir("monwire-agg-verify-")));
+  afterAll(() => cleanup());
+
+  const bad = {
+    "an upper-case prev": (line: string, e: AuditEntry) => line.replace(`"prev":"${e.prev}"`, `"prev":"${e.prev.toUpperCase()}"`),
+    "an upper-case hash": (line: string, e: AuditEntry) => line.replace(`"hash":"${e.hash}"`, `"hash":"${e.hash.toUpperCase()}"`),
+    "a prev of 63 digits": (line: string, e: AuditEntry) => line.replace(`"prev":"${e.prev}"`, `"prev":"${e.prev.slice(1)}"`),
+  };
+
+  it.each(Object.keys(bad))("%s: invalid in both, and the verdict says tampered", async (name) => {
+    const { trail } = generateShopTrail({ seed: 5, start: "2025-01-04T08:00:00.000Z", entries: 300, stepMs: 1000, writers: 2 });
+    const [path] = await trail.write(join(dir, name.replace(/\W+/g, "-")));
+    const lines = (await import("node:fs/promises")).readFile(path as string, "utf8").then((t) => t.split("\n"));
+    const all = await lines;
+    const at = 150;
+    all[at] = bad[name as keyof typeof bad](all[at] as string, JSON.parse(all[at] as string) as AuditEntry);
+    await writeFile(path as string, all.join("\n"));
+    const task: ScanTask = { path: path as string, day: "2025-01-04", start: 0, end: undefined, fileStart: true, fileEnd: true, aggregate: { timeZone: "UTC", filters: {} } };
+    const alone = await scanPiece(task);
+    const both = await scanPiece({ ...task, verify: { key: undefined, hashFile: false } });
+    expect(both.aggregate).toEqual(alone.aggregate);
+    expect(alone.aggregate?.problems.map((p) => [p.kind, p.line])).toEqual([["invalid", at + 1]]);
+    expect(alone.aggregate?.entries).toBe(all.filter((l) => l !== "").length - 1);
+    expect(both.verify?.issues.some((i) => i.line === at + 1 && i.severity === "tamper")).toBe(true);
+  });
+});
