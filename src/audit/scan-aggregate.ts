@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { addEntry, createAggregate, type Aggregate } from "./aggregate.js";
+import { addEntry, createAggregate, createAggregateMemo, type Aggregate } from "./aggregate.js";
 import type { AuditEntry } from "./entry.js";
 import { compileAuditFilter, type AuditFilterOptions } from "./filters.js";
 import { MAX_LINE_BYTES } from "./lines.js";
@@ -45,6 +45,7 @@ export class LineAggregator {
   readonly result: AggregateResult = { aggregate: createAggregate(), lines: 0, entries: 0, problems: [], problemCount: 0 };
   private readonly accept: (entry: AuditEntry) => boolean;
   private readonly bucket: (ts: string) => number;
+  private readonly memo = createAggregateMemo();
 
   constructor(part: AggregatePart, private readonly fileStart: boolean) {
     this.accept = compileAuditFilter(part.filters);
@@ -75,7 +76,7 @@ export class LineAggregator {
     if (plain) {
       const entry = new PlainEntry(plain) as unknown as AuditEntry;
       result.entries += 1;
-      if (this.accept(entry)) addEntry(result.aggregate, entry, this.bucket(entry.ts));
+      if (this.accept(entry)) addEntry(result.aggregate, entry, this.bucket(entry.ts), this.memo);
       return;
     }
     const parsed = parseAuditLine(text);
@@ -88,7 +89,7 @@ export class LineAggregator {
         if (parsed.kind === "invalid") return this.problem("invalid", `not a valid audit entry (${parsed.problems.join("; ")})`);
         const entry = (parsed as { entry: AuditEntry }).entry;
         result.entries += 1;
-        if (this.accept(entry)) addEntry(result.aggregate, entry, this.bucket(entry.ts));
+        if (this.accept(entry)) addEntry(result.aggregate, entry, this.bucket(entry.ts), this.memo);
         return;
       }
       default:

@@ -1,7 +1,7 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LIST_LIMIT, addEntry, createAggregate } from "../../src/audit/aggregate.js";
+import { LIST_LIMIT, addEntry, createAggregate, createAggregateMemo } from "../../src/audit/aggregate.js";
 import { mergeAggregates } from "../../src/audit/aggregate-merge.js";
 import { accountOf, authKindOf, keyCountOf, licenseKindOf, productOf, userManagementKindOf, walletTypeOf } from "../../src/audit/aggregate-rules.js";
 import type { AuditEntry } from "../../src/audit/entry.js";
@@ -176,5 +176,34 @@ describe("a report that verifies counts lines as one that does not", () => {
     expect(alone.aggregate?.problems.map((p) => [p.kind, p.line])).toEqual([["invalid", at + 1]]);
     expect(alone.aggregate?.entries).toBe(all.filter((l) => l !== "").length - 1);
     expect(both.verify?.issues.some((i) => i.line === at + 1 && i.severity === "tamper")).toBe(true);
+  });
+});
+
+// LineAggregator keeps one memo of rows per aggregate; rows must land where fresh look-ups put
+// them, whatever order hours, categories and actions come in.
+describe("addEntry with a kept memo", () => {
+  it("counts exactly as with a fresh look-up per entry, over hours out of order", () => {
+    const kinds: Partial<AuditEntry>[] = [
+      { category: "financial", action: "wallet.deposit", amount: { minor: 5, currency: "BAM" } },
+      { category: "financial", action: "wallet.refund", outcome: "failure", tenant: "KM" },
+      { category: "authentication", action: "login.failed", outcome: "failure", ip: "10.0.0.1" },
+      { category: "authentication", action: "login.failed", outcome: "unknown" },
+      { category: "license", action: "license_key.generated", data: { product: "pro", count: 2 } },
+      { category: "admin", action: "config.changed" },
+    ];
+    const hours = [3, 3, 1, 7, 1, 3, 0, 23, 7];
+    const kept = createAggregate();
+    const memo = createAggregateMemo();
+    const fresh = createAggregate();
+    for (let i = 0; i < 200; i++) {
+      const hour = hours[i % hours.length] as number;
+      const e = entry({ ...kinds[(i * 5) % kinds.length], ts: `2025-01-04T${String(hour).padStart(2, "0")}:00:0${i % 10}.000Z`, seq: i + 1 });
+      const start = Date.parse(e.ts) - (Date.parse(e.ts) % 3_600_000);
+      addEntry(kept, e, start, memo);
+      addEntry(fresh, e, start);
+    }
+    expect(kept).toEqual(fresh);
+    expect(kept.hourlyByCategory.get(`${Date.parse("2025-01-04T03:00:00Z")}\u0000financial`)).toBeGreaterThan(0);
+    expect([...kept.byAction.values()].reduce((n, c) => n + c.success + c.failure + c.unknown, 0)).toBe(200);
   });
 });
