@@ -5,12 +5,14 @@ import { LIST_LIMIT, addEntry, createAggregate, createAggregateMemo } from "../.
 import { mergeAggregates } from "../../src/audit/aggregate-merge.js";
 import { accountOf, authKindOf, keyCountOf, licenseKindOf, productOf, userManagementKindOf, walletTypeOf } from "../../src/audit/aggregate-rules.js";
 import type { AuditEntry } from "../../src/audit/entry.js";
-import type { AggregateResult } from "../../src/audit/scan-aggregate.js";
+import { LineAggregator, type AggregateResult } from "../../src/audit/scan-aggregate.js";
 import { scanPiece, type ScanTask } from "../../src/audit/scan.js";
 import { summarizeAggregate } from "../../src/audit/report-summary.js";
 import { splitAtLines } from "../../src/audit/scan-ranges.js";
 import { makeTempDir } from "../helpers/cli.js";
 import { generateShopTrail } from "../helpers/report-trail.js";
+import { canonicalize } from "../../src/audit/canonical.js";
+import { TestTrail } from "../helpers/audit-trail.js";
 
 const entry = (fields: Partial<AuditEntry>): AuditEntry => ({
   v: 1, ts: "2025-01-04T10:00:00.000Z", category: "financial", action: "wallet.deposit", outcome: "success", tenant: "EUR",
@@ -205,5 +207,28 @@ describe("addEntry with a kept memo", () => {
     expect(kept).toEqual(fresh);
     expect(kept.hourlyByCategory.get(`${Date.parse("2025-01-04T03:00:00Z")}\u0000financial`)).toBeGreaterThan(0);
     expect([...kept.byAction.values()].reduce((n, c) => n + c.success + c.failure + c.unknown, 0)).toBe(200);
+  });
+});
+
+// A plain line's amount is read by position, not parsed: it must give what JSON.parse gives,
+// which the same entry written with a space (so the pattern declines it) goes through.
+describe("amounts read from a plain line", () => {
+  it("sum and count as the parsed entry does", () => {
+    const trail = new TestTrail({ start: "2025-01-04T09:00:00.000Z" });
+    const writer = trail.writer();
+    const amounts = [0, 1, -250, 1500, 999_999_999_999_999, -999_999_999_999_999, 42];
+    const lines = amounts.map((minor, i) => canonicalize(writer.record({ amount: { minor, currency: ["BAM", "EUR", "USD"][i % 3] as string }, outcome: i === 6 ? "failure" : "success" })));
+    const part = { timeZone: "UTC", filters: {} };
+    const plain = new LineAggregator(part, false);
+    const parsed = new LineAggregator(part, false);
+    for (const line of lines) {
+      plain.line(line, true, line.length);
+      parsed.line(line.replace('{"action"', '{ "action"'), true, line.length + 1);
+    }
+    expect(plain.result.problems).toEqual([]);
+    expect(plain.result.aggregate).toEqual(parsed.result.aggregate);
+    expect(plain.result.aggregate.financial.get("EUR\u0000BAM\u0000deposit")).toEqual({ success: 2, failure: 1, unknown: 0, minor: 1500 });
+    expect(plain.result.aggregate.financial.get("EUR\u0000USD\u0000deposit")?.minor).toBe(-250 - 999_999_999_999_999);
+    expect(plain.result.aggregate.financial.get("EUR\u0000EUR\u0000deposit")?.minor).toBe(1 + 999_999_999_999_999);
   });
 });
