@@ -58,6 +58,13 @@ export class ChainChecker {
   private readonly digester: LineDigester;
   private crlfSeen = false;
   private added: VerifyIssue[] = NO_ISSUES as VerifyIssue[];
+  /**
+   * Whether the last line() took the hot path with the `plain` fields its caller gave: its hash
+   * then equalled the hex digest computed here and its prev a hash held (or isLowerHex64), so
+   * both are `^[0-9a-f]{64}$` and the caller's loose match (matchReportShape) is a schema-valid
+   * entry. False for every other line, whatever the caller passed.
+   */
+  provedFields = false;
 
   /**
    * `day`: the UTC day of the file being checked; entries dated otherwise were moved between
@@ -71,7 +78,8 @@ export class ChainChecker {
    * Checks the next line (bytes without "\n"); `terminated` is false for a final line without one,
    * `length` its real length when only its start was read (a line over MAX_LINE_BYTES), `decoded`
    * the bytes' text when the caller already has it (the splitter decodes whole chunks), `plain`
-   * the line's fields when the caller already matched it with matchReportLine (the report does).
+   * the line's fields when the caller already matched it with matchReportShape (the report does;
+   * hash and prev unproven, as from matchChainLine: see provedFields).
    * Returns its issues.
    */
   line(bytes: Buffer, terminated = true, length = bytes.length, decoded?: string, plain?: PlainEntryFields): readonly VerifyIssue[] {
@@ -92,7 +100,10 @@ export class ChainChecker {
     // Canonical lines start with their action: one prefix compare finds a writer's file event
     // (hasAt, not startsWith: see hasAt; the first letter of the action settles most lines).
     if (text.charCodeAt(ACTION_AT) === 0x61 /* a */ && hasAt(text, FILE_EVENT_PREFIX, 0)) this.noteFileEvent(text, n);
-    if (this.checkPlain(body, text, n, body === bytes ? plain : undefined)) {
+    const given = body === bytes ? plain : undefined;
+    this.provedFields = false;
+    if (this.checkPlain(body, text, n, given)) {
+      this.provedFields = given !== undefined;
       if (!terminated) this.report("torn", "unterminated", `final line ${n} has no newline: the write was cut short at its very end`, { line: n });
       return this.added;
     }

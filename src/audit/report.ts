@@ -4,7 +4,7 @@ import { mergeAggregates } from "./aggregate-merge.js";
 import { checkIntegrity, type Integrity } from "./report-integrity.js";
 import { planReport, type MissingDay, type PlannedFile } from "./report-plan.js";
 import { describeProblem, type AggregatePart, type AggregateResult, type ProblemKind } from "./scan-aggregate.js";
-import { resolveJobs, runScan } from "./scan-pool.js";
+import { plannedThreads, resolveJobs, runScan } from "./scan-pool.js";
 import { splitAtLines } from "./scan-ranges.js";
 import type { ScanTask } from "./scan.js";
 import { summarizeAggregate, type ReportSummary } from "./report-summary.js";
@@ -129,15 +129,18 @@ export async function buildReport(options: ReportOptions): Promise<ReportResult>
 async function aggregateFiles(files: PlannedFile[], part: AggregatePart, workers: number | undefined, onBytes: (bytes: number) => void): Promise<Map<string, AggregateResult[]>> {
   const tasks: ScanTask[] = [];
   const owner: string[] = [];
+  const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
+  const threads = plannedThreads(workers, totalBytes);
+  let after = totalBytes;
   for (const file of files) {
+    after -= file.bytes;
     // An empty file, or one whose size could not be read, is opened whole: a read error is then reported.
-    const ranges: [number, number | undefined][] = file.compressed || file.bytes === 0 ? [[0, undefined]] : await splitAtLines(file.path, file.bytes).catch(() => [[0, undefined]]);
+    const ranges: [number, number | undefined][] = file.compressed || file.bytes === 0 ? [[0, undefined]] : await splitAtLines(file.path, file.bytes, undefined, { after, threads }).catch(() => [[0, undefined]]);
     for (const [start, end] of ranges) {
       tasks.push({ path: file.path, day: file.day, start, end, fileStart: start === 0, fileEnd: end === undefined || end === file.bytes, aggregate: part });
       owner.push(file.path);
     }
   }
-  const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
   const results = await runScan(tasks, resolveJobs(workers, totalBytes, tasks.length), (_index, result) => onBytes(result.bytes));
   const byPath = new Map<string, AggregateResult[]>();
   for (const [i, result] of results.entries()) {

@@ -34,10 +34,15 @@ export function workersAvailable(): boolean {
  * the calling thread for small ones; never more threads than tasks.
  */
 export function resolveJobs(jobs: number | "auto" | undefined, totalBytes: number, tasks: number): number {
-  const wanted = jobs === undefined || jobs === "auto" ? (totalBytes >= PARALLEL_MIN_BYTES ? availableParallelism() : 1) : jobs;
+  const wanted = plannedThreads(jobs, totalBytes);
   // Run inline when the compiled worker is not there (e.g. tests running the TypeScript sources).
   if (wanted <= 1 || tasks <= 1 || !workersAvailable()) return 1;
   return Math.min(wanted, tasks);
+}
+
+/** Threads a scan of `totalBytes` is meant to run on, before its pieces are cut (resolveJobs caps it by them). */
+export function plannedThreads(jobs: number | "auto" | undefined, totalBytes: number): number {
+  return jobs === undefined || jobs === "auto" ? (totalBytes >= PARALLEL_MIN_BYTES ? availableParallelism() : 1) : jobs;
 }
 
 /**

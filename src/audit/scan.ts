@@ -1,6 +1,6 @@
 import { ChainChecker } from "./chain-checker.js";
 import { ContentDigest } from "./content-digest.js";
-import { chainFieldsOf, matchReportLine } from "./line-pattern.js";
+import { chainFieldsOf, matchReportShape } from "./line-pattern.js";
 import { LineSplitter, openDayStream, readPlainChunks } from "./lines.js";
 import { LineAggregator, type AggregatePart, type AggregateResult } from "./scan-aggregate.js";
 import type { SegmentResult } from "./verify-types.js";
@@ -54,14 +54,16 @@ export async function scanPiece(task: ScanTask): Promise<ScanResult> {
   const splitter = new LineSplitter();
   const onLine = checker && aggregator
     ? (bytes: Buffer, length: number, text: string) => {
-        // One match of the schema-derived pattern serves both (a line ending in CR takes each one's own path).
-        const plain = text.charCodeAt(text.length - 1) === 13 ? null : matchReportLine(text);
-        checker.line(bytes, true, length, text, plain ? chainFieldsOf(plain) : undefined);
-        aggregator.line(text, true, length, plain);
+        // One match of the schema-derived pattern serves both (a line ending in CR takes each one's
+        // own path). Its hash and prev are left to the checker, which proves both on its hot path
+        // with comparisons it makes anyway; a line it did not prove is matched again in full.
+        const shape = text.charCodeAt(text.length - 1) === 13 ? null : matchReportShape(text);
+        checker.line(bytes, true, length, text, shape ? chainFieldsOf(shape) : undefined);
+        aggregator.line(text, true, length, checker.provedFields && shape ? shape : undefined, bytes);
       }
     : checker
       ? (bytes: Buffer, length: number, text: string) => checker.line(bytes, true, length, text)
-      : (_bytes: Buffer, length: number, text: string) => (aggregator as LineAggregator).line(text, true, length);
+      : (bytes: Buffer, length: number, text: string) => (aggregator as LineAggregator).line(text, true, length, undefined, bytes);
   let bytes = 0;
   try {
     for await (const chunk of pieceChunks(task)) {
@@ -83,7 +85,7 @@ export async function scanPiece(task: ScanTask): Promise<ScanResult> {
     const text = rest.toString();
     checker?.line(rest, !task.fileEnd, restLength, text);
     if (checker?.keyRequired) return { bytes, verify: { ...checker.result(), bytes } };
-    aggregator?.line(text, !task.fileEnd, restLength);
+    aggregator?.line(text, !task.fileEnd, restLength, undefined, rest);
   }
   return { bytes, verify: checker ? { ...checker.result(), bytes, ...digest?.result() } : undefined, aggregate: aggregator?.result };
 }

@@ -14,7 +14,7 @@ import { checkAnchorLinks } from "./verify-links.js";
 import { findSigningBegan, wrongKey, wrongKeyReport } from "./verify-key.js";
 import { finalizeDay, verifyDay, type DayInput } from "./verify-day.js";
 import type { AggregatePart, AggregateResult } from "./scan-aggregate.js";
-import { resolveJobs, runScan } from "./scan-pool.js";
+import { plannedThreads, resolveJobs, runScan } from "./scan-pool.js";
 import { fileSize, splitAtLines } from "./scan-ranges.js";
 import type { ScanTask } from "./scan.js";
 import { summarizeReport } from "./verify-summary.js";
@@ -123,22 +123,28 @@ async function verifyTrail(options: VerifyOptions, out: TrailOut): Promise<Verif
   const tasks: ScanTask[] = [];
   const planned: PlannedFile[] = [];
   const taskBytes: number[] = [];
-  let totalBytes = 0;
-  for (const file of files) {
+  // A day file that cannot even be stat'ed (a symlink loop, a dangling link) is read whole, so
+  // its segment reports it as unreadable: a finding, never a crash.
+  const sizes = await Promise.all(files.map((file) => fileSize(file.path).catch(() => undefined)));
+  const totalBytes = sizes.reduce((n: number, size) => n + (size ?? 0), 0);
+  const threads = plannedThreads(options.jobs, totalBytes);
+  let after = totalBytes;
+  for (const [index, file] of files.entries()) {
     const prefixBytes = anchors.get(file.day)?.anchor?.files[0]?.bytes;
-    // A day file that cannot even be stat'ed (a symlink loop, a dangling link) is read whole, so
-    // its segment reports it as unreadable: a finding, never a crash.
-    const size = await fileSize(file.path).catch(() => undefined);
-    totalBytes += size ?? 0;
-    const ranges = file.compressed || size === undefined ? [[0, undefined] as const] : await splitAtLines(file.path, size, options.segmentBytes).catch((): [number, number][] => [[0, size]]);
+    const size = sizes[index];
+    after -= size ?? 0;
+    const ranges = file.compressed || size === undefined ? [[0, undefined] as const] : await splitAtLines(file.path, size, options.segmentBytes, { after, threads }).catch((): [number, number][] => [[0, size]]);
     const whole = ranges.length === 1;
+    // The content digest is compared with the day's anchor only (verifyDay): a day without one
+    // (today, or a report before the seal) skips a second SHA-256 over every byte.
+    const anchored = anchors.has(file.day);
     const entry: PlannedFile = { file, tasks: [] };
     for (const [start, end] of ranges) {
       entry.tasks.push(tasks.length);
       taskBytes.push((end ?? size ?? 0) - start);
-      tasks.push({ path: file.path, day: file.day, start, end, fileStart: start === 0, fileEnd: end === undefined || end === size, verify: { key, hashFile: whole, prefixBytes }, aggregate: options.aggregate });
+      tasks.push({ path: file.path, day: file.day, start, end, fileStart: start === 0, fileEnd: end === undefined || end === size, verify: { key, hashFile: whole && anchored, prefixBytes }, aggregate: options.aggregate });
     }
-    if (!whole && size !== undefined) entry.digest = digestFile(file.path, size, prefixBytes);
+    if (!whole && anchored && size !== undefined) entry.digest = digestFile(file.path, size, prefixBytes);
     planned.push(entry);
   }
   let doneBytes = 0;

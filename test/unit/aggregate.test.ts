@@ -1,16 +1,18 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LIST_LIMIT, addEntry, createAggregate } from "../../src/audit/aggregate.js";
+import { LIST_LIMIT, addEntry, createAggregate, createAggregateMemo } from "../../src/audit/aggregate.js";
 import { mergeAggregates } from "../../src/audit/aggregate-merge.js";
 import { accountOf, authKindOf, keyCountOf, licenseKindOf, productOf, userManagementKindOf, walletTypeOf } from "../../src/audit/aggregate-rules.js";
 import type { AuditEntry } from "../../src/audit/entry.js";
-import type { AggregateResult } from "../../src/audit/scan-aggregate.js";
+import { LineAggregator, type AggregateResult } from "../../src/audit/scan-aggregate.js";
 import { scanPiece, type ScanTask } from "../../src/audit/scan.js";
 import { summarizeAggregate } from "../../src/audit/report-summary.js";
 import { splitAtLines } from "../../src/audit/scan-ranges.js";
 import { makeTempDir } from "../helpers/cli.js";
 import { generateShopTrail } from "../helpers/report-trail.js";
+import { canonicalize } from "../../src/audit/canonical.js";
+import { TestTrail } from "../helpers/audit-trail.js";
 
 const entry = (fields: Partial<AuditEntry>): AuditEntry => ({
   v: 1, ts: "2025-01-04T10:00:00.000Z", category: "financial", action: "wallet.deposit", outcome: "success", tenant: "EUR",
@@ -143,5 +145,90 @@ describe("aggregates merge like one pass", () => {
     const result = await scanTask({ ...base(), path: temp });
     expect(result.problems.map((p) => [p.kind, p.line])).toEqual([["corrupt", 1], ["invalid", 3]]);
     expect(result.aggregate.total).toBe(0);
+  });
+});
+
+// With its verdict, the report counts a line through the one match the chain checker also uses,
+// whose hash and prev only the checker proves. A line the checker could not prove must count
+// exactly as the report alone counts it: here as an invalid entry, not an entry.
+describe("a report that verifies counts lines as one that does not", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ dir, cleanup } = await makeTempDir("monwire-agg-verify-")));
+  afterAll(() => cleanup());
+
+  const bad = {
+    "an upper-case prev": (line: string, e: AuditEntry) => line.replace(`"prev":"${e.prev}"`, `"prev":"${e.prev.toUpperCase()}"`),
+    "an upper-case hash": (line: string, e: AuditEntry) => line.replace(`"hash":"${e.hash}"`, `"hash":"${e.hash.toUpperCase()}"`),
+    "a prev of 63 digits": (line: string, e: AuditEntry) => line.replace(`"prev":"${e.prev}"`, `"prev":"${e.prev.slice(1)}"`),
+  };
+
+  it.each(Object.keys(bad))("%s: invalid in both, and the verdict says tampered", async (name) => {
+    const { trail } = generateShopTrail({ seed: 5, start: "2025-01-04T08:00:00.000Z", entries: 300, stepMs: 1000, writers: 2 });
+    const [path] = await trail.write(join(dir, name.replace(/\W+/g, "-")));
+    const lines = (await import("node:fs/promises")).readFile(path as string, "utf8").then((t) => t.split("\n"));
+    const all = await lines;
+    const at = 150;
+    all[at] = bad[name as keyof typeof bad](all[at] as string, JSON.parse(all[at] as string) as AuditEntry);
+    await writeFile(path as string, all.join("\n"));
+    const task: ScanTask = { path: path as string, day: "2025-01-04", start: 0, end: undefined, fileStart: true, fileEnd: true, aggregate: { timeZone: "UTC", filters: {} } };
+    const alone = await scanPiece(task);
+    const both = await scanPiece({ ...task, verify: { key: undefined, hashFile: false } });
+    expect(both.aggregate).toEqual(alone.aggregate);
+    expect(alone.aggregate?.problems.map((p) => [p.kind, p.line])).toEqual([["invalid", at + 1]]);
+    expect(alone.aggregate?.entries).toBe(all.filter((l) => l !== "").length - 1);
+    expect(both.verify?.issues.some((i) => i.line === at + 1 && i.severity === "tamper")).toBe(true);
+  });
+});
+
+// LineAggregator keeps one memo of rows per aggregate; rows must land where fresh look-ups put
+// them, whatever order hours, categories and actions come in.
+describe("addEntry with a kept memo", () => {
+  it("counts exactly as with a fresh look-up per entry, over hours out of order", () => {
+    const kinds: Partial<AuditEntry>[] = [
+      { category: "financial", action: "wallet.deposit", amount: { minor: 5, currency: "BAM" } },
+      { category: "financial", action: "wallet.refund", outcome: "failure", tenant: "KM" },
+      { category: "authentication", action: "login.failed", outcome: "failure", ip: "10.0.0.1" },
+      { category: "authentication", action: "login.failed", outcome: "unknown" },
+      { category: "license", action: "license_key.generated", data: { product: "pro", count: 2 } },
+      { category: "admin", action: "config.changed" },
+    ];
+    const hours = [3, 3, 1, 7, 1, 3, 0, 23, 7];
+    const kept = createAggregate();
+    const memo = createAggregateMemo();
+    const fresh = createAggregate();
+    for (let i = 0; i < 200; i++) {
+      const hour = hours[i % hours.length] as number;
+      const e = entry({ ...kinds[(i * 5) % kinds.length], ts: `2025-01-04T${String(hour).padStart(2, "0")}:00:0${i % 10}.000Z`, seq: i + 1 });
+      const start = Date.parse(e.ts) - (Date.parse(e.ts) % 3_600_000);
+      addEntry(kept, e, start, memo);
+      addEntry(fresh, e, start);
+    }
+    expect(kept).toEqual(fresh);
+    expect(kept.hourlyByCategory.get(`${Date.parse("2025-01-04T03:00:00Z")}\u0000financial`)).toBeGreaterThan(0);
+    expect([...kept.byAction.values()].reduce((n, c) => n + c.success + c.failure + c.unknown, 0)).toBe(200);
+  });
+});
+
+// A plain line's amount is read by position, not parsed: it must give what JSON.parse gives,
+// which the same entry written with a space (so the pattern declines it) goes through.
+describe("amounts read from a plain line", () => {
+  it("sum and count as the parsed entry does", () => {
+    const trail = new TestTrail({ start: "2025-01-04T09:00:00.000Z" });
+    const writer = trail.writer();
+    const amounts = [0, 1, -250, 1500, 999_999_999_999_999, -999_999_999_999_999, 42];
+    const lines = amounts.map((minor, i) => canonicalize(writer.record({ amount: { minor, currency: ["BAM", "EUR", "USD"][i % 3] as string }, outcome: i === 6 ? "failure" : "success" })));
+    const part = { timeZone: "UTC", filters: {} };
+    const plain = new LineAggregator(part, false);
+    const parsed = new LineAggregator(part, false);
+    for (const line of lines) {
+      plain.line(line, true, line.length);
+      parsed.line(line.replace('{"action"', '{ "action"'), true, line.length + 1);
+    }
+    expect(plain.result.problems).toEqual([]);
+    expect(plain.result.aggregate).toEqual(parsed.result.aggregate);
+    expect(plain.result.aggregate.financial.get("EUR\u0000BAM\u0000deposit")).toEqual({ success: 2, failure: 1, unknown: 0, minor: 1500 });
+    expect(plain.result.aggregate.financial.get("EUR\u0000USD\u0000deposit")?.minor).toBe(-250 - 999_999_999_999_999);
+    expect(plain.result.aggregate.financial.get("EUR\u0000EUR\u0000deposit")?.minor).toBe(1 + 999_999_999_999_999);
   });
 });

@@ -15,6 +15,8 @@ function agrees(text: string): "matched" | "declined" {
   // The report's match (its members read straight from the line) takes exactly the same lines.
   const reported = matchReportLine(text);
   expect(reported !== null, text).toBe(fields !== undefined);
+  // With the line's bytes (hash and prev then checked on an ASCII line's bytes), the same verdict.
+  expect(matchReportLine(text, Buffer.from(text)) !== null, text).toBe(fields !== undefined);
   if (!fields) return "declined";
   // ...and gives verify's chain fields too (a report that verifies matches each line once).
   expect(chainFieldsOf(reported as RegExpExecArray)).toEqual(fields);
@@ -134,6 +136,49 @@ describe("hash and prev, checked apart from the pattern", () => {
     expect(matchPlainEntry(text)).toBeUndefined();
     expect(isPlainLine(text)).toBe(false);
     expect(matchReportLine(text)).toBeNull();
+  });
+
+  // matchReportLine checks an ASCII line's hash and prev on its bytes; a line with other
+  // characters (or bytes that are not UTF-8) takes the string check. Every way must decline.
+  const variants = [
+    ["ASCII", (text: string): [string, Buffer] => [text, Buffer.from(text)]],
+    ["non-ASCII", (text: string): [string, Buffer] => {
+      const wide = text.replace(',"seq":', ',"reason":"čćž €","seq":');
+      return [wide, Buffer.from(wide)];
+    }],
+    // Each invalid byte decodes to one U+FFFD: as many characters as bytes, yet not ASCII.
+    ["invalid UTF-8", (text: string): [string, Buffer] => {
+      const bytes = Buffer.from(text.replace(',"seq":', ',"reason":"xx","seq":'));
+      const at = bytes.indexOf('"reason":"xx"') + 10;
+      bytes[at] = 0xff;
+      bytes[at + 1] = 0xfe;
+      return [bytes.toString(), bytes];
+    }],
+  ] as const;
+  const cases = variants.flatMap(([how, make]) => bad.flatMap(([name, change]) => (["hash", "prev"] as const).map((member) => [`${member} of ${name}, ${how} line`, member, change, make] as const)));
+
+  it.each(cases)("declines a %s when given the bytes too", (_name, member, change, make) => {
+    const value = entry[member];
+    const [text, bytes] = make(line.replace(`"${member}":"${value}"`, `"${member}":"${change(value)}"`));
+    expect(parseAuditLine(text).kind).toBe("invalid");
+    expect(matchReportLine(text, bytes)).toBeNull();
+    expect(matchReportLine(text)).toBeNull();
+  });
+
+  it.each(variants)("accepts a valid %s line when given the bytes", (_how, make) => {
+    const [text, bytes] = make(line);
+    // The non-ASCII variants changed the line after it was hashed: still schema-valid.
+    expect(parseAuditLine(text).kind).toBe("entry");
+    expect(matchReportLine(text, bytes)?.[REPORT_GROUPS.prev]).toBe(entry.prev);
+  });
+
+  it("declines a bad prev although a valid hex string sits elsewhere in the line", () => {
+    // A reason that spells out `,"prev":"` cannot be written plainly (quotes are escaped), so
+    // the only unescaped one is prev's own; here the captured prev is bad and must be declined
+    // although a valid hash-like string sits elsewhere in the line.
+    const text = line.replace(`"prev":"${entry.prev}"`, `"prev":"${entry.prev.toUpperCase().replace(/^./, "A")}"`).replace('"outcome":"success"', `"ip":"${entry.prev}","outcome":"success"`);
+    expect(parseAuditLine(text).kind).toBe("invalid");
+    expect(matchReportLine(text, Buffer.from(text))).toBeNull();
   });
 
   it("accepts exactly 64 lower-case hex digits", () => {

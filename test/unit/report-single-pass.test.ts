@@ -3,6 +3,7 @@ import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReport } from "../../src/audit/report.js";
+import { verifyAuditDir } from "../../src/audit/verify.js";
 import { makeTempDir } from "../helpers/cli.js";
 import { generateShopTrail } from "../helpers/report-trail.js";
 
@@ -65,5 +66,38 @@ describe("mon report, one pass", () => {
     expect(unverified.files).toEqual(report.files);
     expect(bytesUnverified).toBeGreaterThanOrEqual(trailBytes);
     expect(bytesUnverified).toBeLessThan(trailBytes * 1.05);
+  });
+});
+
+// A day file's SHA-256 is compared with its anchor only: an unsealed day (today, a report before
+// the seal) is not hashed a second time when it is checked in segments; a sealed one still is.
+describe("mon verify, content digest only for sealed days", () => {
+  it("reads an unsealed day checked in segments once, a sealed one twice", async () => {
+    const { dir: own, cleanup: done } = await makeTempDir("monwire-digest-once-");
+    try {
+      const { trail } = generateShopTrail({ seed: 9, start: "2025-01-04T00:00:01.000Z", entries: 3000, stepMs: 20_000, writers: 2, restartEvery: 1000 });
+      await trail.write(own);
+      const names = (await readdir(own)).filter((n) => n.endsWith(".log"));
+      const segmentBytes = 64 * 1024;
+      // Files over 1.5 segments are checked in segments (their digest is then a read of its own).
+      let split = 0;
+      for (const name of names) {
+        const size = (await stat(join(own, name))).size;
+        if (size > 1.5 * segmentBytes) split += size;
+      }
+      expect(split).toBeGreaterThan(500_000);
+      const options = { dir: own, jobs: 1, segmentBytes };
+      const unsealed = await countingReads(() => verifyAuditDir(options));
+      expect(unsealed.result.status).toBe("intact");
+      await trail.seal(own, "2025-01-06");
+      const sealed = await countingReads(() => verifyAuditDir(options));
+      expect(sealed.result.status).toBe("intact");
+      expect(sealed.result.files.every((f) => f.sealed)).toBe(true);
+      // The same segments and boundary look-ups both times; only the sealed run hashes the files.
+      expect(sealed.bytes - unsealed.bytes).toBeGreaterThanOrEqual(split);
+      expect(sealed.bytes - unsealed.bytes).toBeLessThan(split * 1.05);
+    } finally {
+      await done();
+    }
   });
 });
