@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { EventRule, RouteRule, RuleField } from "../../config/event-rules.js";
 import type { MonwireConfig } from "../../config/schema.js";
 import { applyActor, type ActorLookup, type ResolvedActor } from "../actor.js";
-import { runWithContext, type RequestContext } from "../context.js";
+import { getRequestContext, runWithContext, type RequestContext } from "../context.js";
 import { hasRequestObservers, notifyRequestObservers } from "../request-observers.js";
 import type { ExceptionMark } from "../error-handler.js";
 import type { MonwireMetrics } from "../metrics.js";
@@ -200,7 +200,12 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
           if (actor) sessions.touch(context.tenant, actor.id);
         }
         const rule = state.rule;
-        if (rule) runWithContext(context, () => finishRule(state, rule, status, aborted));
+        // The events read the request context; "close" usually fires inside it already, and then
+        // entering it again (a closure and an AsyncLocalStorage run) is pure cost.
+        if (rule) {
+          if (getRequestContext() === context) finishRule(state, rule, status, aborted);
+          else runWithContext(context, () => finishRule(state, rule, status, aborted));
+        }
       } catch {
         // A broken rule must not break a purchase.
       }
