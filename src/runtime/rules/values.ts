@@ -6,6 +6,7 @@ export type ValueSources = { readonly [R in ValueRoot]: unknown };
 
 /** A `[]` path never yields more than this many values (a rule counts keys, it does not copy a catalog). */
 export const MAX_LIST_ITEMS = 1000;
+const NO_LIST: unknown[] = Object.freeze([]) as unknown as unknown[];
 /** Names that would read the prototype chain rather than the data. */
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -41,7 +42,8 @@ function walk(value: unknown, steps: readonly PathStep[], from: number, out: unk
 export function readValue(source: ValueSource, from: ValueSources): unknown {
   if (source.kind === "literal") return source.value;
   const root = from[source.root];
-  if (!source.many) return walk(root, source.steps, 0, []);
+  // Without `[]` walk never adds to the list: one shared, frozen one instead of an array per read.
+  if (!source.many) return walk(root, source.steps, 0, NO_LIST);
   const list: unknown[] = [];
   return walk(root, source.steps, 0, list) === undefined ? undefined : list;
 }
@@ -86,6 +88,9 @@ export interface Outcome {
   reason?: string;
 }
 
+/** Every 2xx answers this one object (read-only), not a new one per request. */
+const SUCCESS: Outcome = Object.freeze({ outcome: "success" });
+
 /**
  * Outcome from the response: 2xx is success, anything else failure. The reason is the rule's for
  * the exact status, else for its class ("4xx"), else a default: "aborted" when the client went
@@ -93,7 +98,7 @@ export interface Outcome {
  */
 export function outcomeOf(status: number, reasons: ReadonlyMap<string, string>, flags: { aborted: boolean; exception: boolean }): Outcome {
   if (flags.aborted) return { outcome: "failure", reason: reasons.get("499") ?? "aborted" };
-  if (status >= 200 && status < 300) return { outcome: "success" };
+  if (status >= 200 && status < 300) return SUCCESS;
   const reason = reasons.get(String(status)) ?? reasons.get(`${Math.floor(status / 100)}xx`);
   if (reason) return { outcome: "failure", reason };
   if (flags.exception) return { outcome: "failure", reason: "exception" };
