@@ -56,6 +56,7 @@ export function asText(value: unknown): string | undefined {
 }
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+const INTEGER = /^-?\d+$/;
 
 /**
  * An amount in integer minor units. "minor" takes an integer as is. "major" moves the decimal
@@ -75,7 +76,14 @@ export function toMinorUnits(value: unknown, unit: "major" | "minor", currency: 
     return Number.isSafeInteger(minor) ? minor : undefined;
   }
   if (typeof value !== "string") return undefined;
-  const match = DECIMAL.exec(value.trim());
+  const text = value.trim();
+  // A whole number (an id-like "17", the common case) needs no match array or string rebuilding:
+  // an integer times a power of ten is exact while it stays a safe integer.
+  if (INTEGER.test(text)) {
+    const minor = Number(text) * 10 ** digits;
+    return Number.isSafeInteger(minor) ? minor : undefined;
+  }
+  const match = DECIMAL.exec(text);
   if (!match) return undefined;
   const [, sign, whole, fraction = ""] = match;
   if (fraction.length > digits && /[^0]/.test(fraction.slice(digits))) return undefined;
