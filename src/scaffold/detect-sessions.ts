@@ -64,6 +64,15 @@ export function findSessionStores(programs: ReadonlyArray<{ file: string; progra
     walk(program, (node, ancestors) => {
       if (node.type === "AssignmentExpression") {
         const path = memberPath(node.left as AstNode) ?? [];
+        // CommonJS: `module.exports = { sessions }`, `exports.sessions = sessions` (same name only:
+        // the monitoring file reads the export by the variable's name).
+        const right = node.right as AstNode;
+        const exportsObject = path.join(".") === "module.exports" || (path.length === 1 && path[0] === "exports");
+        if (exportsObject && right.type === "ObjectExpression") {
+          for (const p of right.properties as AstNode[]) if (p.type === "ObjectProperty" && nameOf(p.key as AstNode) === nameOf(p.value as AstNode)) exportedNames.add(nameOf(p.key as AstNode) ?? "");
+        }
+        const exportedAs = path[0] === "exports" && path.length === 2 ? path[1] : path[0] === "module" && path[1] === "exports" && path.length === 3 ? path[2] : undefined;
+        if (exportedAs && nameOf(right) === exportedAs) exportedNames.add(exportedAs);
         const at = path.indexOf("session");
         if (at > 0 && path.length > at + 1) {
           const field = path.slice(at + 1).join(".");

@@ -11,6 +11,9 @@ describe("session stores init finds in the app's code", () => {
     ["an exported Map with the shop in each session", "export const sessions = new Map();\nsessions.set(t, { userId, shop });", { kind: "map", variable: "sessions", exported: true, fields: ["userId", "shop"] }],
     ["a Map exported by name", "const sessionStore = new Map();\nexport { sessionStore };", { kind: "map", variable: "sessionStore", exported: true }],
     ["an express-session MemoryStore", "const store = new MemoryStore({ checkPeriod: 1 });\napp.use(session({ store, secret: s }));", { kind: "express-session", variable: "store" }],
+    ["a Map exported by CommonJS", "const sessions = new Map();\nsessions.set(t, { userId, shop });\nmodule.exports = { sessions, app };", { kind: "map", variable: "sessions", exported: true }],
+    ["a store exported by exports.store", "const store = new MemoryStore();\nexports.store = store;", { kind: "express-session", variable: "store", exported: true }],
+    ["a store exported under another name is not reachable by its variable", "const store = new MemoryStore();\nexports.sessionStore = store;", { kind: "express-session", variable: "store", exported: false }],
     ["a store created inline in session()", "app.use(session({ store: new (pgSession(session))({ pool }) }));", { kind: "express-session" }],
   ])("%s", (_name, code, expected) => {
     expect(sites(code)[0]).toMatchObject({ file: "server/app.ts", ...expected });
