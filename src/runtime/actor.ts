@@ -43,7 +43,6 @@ function text(value: unknown): string | undefined {
 
 type Place = (req: object, res: object) => unknown;
 type Loose = Record<string, unknown>;
-const inside = (value: unknown, key: string): unknown => (typeof value === "object" && value !== null ? (value as Loose)[key] : undefined);
 
 /**
  * The default places, read with fixed property names. A route rule looks for the user twice per
@@ -53,8 +52,15 @@ const inside = (value: unknown, key: string): unknown => (typeof value === "obje
  */
 const KNOWN_PLACES: Readonly<Record<string, Place>> = {
   "req.user": (req) => (req as Loose).user,
-  "res.locals.user": (_req, res) => inside((res as Loose).locals, "user"),
-  "req.session.user": (req) => inside((req as Loose).session, "user"),
+  // `.user` by name, not through inside(): a keyed read with a variable key goes megamorphic.
+  "res.locals.user": (_req, res) => {
+    const locals = (res as { locals?: unknown }).locals;
+    return typeof locals === "object" && locals !== null ? (locals as { user?: unknown }).user : undefined;
+  },
+  "req.session.user": (req) => {
+    const session = (req as { session?: unknown }).session;
+    return typeof session === "object" && session !== null ? (session as { user?: unknown }).user : undefined;
+  },
 };
 
 /**

@@ -8,7 +8,10 @@ export type WalletType = (typeof WALLET_TYPES)[number];
 
 /** Fields every business event carries, resolved once by the track helper. */
 export interface BusinessEventBase {
-  /** When the helper was called (the monitoring clock). */
+  /**
+   * When the helper was called (the monitoring clock). A route rule's event skips the clock when
+   * every sink is one of monwire's own that never reads it (metrics, sessions, security signals).
+   */
   at: Date;
   /** Bounded tenant label value: a configured tenant, "unknown" or "none". */
   tenant: string;

@@ -46,7 +46,8 @@ export interface MonitoringOptions {
   metricsHost?: string;
   /**
    * Where active_user_sessions comes from at each scrape: an express-session store, a Map of
-   * sessions, or a function returning a count (total or per tenant). Without it, sessions are
+   * sessions, or a function answering (possibly async) one of them or a count (total or per
+   * tenant) — the form `mon init` writes, a lazy import of the app's store. Without it, sessions are
    * counted from login/logout events with `sessions.idleTimeoutSeconds`.
    */
   sessionSource?: SessionSource;
@@ -124,7 +125,7 @@ function validateOptions(options: MonitoringOptions): void {
     if (options[key] !== undefined && typeof options[key] !== "function") throw optionError(key, "must be a function");
   }
   if (options.sessionSource !== undefined && !isSessionSource(options.sessionSource)) {
-    throw optionError("sessionSource", "must be a session store (with all() or length()), a Map, or a function returning a count");
+    throw optionError("sessionSource", "must be a session store (with all() or length()), a Map, or a function answering one of them or a count");
   }
   for (const key of ["configPath", "cwd", "metricsHost"] as const) {
     if (options[key] !== undefined && (typeof options[key] !== "string" || options[key] === "")) throw optionError(key, "must be a non-empty string");

@@ -1,15 +1,22 @@
 import { TENANT_NONE, TENANT_UNKNOWN } from "../metrics/catalog.js";
 import type { MonwireMetrics } from "./metrics.js";
 
-/**
- * What createMonitoring({ sessionSource }) accepts: an express-session store (its `all` or
- * `length`), a Map of sessions, or a function answering a count (per tenant or in total).
- */
-export type SessionSource =
+/** An express-session store (its `all`, else `length`) or a Map of sessions. */
+export type SessionStoreLike =
   | { all: (callback: (error: unknown, sessions?: unknown) => void) => void }
   | { length: (callback: (error: unknown, length?: number) => void) => void }
-  | ReadonlyMap<unknown, unknown>
-  | (() => number | Record<string, number> | Promise<number | Record<string, number>>);
+  | ReadonlyMap<unknown, unknown>;
+
+/** A count of sessions: in total, or per tenant (`{ EUR: 3, KM: 1 }`). */
+export type SessionCount = number | Record<string, number>;
+
+/**
+ * What createMonitoring({ sessionSource }) accepts: a store or Map, or a function called at each
+ * scrape that answers (possibly async) a store, a Map or a count. The function form lets the
+ * monitoring file reach the app's store lazily (`() => import("../routes.js").then((m) => m.sessions)`),
+ * so it never imports the app's modules while they are still loading.
+ */
+export type SessionSource = SessionStoreLike | (() => SessionStoreLike | SessionCount | Promise<SessionStoreLike | SessionCount>);
 
 export interface SessionStoreOptions {
   metrics: MonwireMetrics;
@@ -18,6 +25,8 @@ export interface SessionStoreOptions {
   tenantField: string;
   tenants: readonly string[];
   timeoutMs: number;
+  /** Where a failing source is reported, once per kind of failure. */
+  warn?: (line: string) => void;
 }
 
 function fromCallback<T>(call: (cb: (error: unknown, value?: T) => void) => void): Promise<T | undefined> {
@@ -31,10 +40,28 @@ export function isSessionSource(value: unknown): value is SessionSource {
   return typeof store === "object" && store !== null && (typeof store.all === "function" || typeof store.length === "function");
 }
 
+const isStore = (value: unknown): value is SessionStoreLike =>
+  value instanceof Map || (typeof value === "object" && value !== null && (typeof (value as { all?: unknown }).all === "function" || typeof (value as { length?: unknown }).length === "function"));
+
+const isCount = (value: unknown): value is SessionCount =>
+  typeof value === "number" || (typeof value === "object" && value !== null && Object.values(value).every((n) => typeof n === "number"));
+
+/** Why a scrape could not read the source; the kinds are reported once each. */
+class SourceProblem extends Error {
+  constructor(readonly kind: "failed" | "shape" | "timeout", message: string) {
+    super(message);
+  }
+}
+
+const shapeOf = (value: unknown): string => (value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object without all() or length()" : typeof value);
+const escapeControl = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+
 /**
- * Builds the scrape-time collector: it asks the store (bounded by a timeout; a store that fails
- * or hangs leaves the last value in place) and sets active_user_sessions per tenant, with 0 for a
- * tenant that had sessions before and has none now.
+ * Builds the scrape-time collector: it asks the store (bounded by a timeout) and sets
+ * active_user_sessions per tenant, with 0 for a tenant that had sessions before and has none now.
+ * A source that fails, hangs or answers something that is neither a store, a Map nor a count
+ * leaves the last values in place (nothing before the first good read) and is reported once per
+ * kind of problem; the scrape itself never fails.
  */
 export function createSessionStoreCollector(options: SessionStoreOptions): () => Promise<void> {
   const { metrics, source, tenants } = options;
@@ -42,6 +69,7 @@ export function createSessionStoreCollector(options: SessionStoreOptions): () =>
   const fieldPath = options.tenantField.split(".");
   const fallback = tenants.length === 1 ? (tenants[0] as string) : TENANT_NONE;
   const reported = new Set<string>();
+  const reportedProblems = new Set<SourceProblem["kind"]>();
 
   const tenantOf = (session: unknown): string => {
     let value: unknown = typeof session === "string" ? safeParse(session) : session;
@@ -58,19 +86,46 @@ export function createSessionStoreCollector(options: SessionStoreOptions): () =>
     return counts;
   };
 
-  const read = async (): Promise<Map<string, number>> => {
-    if (source instanceof Map) return group(source.values());
-    if (typeof source === "function") {
-      const answer = await source();
-      if (typeof answer === "number") return new Map([[fallback, answer]]);
-      return new Map(Object.entries(answer ?? {}).map(([tenant, n]) => [configured.has(tenant) || tenant === TENANT_NONE ? tenant : TENANT_UNKNOWN, n]));
-    }
-    if ("all" in source && typeof source.all === "function") {
-      const all = await fromCallback<unknown>((cb) => source.all(cb));
+  const readStore = async (store: SessionStoreLike): Promise<Map<string, number>> => {
+    if (store instanceof Map) return group(store.values());
+    if ("all" in store && typeof store.all === "function") {
+      const all = await fromCallback<unknown>((cb) => store.all(cb));
       return group(Array.isArray(all) ? all : Object.values((all ?? {}) as Record<string, unknown>));
     }
-    const length = await fromCallback<number>((cb) => (source as { length: (cb: (e: unknown, n?: number) => void) => void }).length(cb));
+    const length = await fromCallback<number>((cb) => (store as { length: (cb: (e: unknown, n?: number) => void) => void }).length(cb));
     return new Map([[fallback, length ?? 0]]);
+  };
+  const fromCount = (count: SessionCount): Map<string, number> => {
+    if (typeof count === "number") return new Map([[fallback, count]]);
+    return new Map(Object.entries(count).map(([tenant, n]) => [configured.has(tenant) || tenant === TENANT_NONE ? tenant : TENANT_UNKNOWN, n]));
+  };
+
+  const read = async (): Promise<Map<string, number>> => {
+    let answer: unknown = source;
+    if (typeof source === "function") {
+      try {
+        answer = await source();
+      } catch (error) {
+        throw new SourceProblem("failed", `the sessionSource function failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (isStore(answer)) {
+      try {
+        return await readStore(answer);
+      } catch (error) {
+        throw new SourceProblem("failed", `the session store failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (isCount(answer)) return fromCount(answer);
+    throw new SourceProblem("shape", `the sessionSource function answered ${shapeOf(answer)}, not a session store, a Map or a count (was the export renamed?)`);
+  };
+
+  const report = (problem: unknown): void => {
+    const known = problem instanceof SourceProblem ? problem : new SourceProblem("failed", String(problem));
+    if (reportedProblems.has(known.kind)) return;
+    reportedProblems.add(known.kind);
+    const warn = options.warn ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    warn(`monwire: ${escapeControl(known.message.slice(0, 300))}; active_user_sessions keeps its last value (docs/tracking.md, Sessions)`);
   };
 
   return async () => {
@@ -80,15 +135,16 @@ export function createSessionStoreCollector(options: SessionStoreOptions): () =>
         timer = setTimeout(() => resolve(undefined), options.timeoutMs);
       });
       const counts = await Promise.race([read(), timeout]);
-      if (!counts) return;
+      if (!counts) throw new SourceProblem("timeout", `the session source answered nothing within ${options.timeoutMs} ms`);
       for (const tenant of reported) if (!counts.has(tenant)) metrics.activeSessions.set({ tenant }, 0);
       for (const [tenant, n] of counts) {
         if (!Number.isFinite(n)) continue;
         metrics.activeSessions.set({ tenant }, Math.max(0, Math.floor(n)));
         reported.add(tenant);
       }
-    } catch {
+    } catch (problem) {
       // A failing store keeps the last value; the scrape itself must not fail.
+      report(problem);
     } finally {
       clearTimeout(timer);
     }

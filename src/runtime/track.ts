@@ -68,6 +68,8 @@ export function eventNameOf(event: Pick<BusinessEvent, "kind"> & { type?: string
 }
 
 const processSinks = new Set<BusinessEventSink>();
+/** Sinks that never read an event's `at` (they keep their own clocks, if any). */
+const TIMELESS_SINKS = new Set(["metrics", "sessions", "security-signals"]);
 /** One settled promise for every call with nothing to wait for: no allocation (and no async-hook work) per event. */
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -153,7 +155,7 @@ export function createTracker(options: TrackerOptions): Tracker {
    * is awaited together. Without `strict` a failure resolves: it is counted where it happened (an
    * audit write in audit_write_errors_total) and reported as a process warning.
    */
-  const dispatch = (helper: string, input: TenantOption | undefined, build: () => BusinessEvent, explicit = true): Promise<void> => {
+  const dispatch = (helper: string, input: TenantOption | undefined, build: () => BusinessEvent): Promise<void> => {
     const strict = input?.strict === true;
     let event: BusinessEvent;
     try {
@@ -163,7 +165,18 @@ export function createTracker(options: TrackerOptions): Tracker {
       reportMonitoringFailure(`track.${helper}`, error);
       return RESOLVED;
     }
-    if (explicit && event.context) markExplicit(event);
+    if (event.context) markExplicit(event);
+    return deliver(helper, event, strict);
+  };
+
+  // Sinks known not to read an event's `at`; with only these, a rule's event skips the clock.
+  let timed = false;
+  const sinksChanged = () => {
+    timed = sinks.some((sink) => !TIMELESS_SINKS.has(sink.name));
+  };
+  sinksChanged();
+
+  const deliver = (helper: string, event: BusinessEvent, strict: boolean): Promise<void> => {
     // The array exists only when a sink has async work (the audit trail): with metrics and
     // sessions alone an event allocates nothing here.
     let pending: Promise<void>[] | undefined;
@@ -234,23 +247,32 @@ export function createTracker(options: TrackerOptions): Tracker {
     sessionEnded: (options = {}) => dispatch("sessionEnded", options, () => ({ ...base(options.tenant), kind: "session_ended" })),
     // Route rules emit at the end of the request: the context no longer changes, so the event
     // holds the live context instead of a copy, and the fields object becomes the event itself.
-    emit: (fields) =>
-      dispatch("rule", undefined, () => {
-        const event = fields as BusinessEvent;
-        const context = getRequestContext();
-        event.at = clock();
-        event.tenant = context ? context.tenant : TENANT_NONE;
-        if (context) {
-          if (context.rawTenant !== undefined && context.rawTenant !== context.tenant) event.rawTenant = context.rawTenant;
-          event.context = context;
+    // Nothing here can throw, so no build closure; the time is read only when a sink may use it.
+    emit: (fields) => {
+      const event = fields as BusinessEvent;
+      const context = getRequestContext();
+      if (timed || processSinks.size > 0) {
+        try {
+          event.at = clock();
+        } catch (error) {
+          reportMonitoringFailure("track.rule", error);
+          event.at = new Date();
         }
-        return event;
-      }, false),
+      }
+      event.tenant = context ? context.tenant : TENANT_NONE;
+      if (context) {
+        if (context.rawTenant !== undefined && context.rawTenant !== context.tenant) event.rawTenant = context.rawTenant;
+        event.context = context;
+      }
+      return deliver("rule", event, false);
+    },
     addSink(sink) {
       sinks.push(sink);
+      sinksChanged();
       return () => {
         const index = sinks.indexOf(sink);
         if (index > 0) sinks.splice(index, 1);
+        sinksChanged();
       };
     },
   };

@@ -189,7 +189,9 @@ export function planInit(options: PlanInitOptions): Plan {
   planOwned(p, CONFIG_FILE, formatJson(configInput, configText ? detectJsonStyle(configText) : { indent: "  ", eol: "\n", finalNewline: true }), "monwire settings", { merge: true });
 
   const wiring = { ...answers, sentry: sentryWired };
-  for (const file of renderSourceFiles(project, wiring)) planOwned(p, file.path, file.content, file.reason);
+  // The monitoring file reads the app's exported session store whenever the config names it.
+  const sessionStore = (configInput as ConfigWithRules).sessions?.source === "store" ? rules?.plan.sessionStore : undefined;
+  for (const file of renderSourceFiles(project, wiring, sessionStore)) planOwned(p, file.path, file.content, file.reason);
   const config = resolveConfig(configInput);
   for (const file of renderOpsFiles(config, { port: answers.port, tenants: answers.tenants })) planOwned(p, file.path, file.content, file.reason);
 

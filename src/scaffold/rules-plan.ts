@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MonwireConfigInput } from "../config/schema.js";
 import { parseSource } from "./ast.js";
-import { findSessionStores, planSessions, type SessionsPlan } from "./detect-sessions.js";
+import { findSessionStores, planSessions, type SessionsPlan, type SessionStoreWire } from "./detect-sessions.js";
 import { actorFacts, productLiterals } from "./routes-facts.js";
 import { scanRoutes } from "./routes-scan.js";
 import { proposeActor, proposeRules, type RuleJson, type RuleProposal } from "./rules-propose.js";
@@ -25,6 +25,11 @@ export interface RulesPlan {
   products: string[];
   /** Where active_user_sessions comes from; written when the config does not say yet. */
   sessions?: SessionsPlan;
+  /**
+   * The exported store found, on every run: the monitoring file reaches it whenever the config
+   * says sessions.source "store", so a rerun renders the same file.
+   */
+  sessionStore?: SessionStoreWire;
 }
 
 /** mon.config.json as written, rule sections included. */
@@ -50,7 +55,8 @@ export function planRules(project: Pick<ProjectInfo, "root" | "entry">, previous
     }
   });
   const programs = parsed.map((p) => p.program);
-  const sessions = existing?.sessions?.source ? undefined : planSessions(findSessionStores(parsed), tenantCount);
+  const foundSessions = planSessions(findSessionStores(parsed), tenantCount);
+  const sessions = existing?.sessions?.source ? undefined : foundSessions;
   const actor = existing?.actor ? undefined : proposeActor(actorFacts(programs));
   return {
     proposals: proposeRules(scan.routes).filter((p) => !known.has(p.key)),
@@ -58,6 +64,7 @@ export function planRules(project: Pick<ProjectInfo, "root" | "entry">, previous
     ...(actor ? { actor } : {}),
     products: existing?.metrics?.products?.length ? [] : productLiterals(programs),
     ...(sessions ? { sessions } : {}),
+    ...(foundSessions.wire ? { sessionStore: foundSessions.wire } : {}),
   };
 }
 
@@ -72,7 +79,8 @@ export function mergeRules(config: ConfigWithRules, plan: RulesPlan, choice: Rul
   if (plan.actor && !config.actor && (accepted.length > 0 || Object.keys(config.events ?? {}).length > 0)) next.actor = plan.actor as ConfigWithRules["actor"];
   // Sessions matter once a login rule counts them; the source in use is then written down.
   const logins = accepted.some((p) => p.event === "login");
-  if (plan.sessions && logins && !config.sessions?.source) next.sessions = { ...config.sessions, source: plan.sessions.source };
+  const tenantField = plan.sessions?.wire?.tenantField;
+  if (plan.sessions && logins && !config.sessions?.source) next.sessions = { ...config.sessions, source: plan.sessions.source, ...(tenantField && !config.sessions?.tenantField ? { tenantField } : {}) };
   if (accepted.length > 0) next.events = { ...config.events, ...Object.fromEntries(accepted.map((p) => [p.key, choice.changed?.[p.key] ?? p.rule])) };
   return next;
 }

@@ -4,6 +4,6 @@
 // databaseProbe here when the defaults do not fit.
 const { createMonitoring } = require("monwire/runtime");
 
-const monitoring = createMonitoring();
+const monitoring = createMonitoring({{options}});
 
 module.exports = { monitoring };

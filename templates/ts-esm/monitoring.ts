@@ -4,4 +4,4 @@
 // databaseProbe here when the defaults do not fit.
 import { createMonitoring } from "monwire/runtime";
 
-export const monitoring = createMonitoring();
+export const monitoring = createMonitoring({{options}});

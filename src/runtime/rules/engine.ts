@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { EventRule, RouteRule, RuleField } from "../../config/event-rules.js";
 import type { MonwireConfig } from "../../config/schema.js";
 import { applyActor, type ActorLookup, type ResolvedActor } from "../actor.js";
-import { runWithContext, type RequestContext } from "../context.js";
+import { getRequestContext, runWithContext, type RequestContext } from "../context.js";
 import { hasRequestObservers, notifyRequestObservers } from "../request-observers.js";
 import type { ExceptionMark } from "../error-handler.js";
 import type { MonwireMetrics } from "../metrics.js";
@@ -10,8 +10,8 @@ import type { SecuritySignals } from "../security-signals.js";
 import type { SessionCounter } from "../sessions.js";
 import { eventNameOf, type Tracker } from "../track.js";
 import { captureResponse } from "./capture.js";
-import { buildRuleEvents } from "./events.js";
-import { outcomeOf, readValue, type ValueSources } from "./values.js";
+import { buildRuleEvents, type RuleEventInput } from "./events.js";
+import { outcomeOf, readValue, type Outcome, type ValueSources } from "./values.js";
 
 /** Per-request state: the error handler's mark plus what rules and the actor need. One shape for every request. */
 export interface RequestState extends ExceptionMark {
@@ -27,6 +27,45 @@ export interface RequestState extends ExceptionMark {
 }
 
 type RuledRequest = object & { method?: string; body?: unknown; query?: unknown; headers: Record<string, unknown>; params?: Record<string, unknown> };
+
+/**
+ * The values one rule reads for one request, as buildRuleEvents sees them. A rule's events are
+ * built synchronously, one rule at a time, so a single reader serves every request: its fields are
+ * set before each build. A value the rule names but the request lacks is recorded without it and
+ * counted; txId is read first (for the request context) and kept for the wallet event.
+ */
+class RuleReader implements RuleEventInput {
+  rule: EventRule | undefined = undefined;
+  sources: ValueSources | undefined = undefined;
+  aborted = false;
+  txId: unknown = undefined;
+  outcome: Outcome = { outcome: "success" };
+  actorId: string | undefined = undefined;
+  currency: string | undefined = undefined;
+  branchPath: readonly string[] | undefined = undefined;
+
+  constructor(
+    readonly products: readonly string[],
+    private readonly error: (rule: EventRule, field: string) => void,
+  ) {}
+
+  readSource(field: RuleField): unknown {
+    const rule = this.rule as EventRule;
+    const source = rule.fields[field];
+    if (source === undefined) return undefined;
+    const value = readValue(source, this.sources as ValueSources);
+    if (value === undefined && !(this.aborted && source.kind === "path" && source.root === "response")) this.error(rule, field);
+    return value;
+  }
+
+  read(field: RuleField): unknown {
+    return field === "txId" ? this.txId : this.readSource(field);
+  }
+
+  unusable(field: RuleField): void {
+    this.error(this.rule as EventRule, field);
+  }
+}
 
 /** What the middleware calls; created once per monitoring. */
 export interface RequestHooks {
@@ -125,30 +164,26 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
     }
   };
 
+  // What buildRuleEvents reads: one object for the whole monitoring instead of an object and
+  // three closures per ruled request (see RuleReader).
+  const input = new RuleReader(config.metrics.products, ruleError);
+
   const recordRule = (state: RequestState, rule: EventRule, status: number, aborted: boolean, sources: ValueSources): void => {
     const { context } = state;
     if (context.explicit?.has(rule.event)) return;
-    const outcome = outcomeOf(status, rule.reasons, { aborted, exception: state.exception });
-    const readSource = (field: RuleField): unknown => {
-      const source = rule.fields[field];
-      if (source === undefined) return undefined;
-      const value = readValue(source, sources);
-      // A value the rule names but the request lacks: recorded without it, counted.
-      if (value === undefined && !(aborted && source.kind === "path" && source.root === "response")) ruleError(rule, field);
-      return value;
-    };
-    // txId is read here and again by wallet events: read once. Other fields are read once by design.
-    const txId = readSource("txId");
-    const read = (field: RuleField): unknown => (field === "txId" ? txId : readSource(field));
+    input.rule = rule;
+    input.sources = sources;
+    input.aborted = aborted;
+    input.outcome = outcomeOf(status, rule.reasons, { aborted, exception: state.exception });
+    const txId = (input.txId = input.readSource("txId"));
     if (txId !== undefined && context.txId === undefined && (typeof txId === "string" || typeof txId === "number")) context.txId = String(txId);
-    const events = buildRuleEvents(rule, {
-      read, outcome,
-      actorId: state.actor?.id ?? context.actor?.id,
-      currency: config.tenants.currency[context.tenant],
-      products: config.metrics.products,
-      branchPath: context.branchPath,
-      unusable: (field) => ruleError(rule, field),
-    });
+    input.actorId = state.actor?.id ?? context.actor?.id;
+    input.currency = config.tenants.currency[context.tenant];
+    input.branchPath = context.branchPath;
+    const events = buildRuleEvents(rule, input);
+    // The reader must not keep the last request's body and response alive.
+    input.sources = undefined;
+    input.txId = undefined;
     // A direct monitoring.audit.* call for the same event wrote its entry: the rule still counts
     // the metric but writes no second entry; an audit-only event is then recorded by the app alone.
     const audited = context.audited?.has(rule.event) === true;
@@ -200,7 +235,12 @@ export function createRequestHooks(options: RequestHooksOptions): RequestHooks {
           if (actor) sessions.touch(context.tenant, actor.id);
         }
         const rule = state.rule;
-        if (rule) runWithContext(context, () => finishRule(state, rule, status, aborted));
+        // The events read the request context; "close" usually fires inside it already, and then
+        // entering it again (a closure and an AsyncLocalStorage run) is pure cost.
+        if (rule) {
+          if (getRequestContext() === context) finishRule(state, rule, status, aborted);
+          else runWithContext(context, () => finishRule(state, rule, status, aborted));
+        }
       } catch {
         // A broken rule must not break a purchase.
       }

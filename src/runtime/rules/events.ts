@@ -80,9 +80,9 @@ export function buildRuleEvents(rule: EventRule, input: RuleEventInput): EventFi
   const { outcome, reason } = input.outcome;
   const success = outcome === "success";
   const text = (field: RuleField) => asText(input.read(field));
-  const withReason = reason ? { reason } : {};
   switch (rule.event) {
     case "login": {
+      const withReason = reason ? { reason } : {};
       // The name that was tried (body.username) names the attempt; the session belongs to the user
       // the app signed in (req.user / res.locals.user at the end), the id later requests carry.
       const actorId = text("actorId") ?? input.actorId;

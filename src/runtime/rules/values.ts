@@ -6,6 +6,7 @@ export type ValueSources = { readonly [R in ValueRoot]: unknown };
 
 /** A `[]` path never yields more than this many values (a rule counts keys, it does not copy a catalog). */
 export const MAX_LIST_ITEMS = 1000;
+const NO_LIST: unknown[] = Object.freeze([]) as unknown as unknown[];
 /** Names that would read the prototype chain rather than the data. */
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -41,7 +42,8 @@ function walk(value: unknown, steps: readonly PathStep[], from: number, out: unk
 export function readValue(source: ValueSource, from: ValueSources): unknown {
   if (source.kind === "literal") return source.value;
   const root = from[source.root];
-  if (!source.many) return walk(root, source.steps, 0, []);
+  // Without `[]` walk never adds to the list: one shared, frozen one instead of an array per read.
+  if (!source.many) return walk(root, source.steps, 0, NO_LIST);
   const list: unknown[] = [];
   return walk(root, source.steps, 0, list) === undefined ? undefined : list;
 }
@@ -54,6 +56,7 @@ export function asText(value: unknown): string | undefined {
 }
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+const INTEGER = /^-?\d+$/;
 
 /**
  * An amount in integer minor units. "minor" takes an integer as is. "major" moves the decimal
@@ -73,7 +76,14 @@ export function toMinorUnits(value: unknown, unit: "major" | "minor", currency: 
     return Number.isSafeInteger(minor) ? minor : undefined;
   }
   if (typeof value !== "string") return undefined;
-  const match = DECIMAL.exec(value.trim());
+  const text = value.trim();
+  // A whole number (an id-like "17", the common case) needs no match array or string rebuilding:
+  // an integer times a power of ten is exact while it stays a safe integer.
+  if (INTEGER.test(text)) {
+    const minor = Number(text) * 10 ** digits;
+    return Number.isSafeInteger(minor) ? minor : undefined;
+  }
+  const match = DECIMAL.exec(text);
   if (!match) return undefined;
   const [, sign, whole, fraction = ""] = match;
   if (fraction.length > digits && /[^0]/.test(fraction.slice(digits))) return undefined;
@@ -86,6 +96,9 @@ export interface Outcome {
   reason?: string;
 }
 
+/** Every 2xx answers this one object (read-only), not a new one per request. */
+const SUCCESS: Outcome = Object.freeze({ outcome: "success" });
+
 /**
  * Outcome from the response: 2xx is success, anything else failure. The reason is the rule's for
  * the exact status, else for its class ("4xx"), else a default: "aborted" when the client went
@@ -93,7 +106,7 @@ export interface Outcome {
  */
 export function outcomeOf(status: number, reasons: ReadonlyMap<string, string>, flags: { aborted: boolean; exception: boolean }): Outcome {
   if (flags.aborted) return { outcome: "failure", reason: reasons.get("499") ?? "aborted" };
-  if (status >= 200 && status < 300) return { outcome: "success" };
+  if (status >= 200 && status < 300) return SUCCESS;
   const reason = reasons.get(String(status)) ?? reasons.get(`${Math.floor(status / 100)}xx`);
   if (reason) return { outcome: "failure", reason };
   if (flags.exception) return { outcome: "failure", reason: "exception" };
