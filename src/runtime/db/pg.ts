@@ -1,4 +1,3 @@
-import { AsyncResource } from "node:async_hooks";
 import { currentTenant, now, type QueryRecorder } from "./recorder.js";
 import { sqlOperation, type DbOperation } from "./statement.js";
 
@@ -7,7 +6,7 @@ import { sqlOperation, type DbOperation } from "./statement.js";
  * the app created are wrapped, never the module's prototypes, so Sentry's own pg instrumentation
  * (which patches the prototypes) keeps working underneath.
  *
- * A Pool is instrumented through its clients: every new connection it opens (its `connect`
+ * A Pool (./pg-pool.ts) is instrumented through its clients: every new connection it opens (its `connect`
  * event, emitted before the client is handed out) gets a wrapped `query`. That one place sees
  * `pool.query`, clients from `pool.connect()` and ORMs such as drizzle, which call `query` on the
  * pool or on a checked-out client — each query counted once.
@@ -28,7 +27,7 @@ export interface PgPoolLike extends PgClientLike {
 }
 
 /** Marks the probe's own query so it is not counted as app traffic. */
-const PROBE = Symbol.for("monwire.db.probe");
+export const PROBE = Symbol.for("monwire.db.probe");
 
 /** A fresh probe query each time: pg writes the callback onto the config object it is given. */
 export function probeQuery(): { text: string } {
@@ -36,7 +35,7 @@ export function probeQuery(): { text: string } {
 }
 
 /** Instances already wrapped; a WeakSet rather than a marker property, so pg's objects keep their shape. */
-const instrumented = new WeakSet<object>();
+export const instrumented = new WeakSet<object>();
 
 export function isPgPool(value: unknown): value is PgPoolLike {
   const v = value as Partial<PgPoolLike> | null;
@@ -49,7 +48,7 @@ export function isPgClient(value: unknown): value is PgClientLike {
 }
 
 /** Calls `fn` with the first `count` (0–3) of a, b, c: exactly the caller's own arguments. */
-function call3(fn: (...args: unknown[]) => unknown, self: unknown, count: number, a: unknown, b: unknown, c: unknown): unknown {
+export function call3(fn: (...args: unknown[]) => unknown, self: unknown, count: number, a: unknown, b: unknown, c: unknown): unknown {
   if (count === 1) return fn.call(self, a);
   if (count === 2) return fn.call(self, a, b);
   if (count === 3) return fn.call(self, a, b, c);
@@ -69,7 +68,7 @@ function call3(fn: (...args: unknown[]) => unknown, self: unknown, count: number
  * verb from the bounded cache, one context read, two clock reads and, for callback calls, one
  * closure around the caller's callback; promise calls get one `then`.
  */
-function createQueryWrapper(original: PgClientLike["query"], recorder: QueryRecorder): PgClientLike["query"] {
+export function createQueryWrapper(original: PgClientLike["query"], recorder: QueryRecorder): PgClientLike["query"] {
   return function monwireQuery(this: unknown, a?: unknown, b?: unknown, c?: unknown): unknown {
     const count = arguments.length;
     if (count > 3) {
@@ -122,6 +121,8 @@ function queryApply(original: PgClientLike["query"], recorder: QueryRecorder, se
   return watchResult(original.apply(self, args), recorder, operation, tenant, started, text);
 }
 
+export type Callback = (error: unknown, ...rest: unknown[]) => unknown;
+
 /** The caller's callback, recording the query first; pg calls back with (error) or (null, result). */
 function timedCallback(callback: Callback, recorder: QueryRecorder, operation: DbOperation, tenant: string, started: number, text: unknown): Callback {
   return function monwireQueryCallback(this: unknown, error: unknown, result?: unknown): unknown {
@@ -169,128 +170,4 @@ export function instrumentPgClient(client: PgClientLike, recorder: QueryRecorder
   if (instrumented.has(client)) return;
   instrumented.add(client);
   client.query = createQueryWrapper(client.query, recorder);
-}
-
-/**
- * Runs `fn` later in the async context of the caller. AsyncResource.bind() would do, but on Node
- * 20 it builds a deprecation wrapper per call (tens of µs); runInAsyncScope is the same without it.
- */
-type Callback = (error: unknown, ...rest: unknown[]) => unknown;
-
-function bindToCaller(fn: Callback): Callback {
-  const resource = new AsyncResource("monwire.db.connect");
-  return function bound(this: unknown, error: unknown, ...rest: unknown[]) {
-    return resource.runInAsyncScope(fn, this, error, ...rest);
-  };
-}
-
-/**
- * Instruments every connection the pool opens from now on. `pool.query` and `pool.connect` are
- * wrapped only for what a client cannot see: a pool.query whose connection could not be made
- * (counted as a failed query of its verb), and the async context of a caller that had to wait.
- * pg-pool's query() calls connect() synchronously, which is how the two wrappers pair up without
- * a promise or an AsyncResource per query: pool.query leaves its text and start time in two
- * variables that the connect() it triggers takes at once.
- */
-export function instrumentPgPool(pool: PgPoolLike, recorder: QueryRecorder): void {
-  if (instrumented.has(pool)) return;
-  instrumented.add(pool);
-  // pg-pool creates its connections with `new pool.Client(…)`. Given a subclass whose prototype
-  // has the timed query, every connection shares one shape: an own `query` property on each pg
-  // Client (the fallback below, for pools without a `Client` field) makes pg's hot code see
-  // objects of many shapes and costs several µs a query.
-  const Base = (pool as { Client?: unknown }).Client;
-  if (typeof Base === "function" && typeof (Base.prototype as Partial<PgClientLike>)?.query === "function") {
-    const query = createQueryWrapper((Base.prototype as PgClientLike).query, recorder);
-    const Instrumented = class MonwireClient extends (Base as new (...args: unknown[]) => object) {};
-    Object.defineProperty(Instrumented.prototype, "query", { value: query, writable: true, configurable: true });
-    (pool as { Client?: unknown }).Client = Instrumented;
-  } else {
-    pool.on("connect", (client) => instrumentPgClient(client, recorder));
-  }
-  let pendingText: unknown;
-  let pendingStarted = -1;
-  const query = pool.query;
-  pool.query = function monwirePoolQuery(this: unknown, a?: unknown, b?: unknown, c?: unknown): unknown {
-    const count = arguments.length;
-    if (count > 3) {
-      const args: unknown[] = [];
-      for (let i = 0; i < count; i += 1) args.push(arguments[i]);
-      return poolQueryApply(this, args);
-    }
-    // An idle connection, nobody queued ahead and the pool not ending: pg-pool hands this query
-    // that connection on the next tick, so its connect() cannot fail and there is nothing to
-    // count here (the client's wrapper times the query itself). The common case costs two reads.
-    if (pool.idleCount > 0 && pool.waitingCount === 0 && pool.ending !== true) return call3(query, this, count, a, b, c);
-    if (!(typeof a === "object" && a !== null && (a as { [PROBE]?: true })[PROBE])) {
-      pendingText = typeof a === "string" ? a : (a as { text?: unknown } | null | undefined)?.text;
-      pendingStarted = now();
-    }
-    try {
-      return call3(query, this, count, a, b, c);
-    } finally {
-      pendingStarted = -1;
-      pendingText = undefined;
-    }
-  };
-  /** monwirePoolQuery for more than three arguments (which pg-pool ignores): the slow path, on an array. */
-  const poolQueryApply = (self: unknown, args: unknown[]): unknown => {
-    const a = args[0];
-    if (!(typeof a === "object" && a !== null && (a as { [PROBE]?: true })[PROBE])) {
-      pendingText = typeof a === "string" ? a : (a as { text?: unknown } | null | undefined)?.text;
-      pendingStarted = now();
-    }
-    try {
-      return query.apply(self, args);
-    } finally {
-      pendingStarted = -1;
-      pendingText = undefined;
-    }
-  };
-  /** The connect() callback: a failed connection of a pool.query counted, a waiting caller's context kept. */
-  const connected = (last: Callback, started: number, text: unknown): Callback => {
-    let callback = last;
-    if (started >= 0) {
-      const inner = last;
-      // Runs in the caller's context (bound below whenever a connection has to be made), so the
-      // tenant is read only when there is a failure to count.
-      callback = function monwireConnected(this: unknown, error: unknown, client?: unknown, release?: unknown) {
-        if (error) recorder.record(sqlOperation(text), currentTenant(), started, error, text);
-        const count = arguments.length;
-        if (count === 3) return inner.call(this, error, client, release);
-        const args: unknown[] = [];
-        for (let i = 0; i < count; i += 1) args.push(arguments[i]);
-        return inner.apply(this, args as [unknown, ...unknown[]]);
-      };
-    }
-    // pg-pool serves its queue from a release or a pulse that another caller may have triggered
-    // (a waiting caller gets the client someone else gave back). Bound, the client.query this
-    // callback makes stays in its caller's context, so the tenant is the caller's. Only a caller
-    // that finds an idle connection and nobody queued ahead is served by the pulse it schedules
-    // itself (process.nextTick, in its own context): there binding is skipped.
-    if (pool.idleCount === 0 || pool.waitingCount > 0) callback = bindToCaller(callback);
-    return callback;
-  };
-  const connect = pool.connect;
-  pool.connect = function monwireConnect(this: unknown, a?: unknown): unknown {
-    const started = pendingStarted;
-    const text = pendingText;
-    pendingStarted = -1;
-    pendingText = undefined;
-    const count = arguments.length;
-    if (count === 1) return connect.call(this, typeof a === "function" ? connected(a as Callback, started, text) : a);
-    const args: unknown[] = [];
-    for (let i = 0; i < count; i += 1) args.push(arguments[i]);
-    const last = args[count - 1];
-    if (typeof last === "function") args[count - 1] = connected(last as Callback, started, text);
-    return connect.apply(this, args);
-  };
-}
-
-/** Pool figures at scrape time: open connections by state, waiting callers, the maximum. */
-export function pgPoolStats(pool: PgPoolLike): { idle: number; inUse: number; pending: number; max?: number } {
-  const total = pool.totalCount;
-  const idle = pool.idleCount;
-  const max = pool.options?.max;
-  return { idle, inUse: Math.max(0, total - idle), pending: pool.waitingCount, ...(typeof max === "number" ? { max } : {}) };
 }
