@@ -11,6 +11,10 @@
 //   JIT compiler's and the garbage collector's share taken out (one-off recompilation and the
 //   moment a collection happens to fall in the counted stretch are what move the raw total);
 //   skipped, and said so, where valgrind is not installed.
+// For pg and drizzle also a `passthrough` variant: the pool and client shapes monitorDatabase()
+// makes (a Client subclass with a prototype query, own pool.query and pool.connect) with wrappers
+// that only pass their arguments on, to show what wrapping the instances costs before any
+// monwire code runs.
 // Plus the wrapper alone against in-process instant clients (no driver, no network).
 // BENCH_BASELINE_RUNTIME=/path/to/other/dist/runtime/index.js adds a "monitorDatabase (baseline)"
 // variant built from that runtime, for a before/after comparison in the same run.
@@ -36,7 +40,9 @@ const WARM = { pg: 3000, drizzle: 3000, sqlite: 200_000 };
 const STUB_CALLS = 100_000;
 const STUB_ROUNDS = 8;
 const BASELINE = process.env.BENCH_BASELINE_RUNTIME;
-const MODES = ["bare", "monwire", ...(BASELINE ? ["baseline"] : [])];
+const MODES = ["bare", "monwire", "passthrough", ...(BASELINE ? ["baseline"] : [])];
+/** pass-through (the pool and client shapes monitorDatabase() makes, with no monwire code) is pg's. */
+const modesFor = (client) => (client === "sqlite" ? MODES.filter((m) => m !== "passthrough") : MODES);
 
 const { startPostgres, postgresAvailable } = await tsImport("../test/helpers/postgres.ts", import.meta.url);
 
@@ -45,7 +51,7 @@ function driverEnv(client, mode, env) {
     ...process.env,
     BENCH_WARM: String(WARM[client]),
     ...env,
-    BENCH_VARIANT: `${client}:${mode === "bare" ? "bare" : "monwire"}`,
+    BENCH_VARIANT: `${client}:${mode === "baseline" ? "monwire" : mode}`,
     ...(mode === "baseline" ? { BENCH_RUNTIME: BASELINE } : {}),
   };
 }
@@ -57,7 +63,7 @@ function startMode(client, mode, env) {
 
 /** CPU µs per query of each mode of one client: median over processes of each process's median round. */
 async function cpuPerQuery(client, env) {
-  const drivers = MODES.flatMap((mode) => Array.from({ length: PROCESSES }, () => startMode(client, mode, env)));
+  const drivers = modesFor(client).flatMap((mode) => Array.from({ length: PROCESSES }, () => startMode(client, mode, env)));
   try {
     for (const driver of drivers) if ((await driver.ready) !== "ready") throw new Error(`${client}:${driver.mode} driver did not start`);
     const samples = drivers.map(() => []);
@@ -68,7 +74,7 @@ async function cpuPerQuery(client, env) {
         samples[at].push(await drivers[at].run(PER_ROUND[client]));
       }
     }
-    return Object.fromEntries(MODES.map((mode) => {
+    return Object.fromEntries(modesFor(client).map((mode) => {
       const perProcess = drivers.flatMap((d, i) => (d.mode === mode ? [median(samples[i])] : []));
       return [mode, { micros: median(perProcess), perProcess }];
     }));
@@ -117,7 +123,7 @@ function countInstructions(client, mode, env, dir) {
 async function instructionsPerQuery(clients, env) {
   const dir = mkdtempSync(join(tmpdir(), "monwire-bench-callgrind-"));
   try {
-    const jobs = clients.flatMap((client) => MODES.map((mode) => ({ client, mode })));
+    const jobs = clients.flatMap((client) => modesFor(client).map((mode) => ({ client, mode })));
     const counts = {};
     for (let i = 0; i < jobs.length; i += 2) {
       const pair = jobs.slice(i, i + 2);
@@ -189,7 +195,7 @@ const poolStub = await stubCosts(barePool, wrappedPool);
 const table = [];
 const targets = [];
 const NAMES = { pg: "pg Pool", drizzle: "drizzle over a pg Pool", sqlite: "better-sqlite3 (memory)" };
-const MODE_NAMES = { bare: "bare", monwire: "+ monitorDatabase", baseline: "+ monitorDatabase (baseline build)" };
+const MODE_NAMES = { bare: "bare", monwire: "+ monitorDatabase", passthrough: "+ pass-through wrappers only", baseline: "+ monitorDatabase (baseline build)" };
 const cluster = postgresAvailable() ? await startPostgres() : undefined;
 const clients = cluster ? ["pg", "drizzle", "sqlite"] : ["sqlite"];
 const env = cluster ? { BENCH_PG_URL: cluster.url } : {};
@@ -203,7 +209,7 @@ try {
     const bare = cpu[client].bare.micros;
     // The target: max(2 µs, 3 % of the bare query's client CPU); as a share of its instructions.
     const limit = Math.max(2, 0.03 * bare);
-    for (const mode of MODES) {
+    for (const mode of modesFor(client)) {
       const added = cpu[client][mode].micros - bare;
       const counted = instructions?.[client];
       const countedRow = counted !== undefined;
@@ -251,7 +257,7 @@ targets.push({ name: "the pool path alone (pg-pool over an instant client) ≤ 2
 process.stdout.write(`${JSON.stringify({
   title: "Database instrumentation cost per query",
   machine: machine(),
-  method: `SELECT 1, sequential, inside a request context: through a pg Pool (max 1) on a throwaway PostgreSQL 15 on 127.0.0.1, through drizzle-orm over such a pool (db.execute), and a prepared statement's get() on an in-memory better-sqlite3 database; bare vs the same client given to monitorDatabase()${BASELINE ? ", and monitorDatabase() from a baseline build of the runtime" : ""}. Each variant in ${PROCESSES} processes of its own; ${ROUNDS} rounds (pg, drizzle: ${PER_ROUND.pg.toLocaleString("en")} queries; sqlite: ${PER_ROUND.sqlite.toLocaleString("en")}) rotated across all processes after a warm-up; client CPU from process.cpuUsage() (user+system ÷ queries), a process's median round, then the median of a variant's processes; added = variant − bare. Instructions: valgrind's callgrind in the client process only (node --single-threaded), pg and sqlite only, counting ${COUNTED.pg.toLocaleString("en")} (sqlite ${COUNTED.sqlite.toLocaleString("en")}) queries after a warm-up of ${WARM.pg.toLocaleString("en")} (sqlite ${WARM.sqlite.toLocaleString("en")}) and half as many again with counting on then zeroed; \"without JIT & GC\" subtracts the inclusive cost of V8's optimizing and lazy compilation and of garbage collections, which fall into a short counted stretch unevenly. The verdict lines hold the CPU figure to max(2 µs, 3 %) and the instruction figure to the same limit as a share of the bare query. Instant-client rows: the wrapper alone over a client whose query() returns a resolved promise, and pg-pool's own Pool over a client that answers in a microtask; ${STUB_CALLS.toLocaleString("en")} awaited calls per round, ${2 * STUB_ROUNDS} interleaved rounds, CPU time, median.`,
+  method: `SELECT 1, sequential, inside a request context: through a pg Pool (max 1) on a throwaway PostgreSQL 15 on 127.0.0.1, through drizzle-orm over such a pool (db.execute), and a prepared statement's get() on an in-memory better-sqlite3 database; bare vs the same client given to monitorDatabase(), and (pg, drizzle) vs the pool and client shapes monitorDatabase() makes with wrappers that only pass their arguments on (the floor of wrapping the instances at all)${BASELINE ? ", and monitorDatabase() from a baseline build of the runtime" : ""}. Each variant in ${PROCESSES} processes of its own; ${ROUNDS} rounds (pg, drizzle: ${PER_ROUND.pg.toLocaleString("en")} queries; sqlite: ${PER_ROUND.sqlite.toLocaleString("en")}) rotated across all processes after a warm-up; client CPU from process.cpuUsage() (user+system ÷ queries), a process's median round, then the median of a variant's processes; added = variant − bare. Instructions: valgrind's callgrind in the client process only (node --single-threaded), pg and sqlite only, counting ${COUNTED.pg.toLocaleString("en")} (sqlite ${COUNTED.sqlite.toLocaleString("en")}) queries after a warm-up of ${WARM.pg.toLocaleString("en")} (sqlite ${WARM.sqlite.toLocaleString("en")}) and half as many again with counting on then zeroed; \"without JIT & GC\" subtracts the inclusive cost of V8's optimizing and lazy compilation and of garbage collections, which fall into a short counted stretch unevenly. The verdict lines hold the CPU figure to max(2 µs, 3 %) and the instruction figure to the same limit as a share of the bare query. Instant-client rows: the wrapper alone over a client whose query() returns a resolved promise, and pg-pool's own Pool over a client that answers in a microtask; ${STUB_CALLS.toLocaleString("en")} awaited calls per round, ${2 * STUB_ROUNDS} interleaved rounds, CPU time, median.`,
   table,
   targets,
 })}\n`);

@@ -1,8 +1,8 @@
 // One database client in its own process, for bench/db-query.mjs. BENCH_VARIANT is
 // `<client>:<mode>`: client `pg` (a pg Pool, max 1, `SELECT 1` through pool.query), `drizzle`
 // (drizzle-orm over such a pool, db.execute(sql`SELECT 1`)) or `sqlite` (better-sqlite3 in
-// memory, a prepared `SELECT 1` .get()); mode `bare` or `monwire` (the same client given to
-// monitorDatabase()). Both modes run createMonitoring() and every query inside a request context
+// memory, a prepared `SELECT 1` .get()); mode `bare`, `monwire` (the same client given to
+// monitorDatabase()) or `passthrough` (see passThrough()). Both modes run createMonitoring() and every query inside a request context
 // (tenant EUR), so the only difference is the instrumentation. BENCH_PG_URL names the server.
 //
 // On stdin `run N` it runs N sequential queries and answers {"micros": CPU µs per query}
@@ -26,7 +26,36 @@ const [client, mode] = (process.env.BENCH_VARIANT ?? "pg:bare").split(":");
 createMonitoring({
   config: { audit: { enabled: false }, metrics: { tokenEnv: "MONWIRE_BENCH_NO_TOKEN" }, database: { client: client === "sqlite" ? "better-sqlite3" : "pg", probe: true, slowQueryMs: 200 } },
 });
-const wire = (value) => (mode === "monwire" ? monitorDatabase(value) : value);
+const wire = (value) => (mode === "monwire" ? monitorDatabase(value) : mode === "passthrough" ? passThrough(value) : value);
+
+/**
+ * Mode `passthrough` (pg and drizzle only): the shapes monitorDatabase() gives a pg Pool — its
+ * connections made from a subclass of pg's Client whose prototype `query` calls pg's, and own
+ * `query` and `connect` properties on the pool — with every wrapper only passing its arguments
+ * on. No monwire code runs per query: what this mode adds over bare is the floor of wrapping the
+ * instances at all, which monwire's own work comes on top of.
+ */
+function passThrough(pool) {
+  const Base = pool.Client;
+  const baseQuery = Base.prototype.query;
+  pool.Client = class PassThroughClient extends Base {};
+  Object.defineProperty(pool.Client.prototype, "query", { value: forwarding(baseQuery), writable: true, configurable: true });
+  pool.query = forwarding(pool.query);
+  pool.connect = forwarding(pool.connect);
+  return pool;
+}
+
+function forwarding(fn) {
+  return function forward(a, b, c) {
+    const count = arguments.length;
+    if (count === 1) return fn.call(this, a);
+    if (count === 2) return fn.call(this, a, b);
+    if (count === 3) return fn.call(this, a, b, c);
+    const args = [];
+    for (let i = 0; i < count; i += 1) args.push(arguments[i]);
+    return fn.apply(this, args);
+  };
+}
 
 /** A function running n sequential queries, and a cleanup. */
 function open() {

@@ -131,4 +131,24 @@ describe.skipIf(!available)("monitorDatabase on pg", () => {
       await single.end();
     }
   });
+
+  it("counts queries that find an idle connection once each, and a pool.query after end() as failed", async () => {
+    const single = new pg.Pool({ connectionString: cluster.url, max: 1 });
+    single.on("error", () => undefined);
+    monitorDatabase(single);
+    const before = await scrape();
+    const deletes = (exposition: Exposition) => value(exposition, "db_query_duration_seconds_count", { operation: "delete", tenant: "KM" }) ?? 0;
+    const failed = (exposition: Exposition) => value(exposition, "db_query_errors_total", { operation: "delete", tenant: "KM", code: "other" }) ?? 0;
+    // The first query opens the connection; the next two find it idle and pass straight through.
+    await inTenant("KM", async () => {
+      for (let i = 0; i < 3; i++) await single.query("DELETE FROM items WHERE id = -1");
+    });
+    await single.end();
+    await inTenant("KM", async () => {
+      await expect(single.query("DELETE FROM items WHERE id = -2")).rejects.toThrow(/after calling end/);
+    });
+    const after = await scrape();
+    expect(deletes(after) - deletes(before)).toBe(4);
+    expect(failed(after) - failed(before)).toBe(1);
+  });
 });

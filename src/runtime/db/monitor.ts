@@ -1,7 +1,8 @@
 import { MonwireError } from "../../errors.js";
 import { getMetrics, type MonwireMetrics } from "../metrics.js";
 import { probeDatabase, type DatabaseProbe } from "../metrics-handler.js";
-import { isPgClient, isPgPool, instrumentPgClient, instrumentPgPool, pgPoolStats, probeQuery, type PgClientLike } from "./pg.js";
+import { isPgClient, isPgPool, instrumentPgClient, probeQuery, type PgClientLike } from "./pg.js";
+import { instrumentPgPool, pgPoolStats } from "./pg-pool.js";
 import { createQueryRecorder, type QueryRecorder } from "./recorder.js";
 import { instrumentSqlite, isSqliteDatabase, sqliteProbe } from "./sqlite.js";
 

@@ -1,4 +1,4 @@
-import { currentTenant, type QueryRecorder } from "./recorder.js";
+import { currentTenant, now, type QueryRecorder } from "./recorder.js";
 import { sqlOperation } from "./statement.js";
 
 /**
@@ -32,7 +32,7 @@ function timed<F extends (...args: unknown[]) => unknown>(fn: F, operation: Retu
   return function monwireStatement(this: unknown, a?: unknown, b?: unknown): unknown {
     const tenant = currentTenant();
     const count = arguments.length;
-    const started = performance.now();
+    const started = now();
     let result: unknown;
     try {
       // Most statements bind no or one parameter (an array or object counts as one): those calls

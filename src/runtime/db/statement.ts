@@ -64,9 +64,21 @@ function cteVerb(sql: string, from: number): DbOperation {
 const seen = new Map<string, DbOperation>();
 const SEEN_MAX = 2000;
 
+/** The last statement looked up: a run of the same query skips even the map look-up. */
+let lastSql: string | undefined;
+let lastOperation: DbOperation = "other";
+
 /** The statement's verb, from its first keyword; anything unknown is "other". */
 export function sqlOperation(sql: unknown): DbOperation {
   if (typeof sql !== "string") return "other";
+  if (sql === lastSql) return lastOperation;
+  const operation = cachedOperation(sql);
+  lastSql = sql;
+  lastOperation = operation;
+  return operation;
+}
+
+function cachedOperation(sql: string): DbOperation {
   const known = seen.get(sql);
   if (known !== undefined) return known;
   const operation = scanOperation(sql);
