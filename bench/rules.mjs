@@ -14,8 +14,8 @@ import { startDriver } from "./lib/driver.mjs";
 import { machine, median } from "./lib/util.mjs";
 
 const DRIVER = fileURLToPath(new URL("./lib/memory-server.mjs", import.meta.url));
-const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PER_ROUND = 4000;
 const COUNTED = 2000;
 
