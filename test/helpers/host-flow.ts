@@ -133,3 +133,21 @@ export function describeHostFlow(spec: HostFlowSpec): void {
     }, 60_000);
   });
 }
+
+/**
+ * A second `mon init` on an initialised app changes zero bytes, then `mon uninstall --yes` gives
+ * back `before` (the tree as hashed before the first init), `.gitignore` aside: uninstall keeps
+ * the line that keeps a written audit trail out of git. Returns uninstall's result.
+ */
+export async function expectRerunThenUninstall(root: string, tarball: string, before: Record<string, string>): Promise<Awaited<ReturnType<typeof runMon>>> {
+  const after = hashTree(root);
+  const again = await runMon([...INIT_ARGS, "--skip-install", "--monwire-from", tarball], { cwd: root });
+  expect(again.exitCode, String(again.stderr)).toBe(0);
+  expect(String(again.stdout)).toContain("already set up — nothing to do");
+  expect(hashTree(root)).toEqual(after);
+  const removed = await runMon(["uninstall", "--yes", "--skip-install"], { cwd: root });
+  expect(removed.exitCode, `${removed.stdout}\n${removed.stderr}`).toBe(0);
+  const { ".gitignore": _ignore, ...rest } = hashTree(root);
+  expect(rest).toEqual(before);
+  return removed;
+}

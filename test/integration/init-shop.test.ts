@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFixture, runMon } from "../helpers/cli.js";
 import { parseExposition, type Exposition } from "../helpers/exposition.js";
-import { INIT_ARGS } from "../helpers/host-flow.js";
+import { expectRerunThenUninstall, INIT_ARGS } from "../helpers/host-flow.js";
 import { cachedNodeModules, hashTree, linkNodeModules, packMonwire, startScript } from "../helpers/host-app.js";
 import { startSentryReceiver, type SentryReceiver } from "../helpers/sentry-receiver.js";
 
@@ -208,16 +208,8 @@ describe("mon init on the license shop (host-shop-ts)", () => {
   }, 180_000);
 
   it("changes nothing when run again, and uninstall gives back the original tree", async () => {
-    const after = hashTree(root);
-    const again = await runMon([...INIT_ARGS, "--skip-install", "--monwire-from", tarball], { cwd: root });
-    expect(again.exitCode, String(again.stderr)).toBe(0);
-    expect(String(again.stdout)).toContain("already set up — nothing to do");
-    expect(hashTree(root)).toEqual(after);
-    const removed = await runMon(["uninstall", "--yes", "--skip-install"], { cwd: root });
-    expect(removed.exitCode, `${removed.stdout}\n${removed.stderr}`).toBe(0);
     // The app wrote its audit trail to logs/, which uninstall keeps: it stays out of git.
-    const { ".gitignore": _ignore, ...rest } = hashTree(root);
-    expect(rest).toEqual(before);
+    const removed = await expectRerunThenUninstall(root, tarball, before);
     expect(readFileSync(join(root, ".gitignore"), "utf8")).toBe("/logs/\n");
     expect(String(removed.stdout)).toContain('.gitignore: "/logs/" stays');
   }, 60_000);
