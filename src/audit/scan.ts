@@ -64,12 +64,15 @@ export async function scanPiece(task: ScanTask): Promise<ScanResult> {
     : checker
       ? (bytes: Buffer, length: number, text: string) => checker.line(bytes, true, length, text)
       : (bytes: Buffer, length: number, text: string) => (aggregator as LineAggregator).line(text, true, length, undefined, bytes);
+  // Verifying only: ASCII lines are read inside a decoded window of many (no string per line).
+  const inText = checker && !aggregator ? (text: string, from: number, to: number, chunk: Buffer, offset: number) => checker.lineIn(text, from, to, chunk, offset) : undefined;
   let bytes = 0;
   try {
     for await (const chunk of pieceChunks(task)) {
       digest?.update(chunk);
       bytes += chunk.length;
-      splitter.forEach(chunk, onLine);
+      if (inText) splitter.forEachInText(chunk, inText, onLine);
+      else splitter.forEach(chunk, onLine);
       if (checker?.keyRequired) return { bytes, verify: { ...checker.result(), bytes } };
     }
   } catch (error) {
