@@ -1,5 +1,5 @@
 import { isAscii } from "node:buffer";
-import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -181,11 +181,14 @@ export async function* readPlainChunks(path: string, range: { start: number; end
  * while it waits, and a read of the page cache takes a fraction of a chunk's processing time,
  * whereas each asynchronous read leaves the thread idle for a thread-pool round trip (more so
  * when every core is busy scanning). Same contract: one reused buffer, each chunk valid until
- * the next is requested; errors are thrown from the iteration.
+ * the next is requested; errors are thrown from the iteration. Only a regular file is read: a
+ * FIFO or device planted under a day file's name would block the thread (signals included), so
+ * it is opened without blocking and refused.
  */
 export function* readPlainChunksSync(path: string, range: { start: number; end: number }, chunkBytes = 1024 * 1024): Generator<Buffer> {
-  const fd = openSync(path, "r");
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
+    if (!fstatSync(fd).isFile()) throw new Error("not a regular file (a FIFO or device in place of a day file)");
     const buffer = Buffer.allocUnsafe(chunkBytes);
     for (let position = range.start; position < range.end; ) {
       const bytesRead = readSync(fd, buffer, 0, Math.min(chunkBytes, range.end - position), position);
