@@ -1,7 +1,7 @@
 import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
-import { HASH_MEMBER_LENGTH, hasAt, isLowerHex64, matchChainLine, type PlainEntryFields } from "./line-pattern.js";
+import { HASH_MEMBER_LENGTH, hasAt, isLowerHex64, matchChainLine, matchChainLineAt, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { isTornPrefix, parseAuditLine } from "./parse-line.js";
 import { RecentHashes } from "./recent-hashes.js";
@@ -141,6 +141,30 @@ export class ChainChecker {
       if (!terminated) this.report("torn", "unterminated", `final line ${n} has no newline: the write was cut short at its very end`, { line: n });
     }
     return this.added;
+  }
+
+  /**
+   * line() for a terminated ASCII line inside a longer text (LineSplitter.forEachInText): text
+   * [from, to) is the line and chunk[offset + from, offset + to) its bytes. The usual line, the
+   * next link of a known writer whose hash verifies at the first try, is settled here without a
+   * string of its own, by the same pattern (its form for a line in a text) and the same tests as
+   * line()'s hot path; every other line is handed to line() with its bytes, so it gets exactly
+   * the verdict it always had. Nothing taken from `text` is kept (only the computed digest is).
+   */
+  lineIn(text: string, from: number, to: number, chunk: Buffer, offset: number): void {
+    // A writer's file event is passed on as a note by line(); no other line starting with `{` differs.
+    const fields = text.charCodeAt(from + ACTION_AT) === 0x61 /* a */ && hasAt(text, FILE_EVENT_PREFIX, from) ? undefined : matchChainLineAt(text, from);
+    const state = fields && fields.action !== CHAIN_STARTED_ACTION && fields.action !== DAY_SEALED_ACTION ? this.writers.get(fields.writer) : undefined;
+    const bytes = chunk.subarray(offset + from, offset + to);
+    const alg = state?.span.alg ?? (this.options.key === undefined ? "sha256" : "hmac-sha256");
+    if (!fields || !state || (alg === "hmac-sha256" && this.options.key === undefined)) return void this.line(bytes);
+    // ASCII: character and byte offsets agree.
+    const hash = this.digester.digest(bytes, { from: fields.hashAt, to: fields.hashAt + HASH_MEMBER_LENGTH }, alg);
+    if (hash !== fields.hash || fields.seq !== state.span.last.seq + 1 || fields.prev !== state.span.last.hash || !this.onDay(fields.ts)) return void this.line(bytes);
+    this.added = NO_ISSUES as VerifyIssue[];
+    this.provedFields = false;
+    this.entries += 1;
+    this.step(state, fields.seq, hash, ++this.lines);
   }
 
   /**

@@ -62,6 +62,22 @@ export function matchChainLine(text: string): PlainEntryFields | undefined {
   return { action: m[G_ACTION] as string, hash: m[G_HASH] as string, prev: m[G_PREV] as string, seq: Number(m[G_SEQ]), ts: m[G_TS] as string, writer: m[G_WRITER] as string, hashAt: (m[1] as string).length };
 }
 
+// The same pattern for a line inside a text of many lines (see ChainChecker.lineIn): the group
+// numbers are the same, since it is derived with the same options.
+const { pattern: CHAIN_LINE_IN_TEXT } = buildLinePattern(auditEntrySchema, { captures: CAPTURED, splitAt: "hash", apart: ["hash", "prev"], inText: true });
+
+/**
+ * matchChainLine for the line that starts at `at` in `text` and ends at the next "\n" (which
+ * must be there): the same fields, the same verdict, without a string of its own for the line.
+ * The captured values are slices of `text`, so whoever keeps one keeps the whole text alive.
+ */
+export function matchChainLineAt(text: string, at: number): PlainEntryFields | undefined {
+  CHAIN_LINE_IN_TEXT.lastIndex = at;
+  const m = CHAIN_LINE_IN_TEXT.exec(text);
+  if (!m) return undefined;
+  return { action: m[G_ACTION] as string, hash: m[G_HASH] as string, prev: m[G_PREV] as string, seq: Number(m[G_SEQ]), ts: m[G_TS] as string, writer: m[G_WRITER] as string, hashAt: (m[1] as string).length };
+}
+
 /** `^[0-9a-f]{64}$` (the schema's hash and prev), by char codes. */
 export function isLowerHex64(text: string): boolean {
   if (text.length !== 64) return false;

@@ -1,4 +1,5 @@
-import { createReadStream } from "node:fs";
+import { isAscii } from "node:buffer";
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -10,6 +11,11 @@ import { createGunzip } from "node:zlib";
  */
 export const MAX_LINE_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
+/**
+ * Bytes decoded at once by forEachInText: below V8's large-object size, so a window's string is
+ * born in (and dies in) the young generation; ~90 bench lines a window.
+ */
+const TEXT_WINDOW = 64 * 1024;
 const CR = 0x0d;
 
 /**
@@ -63,6 +69,46 @@ export class LineSplitter {
       onLine(line, nl - start, line.toString());
       start = nl + 1;
       nl = chunk.indexOf(NEWLINE, start);
+    }
+    if (start < chunk.length) this.keep(chunk.subarray(start));
+  }
+
+  /**
+   * forEach for a consumer that can read a line inside a longer text: an ASCII stretch of the
+   * chunk is decoded once per window of up to TEXT_WINDOW bytes (latin1, a plain copy), and each
+   * of its lines goes to `inText(text, from, to, chunk, offset)`: the line is text[from, to),
+   * its bytes chunk[offset + from, offset + to), and text[to] is its "\n". Windows stay small
+   * enough to die young, so a consumer keeping a slice of one (which keeps the whole window)
+   * keeps little. Lines that are not ASCII, that continue a previous chunk or that are longer
+   * than a window go to `onLine` exactly as forEach would hand them over.
+   */
+  forEachInText(chunk: Buffer, inText: (text: string, from: number, to: number, chunk: Buffer, offset: number) => void, onLine: (line: Buffer, length: number, text: string) => void): void {
+    let start = 0;
+    if (this.pendingLength > 0) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl === -1) return this.keep(chunk);
+      this.keep(chunk.subarray(0, nl));
+      const length = this.pendingLength;
+      const line = this.take();
+      onLine(line, length, line.toString());
+      start = nl + 1;
+    }
+    while (start < chunk.length) {
+      const last = chunk.lastIndexOf(NEWLINE, Math.min(chunk.length, start + TEXT_WINDOW) - 1);
+      if (last < start || !isAscii(chunk.subarray(start, last + 1))) {
+        // No line ends in the window (the next line alone), or it is not ASCII (its lines): as forEach.
+        const end = last < start ? chunk.indexOf(NEWLINE, start) : last;
+        if (end === -1) break;
+        for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1 && nl <= end; nl = chunk.indexOf(NEWLINE, start)) {
+          const line = chunk.subarray(start, nl - start > MAX_LINE_BYTES ? start + MAX_LINE_BYTES : nl);
+          onLine(line, nl - start, line.toString());
+          start = nl + 1;
+        }
+        continue;
+      }
+      const text = chunk.toString("latin1", start, last + 1);
+      for (let from = 0, nl = text.indexOf("\n"); nl !== -1; from = nl + 1, nl = text.indexOf("\n", from)) inText(text, from, nl, chunk, start);
+      start = last + 1;
     }
     if (start < chunk.length) this.keep(chunk.subarray(start));
   }
@@ -127,6 +173,31 @@ export async function* readPlainChunks(path: string, range: { start: number; end
     yield* readHandleChunks(handle, range, chunkBytes);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * readPlainChunks with blocking reads, for the scan engine: a scan thread has nothing else to do
+ * while it waits, and a read of the page cache takes a fraction of a chunk's processing time,
+ * whereas each asynchronous read leaves the thread idle for a thread-pool round trip (more so
+ * when every core is busy scanning). Same contract: one reused buffer, each chunk valid until
+ * the next is requested; errors are thrown from the iteration. Only a regular file is read: a
+ * FIFO or device planted under a day file's name would block the thread (signals included), so
+ * it is opened without blocking and refused.
+ */
+export function* readPlainChunksSync(path: string, range: { start: number; end: number }, chunkBytes = 1024 * 1024): Generator<Buffer> {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error("not a regular file (a FIFO or device in place of a day file)");
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    for (let position = range.start; position < range.end; ) {
+      const bytesRead = readSync(fd, buffer, 0, Math.min(chunkBytes, range.end - position), position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,7 +1,7 @@
 import { ChainChecker } from "./chain-checker.js";
 import { ContentDigest } from "./content-digest.js";
 import { chainFieldsOf, matchReportShape } from "./line-pattern.js";
-import { LineSplitter, openDayStream, readPlainChunks } from "./lines.js";
+import { LineSplitter, openDayStream, readPlainChunksSync } from "./lines.js";
 import { LineAggregator, type AggregatePart, type AggregateResult } from "./scan-aggregate.js";
 import type { SegmentResult } from "./verify-types.js";
 
@@ -64,13 +64,19 @@ export async function scanPiece(task: ScanTask): Promise<ScanResult> {
     : checker
       ? (bytes: Buffer, length: number, text: string) => checker.line(bytes, true, length, text)
       : (bytes: Buffer, length: number, text: string) => (aggregator as LineAggregator).line(text, true, length, undefined, bytes);
+  // Verifying only: ASCII lines are read inside a decoded window of many (no string per line).
+  const inText = checker && !aggregator ? (text: string, from: number, to: number, chunk: Buffer, offset: number) => checker.lineIn(text, from, to, chunk, offset) : undefined;
   let bytes = 0;
   try {
     for await (const chunk of pieceChunks(task)) {
       digest?.update(chunk);
       bytes += chunk.length;
-      splitter.forEach(chunk, onLine);
+      if (inText) splitter.forEachInText(chunk, inText, onLine);
+      else splitter.forEach(chunk, onLine);
       if (checker?.keyRequired) return { bytes, verify: { ...checker.result(), bytes } };
+      // Reads block (see pieceChunks): let the event loop run between chunks, or the calling
+      // thread would answer its workers (their next piece) and signals only after its own piece.
+      await new Promise(setImmediate);
     }
   } catch (error) {
     const where = checker?.lines ? `cannot read the file after line ${checker.lines}` : "cannot read the file";
@@ -90,8 +96,8 @@ export async function scanPiece(task: ScanTask): Promise<ScanResult> {
   return { bytes, verify: checker ? { ...checker.result(), bytes, ...digest?.result() } : undefined, aggregate: aggregator?.result };
 }
 
-/** A piece's bytes: a compressed file whole, through gunzip; a plain range into one reused buffer. */
-function pieceChunks(task: ScanTask): AsyncIterable<Buffer> {
+/** A piece's bytes: a compressed file whole, through gunzip; a plain range into one reused buffer (blocking reads: see readPlainChunksSync). */
+function pieceChunks(task: ScanTask): AsyncIterable<Buffer> | Iterable<Buffer> {
   if (task.path.endsWith(".gz")) return openDayStream(task.path);
-  return readPlainChunks(task.path, { start: task.start, end: task.end ?? Number.MAX_SAFE_INTEGER }, CHUNK_BYTES);
+  return readPlainChunksSync(task.path, { start: task.start, end: task.end ?? Number.MAX_SAFE_INTEGER }, CHUNK_BYTES);
 }

@@ -16,10 +16,15 @@ import type { JsonSchema } from "./schema-compile.js";
  * accepts any plain string there, so a match alone proves nothing about them: the caller must
  * test every one. This exists for speed only: irregexp runs a counted class such as
  * `[0-9a-f]{64}` several times slower per character than a plain string scan.
+ *
+ * `inText`: the same expression for a line inside a longer text (many lines decoded at once):
+ * sticky (it matches at `lastIndex` only) and ending before a "\n" instead of at the end of the
+ * input. No string in the pattern can hold a "\n" (control characters are excluded), so a match
+ * at a line's start spans exactly that line, as `^…$` on the line alone would.
  */
 export function buildLinePattern(
   schema: JsonSchema,
-  options: { captures: readonly string[]; splitAt: string; apart?: readonly string[] },
+  options: { captures: readonly string[]; splitAt: string; apart?: readonly string[]; inText?: boolean },
 ): { pattern: RegExp; groups: Record<string, number>; apart: Record<string, RegExp> } {
   const apart: Record<string, RegExp> = {};
   for (const name of options.apart ?? []) {
@@ -46,7 +51,8 @@ export function buildLinePattern(
     return `${key}${valuePattern(loose(name, sub), captured)}`;
   });
   if (!split || !(schema.required ?? []).includes(options.splitAt)) throw new Error(`audit schema: ${options.splitAt} is not a required member`);
-  return { pattern: new RegExp(`^(\\{${members}\\}$`), groups, apart };
+  const pattern = options.inText ? new RegExp(`(\\{${members}\\}(?=\\n)`, "y") : new RegExp(`^(\\{${members}\\}$`);
+  return { pattern, groups, apart };
 }
 
 const STR = String.raw`[^"\\\u0000-\u001f]*`;
@@ -105,6 +111,9 @@ function stringPattern(schema: JsonSchema): string {
   if (!source.startsWith("^") || !source.endsWith("$")) throw new Error(`audit schema: pattern ${source} must be anchored with ^ and $`);
   // Capturing groups of the pattern must not shift the line pattern's groups.
   const inner = source.slice(1, -1).replace(/(?<!\\)\((?!\?)/g, "(?:");
+  // An anchor inside would mean "start/end of the input", which is the line in one form of the
+  // pattern and a text of many lines in the other (inText).
+  if (/(?<![\\[])\^|(?<!\\)\$/.test(inner)) throw new Error(`audit schema: pattern ${source} has an anchor inside, which the line pattern cannot place`);
   // A pattern built only from explicit characters, classes and \d never matches a quote, a
   // backslash or a control character, so the raw text equals the string's value. Anything else
   // is additionally confined to such characters.

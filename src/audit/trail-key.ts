@@ -1,3 +1,4 @@
+import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { MonwireError } from "../errors.js";
 import { CHAIN_STARTED_ACTION } from "./chain.js";
@@ -43,8 +44,13 @@ export async function findSignedStart(files: readonly DayFile[]): Promise<string
   for (const file of files) {
     if (file.compressed) continue;
     // A file that cannot be read is the verification's finding to report, not a reason to stop here.
-    const handle = await open(file.path, "r").catch(() => undefined);
+    // Opened without blocking: a FIFO planted as a day file would otherwise hold the run forever.
+    const handle = await open(file.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)).catch(() => undefined);
     if (!handle) continue;
+    if (!(await handle.stat().then((s) => s.isFile(), () => false))) {
+      await handle.close();
+      continue;
+    }
     let line = 0;
     let found: string | undefined;
     try {

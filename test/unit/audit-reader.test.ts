@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/audit/canonical.js";
 import { checkDayRange, listAnchoredDays, listDayFiles } from "../../src/audit/files.js";
-import { LineSplitter, MAX_LINE_BYTES, readPlainChunks } from "../../src/audit/lines.js";
+import { LineSplitter, MAX_LINE_BYTES, readPlainChunks, readPlainChunksSync } from "../../src/audit/lines.js";
 import { isTornPrefix, parseAuditLine } from "../../src/audit/parse-line.js";
 import { readAuditDir, readAuditEntries, readAuditFile, type AuditProblemRecord, type AuditRecord } from "../../src/audit/reader.js";
 import { TestTrail, appendRaw, readLines, writeLines } from "../helpers/audit-trail.js";
@@ -46,26 +46,35 @@ describe("LineSplitter", () => {
     expect(splitter.end()).toBeUndefined();
   });
 
-  it("keeps an unfinished line safe when the caller reuses its chunk buffer (readPlainChunks)", async () => {
-    const text = '{"a":"čaša"}\n{"b":"€ 12"}\n\n{"c":"a longer line than one chunk"}\nrest';
+  it.each([["readPlainChunks", readPlainChunks], ["readPlainChunksSync", readPlainChunksSync]] as const)("keeps an unfinished line safe when the caller reuses its chunk buffer (%s)", async (_name, read) => {
+    const text = '{"a":"čaša"}\n{"b":"€ 12"}\n\n{"c":"a longer line than one chunk"}\n{"d":"ascii only"}\nrest';
     const path = join(dir, "audit-2025-01-01.log");
     await writeFile(path, text);
     for (const chunkBytes of [1, 3, 7, 64]) {
-      const splitter = new LineSplitter();
-      const lines: string[] = [];
-      let reads = 0;
-      for await (const chunk of readPlainChunks(path, { start: 0, end: Buffer.byteLength(text) }, chunkBytes)) {
-        reads += 1;
-        splitter.forEach(chunk, (line) => lines.push(line.toString("utf8")));
+      // forEach, and forEachInText (ASCII lines read inside a decoded window, the others one by one).
+      for (const inText of [false, true]) {
+        const splitter = new LineSplitter();
+        const lines: string[] = [];
+        let reads = 0;
+        for await (const chunk of read(path, { start: 0, end: Buffer.byteLength(text) }, chunkBytes)) {
+          reads += 1;
+          if (inText) splitter.forEachInText(chunk, (window, from, to) => lines.push(window.slice(from, to)), (line) => lines.push(line.toString("utf8")));
+          else splitter.forEach(chunk, (line) => lines.push(line.toString("utf8")));
+        }
+        lines.push(splitter.end()?.toString("utf8") ?? "");
+        expect(lines, `chunks of ${chunkBytes}`).toEqual(text.split("\n"));
+        expect(reads).toBe(Math.ceil(Buffer.byteLength(text) / chunkBytes));
       }
-      lines.push(splitter.end()?.toString("utf8") ?? "");
-      expect(lines, `chunks of ${chunkBytes}`).toEqual(text.split("\n"));
-      expect(reads).toBe(Math.ceil(Buffer.byteLength(text) / chunkBytes));
     }
     // A byte range reads only its bytes.
     const parts: Buffer[] = [];
-    for await (const chunk of readPlainChunks(path, { start: 2, end: 9 }, 4)) parts.push(Buffer.from(chunk));
+    for await (const chunk of read(path, { start: 2, end: 9 }, 4)) parts.push(Buffer.from(chunk));
     expect(Buffer.concat(parts).toString("utf8")).toBe(Buffer.from(text).subarray(2, 9).toString("utf8"));
+    // A reader stopped early ends cleanly; a missing file is an error of the iteration, not a crash.
+    for await (const _chunk of read(path, { start: 0, end: 20 }, 4)) break;
+    await expect((async () => {
+      for await (const _chunk of read(join(dir, "missing.log"), { start: 0, end: 20 }, 4)) break;
+    })()).rejects.toThrow(/ENOENT/);
   });
 
   it("bounds an endless line instead of holding it all", () => {

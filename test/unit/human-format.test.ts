@@ -6,6 +6,13 @@ describe("numbers for people", () => {
     expect(formatCount(n)).toBe(text);
   });
 
+  it("groups every number exactly as en-US Intl.NumberFormat does (whole numbers without loading it)", () => {
+    const intl = new Intl.NumberFormat("en-US");
+    const values = [-0, 1.5, -1234.5678, 0.1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 60, Infinity, NaN];
+    for (let digits = 1; digits <= 16; digits++) values.push(10 ** (digits - 1), 10 ** digits - 1, -(10 ** (digits - 1)), Math.floor(10 ** digits / 7));
+    for (const value of values) expect(formatCount(value), String(value)).toBe(intl.format(value));
+  });
+
   it.each([
     [1, "file", undefined, "1 file"], [0, "file", undefined, "0 files"], [2, "branch", "branches", "2 branches"],
     [1, "branch", "branches", "1 branch"], [1500, "entry", "entries", "1,500 entries"],

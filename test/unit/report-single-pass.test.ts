@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
 import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,8 +10,9 @@ import { generateShopTrail } from "../helpers/report-trail.js";
 
 /**
  * `mon report` with its integrity verdict reads the trail once: the scan that verifies each line
- * also counts it. Every read of the process is counted (file handles and the callback API that
- * read streams use), so a second pass over the bytes, by any route, shows as twice the bytes.
+ * also counts it. Every read of the process is counted (file handles, the callback API that read
+ * streams use, and the blocking reads of the scan), so a second pass over the bytes, by any
+ * route, shows as twice the bytes.
  */
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -30,6 +32,7 @@ async function countingReads<T>(run: () => Promise<T>): Promise<{ result: T; byt
   await probe.close();
   const handleRead = handleProto.read;
   const callbackRead = fs.read;
+  const syncRead = fs.readSync;
   handleProto.read = async function (this: unknown, ...args: unknown[]) {
     const done = await handleRead.apply(this, args);
     bytes += done.bytesRead;
@@ -42,11 +45,20 @@ async function countingReads<T>(run: () => Promise<T>): Promise<{ result: T; byt
       callback(error, n, buffer);
     });
   };
+  (fs as { readSync: unknown }).readSync = function (this: unknown, ...args: unknown[]) {
+    const n = (syncRead as (...a: unknown[]) => number).apply(fs, args);
+    bytes += n;
+    return n;
+  };
+  // Named imports of node:fs (`import { readSync }`) see the patched function only once synced.
+  syncBuiltinESMExports();
   try {
     return { result: await run(), bytes };
   } finally {
     handleProto.read = handleRead;
     (fs as { read: unknown }).read = callbackRead;
+    (fs as { readSync: unknown }).readSync = syncRead;
+    syncBuiltinESMExports();
   }
 }
 
