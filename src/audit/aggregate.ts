@@ -88,9 +88,14 @@ export function createAggregate(): Aggregate {
 const newCounts = (): OutcomeCounts => ({ success: 0, failure: 0, unknown: 0 });
 
 function countOutcome<K>(map: Map<K, OutcomeCounts>, key: K, outcome: AuditOutcome): void {
+  bump(countRow(map, key), outcome);
+}
+
+/** The row of `key` in `map`, created (all zero) when missing. */
+export function countRow<K>(map: Map<K, OutcomeCounts>, key: K): OutcomeCounts {
   let counts = map.get(key);
   if (!counts) map.set(key, (counts = newCounts()));
-  bump(counts, outcome);
+  return counts;
 }
 
 /**
@@ -118,7 +123,7 @@ export function createAggregateMemo(): AggregateMemo {
   return { actions: new Map(), hour: Number.NaN, hourKeys: new Map() };
 }
 
-function actionRow(agg: Aggregate, memo: AggregateMemo, category: string, action: string): OutcomeCounts {
+export function actionRow(agg: Aggregate, memo: AggregateMemo, category: string, action: string): OutcomeCounts {
   let actions = memo.actions.get(category);
   if (!actions) memo.actions.set(category, (actions = new Map()));
   let counts = actions.get(action);
@@ -169,7 +174,8 @@ export function keepEarliest(items: ListedEvent[]): void {
   items.length = LIST_LIMIT;
 }
 
-function listEvent(list: EventList, entry: AuditEntry): void {
+/** Counts and lists one security or admin event. */
+export function listEvent(list: EventList, entry: AuditEntry): void {
   list.count += 1;
   const item: ListedEvent = {
     ts: entry.ts, tenant: entry.tenant, action: entry.action, outcome: entry.outcome,

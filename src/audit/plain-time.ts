@@ -1,0 +1,49 @@
+/**
+ * A line's `ts` as a number that orders like the string, read from its characters. Comparing the
+ * strings themselves cost `mon report` about a tenth of its time: a captured `ts` is a slice of
+ * its line, and V8 compares such strings through a generic runtime path (~100 ns), where this
+ * reads 17 digits. The number is hour × 3,600,000 + the milliseconds into the hour, where the
+ * hour counts from year 0 with every month taken as 31 days (so it orders like the text's first 13
+ * characters). The schema admits only `YYYY-MM-DDTHH:MM:SS.mmmZ` with months, days, hours,
+ * minutes and seconds in range; any other text gives undefined and the caller compares strings.
+ */
+const SEPARATORS: ReadonlyArray<[number, number]> = [[4, 0x2d], [7, 0x2d], [10, 0x54], [13, 0x3a], [16, 0x3a], [19, 0x2e], [23, 0x5a]];
+
+/** The digits of `text` from `at` for `count` characters, or -1 when one is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** The hour number of a canonical `ts`, or -1 (see above). */
+export function hourOf(text: string): number {
+  if (text.length !== 24) return -1;
+  for (const [at, code] of SEPARATORS) if (text.charCodeAt(at) !== code) return -1;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23) return -1;
+  return ((year * 12 + month - 1) * 31 + day - 1) * 24 + hour;
+}
+
+/** The milliseconds into the hour of a `ts` whose hourOf is not -1, or -1. */
+export function msIntoHour(text: string): number {
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const ms = digits(text, 20, 3);
+  if (minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return -1;
+  return (minute * 60 + second) * 1000 + ms;
+}
+
+/** The number of a canonical `ts`, or undefined. */
+export function timeKeyOf(text: string): number | undefined {
+  const hour = hourOf(text);
+  const ms = hour < 0 ? -1 : msIntoHour(text);
+  return ms < 0 ? undefined : hour * 3_600_000 + ms;
+}
