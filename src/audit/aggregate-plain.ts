@@ -12,7 +12,7 @@ import type { RangeFilter } from "./filters.js";
 import { REPORT_GROUPS as G } from "./line-pattern.js";
 import { CURRENCY_AT, readAmountMinor } from "./plain-amount.js";
 import { ParsedMembers } from "./plain-members.js";
-import { hourOf, msIntoHour, timeKeyOf } from "./plain-time.js";
+import { HOUR, timeKeyOf } from "./plain-time.js";
 
 /**
  * addEntry for a plain line's match, without building an entry: what addEntry derives from a
@@ -96,13 +96,13 @@ export class PlainAggregate {
       if (BY_LENGTH.get(name.length) === name) this.categories[name.length] = { name, index, row: undefined, actions: new Map(), recent: [] };
     });
     this.hourByCategory = AUDIT_CATEGORIES.map(() => 0);
-    this.since = filter.since === undefined ? -Infinity : (timeKeyOf(filter.since) as number);
-    this.until = filter.until === undefined ? Infinity : (timeKeyOf(filter.until) as number);
+    this.since = filter.since === undefined ? -Infinity : timeKeyOf(filter.since);
+    this.until = filter.until === undefined ? Infinity : timeKeyOf(filter.until);
   }
 
   /** Whether a filter's bounds are canonical times this class can compare by number. */
   static usable(filter: RangeFilter): boolean {
-    return [filter.since, filter.until].every((bound) => bound === undefined || timeKeyOf(bound) !== undefined);
+    return [filter.since, filter.until].every((bound) => bound === undefined || timeKeyOf(bound) >= 0);
   }
 
   /** Adds a matched line that passes the filter; false (nothing changed) when addEntry must take it. */
@@ -111,10 +111,8 @@ export class PlainAggregate {
     const category = this.categories[categoryText.length];
     if (category === undefined || category.name !== categoryText) return false;
     const ts = m[G.ts] as string;
-    const hourNumber = hourOf(ts);
-    const ms = hourNumber < 0 ? -1 : msIntoHour(ts);
-    if (ms < 0) return false;
-    const key = hourNumber * 3_600_000 + ms;
+    const key = timeKeyOf(ts);
+    if (key < 0) return false;
     const tenant = this.tenantOf(m[G.tenant] as string);
     if (key < this.since || !(key < this.until) || !tenant.accepted) {
       this.taken += 1;
@@ -152,6 +150,7 @@ export class PlainAggregate {
     bump(category.row ??= countRow(agg.byCategory, category.name), outcome);
     bump(tenant.row ??= countRow(agg.byTenant, tenant.name), outcome);
     bump(action.row, outcome);
+    const hourNumber = Math.floor(key / HOUR);
     if (hourNumber !== this.hourNumber || !this.utc) {
       const hour = this.bucket(ts);
       if (hour !== this.hour) {
@@ -239,7 +238,7 @@ export class PlainAggregate {
   }
 
   private license(m: RegExpExecArray, tenant: TenantInfo, action: ActionInfo, outcome: number): void {
-    const entry = this.members.view(m);
+    const entry = this.members.licensed(m);
     const product = productOf(entry);
     let row = tenant.license.get(product);
     if (row === undefined) {
@@ -267,7 +266,7 @@ export class PlainAggregate {
       auth.failures += 1;
       const ip = m[G.ip];
       if (ip) incrementBounded(auth.failingIps, ip);
-      const account = accountOf(this.members.view(m));
+      const account = accountOf(this.members.accountable(m));
       if (account) incrementBounded(auth.failingAccounts, account);
     }
   }

@@ -31,8 +31,13 @@ export class ParsedMembers {
     } as AuditEntry;
   }
 
-  /** The members the report's rules read (accountOf, productOf, keyCountOf) as an entry. */
-  view(m: RegExpExecArray): AuditEntry {
+  /** The members productOf and keyCountOf read, as an entry. */
+  licensed(m: RegExpExecArray): AuditEntry {
+    return { target: this.object(m[G.target]), data: this.object(m[G.data]) } as AuditEntry;
+  }
+
+  /** The members accountOf reads, as an entry. */
+  accountable(m: RegExpExecArray): AuditEntry {
     return { actor: this.object(m[G.actor]), target: this.object(m[G.target]), data: this.object(m[G.data]) } as AuditEntry;
   }
 }

@@ -5,9 +5,8 @@
  * reads 17 digits. The number is hour × 3,600,000 + the milliseconds into the hour, where the
  * hour counts from year 0 with every month taken as 31 days (so it orders like the text's first 13
  * characters). The schema admits only `YYYY-MM-DDTHH:MM:SS.mmmZ` with months, days, hours,
- * minutes and seconds in range; any other text gives undefined and the caller compares strings.
+ * minutes and seconds in range; any other text gives -1 and the caller takes the full path.
  */
-const SEPARATORS: ReadonlyArray<[number, number]> = [[4, 0x2d], [7, 0x2d], [10, 0x54], [13, 0x3a], [16, 0x3a], [19, 0x2e], [23, 0x5a]];
 
 /** The digits of `text` from `at` for `count` characters, or -1 when one is not a digit. */
 function digits(text: string, at: number, count: number): number {
@@ -20,30 +19,22 @@ function digits(text: string, at: number, count: number): number {
   return value;
 }
 
-/** The hour number of a canonical `ts`, or -1 (see above). */
-export function hourOf(text: string): number {
-  if (text.length !== 24) return -1;
-  for (const [at, code] of SEPARATORS) if (text.charCodeAt(at) !== code) return -1;
+/** The number of a canonical `ts` (see above), or -1 for any other text. */
+export function timeKeyOf(text: string): number {
+  if (
+    text.length !== 24 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54 ||
+    text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a || text.charCodeAt(19) !== 0x2e || text.charCodeAt(23) !== 0x5a
+  ) return -1;
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
   const hour = digits(text, 11, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23) return -1;
-  return ((year * 12 + month - 1) * 31 + day - 1) * 24 + hour;
-}
-
-/** The milliseconds into the hour of a `ts` whose hourOf is not -1, or -1. */
-export function msIntoHour(text: string): number {
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
   const ms = digits(text, 20, 3);
-  if (minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return -1;
-  return (minute * 60 + second) * 1000 + ms;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return -1;
+  return (((year * 12 + month - 1) * 31 + day - 1) * 24 + hour) * HOUR + (minute * 60 + second) * 1000 + ms;
 }
 
-/** The number of a canonical `ts`, or undefined. */
-export function timeKeyOf(text: string): number | undefined {
-  const hour = hourOf(text);
-  const ms = hour < 0 ? -1 : msIntoHour(text);
-  return ms < 0 ? undefined : hour * 3_600_000 + ms;
-}
+/** Milliseconds in an hour: timeKeyOf(ts) / HOUR, rounded down, numbers the hour. */
+export const HOUR = 3_600_000;

@@ -258,10 +258,10 @@ describe("what the plain counting reads by position", () => {
     const times = Array.from({ length: 3000 }, () => new Date(Math.floor(random() * 4e12) - 6e10 + (random() < 0.3 ? 0 : Date.parse("2025-01-04T00:00:00Z") % 1e9)).toISOString());
     times.push("0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z", "2025-01-31T23:59:59.999Z", "2025-02-01T00:00:00.000Z");
     const byString = [...times].sort();
-    const byNumber = [...times].sort((a, b) => (timeKeyOf(a) as number) - (timeKeyOf(b) as number));
+    const byNumber = [...times].sort((a, b) => timeKeyOf(a) - timeKeyOf(b));
     expect(byNumber).toEqual(byString);
     for (const text of ["2025-01-04T10:00:00Z", "2025-01-04T24:00:00.000Z", "2025-13-04T10:00:00.000Z", "2025-01-32T10:00:00.000Z", "2025-01-04T10:60:00.000Z", "2025-01-04 10:00:00.000Z", "+12025-01-04T10:00:00.000Z", "2025-01-04T10:00:00.000z"]) {
-      expect(timeKeyOf(text), text).toBeUndefined();
+      expect(timeKeyOf(text), text).toBe(-1);
     }
   });
 });
