@@ -10,17 +10,18 @@ import { AUDIT_CATEGORIES } from "./categories.js";
 import type { AuditEntry } from "./entry.js";
 import type { RangeFilter } from "./filters.js";
 import { REPORT_GROUPS as G } from "./line-pattern.js";
-import { CURRENCY_AT, readAmountMinor } from "./plain-amount.js";
+import { CURRENCY_AT, matchedAmountMinor } from "./plain-amount.js";
 import { ParsedMembers } from "./plain-members.js";
-import { HOUR, timeKeyOf } from "./plain-time.js";
+import { HOUR, matchedTimeKey, timeKeyOf } from "./plain-time.js";
 
 /**
  * addEntry for a plain line's match, without building an entry: what addEntry derives from a
  * line's strings (the rows its category, tenant and action count in, what the action means) is
  * derived once per distinct string and kept, so a line costs a few look-ups and increments. It
- * adds exactly what addEntry adds for the same entry; a line it does not fully understand (a `ts`
- * or an amount of another shape) it declines before changing anything, and the caller then hands
- * that line to addEntry. The current hour's counts and the first and last `ts` are kept aside and
+ * adds exactly what addEntry adds for the same entry. It reads `ts` and `amount` by position,
+ * which the schema's forms of both allow (plain-time.ts and plain-amount.ts refuse to load when
+ * the schema changes them); a category or outcome it does not know it declines before changing
+ * anything, and the caller then hands that line to addEntry. The current hour's counts and the first and last `ts` are kept aside and
  * folded into the aggregate by flush(), which must run before the aggregate is read.
  */
 interface CategoryInfo {
@@ -111,8 +112,7 @@ export class PlainAggregate {
     const category = this.categories[categoryText.length];
     if (category === undefined || category.name !== categoryText) return false;
     const ts = m[G.ts] as string;
-    const key = timeKeyOf(ts);
-    if (key < 0) return false;
+    const key = matchedTimeKey(ts);
     const tenant = this.tenantOf(m[G.tenant] as string);
     if (key < this.since || !(key < this.until) || !tenant.accepted) {
       this.taken += 1;
@@ -129,10 +129,8 @@ export class PlainAggregate {
       const amountText = m[G.amount];
       let code = NO_CURRENCY_CODE;
       if (amountText !== undefined) {
-        const read = readAmountMinor(amountText);
-        if (read === undefined) return false;
         code = currencyCode(amountText, CURRENCY_AT);
-        minor = read;
+        minor = matchedAmountMinor(amountText);
       }
       money = this.moneyRow(tenant, code, action.wallet ?? walletTypeOfData(this.members.object(m[G.data]) as AuditEntry["data"]));
     }

@@ -5,6 +5,8 @@
  * the shape it relies on, so a pattern that one day admits more falls back to JSON.parse
  * instead of being misread.
  */
+import { auditEntrySchema } from "./entry-schema.js";
+
 const HEAD = '{"currency":"';
 const MINOR_KEY = '","minor":';
 /** Where the three letters of the currency start. */
@@ -34,6 +36,30 @@ export function readAmountMinor(text: string): number | undefined {
     value = value * 10 + digit;
   }
   return negative ? -value : value;
+}
+
+/**
+ * The minor units of an amount the line pattern matched, whose shape the schema fixes (checked
+ * when this module loads): only the sign and digits after `"minor":` are read.
+ */
+export function matchedAmountMinor(text: string): number {
+  const end = text.length - 1;
+  const negative = text.charCodeAt(MINOR_AT) === 0x2d;
+  let value = 0;
+  for (let i = negative ? MINOR_AT + 1 : MINOR_AT; i < end; i++) value = value * 10 + text.charCodeAt(i) - 0x30;
+  return negative ? -value : value;
+}
+
+// matchedAmountMinor relies on the line pattern admitting amounts only as
+// {"currency":"<3 upper-case letters>","minor":<integer>}: the schema's amount must be exactly
+// that object, or the module refuses to load rather than misread an amount.
+const amount = auditEntrySchema.properties.amount;
+const members = amount?.properties ?? {};
+if (
+  amount?.type !== "object" || Object.keys(members).sort().join() !== "currency,minor" || [...(amount.required ?? [])].sort().join() !== "currency,minor" ||
+  members.currency?.type !== "string" || members.currency.pattern !== "^[A-Z]{3}$" || members.minor?.type !== "integer"
+) {
+  throw new Error("audit schema: the report reads amount as {currency: ^[A-Z]{3}$, minor: integer}, the schema now says otherwise");
 }
 
 /** The amount as an object, by position when it has the plain shape, else by JSON.parse. */
