@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { addEntry, compareListed, createAggregate, type Aggregate } from "../../src/audit/aggregate.js";
 import { compileAuditFilter, type AuditFilterOptions } from "../../src/audit/filters.js";
 import { parseAuditLine } from "../../src/audit/parse-line.js";
-import { readAmount, readAmountMinor } from "../../src/audit/plain-amount.js";
-import { timeKeyOf } from "../../src/audit/plain-time.js";
+import { matchedAmountMinor, readAmount, readAmountMinor } from "../../src/audit/plain-amount.js";
+import { matchedTimeKey, timeKeyOf } from "../../src/audit/plain-time.js";
 import { summarizeAggregate } from "../../src/audit/report-summary.js";
 import { LineAggregator, type AggregatePart } from "../../src/audit/scan-aggregate.js";
 import { createHourBucketer } from "../../src/audit/time-range-zone.js";
@@ -236,6 +236,9 @@ describe("what the plain counting reads by position", () => {
     expect(readAmountMinor('{"currency":"EUR","minor":1500}')).toBe(1500);
     expect(readAmountMinor('{"currency":"KWD","minor":-999999999999999}')).toBe(-999_999_999_999_999);
     expect(readAmountMinor('{"currency":"BAM","minor":0}')).toBe(0);
+    for (const minor of [0, 7, -7, 1500, -250, 999_999_999_999_999, -999_999_999_999_999]) {
+      expect(matchedAmountMinor(`{"currency":"EUR","minor":${minor}}`)).toBe(minor);
+    }
     for (const text of [
       '{"currency":"EUR","minor":1000000000000000}', '{"currency":"EUR","minor":015}', '{"currency":"EUR","minor":1.5}',
       '{"currency":"EUR","minor":1e3}', '{"currency":"eur","minor":15}', '{"currency":"EUR","major":15}', '{"currency":"EUR","minor":}',
@@ -260,6 +263,8 @@ describe("what the plain counting reads by position", () => {
     const byString = [...times].sort();
     const byNumber = [...times].sort((a, b) => timeKeyOf(a) - timeKeyOf(b));
     expect(byNumber).toEqual(byString);
+    // The reading of a matched ts (digits only) agrees with the checked one.
+    expect(times.map(matchedTimeKey)).toEqual(times.map(timeKeyOf));
     for (const text of ["2025-01-04T10:00:00Z", "2025-01-04T24:00:00.000Z", "2025-13-04T10:00:00.000Z", "2025-01-32T10:00:00.000Z", "2025-01-04T10:60:00.000Z", "2025-01-04 10:00:00.000Z", "+12025-01-04T10:00:00.000Z", "2025-01-04T10:00:00.000z"]) {
       expect(timeKeyOf(text), text).toBe(-1);
     }
