@@ -1,5 +1,5 @@
 import {
-  KEY_SEPARATOR, NO_CURRENCY, actionRow, countRow, increment, incrementBounded, listEvent,
+  KEY_SEPARATOR, NO_CURRENCY, actionRow, countPastCutoff, countRow, increment, incrementBounded, listEvent,
   type Aggregate, type AggregateMemo, type LicenseRow, type MoneyRow, type OutcomeCounts,
 } from "./aggregate.js";
 import {
@@ -174,9 +174,11 @@ export class PlainAggregate {
         this.userManagement(action, outcome);
         break;
       case "security":
-      case "admin":
-        listEvent(category.name === "security" ? agg.security : agg.admin, this.members.listed(m));
+      case "admin": {
+        const list = category.name === "security" ? agg.security : agg.admin;
+        if (!countPastCutoff(list, ts)) listEvent(list, this.members.listed(m));
         break;
+      }
     }
     return true;
   }
