@@ -58,6 +58,12 @@ for (const name of AUDIT_CATEGORIES) BY_LENGTH.set(name.length, BY_LENGTH.has(na
 
 /** Actions or tenants tried by equality before the Map. */
 const RECENT = 4;
+/**
+ * Distinct tenants (and actions per category) whose look-ups are kept. Beyond it (a trail whose
+ * tenant values are attacker-chosen) each line looks its rows up in the aggregate's own maps, with
+ * the same result, so memory stays that of the aggregate.
+ */
+export const KEPT_DISTINCT = 4096;
 const SUCCESS = 0x73; // "s"
 const FAILURE = 0x66; // "f"
 const NO_CURRENCY_CODE = currencyCode(NO_CURRENCY, 0);
@@ -204,7 +210,7 @@ export class PlainAggregate {
     if (tenant === undefined) {
       const wanted = this.filter.tenants;
       tenant = { name, accepted: wanted === undefined || wanted.has(name.toUpperCase()), row: undefined, money: new Map(), license: new Map() };
-      this.tenants.set(name, tenant);
+      if (this.tenants.size < KEPT_DISTINCT) this.tenants.set(name, tenant);
       if (this.recentTenants.length < RECENT) this.recentTenants.push(tenant);
     }
     return tenant;
@@ -218,7 +224,7 @@ export class PlainAggregate {
         name, row: actionRow(this.agg, this.memo, category.name, name),
         wallet: walletTypeOfAction(name), license: licenseKindOf(name), auth: authKindOf(name), users: userManagementKindOf(name),
       };
-      category.actions.set(name, action);
+      if (category.actions.size < KEPT_DISTINCT) category.actions.set(name, action);
       if (category.recent.length < RECENT) category.recent.push(action);
     }
     return action;

@@ -5,6 +5,7 @@ import { parseAuditLine } from "../../src/audit/parse-line.js";
 import { matchedAmountMinor, readAmount, readAmountMinor } from "../../src/audit/plain-amount.js";
 import { matchedTimeKey, timeKeyOf } from "../../src/audit/plain-time.js";
 import { summarizeAggregate } from "../../src/audit/report-summary.js";
+import { KEPT_DISTINCT } from "../../src/audit/aggregate-plain.js";
 import { LineAggregator, type AggregatePart } from "../../src/audit/scan-aggregate.js";
 import { createHourBucketer } from "../../src/audit/time-range-zone.js";
 import { seededRandom } from "../../src/demo/traffic-counts.js";
@@ -220,6 +221,18 @@ describe("the report's plain-line counting adds exactly what the full path adds"
     expect(fast.plainLines).toBeGreaterThanOrEqual(failures.length);
     expect([...fast.agg.auth.failingIps]).toEqual([...reference(lines, part).auth.failingIps]);
     expect([...fast.agg.auth.failingAccounts]).toEqual([...reference(lines, part).auth.failingAccounts]);
+  });
+
+  it("beyond the tenants and actions whose look-ups it keeps, it still adds what the full path adds", () => {
+    const many: TestEvent[] = Array.from({ length: KEPT_DISTINCT + 300 }, (_, i) => {
+      const tenant = `t-${i % (KEPT_DISTINCT + 150)}`;
+      if (i % 3 === 0) return { category: "financial", action: `wallet.n${i}.deposit`, tenant, amount: { minor: i, currency: "EUR" } };
+      if (i % 3 === 1) return { category: "license", action: `license_key.generated.n${i}`, tenant, data: { product: `p${i % 7}`, count: 2 } };
+      return { category: "user_management", action: `branch.created`, tenant };
+    });
+    const lines = linesOf(many, 500);
+    expect(expectSame(lines, CONFIGS[0] as Config)).toBeGreaterThan(KEPT_DISTINCT);
+    expectSame(lines, { name: "tenant cut", filters: { tenant: ["T-7", "t-4200"] }, timeZone: "UTC" });
   });
 
   it("a byte-order mark at the file's start and a CR at a line's end take the full path's reading", () => {
