@@ -13,13 +13,23 @@ const WALLET_TYPE_SET = new Set<string>(WALLET_TYPES);
 
 /** deposit / purchase / refund / withdrawal / adjustment from the action's segments or data.type. */
 export function walletTypeOf(entry: AuditEntry): WalletType {
+  return walletTypeOfAction(entry.action) ?? walletTypeOfData(entry.data);
+}
+
+/** The wallet type an action names by one of its segments, or undefined when only `data.type` can tell. */
+export function walletTypeOfAction(action: string): WalletType | undefined {
   // The common shape (`wallet.deposit`) is decided without splitting the action.
-  const last = entry.action.slice(entry.action.lastIndexOf(".") + 1);
+  const last = action.slice(action.lastIndexOf(".") + 1);
   if (WALLET_TYPE_SET.has(last)) return last as WalletType;
-  for (const segment of entry.action.split(".")) {
+  for (const segment of action.split(".")) {
     if (WALLET_TYPE_SET.has(segment)) return segment as WalletType;
   }
-  const declared = entry.data?.type;
+  return undefined;
+}
+
+/** The wallet type `data.type` declares, for an action that names none. */
+export function walletTypeOfData(data: AuditEntry["data"]): WalletType {
+  const declared = data?.type;
   return typeof declared === "string" && WALLET_TYPE_SET.has(declared) ? (declared as WalletType) : "other";
 }
 

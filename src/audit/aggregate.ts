@@ -88,9 +88,14 @@ export function createAggregate(): Aggregate {
 const newCounts = (): OutcomeCounts => ({ success: 0, failure: 0, unknown: 0 });
 
 function countOutcome<K>(map: Map<K, OutcomeCounts>, key: K, outcome: AuditOutcome): void {
+  bump(countRow(map, key), outcome);
+}
+
+/** The row of `key` in `map`, created (all zero) when missing. */
+export function countRow<K>(map: Map<K, OutcomeCounts>, key: K): OutcomeCounts {
   let counts = map.get(key);
   if (!counts) map.set(key, (counts = newCounts()));
-  bump(counts, outcome);
+  return counts;
 }
 
 /**
@@ -118,7 +123,7 @@ export function createAggregateMemo(): AggregateMemo {
   return { actions: new Map(), hour: Number.NaN, hourKeys: new Map() };
 }
 
-function actionRow(agg: Aggregate, memo: AggregateMemo, category: string, action: string): OutcomeCounts {
+export function actionRow(agg: Aggregate, memo: AggregateMemo, category: string, action: string): OutcomeCounts {
   let actions = memo.actions.get(category);
   if (!actions) memo.actions.set(category, (actions = new Map()));
   let counts = actions.get(action);
@@ -169,7 +174,25 @@ export function keepEarliest(items: ListedEvent[]): void {
   items.length = LIST_LIMIT;
 }
 
-function listEvent(list: EventList, entry: AuditEntry): void {
+/**
+ * Per list, the `ts` of the last event kept when it was last cut to LIST_LIMIT: at least
+ * LIST_LIMIT events sort at or before it, so an event after it can never be among the earliest
+ * and is only counted. Lines mostly come in time order, so after its first cut a list builds
+ * almost no items. Kept beside the list, so the list's shape (and what workers send) is as before.
+ */
+const cutoffs = new WeakMap<EventList, string>();
+
+/** Counts an event at `ts` that cannot be among the list's earliest; false (nothing done) when it may be. */
+export function countPastCutoff(list: EventList, ts: string): boolean {
+  const cutoff = cutoffs.get(list);
+  if (cutoff === undefined || !(ts > cutoff)) return false;
+  list.count += 1;
+  return true;
+}
+
+/** Counts and lists one security or admin event. */
+export function listEvent(list: EventList, entry: AuditEntry): void {
+  if (countPastCutoff(list, entry.ts)) return;
   list.count += 1;
   const item: ListedEvent = {
     ts: entry.ts, tenant: entry.tenant, action: entry.action, outcome: entry.outcome,
@@ -179,7 +202,10 @@ function listEvent(list: EventList, entry: AuditEntry): void {
   if (entry.target) item.target = `${entry.target.type}:${entry.target.id}`;
   if (entry.reason) item.reason = entry.reason;
   list.items.push(item);
-  if (list.items.length >= LIST_LIMIT * 2) keepEarliest(list.items);
+  if (list.items.length >= LIST_LIMIT * 2) {
+    keepEarliest(list.items);
+    cutoffs.set(list, (list.items[LIST_LIMIT - 1] as ListedEvent).ts);
+  }
 }
 
 /**

@@ -108,3 +108,22 @@ function isoBound(date: Date | undefined, name: string): string | undefined {
   if (Number.isNaN(date.getTime())) throw optionError(`${name} is not a valid date`, "Pass an ISO-8601 time such as 2025-01-31T12:00:00Z.");
   return date.toISOString();
 }
+
+/**
+ * The filter a report scans with (time range, tenants) as plain values, for a caller that tests
+ * them on a line's raw members instead of on an entry; undefined when the options hold anything
+ * else (category, outcome, actor, action), which only compileAuditFilter tests. Same validation
+ * and the same tests as compileAuditFilter: `ts >= since`, `ts < until`, upper-cased tenant in
+ * `tenants` (undefined: any tenant).
+ */
+export interface RangeFilter {
+  since: string | undefined;
+  until: string | undefined;
+  tenants: Set<string> | undefined;
+}
+
+export function rangeFilterOf(options: AuditFilterOptions = {}): RangeFilter | undefined {
+  if ([options.category, options.outcome, options.actor, options.action].some((value) => list(value).length > 0)) return undefined;
+  const tenants = new Set(list(options.tenant).map((t) => t.toUpperCase()));
+  return { since: isoBound(options.since, "since"), until: isoBound(options.until, "until"), tenants: tenants.size > 0 ? tenants : undefined };
+}

@@ -1,10 +1,12 @@
 import { basename } from "node:path";
 import { addEntry, createAggregate, createAggregateMemo, type Aggregate } from "./aggregate.js";
+import { PlainAggregate } from "./aggregate-plain.js";
 import type { AuditEntry } from "./entry.js";
-import { compileAuditFilter, type AuditFilterOptions } from "./filters.js";
+import { compileAuditFilter, rangeFilterOf, type AuditFilterOptions } from "./filters.js";
 import { MAX_LINE_BYTES } from "./lines.js";
-import { REPORT_GROUPS as G, hasAt, matchReportLine } from "./line-pattern.js";
+import { REPORT_GROUPS as G, matchReportLine } from "./line-pattern.js";
 import { isTornPrefix, parseAuditLine } from "./parse-line.js";
+import { readAmount } from "./plain-amount.js";
 import { createHourBucketer } from "./time-range-zone.js";
 
 /**
@@ -42,19 +44,34 @@ export interface AggregateResult {
 export const PROBLEM_LIMIT = 200;
 
 export class LineAggregator {
-  readonly result: AggregateResult = { aggregate: createAggregate(), lines: 0, entries: 0, problems: [], problemCount: 0 };
+  private readonly counted: AggregateResult = { aggregate: createAggregate(), lines: 0, entries: 0, problems: [], problemCount: 0 };
   private readonly accept: (entry: AuditEntry) => boolean;
   private readonly bucket: (ts: string) => number;
   private readonly memo = createAggregateMemo();
+  /** addEntry's shortcut for matched lines, when the filter is one it can test on raw members. */
+  private readonly plain: PlainAggregate | undefined;
 
-  constructor(part: AggregatePart, private readonly fileStart: boolean) {
+  constructor(part: AggregatePart, private readonly fileStart: boolean, options: { plain?: boolean } = {}) {
     this.accept = compileAuditFilter(part.filters);
     this.bucket = createHourBucketer(part.timeZone);
+    const range = options.plain === false ? undefined : rangeFilterOf(part.filters);
+    this.plain = range && PlainAggregate.usable(range) ? new PlainAggregate(this.counted.aggregate, this.memo, range, this.bucket, part.timeZone === "UTC") : undefined;
   }
 
-  problem(kind: ProblemKind, message: string, line = this.result.lines): void {
-    this.result.problemCount += 1;
-    if (this.result.problems.length < PROBLEM_LIMIT) this.result.problems.push({ kind, line, message });
+  /** Matched lines counted (or filtered out) without an entry object, by PlainAggregate. */
+  get plainLines(): number {
+    return this.plain?.taken ?? 0;
+  }
+
+  /** The totals so far (complete once every line was given). */
+  get result(): AggregateResult {
+    this.plain?.flush();
+    return this.counted;
+  }
+
+  problem(kind: ProblemKind, message: string, line = this.counted.lines): void {
+    this.counted.problemCount += 1;
+    if (this.counted.problems.length < PROBLEM_LIMIT) this.counted.problems.push({ kind, line, message });
   }
 
   /**
@@ -63,7 +80,7 @@ export class LineAggregator {
    * both; undefined: match here), and the line's bytes (`raw` encoded) when the caller has them.
    */
   line(raw: string, terminated: boolean, length: number, match?: RegExpExecArray, bytes?: Uint8Array): void {
-    const result = this.result;
+    const result = this.counted;
     result.lines += 1;
     if (terminated && length > MAX_LINE_BYTES) return this.problem("corrupt", `line of ${length} bytes, longer than the ${MAX_LINE_BYTES}-byte line cap: not an audit entry`);
     let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
@@ -74,8 +91,9 @@ export class LineAggregator {
     // calls invalid is never counted here.
     const plain = match ?? matchReportLine(text, text === raw ? bytes : undefined);
     if (plain) {
-      const entry = new PlainEntry(plain) as unknown as AuditEntry;
       result.entries += 1;
+      if (this.plain?.add(plain)) return;
+      const entry = new PlainEntry(plain) as unknown as AuditEntry;
       if (this.accept(entry)) addEntry(result.aggregate, entry, this.bucket(entry.ts), this.memo);
       return;
     }
@@ -159,23 +177,4 @@ class PlainEntry {
     }
     return parsed[name];
   }
-}
-
-const AMOUNT_HEAD = '{"currency":"';
-const AMOUNT_MINOR = '","minor":';
-const MINOR_AT = AMOUNT_HEAD.length + 3 + AMOUNT_MINOR.length;
-
-/**
- * A matched amount, most often `{"currency":"EUR","minor":1500}`, read by position (most lines
- * the report counts are financial, and JSON.parse of the member was a tenth of its time). Strings
- * in a matched line hold no quote, so with the two keys at these places the currency is exactly
- * the three characters between them; the rest is the minor units only if it reads as a safe
- * integer (the pattern admits no other number form there). Anything else is parsed.
- */
-function readAmount(text: string): unknown {
-  if (text.length > MINOR_AT + 1 && hasAt(text, AMOUNT_HEAD, 0) && hasAt(text, AMOUNT_MINOR, AMOUNT_HEAD.length + 3)) {
-    const minor = Number(text.slice(MINOR_AT, -1));
-    if (Number.isSafeInteger(minor)) return { currency: text.substring(AMOUNT_HEAD.length, AMOUNT_HEAD.length + 3), minor };
-  }
-  return JSON.parse(text);
 }
