@@ -12,16 +12,14 @@ const GC = /v8::internal::.*(?:Mark(?:ing|Compact|er|Bit)|Scaveng|Evacuat|Sweep|
 const JIT = /v8::internal::(?:compiler::|maglev::|baseline::|interpreter::BytecodeGenerator|Compiler::|OptimizingCompileDispatcher|Parser::|Scanner::|Deoptimizer)/;
 
 /**
- * Instructions per request by part, or undefined when callgrind_annotate is not available.
- * @param {string} file  a callgrind output file
- * @param {number} requests  the requests counted in it
- * @returns {{ gc: number, jit: number, rest: number } | undefined}
+ * Instructions per request by part, from callgrind_annotate's per-function listing.
+ * @param {string} listing  callgrind_annotate's output
+ * @param {number} requests  the requests counted in the profile
+ * @returns {{ gc: number, jit: number, rest: number }}
  */
-export function splitInstructions(file, requests) {
-  const run = spawnSync("callgrind_annotate", ["--threshold=100", file], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  if (run.status !== 0) return undefined;
+export function splitListing(listing, requests) {
   const parts = { gc: 0, jit: 0, rest: 0 };
-  for (const line of run.stdout.split("\n")) {
+  for (const line of listing.split("\n")) {
     const match = /^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*)$/.exec(line);
     if (!match || match[2].includes("PROGRAM TOTALS")) continue;
     const count = Number(match[1].replaceAll(",", ""));
@@ -31,4 +29,15 @@ export function splitInstructions(file, requests) {
     else parts.rest += count;
   }
   return { gc: parts.gc / requests, jit: parts.jit / requests, rest: parts.rest / requests };
+}
+
+/**
+ * Instructions per request by part of a callgrind output file, or undefined when
+ * callgrind_annotate (valgrind's) cannot read it.
+ * @param {string} file
+ * @param {number} requests
+ */
+export function splitInstructions(file, requests) {
+  const run = spawnSync("callgrind_annotate", ["--threshold=100", file], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  return run.status === 0 ? splitListing(run.stdout, requests) : undefined;
 }
