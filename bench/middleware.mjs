@@ -19,6 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { splitInstructions } from "./lib/callgrind-split.mjs";
 import { startDriver } from "./lib/driver.mjs";
 import { machine, median } from "./lib/util.mjs";
 
@@ -83,7 +84,7 @@ function hasValgrind() {
   return spawnSync("valgrind", ["--version"]).status === 0 && spawnSync("callgrind_control", ["--version"]).status === 0;
 }
 
-/** Instructions per request of one cell under callgrind. */
+/** Instructions per request of one cell under callgrind: the total, and its GC / JIT / other split. */
 function countInstructions(cell, dir, index) {
   const out = join(dir, `callgrind.${index}`);
   return new Promise((resolve, reject) => {
@@ -96,7 +97,7 @@ function countInstructions(cell, dir, index) {
       if (code !== 0) return reject(new Error(`callgrind run of ${cell.key} exited with ${code}`));
       const totals = /^(?:summary|totals):\s+(\d+)/m.exec(readFileSync(out, "utf8"));
       if (!totals) return reject(new Error(`no totals in ${out}`));
-      resolve(Number(totals[1]) / COUNTED);
+      resolve({ total: Number(totals[1]) / COUNTED, split: splitInstructions(out, COUNTED) });
     });
   });
 }
@@ -123,7 +124,13 @@ const cpu = await cpuPerRequest();
 const instructions = process.env.BENCH_CALLGRIND !== "0" && hasValgrind() ? await instructionsPerRequest() : undefined;
 const bareOf = (cell) => CELLS.find((c) => c.node === cell.node && c.express === cell.express && c.variant === "bare");
 const cpuRatio = (cell) => (bareOf(cell) ? cpu[bareOf(cell).key].micros / cpu[cell.key].micros : Number.NaN);
-const instructionRatio = (cell) => (bareOf(cell) ? instructions[bareOf(cell).key] / instructions[cell.key] : Number.NaN);
+const instructionRatio = (cell) => (bareOf(cell) ? instructions[bareOf(cell).key].total / instructions[cell.key].total : Number.NaN);
+const kilo = (n) => `${(n / 1000).toFixed(1)} k`;
+/** Informational: the total's garbage-collection, compilation and remaining parts (see lib/callgrind-split.mjs). */
+const splitOf = (cell) => {
+  const split = instructions[cell.key].split;
+  return split ? `${kilo(split.gc)} / ${kilo(split.jit)} / ${kilo(split.rest)}` : "—";
+};
 
 const table = CELLS.map((cell) => ({
   node: cell.node.version,
@@ -134,7 +141,11 @@ const table = CELLS.map((cell) => ({
   "throughput vs bare (CPU)": cpuRatio(cell).toFixed(3),
   "per-process medians µs": cpu[cell.key].perProcess.map((m) => m.toFixed(0)).join(" / "),
   ...(instructions
-    ? { "instructions/request": Math.round(instructions[cell.key]).toLocaleString("en-US"), "throughput vs bare (instructions)": instructionRatio(cell).toFixed(3) }
+    ? {
+        "instructions/request": Math.round(instructions[cell.key].total).toLocaleString("en-US"),
+        "throughput vs bare (instructions)": instructionRatio(cell).toFixed(3),
+        "GC / JIT / other instructions": splitOf(cell),
+      }
     : {}),
 }));
 
@@ -160,7 +171,7 @@ const missing = NODES.length < 2 ? ` Node 24 not measured: no binary at ${NODE24
 process.stdout.write(`${JSON.stringify({
   title: "Middleware cost per request (in-memory connections), Node × Express",
   machine: `${machine()}; measured: ${NODES.map((n) => n.version).join(", ")}`,
-  method: `GET /api/licenses/:id (x-shop EUR/KM) through Node's HTTP server over in-memory connections (10 connections × 4 pipelined requests), no kernel networking, no load generator. Each Node binary runs bare Express 5 and Express 4 as references and monwire on each (Express 5 also with an AsyncLocalStorage-only middleware and express-prom-bundle). CPU: ${PROCESSES} server processes per cell, all cells interleaved over ${ROUNDS} rounds of ${PER_ROUND} requests each after 20,000 of warm-up; median of the processes' medians. ${instructions ? `Instructions: callgrind over ${COUNTED.toLocaleString("en-US")} requests after ${WARM.toLocaleString("en-US")} of warm-up (node --single-threaded), one process per cell.` : `Instructions: not counted (${process.env.BENCH_CALLGRIND === "0" ? "BENCH_CALLGRIND=0" : "valgrind is not installed"}).`} Throughput ratio = bare cost ÷ cell cost, against the bare app on the same Node and Express.${missing}`,
+  method: `GET /api/licenses/:id (x-shop EUR/KM) through Node's HTTP server over in-memory connections (10 connections × 4 pipelined requests), no kernel networking, no load generator. Each Node binary runs bare Express 5 and Express 4 as references and monwire on each (Express 5 also with an AsyncLocalStorage-only middleware and express-prom-bundle). CPU: ${PROCESSES} server processes per cell, all cells interleaved over ${ROUNDS} rounds of ${PER_ROUND} requests each after 20,000 of warm-up; median of the processes' medians. ${instructions ? `Instructions: callgrind over ${COUNTED.toLocaleString("en-US")} requests after ${WARM.toLocaleString("en-US")} of warm-up (node --single-threaded), one process per cell; the total is judged, its split into garbage collection, compilation and the rest (callgrind_annotate's function listing) is shown because on Node 24 a major-GC marking step inside or outside the window moves a cell's total by 40–60 k instructions a request.` : `Instructions: not counted (${process.env.BENCH_CALLGRIND === "0" ? "BENCH_CALLGRIND=0" : "valgrind is not installed"}).`} Throughput ratio = bare cost ÷ cell cost, against the bare app on the same Node and Express.${missing}`,
   table,
   targets,
 })}\n`);
