@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { ChainChecker } from "../../src/audit/chain-checker.js";
 import type { AuditFilterOptions } from "../../src/audit/filters.js";
@@ -184,5 +186,53 @@ describe("what the window refuses", () => {
       expect(windowed.verdict).toEqual(perLine.verdict);
       expect(settled).toBeGreaterThan(perLine.result.lines * 0.5);
     }
+  });
+});
+
+describe("what the windowed report keeps", () => {
+  it("keeps no decoded window alive: every kept string is its own copy", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    // A template line of each kind that keeps strings (tenant and action rows, failing IPs, listed
+    // events, parsed members, first/last ts, a zone's offsets); hash and prev only need to be hex here.
+    const trail = new TestTrail({ start: `${DAY}T00:00:00.000Z` });
+    const w = trail.writer({ id: "writer-of-the-retention-test" });
+    w.record({ category: "authentication", action: "login.failed", outcome: "failure", actor: { id: "anonymous", type: "anonymous" }, ip: "IP", data: { username: "USER" } });
+    w.record({ category: "security", action: "rate_limit.exceeded", ip: "IP", reason: "REASON", target: { type: "route", id: "USER" } });
+    w.record({ category: "license", action: "license_key.generated", data: { product: "USER", count: 2 } });
+    const templates = (trail.linesByDay().get(DAY) ?? []).slice(1);
+    let window = 0;
+    const chunk = (): Buffer => {
+      const lines: string[] = [];
+      // About one window (64 KiB) of lines per distinct value: each window would be kept by one string.
+      for (let bytes = 0; bytes < 1 << 20; window += 1) {
+        const ts = new Date(DAY_START + window * 60_000).toISOString();
+        for (let i = 0; i < 100; i++) {
+          const line = (templates[i % templates.length] as string)
+            .replace(/"ts":"[^"]+"/, `"ts":"${ts}"`).replace('"tenant":"EUR"', `"tenant":"tenant-number-${window}"`)
+            .replace('"IP"', `"2001:db8::${window}:1"`).replace('"USER"', `"user-or-product-${window}"`).replace('"REASON"', `"reason-number-${window}"`);
+          lines.push(line);
+          bytes += line.length;
+        }
+      }
+      return Buffer.from(lines.join(""));
+    };
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const aggregator = new LineAggregator({ filters: {}, timeZone: "Asia/Kathmandu" }, true);
+    const feed = lineFeed(undefined, aggregator, true);
+    const splitter = new LineSplitter();
+    for (let i = 0; i < 96; i++) splitter.forEachInText(chunk(), feed.inText as NonNullable<typeof feed.inText>, feed.onLine, feed.windowEnd);
+    const result = aggregator.result;
+    gc();
+    const kept = process.memoryUsage().heapUsed - before;
+    // The windows read (~96 MB of text); distinct values: at least one per window of each kind.
+    expect(window).toBeGreaterThan(1400);
+    expect(aggregator.plainLines).toBe(result.lines);
+    expect(result.aggregate.byTenant.size).toBeGreaterThan(1400);
+    expect(result.aggregate.auth.failingIps.size).toBeGreaterThan(1400);
+    expect(result.aggregate.security.items.length).toBeGreaterThan(400);
+    // Kept as views, one string per window would hold ~96 MB; as copies, the aggregate's rows take a few.
+    expect(kept).toBeLessThan(24 * 1024 * 1024);
   });
 });
