@@ -11,6 +11,7 @@ import type { AuditEntry } from "./entry.js";
 import type { RangeFilter } from "./filters.js";
 import { REPORT_GROUPS as G } from "./line-pattern.js";
 import { CURRENCY_AT, matchedAmountMinor } from "./plain-amount.js";
+import { ownString } from "./own-string.js";
 import { ParsedMembers } from "./plain-members.js";
 import { HOUR, matchedTimeKey, timeKeyOf } from "./plain-time.js";
 
@@ -23,6 +24,11 @@ import { HOUR, matchedTimeKey, timeKeyOf } from "./plain-time.js";
  * the schema changes them); a category or outcome it does not know it declines before changing
  * anything, and the caller then hands that line to addEntry. The current hour's counts and the first and last `ts` are kept aside and
  * folded into the aggregate by flush(), which must run before the aggregate is read.
+ *
+ * A match may come from a decoded window of many lines (scan-feed.ts), whose captured strings are
+ * views of the whole window: every string kept beyond the line (map keys, listed events, tenant
+ * and action names) is an ownString copy, made when it is first kept, and the first and last
+ * `ts` are copied by detach() at each window's end.
  */
 interface CategoryInfo {
   name: string;
@@ -189,6 +195,12 @@ export class PlainAggregate {
     return true;
   }
 
+  /** Copies the first and last `ts` kept so far: after it, nothing here refers to the window their lines came from. */
+  detach(): void {
+    if (this.firstTs !== undefined) this.firstTs = ownString(this.firstTs);
+    if (this.lastTs !== undefined) this.lastTs = ownString(this.lastTs);
+  }
+
   /** Folds what is kept aside (the current hour's counts, first and last) into the aggregate. */
   flush(): void {
     const agg = this.agg;
@@ -204,10 +216,11 @@ export class PlainAggregate {
     });
   }
 
-  private tenantOf(name: string): TenantInfo {
-    for (const known of this.recentTenants) if (known.name === name) return known;
-    let tenant = this.tenants.get(name);
+  private tenantOf(text: string): TenantInfo {
+    for (const known of this.recentTenants) if (known.name === text) return known;
+    let tenant = this.tenants.get(text);
     if (tenant === undefined) {
+      const name = ownString(text);
       const wanted = this.filter.tenants;
       tenant = { name, accepted: wanted === undefined || wanted.has(name.toUpperCase()), row: undefined, money: new Map(), license: new Map() };
       if (this.tenants.size < KEPT_DISTINCT) this.tenants.set(name, tenant);
@@ -216,10 +229,11 @@ export class PlainAggregate {
     return tenant;
   }
 
-  private actionOf(category: CategoryInfo, name: string): ActionInfo {
-    for (const known of category.recent) if (known.name === name) return known;
-    let action = category.actions.get(name);
+  private actionOf(category: CategoryInfo, text: string): ActionInfo {
+    for (const known of category.recent) if (known.name === text) return known;
+    let action = category.actions.get(text);
     if (action === undefined) {
+      const name = ownString(text);
       action = {
         name, row: actionRow(this.agg, this.memo, category.name, name),
         wallet: walletTypeOfAction(name), license: licenseKindOf(name), auth: authKindOf(name), users: userManagementKindOf(name),
@@ -271,7 +285,7 @@ export class PlainAggregate {
     else {
       auth.failures += 1;
       const ip = m[G.ip];
-      if (ip) incrementBounded(auth.failingIps, ip);
+      if (ip) incrementBounded(auth.failingIps, auth.failingIps.has(ip) ? ip : ownString(ip));
       const account = accountOf(this.members.accountable(m));
       if (account) incrementBounded(auth.failingAccounts, account);
     }

@@ -152,19 +152,31 @@ export class ChainChecker {
    * the verdict it always had. Nothing taken from `text` is kept (only the computed digest is).
    */
   lineIn(text: string, from: number, to: number, chunk: Buffer, offset: number): void {
-    // A writer's file event is passed on as a note by line(); no other line starting with `{` differs.
-    const fields = text.charCodeAt(from + ACTION_AT) === 0x61 /* a */ && hasAt(text, FILE_EVENT_PREFIX, from) ? undefined : matchChainLineAt(text, from);
+    const fields = isFileEventAt(text, from) ? undefined : matchChainLineAt(text, from);
+    if (!this.settleIn(fields, chunk, offset + from, offset + to)) this.line(chunk.subarray(offset + from, offset + to));
+  }
+
+  /**
+   * lineIn's hot path alone, for a caller that matched the line itself (`mon report` with its
+   * verdict matches once for both; see scan-feed.ts): `fields` are the line's, matched inside a
+   * window (undefined: it needs line()), chunk[start, end) its ASCII bytes. True when the line
+   * was settled as the next verified link of a known writer: then its hash equalled the digest
+   * computed here and its prev a hash held, so both are `^[0-9a-f]{64}$` and the caller's loose
+   * match is a schema-valid entry. False changes nothing: the caller hands the line to line().
+   * A writer's file event must not be given here (line() passes it on as a note: isFileEventAt).
+   */
+  settleIn(fields: PlainEntryFields | undefined, chunk: Buffer, start: number, end: number): boolean {
     const state = fields && fields.action !== CHAIN_STARTED_ACTION && fields.action !== DAY_SEALED_ACTION ? this.writers.get(fields.writer) : undefined;
-    const bytes = chunk.subarray(offset + from, offset + to);
     const alg = state?.span.alg ?? (this.options.key === undefined ? "sha256" : "hmac-sha256");
-    if (!fields || !state || (alg === "hmac-sha256" && this.options.key === undefined)) return void this.line(bytes);
+    if (!fields || !state || (alg === "hmac-sha256" && this.options.key === undefined)) return false;
     // ASCII: character and byte offsets agree.
-    const hash = this.digester.digest(bytes, { from: fields.hashAt, to: fields.hashAt + HASH_MEMBER_LENGTH }, alg);
-    if (hash !== fields.hash || fields.seq !== state.span.last.seq + 1 || fields.prev !== state.span.last.hash || !this.onDay(fields.ts)) return void this.line(bytes);
+    const hash = this.digester.digest(chunk.subarray(start, end), { from: fields.hashAt, to: fields.hashAt + HASH_MEMBER_LENGTH }, alg);
+    if (hash !== fields.hash || fields.seq !== state.span.last.seq + 1 || fields.prev !== state.span.last.hash || !this.onDay(fields.ts)) return false;
     this.added = NO_ISSUES as VerifyIssue[];
-    this.provedFields = false;
+    this.provedFields = true;
     this.entries += 1;
     this.step(state, fields.seq, hash, ++this.lines);
+    return true;
   }
 
   /**
@@ -403,6 +415,14 @@ export class ChainChecker {
     if (this.issues.length < MAX_KEPT_ISSUES) this.issues.push(issue);
     return issue;
   }
+}
+
+/**
+ * Whether the line starting at `at` in `text` is a writer's day-file event, which line() passes
+ * on as a note; no other line starting with `{` differs between line() and settleIn.
+ */
+export function isFileEventAt(text: string, at: number): boolean {
+  return text.charCodeAt(at + ACTION_AT) === 0x61 /* a */ && hasAt(text, FILE_EVENT_PREFIX, at);
 }
 
 /** Where an entry's issue is; built only when one is reported (the hot path reports none). */

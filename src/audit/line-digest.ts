@@ -38,6 +38,8 @@ class ScratchDigester implements LineDigester {
    * the HMAC input takes one view per distinct length instead of one per line.
    */
   private views: Buffer[] = [];
+  /** The same for the SHA-256 input, scratch[BLOCK, BLOCK + n) at `bodies[n]`. */
+  private bodies: Buffer[] = [];
   private readonly ipad: Buffer | undefined;
   private readonly outer: Buffer | undefined;
 
@@ -60,6 +62,7 @@ class ScratchDigester implements LineDigester {
       this.scratch = Buffer.allocUnsafe(BLOCK + bytes.length * 2);
       this.ipad?.copy(this.scratch);
       this.views = [];
+      this.bodies = [];
     }
     const scratch = this.scratch;
     // One TypedArray set + copyWithin over the gap: builtins that allocate nothing, unlike
@@ -67,7 +70,7 @@ class ScratchDigester implements LineDigester {
     scratch.set(bytes, BLOCK);
     scratch.copyWithin(BLOCK + cut.from, BLOCK + cut.to, BLOCK + bytes.length);
     const offset = BLOCK + length;
-    if (alg === "sha256") return oneShotHash("sha256", scratch.subarray(BLOCK, offset), "hex");
+    if (alg === "sha256") return oneShotHash("sha256", (this.bodies[length] ??= scratch.subarray(BLOCK, offset)), "hex");
     const outer = this.outer;
     if (!outer) throw new Error("HMAC-SHA256 needs a key");
     outer.write(oneShotHash("sha256", (this.views[offset] ??= scratch.subarray(0, offset)), "binary"), BLOCK, "latin1");

@@ -137,6 +137,43 @@ export function matchReportShape(text: string): RegExpExecArray | null {
   return REPORT_LINE.exec(text);
 }
 
+// The same pattern for a line inside a decoded window of many (see matchReportShapeAt): derived
+// with the same options, so its group numbers are REPORT_GROUPS too.
+const { pattern: REPORT_LINE_IN_TEXT } = buildLinePattern(auditEntrySchema, { captures: REPORTED, splitAt: "hash", apart: ["hash", "prev"], inText: true });
+
+/**
+ * matchReportShape for the line that starts at `at` in `text` and ends at the next "\n" (which
+ * must be there): the same match, without a string of its own for the line. The captured values
+ * are slices of `text`: whoever keeps one keeps the whole text alive (see ownString).
+ */
+export function matchReportShapeAt(text: string, at: number): RegExpExecArray | null {
+  REPORT_LINE_IN_TEXT.lastIndex = at;
+  return REPORT_LINE_IN_TEXT.exec(text);
+}
+
+/**
+ * matchReportLine for an ASCII line inside a text of many: the line starts at `at` in `text`,
+ * and its bytes at `bytesAt` in `bytes` (every character one byte, so offsets agree). A match
+ * whose hash and prev are both `^[0-9a-f]{64}$`, or null when the line needs the full parse.
+ */
+export function matchReportLineAt(text: string, at: number, bytes: Uint8Array, bytesAt: number): RegExpExecArray | null {
+  const m = matchReportShapeAt(text, at);
+  return m && hexMembersAt(m, text, at, bytes, bytesAt) ? m : null;
+}
+
+/** hexMembersOf for a match at `at` in a text of ASCII lines: the line's bytes start at `bytesAt` in `bytes`. */
+function hexMembersAt(m: RegExpExecArray, text: string, at: number, bytes: Uint8Array, bytesAt: number): boolean {
+  const hash = m[R_AT.hash] as string;
+  const prev = m[R_AT.prev] as string;
+  if (hash.length !== 64 || prev.length !== 64) return false;
+  const hashAt = at + (m[1] as string).length + HASH_VALUE_AT;
+  // The line's own prev member follows its hash (canonical order), so the first key found after
+  // the hash is in this line; it is confirmed to hold exactly the captured prev, as in hexMembersOf.
+  const prevAt = text.indexOf(PREV_KEY, hashAt + 64) + PREV_KEY.length;
+  if (prevAt < PREV_KEY.length || !hasAt(text, prev, prevAt)) return isLowerHex64(hash) && isLowerHex64(prev);
+  return hexBytes64(bytes, bytesAt - at + hashAt) && hexBytes64(bytes, bytesAt - at + prevAt);
+}
+
 /** Characters of `,"hash":"` (where group 1 ends) before the hash's first digit. */
 const HASH_VALUE_AT = ',"hash":"'.length;
 const PREV_KEY = ',"prev":"';

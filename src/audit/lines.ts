@@ -80,9 +80,15 @@ export class LineSplitter {
    * its bytes chunk[offset + from, offset + to), and text[to] is its "\n". Windows stay small
    * enough to die young, so a consumer keeping a slice of one (which keeps the whole window)
    * keeps little. Lines that are not ASCII, that continue a previous chunk or that are longer
-   * than a window go to `onLine` exactly as forEach would hand them over.
+   * than a window go to `onLine` exactly as forEach would hand them over. `windowEnd` runs after
+   * each window's last line, before the window can die (a consumer copies what it keeps then).
    */
-  forEachInText(chunk: Buffer, inText: (text: string, from: number, to: number, chunk: Buffer, offset: number) => void, onLine: (line: Buffer, length: number, text: string) => void): void {
+  forEachInText(
+    chunk: Buffer,
+    inText: (text: string, from: number, to: number, chunk: Buffer, offset: number) => void,
+    onLine: (line: Buffer, length: number, text: string) => void,
+    windowEnd?: () => void,
+  ): void {
     let start = 0;
     if (this.pendingLength > 0) {
       const nl = chunk.indexOf(NEWLINE);
@@ -108,6 +114,7 @@ export class LineSplitter {
       }
       const text = chunk.toString("latin1", start, last + 1);
       for (let from = 0, nl = text.indexOf("\n"); nl !== -1; from = nl + 1, nl = text.indexOf("\n", from)) inText(text, from, nl, chunk, start);
+      windowEnd?.();
       start = last + 1;
     }
     if (start < chunk.length) this.keep(chunk.subarray(start));

@@ -1,5 +1,6 @@
 import type { AuditEntry } from "./entry.js";
 import { REPORT_GROUPS as G } from "./line-pattern.js";
+import { ownString } from "./own-string.js";
 
 /**
  * The small object members of plain lines (actor, target, data) as parsed values, kept by their
@@ -18,15 +19,17 @@ export class ParsedMembers {
     let value = this.parsed.get(text);
     if (value === undefined) {
       value = JSON.parse(text);
-      if (this.parsed.size < LIMIT) this.parsed.set(text, value);
+      // JSON.parse's strings are its own; the key is copied (the text may be a view of a window).
+      if (this.parsed.size < LIMIT) this.parsed.set(ownString(text), value);
     }
     return value;
   }
 
-  /** The members listEvent reads, as an entry. */
+  /** The members listEvent reads, as an entry whose strings are copies (listEvent keeps them). */
   listed(m: RegExpExecArray): AuditEntry {
     return {
-      ts: m[G.ts], tenant: m[G.tenant], action: m[G.action], outcome: m[G.outcome], ip: m[G.ip], reason: m[G.reason],
+      ts: ownString(m[G.ts] as string), tenant: ownString(m[G.tenant] as string), action: ownString(m[G.action] as string), outcome: m[G.outcome],
+      ip: owned(m[G.ip]), reason: owned(m[G.reason]),
       actor: this.object(m[G.actor]), target: this.object(m[G.target]),
     } as AuditEntry;
   }
@@ -40,4 +43,8 @@ export class ParsedMembers {
   accountable(m: RegExpExecArray): AuditEntry {
     return { actor: this.object(m[G.actor]), target: this.object(m[G.target]), data: this.object(m[G.data]) } as AuditEntry;
   }
+}
+
+function owned(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : ownString(text);
 }

@@ -69,6 +69,30 @@ export class LineAggregator {
     return this.counted;
   }
 
+  /** Whether lineIn can take lines: the filter is one PlainAggregate tests itself. */
+  get takesWindows(): boolean {
+    return this.plain !== undefined;
+  }
+
+  /**
+   * A terminated ASCII line inside a decoded window of many (scan-feed.ts), as its match: from
+   * matchReportLineAt, or a matchReportShapeAt whose hash and prev the chain checker proved
+   * (ChainChecker.settleIn). True when it was counted (or filtered out) here; false changes
+   * nothing, and the caller hands the line to line(). Nothing taken from the window is kept
+   * past windowEnd().
+   */
+  lineIn(m: RegExpExecArray): boolean {
+    if (this.plain === undefined || !this.plain.add(m)) return false;
+    this.counted.lines += 1;
+    this.counted.entries += 1;
+    return true;
+  }
+
+  /** After each window's lines: what PlainAggregate kept from them becomes its own copy. */
+  windowEnd(): void {
+    this.plain?.detach();
+  }
+
   problem(kind: ProblemKind, message: string, line = this.counted.lines): void {
     this.counted.problemCount += 1;
     if (this.counted.problems.length < PROBLEM_LIMIT) this.counted.problems.push({ kind, line, message });

@@ -1,8 +1,8 @@
 import { ChainChecker } from "./chain-checker.js";
 import { ContentDigest } from "./content-digest.js";
-import { chainFieldsOf, matchReportShape } from "./line-pattern.js";
 import { LineSplitter, openDayStream, readPlainChunksSync } from "./lines.js";
 import { LineAggregator, type AggregatePart, type AggregateResult } from "./scan-aggregate.js";
+import { lineFeed } from "./scan-feed.js";
 import type { SegmentResult } from "./verify-types.js";
 
 /**
@@ -52,27 +52,14 @@ export async function scanPiece(task: ScanTask): Promise<ScanResult> {
   const digest = task.verify?.hashFile ? new ContentDigest(task.verify.prefixBytes) : undefined;
   const aggregator = task.aggregate ? new LineAggregator(task.aggregate, task.fileStart) : undefined;
   const splitter = new LineSplitter();
-  const onLine = checker && aggregator
-    ? (bytes: Buffer, length: number, text: string) => {
-        // One match of the schema-derived pattern serves both (a line ending in CR takes each one's
-        // own path). Its hash and prev are left to the checker, which proves both on its hot path
-        // with comparisons it makes anyway; a line it did not prove is matched again in full.
-        const shape = text.charCodeAt(text.length - 1) === 13 ? null : matchReportShape(text);
-        checker.line(bytes, true, length, text, shape ? chainFieldsOf(shape) : undefined);
-        aggregator.line(text, true, length, checker.provedFields && shape ? shape : undefined, bytes);
-      }
-    : checker
-      ? (bytes: Buffer, length: number, text: string) => checker.line(bytes, true, length, text)
-      : (bytes: Buffer, length: number, text: string) => (aggregator as LineAggregator).line(text, true, length, undefined, bytes);
-  // Verifying only: ASCII lines are read inside a decoded window of many (no string per line).
-  const inText = checker && !aggregator ? (text: string, from: number, to: number, chunk: Buffer, offset: number) => checker.lineIn(text, from, to, chunk, offset) : undefined;
+  const feed = lineFeed(checker, aggregator);
   let bytes = 0;
   try {
     for await (const chunk of pieceChunks(task)) {
       digest?.update(chunk);
       bytes += chunk.length;
-      if (inText) splitter.forEachInText(chunk, inText, onLine);
-      else splitter.forEach(chunk, onLine);
+      if (feed.inText) splitter.forEachInText(chunk, feed.inText, feed.onLine, feed.windowEnd);
+      else splitter.forEach(chunk, feed.onLine);
       if (checker?.keyRequired) return { bytes, verify: { ...checker.result(), bytes } };
       // Reads block (see pieceChunks): let the event loop run between chunks, or the calling
       // thread would answer its workers (their next piece) and signals only after its own piece.

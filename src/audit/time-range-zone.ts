@@ -1,5 +1,6 @@
 import { MonwireError } from "../errors.js";
 import { addDays } from "./chain.js";
+import { ownString } from "./own-string.js";
 
 /**
  * Time-zone arithmetic on IANA zones with nothing but Intl: the offset of a zone at an instant,
@@ -89,7 +90,8 @@ export function createHourBucketer(timeZone: string): (ts: string) => number {
     if (timeZone === "UTC" && lastHour !== "" && ts.startsWith(lastHour)) return lastStart;
     const instant = Date.parse(ts);
     if (timeZone === "UTC") {
-      lastHour = ts.slice(0, 14);
+      // Copied: `ts` may be a view of a decoded window of many lines (see ownString).
+      lastHour = ownString(ts.slice(0, 14));
       lastStart = instant - (instant % 3_600_000);
       return lastStart;
     }
@@ -98,7 +100,7 @@ export function createHourBucketer(timeZone: string): (ts: string) => number {
     let offset = offsets.get(key);
     if (offset === undefined) {
       offset = zoneOffsetMinutes(instant, timeZone);
-      offsets.set(key, offset);
+      offsets.set(ownString(key), offset);
     }
     const local = instant + offset * MINUTE;
     return local - (((local % 3_600_000) + 3_600_000) % 3_600_000) - offset * MINUTE;
