@@ -3,15 +3,18 @@
 // Debian's binaries via the test helper), drizzle-orm over that pool, and better-sqlite3 in
 // memory (a prepared `SELECT 1`). Each variant (bare client, the same client given to
 // monitorDatabase()) runs in its own processes (lib/db-driver.mjs), all inside a request context.
-// Two measures (the verdict is the first, the target's own; the second shows where the code's
-// user-space work goes, which the neighbours of a shared 2-core host do not move):
+// Three measures (the verdict is the first, the target's own; the other two show where the code's
+// work goes, and the neighbours of a shared 2-core host move neither):
 // - client CPU µs per query (process.cpuUsage, user+system: the server's time is not the client's
 //   cost): several processes per variant, rounds interleaved across all of them, the median of
 //   each process's rounds, then the median over a variant's processes;
 // - instructions per query, counted by valgrind's callgrind in the client process only, with the
 //   JIT compiler's and the garbage collector's share taken out (one-off recompilation and the
 //   moment a collection happens to fall in the counted stretch are what move the raw total);
-//   skipped, and said so, where valgrind is not installed.
+//   skipped, and said so, where valgrind is not installed;
+// - heap bytes allocated per query (the growth of V8's young generation over 5,000 queries with
+//   no collection inside, one process per variant): garbage is what makes scavenges more frequent,
+//   which a short CPU round may or may not catch.
 // For pg and drizzle also a `passthrough` variant: the pool and client shapes monitorDatabase()
 // makes (a Client subclass with a prototype query, own pool.query and pool.connect) with wrappers
 // that only pass their arguments on, to show what wrapping the instances costs before any
@@ -38,6 +41,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 16);
 const PER_ROUND = { pg: Number(process.env.BENCH_PER_ROUND ?? 1000), drizzle: Number(process.env.BENCH_PER_ROUND ?? 1000), sqlite: 50_000 };
 const COUNTED = { pg: Number(process.env.BENCH_COUNTED ?? 5000), sqlite: 50_000 };
 const WARM = { pg: Number(process.env.BENCH_PG_WARM ?? 3000), drizzle: Number(process.env.BENCH_PG_WARM ?? 3000), sqlite: 200_000 };
+const ALLOC_COUNT = Number(process.env.BENCH_ALLOC_COUNT ?? 5000);
 const STUB_CALLS = 100_000;
 const STUB_ROUNDS = 8;
 const BASELINE = process.env.BENCH_BASELINE_RUNTIME;
@@ -153,6 +157,20 @@ async function instructionsPerQuery(clients, env) {
   }
 }
 
+/** Heap bytes allocated per query by one (client, mode), or null when a collection fell inside the measured stretch. */
+function bytesPerQuery(client, mode, env) {
+  // drizzle's query leaves about twice pg's garbage: fewer queries keep the stretch within one young generation.
+  const count = client === "sqlite" ? 50_000 : client === "drizzle" ? Math.round(ALLOC_COUNT / 2.5) : ALLOC_COUNT;
+  const result = spawnSync(process.execPath, ["--expose-gc", "--min-semi-space-size=64", "--max-semi-space-size=64", DRIVER], {
+    env: driverEnv(client, mode, { ...env, BENCH_ALLOC: String(count) }),
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  const line = result.stdout?.trim().split("\n").at(-1);
+  if (result.status !== 0 || !line) throw new Error(`allocation run of ${client}:${mode} exited with ${result.status}: ${result.stderr}`);
+  return JSON.parse(line).bytes;
+}
+
 /**
  * pg-pool's own Pool over a client class that answers at once: the pool path (pool.query →
  * connect → client.query → release) without driver or network, so what differs is monwire.
@@ -223,6 +241,8 @@ try {
   // Counted for pg (the driver the target is about) and better-sqlite3; drizzle adds only its own
   // code above the same pg path, so its CPU rows stand for it.
   const instructions = hasValgrind() ? await instructionsPerQuery(clients.filter((c) => c !== "drizzle"), env) : undefined;
+  const allocated = {};
+  for (const client of clients) for (const mode of modesFor(client)) (allocated[client] ??= {})[mode] = bytesPerQuery(client, mode, env);
   for (const client of clients) {
     const bare = cpu[client].bare.micros;
     // The target: max(2 µs, 3 % of the bare query's client CPU).
@@ -237,6 +257,7 @@ try {
         "client CPU µs/query": cpu[client][mode].micros.toFixed(2),
         "per process": cpu[client][mode].perProcess.map((v) => v.toFixed(2)).join(" / "),
         "added CPU µs": mode === "bare" ? "—" : added.toFixed(2),
+        ...bytesColumns(allocated[client], mode),
         ...(instructions
           ? !countedRow ? { "instructions/query": "(not counted)", "without JIT & GC": "", "added instructions": "" } : {
               "instructions/query": Math.round(counted[mode].total).toLocaleString("en-US"),
@@ -252,6 +273,15 @@ try {
 } finally {
   await cluster?.destroy();
 }
+/** The allocation columns of one row: bytes per query, and what the variant adds to the bare client's. */
+function bytesColumns(row, mode) {
+  const shown = (v) => (v === null ? "(collected mid-run)" : Math.round(v).toLocaleString("en-US"));
+  const bare = row.bare;
+  const mine = row[mode];
+  const added = mode === "bare" ? "—" : mine === null || bare === null ? "" : `${Math.round(mine - bare).toLocaleString("en-US")} (${((100 * (mine - bare)) / bare).toFixed(1)} %)`;
+  return { "heap bytes/query": shown(mine), "added bytes": added };
+}
+
 const wrapper = (stub.monwire - stub.bare) / 1000;
 const poolWrapper = (poolStub.monwire - poolStub.bare) / 1000;
 const stubRow = (variant, micros, added) => ({ variant, "client CPU µs/query": (micros / 1000).toFixed(3), "per process": "", "added CPU µs": added });
@@ -267,7 +297,7 @@ targets.push({ name: "the pool path alone (pg-pool over an instant client) ≤ 2
 process.stdout.write(`${JSON.stringify({
   title: "Database instrumentation cost per query",
   machine: machine(),
-  method: `SELECT 1, sequential, inside a request context: through a pg Pool (max 1) on a throwaway PostgreSQL 15 on 127.0.0.1, through drizzle-orm over such a pool (db.execute), and a prepared statement's get() on an in-memory better-sqlite3 database; bare vs the same client given to monitorDatabase(), and (pg, drizzle) vs the pool and client shapes monitorDatabase() makes with wrappers that only pass their arguments on (the floor of wrapping the instances at all)${BASELINE ? ", and monitorDatabase() from a baseline build of the runtime" : ""}. Each variant in ${PROCESSES} processes of its own${pinned ? ", all on one core with the PostgreSQL server pinned to the other (taskset)" : ""}; ${ROUNDS} rounds (pg, drizzle: ${PER_ROUND.pg.toLocaleString("en")} queries; sqlite: ${PER_ROUND.sqlite.toLocaleString("en")}) rotated across all processes after a warm-up; client CPU from process.cpuUsage() (user+system ÷ queries), a process's median round, then the median of a variant's processes; added = variant − bare. Instructions: valgrind's callgrind in the client process only (node --single-threaded), pg and sqlite only, counting ${COUNTED.pg.toLocaleString("en")} (sqlite ${COUNTED.sqlite.toLocaleString("en")}) queries after a warm-up of ${WARM.pg.toLocaleString("en")} (sqlite ${WARM.sqlite.toLocaleString("en")}) and half as many again with counting on then zeroed; \"without JIT & GC\" subtracts the inclusive cost of V8's optimizing and lazy compilation and of garbage collections, which fall into a short counted stretch unevenly. The verdict lines hold the added client CPU to max(2 µs, 3 % of the bare query's), the target's own measure; the instruction columns count user space only (most of a loopback query's client time is the kernel's socket work, which callgrind does not see), so their share of the bare query is shown beside it, not judged. Instant-client rows: the wrapper alone over a client whose query() returns a resolved promise, and pg-pool's own Pool over a client that answers in a microtask; ${STUB_CALLS.toLocaleString("en")} awaited calls per round, ${2 * STUB_ROUNDS} interleaved rounds, CPU time, median.`,
+  method: `SELECT 1, sequential, inside a request context: through a pg Pool (max 1) on a throwaway PostgreSQL 15 on 127.0.0.1, through drizzle-orm over such a pool (db.execute), and a prepared statement's get() on an in-memory better-sqlite3 database; bare vs the same client given to monitorDatabase(), and (pg, drizzle) vs the pool and client shapes monitorDatabase() makes with wrappers that only pass their arguments on (the floor of wrapping the instances at all)${BASELINE ? ", and monitorDatabase() from a baseline build of the runtime" : ""}. Each variant in ${PROCESSES} processes of its own${pinned ? ", all on one core with the PostgreSQL server pinned to the other (taskset)" : ""}; ${ROUNDS} rounds (pg, drizzle: ${PER_ROUND.pg.toLocaleString("en")} queries; sqlite: ${PER_ROUND.sqlite.toLocaleString("en")}) rotated across all processes after a warm-up; client CPU from process.cpuUsage() (user+system ÷ queries), a process's median round, then the median of a variant's processes; added = variant − bare. Instructions: valgrind's callgrind in the client process only (node --single-threaded), pg and sqlite only, counting ${COUNTED.pg.toLocaleString("en")} (sqlite ${COUNTED.sqlite.toLocaleString("en")}) queries after a warm-up of ${WARM.pg.toLocaleString("en")} (sqlite ${WARM.sqlite.toLocaleString("en")}) and half as many again with counting on then zeroed; \"without JIT & GC\" subtracts the inclusive cost of V8's optimizing and lazy compilation and of garbage collections, which fall into a short counted stretch unevenly. Heap bytes: the growth of V8's young generation (64 MB semi-spaces, --expose-gc) over ${ALLOC_COUNT.toLocaleString("en")} queries (drizzle ${Math.round(ALLOC_COUNT / 2.5).toLocaleString("en")}, sqlite 50,000) started right after a full collection, one process per variant, median of 5 stretches, none with a collection inside. The verdict lines hold the added client CPU to max(2 µs, 3 % of the bare query's), the target's own measure; the instruction columns count user space only (most of a loopback query's client time is the kernel's socket work, which callgrind does not see), so their share of the bare query is shown beside it, not judged. Instant-client rows: the wrapper alone over a client whose query() returns a resolved promise, and pg-pool's own Pool over a client that answers in a microtask; ${STUB_CALLS.toLocaleString("en")} awaited calls per round, ${2 * STUB_ROUNDS} interleaved rounds, CPU time, median.`,
   table,
   targets,
 })}\n`);

@@ -10,7 +10,13 @@
 // BENCH_COUNT=N it instead runs BENCH_WARM queries, switches callgrind's instrumentation on
 // (callgrind_control) and runs N more, then exits: under `valgrind --tool=callgrind
 // --instr-atstart=no` that counts the client-side instructions of exactly those N queries.
+// With BENCH_ALLOC=N (run under --expose-gc and a young generation large enough to hold N
+// queries' garbage) it instead answers {"bytes": heap bytes allocated per query}: the growth of
+// V8's new space over N queries started right after a full collection, the median of 5 such
+// stretches, and {"bytes": null} if a scavenge fell inside one (the growth would then be meaningless).
 import { spawn } from "node:child_process";
+import { PerformanceObserver, performance } from "node:perf_hooks";
+import { getHeapSpaceStatistics } from "node:v8";
 import Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
@@ -105,6 +111,32 @@ if (process.env.BENCH_COUNT) {
   await inContext(Number(process.env.BENCH_SETTLE ?? 2000));
   await callgrind("-z");
   await inContext(Number(process.env.BENCH_COUNT));
+  process.exit(0);
+}
+
+if (process.env.BENCH_ALLOC) {
+  await inContext(Number(process.env.BENCH_WARM ?? 4000));
+  const n = Number(process.env.BENCH_ALLOC);
+  const youngUsed = () => getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_used_size;
+  const collections = [];
+  const observer = new PerformanceObserver((list) => collections.push(...list.getEntries().map((e) => e.startTime)));
+  observer.observe({ entryTypes: ["gc"] });
+  const stretches = [];
+  for (let round = 0; round < 5; round++) {
+    globalThis.gc();
+    const start = performance.now();
+    const before = youngUsed();
+    await inContext(n);
+    const grown = youngUsed() - before;
+    const end = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    stretches.push(collections.some((t) => t >= start && t <= end) ? NaN : grown / n);
+  }
+  observer.disconnect();
+  const sorted = stretches.slice().sort((a, b) => a - b);
+  const bytes = sorted[2];
+  process.stdout.write(`${JSON.stringify({ bytes: Number.isNaN(bytes) || stretches.some(Number.isNaN) ? null : bytes, stretches })}\n`);
+  await target.close();
   process.exit(0);
 }
 

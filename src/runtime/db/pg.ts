@@ -65,8 +65,9 @@ export function call3(fn: (...args: unknown[]) => unknown, self: unknown, count:
 
 /**
  * The timed version of a client's `query` (`original` is the function it calls). Per query: the
- * verb from the bounded cache, one context read, two clock reads and, for callback calls, one
- * closure around the caller's callback; promise calls get one `then`.
+ * verb from the bounded cache, one context read, two clock reads and, for callback calls (a trailing
+ * function or a config object's own `callback`), one closure around the caller's callback; promise
+ * calls get one `then`.
  */
 export function createQueryWrapper(original: PgClientLike["query"], recorder: QueryRecorder): PgClientLike["query"] {
   return function monwireQuery(this: unknown, a?: unknown, b?: unknown, c?: unknown): unknown {
@@ -94,6 +95,13 @@ export function createQueryWrapper(original: PgClientLike["query"], recorder: Qu
       if (count === 3) return original.call(this, a, b, timed);
       if (count === 2) return original.call(this, a, timed);
       return original.call(this, timed);
+    }
+    // A config object may carry its own callback, which pg calls when no function argument follows
+    // it; passed on as that argument, the timed one takes its place without touching the object.
+    const own = typeof a === "object" && a !== null ? (a as { callback?: unknown }).callback : undefined;
+    if (typeof own === "function" && typeof b !== "function" && typeof c !== "function") {
+      const timed = timedCallback(own as Callback, recorder, operation, tenant, started, text);
+      return count >= 2 ? original.call(this, a, b, timed) : original.call(this, a, timed);
     }
     return watchResult(call3(original, this, count, a, b, c), recorder, operation, tenant, started, text);
   };
