@@ -3,6 +3,7 @@ import { ChainChecker } from "../../src/audit/chain-checker.js";
 import { matchChainLine, matchChainLineAt } from "../../src/audit/line-pattern.js";
 import { LineSplitter } from "../../src/audit/lines.js";
 import { SyntheticTrail } from "../../src/audit/synthetic-trail.js";
+import { mutateTrail, randomChunks } from "../helpers/trail-mutations.js";
 
 // `mon verify` reads ASCII lines inside a decoded window of many (LineSplitter.forEachInText +
 // ChainChecker.lineIn) instead of a string per line. Its promise: the same verdict for every
@@ -38,39 +39,6 @@ function rng(seed: number): () => number {
     s ^= s << 5;
     return (s >>> 0) / 4294967296;
   };
-}
-
-const INSERTS = ["é", "€", "😀", "\r", "\u0000", '"', "\\", "x", "0", "}", "{", "\n", "\u202e"];
-
-/** One random edit of the kinds an attacker or a crash makes: bytes changed, lines moved, CRLF, BOM, cut ends. */
-function mutate(bytes: Buffer, random: () => number): Buffer {
-  const text = bytes.toString("latin1");
-  const at = Math.floor(random() * text.length);
-  const lines = bytes.toString().split("\n");
-  const line = Math.floor(random() * (lines.length - 1));
-  switch (Math.floor(random() * 9)) {
-    case 0: return Buffer.concat([bytes.subarray(0, at), Buffer.from(INSERTS[Math.floor(random() * INSERTS.length)] as string), bytes.subarray(at + (random() < 0.5 ? 1 : 0))]);
-    case 1: lines.splice(line, 1); break;
-    case 2: lines.splice(line, 0, lines[line] as string); break;
-    case 3: [lines[line], lines[line + 1]] = [lines[line + 1] as string, lines[line] as string]; break;
-    case 4: lines[line] = `${lines[line]}\r`; break;
-    case 5: return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]);
-    case 6: return bytes.subarray(0, at);
-    case 7: lines.splice(line, 0, ""); break;
-    default: { const b = Buffer.from(bytes); b[at] = (b[at] as number) ^ 0x01; return b; }
-  }
-  return Buffer.from(lines.join("\n"));
-}
-
-/** Cuts `bytes` into chunks of random sizes (1 byte to 3 windows), as reads of any size would. */
-function chunksOf(bytes: Buffer, random: () => number): Buffer[] {
-  const out: Buffer[] = [];
-  for (let at = 0; at < bytes.length; ) {
-    const size = random() < 0.1 ? 1 + Math.floor(random() * 8) : 1 + Math.floor(random() * 200_000);
-    out.push(bytes.subarray(at, at + size));
-    at += size;
-  }
-  return out;
 }
 
 /** Lines handed to ChainChecker.line by the last windowed check (the rest were settled in their window). */
@@ -110,9 +78,9 @@ describe("verify's windowed read gives every line the per-line verdict", () => {
       for (let round = 0; round < 80; round++) {
         let bytes = dayBytes(key, round + 1);
         const edits = round === 0 ? 0 : 1 + Math.floor(random() * 3);
-        for (let e = 0; e < edits; e++) bytes = mutate(bytes, random);
-        const perLine = check(chunksOf(bytes, random), key, false);
-        const windowed = check(chunksOf(bytes, random), key, true);
+        for (let e = 0; e < edits; e++) bytes = mutateTrail(bytes, random);
+        const perLine = check(randomChunks(bytes, random), key, false);
+        const windowed = check(randomChunks(bytes, random), key, true);
         expect(windowed, `round ${round}`).toEqual(perLine);
         handedOver += perLineCalls;
         lines += perLine.lines;
