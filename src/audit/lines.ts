@@ -49,28 +49,40 @@ export class LineSplitter {
    * a line is.
    */
   forEach(chunk: Buffer, onLine: (line: Buffer, length: number, text: string) => void): void {
-    let start = 0;
-    let nl = chunk.indexOf(NEWLINE);
+    let start = this.finishPending(chunk, onLine);
+    if (start === -1) return;
+    start = this.eachLine(chunk, start, chunk.length, onLine);
+    if (start < chunk.length) this.keep(chunk.subarray(start));
+  }
+
+  /**
+   * Completes the unfinished line with `chunk`'s first line and hands it on; returns where the
+   * chunk's next line starts (0 when nothing was pending), or -1 when the chunk holds no "\n"
+   * (then all of it is kept).
+   */
+  private finishPending(chunk: Buffer, onLine: (line: Buffer, length: number, text: string) => void): number {
+    const nl = chunk.indexOf(NEWLINE);
     if (nl === -1) {
       this.keep(chunk);
-      return;
+      return -1;
     }
-    if (this.pendingLength > 0) {
-      this.keep(chunk.subarray(0, nl));
-      const length = this.pendingLength;
-      const line = this.take();
-      onLine(line, length, line.toString());
-      start = nl + 1;
-      nl = chunk.indexOf(NEWLINE, start);
-    }
-    while (nl !== -1) {
+    if (this.pendingLength === 0) return 0;
+    this.keep(chunk.subarray(0, nl));
+    const length = this.pendingLength;
+    const line = this.take();
+    onLine(line, length, line.toString());
+    return nl + 1;
+  }
+
+  /** Hands on each line from `start` whose "\n" is at or before `last`, each decoded on its own; returns where the next line starts. */
+  private eachLine(chunk: Buffer, start: number, last: number, onLine: (line: Buffer, length: number, text: string) => void): number {
+    for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1 && nl <= last; nl = chunk.indexOf(NEWLINE, start)) {
       const line = chunk.subarray(start, nl - start > MAX_LINE_BYTES ? start + MAX_LINE_BYTES : nl);
       // toString() without arguments is Node's shortest path to utf8Slice (no encoding lookup).
       onLine(line, nl - start, line.toString());
       start = nl + 1;
-      nl = chunk.indexOf(NEWLINE, start);
     }
-    if (start < chunk.length) this.keep(chunk.subarray(start));
+    return start;
   }
 
   /**
@@ -89,27 +101,15 @@ export class LineSplitter {
     onLine: (line: Buffer, length: number, text: string) => void,
     windowEnd?: () => void,
   ): void {
-    let start = 0;
-    if (this.pendingLength > 0) {
-      const nl = chunk.indexOf(NEWLINE);
-      if (nl === -1) return this.keep(chunk);
-      this.keep(chunk.subarray(0, nl));
-      const length = this.pendingLength;
-      const line = this.take();
-      onLine(line, length, line.toString());
-      start = nl + 1;
-    }
+    let start = this.finishPending(chunk, onLine);
+    if (start === -1) return;
     while (start < chunk.length) {
       const last = chunk.lastIndexOf(NEWLINE, Math.min(chunk.length, start + TEXT_WINDOW) - 1);
       if (last < start || !isAscii(chunk.subarray(start, last + 1))) {
         // No line ends in the window (the next line alone), or it is not ASCII (its lines): as forEach.
         const end = last < start ? chunk.indexOf(NEWLINE, start) : last;
         if (end === -1) break;
-        for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1 && nl <= end; nl = chunk.indexOf(NEWLINE, start)) {
-          const line = chunk.subarray(start, nl - start > MAX_LINE_BYTES ? start + MAX_LINE_BYTES : nl);
-          onLine(line, nl - start, line.toString());
-          start = nl + 1;
-        }
+        start = this.eachLine(chunk, start, end, onLine);
         continue;
       }
       const text = chunk.toString("latin1", start, last + 1);

@@ -28,17 +28,17 @@ export function lineFeed(checker: ChainChecker | undefined, aggregator: LineAggr
       aggregator.line(text, true, length, checker.provedFields && shape ? shape : undefined, bytes);
     };
     if (!windowed || !aggregator.takesWindows) return { onLine };
+    // A settled line the aggregator's window path declines is counted as the per-line path would.
+    const countLine = (bytes: Buffer, length: number, text: string) => aggregator.line(text, true, length, undefined, bytes);
     const inText = (text: string, from: number, to: number, chunk: Buffer, offset: number) => {
       // The same single match, in its window form: the checker settles the line's verdict with it
       // (proving hash and prev), then the aggregator counts it.
       const shape = isFileEventAt(text, from) ? null : matchReportShapeAt(text, from);
       if (shape && checker.settleIn(chainFieldsOf(shape), chunk, offset + from, offset + to)) {
         if (aggregator.lineIn(shape)) return;
-        const bytes = chunk.subarray(offset + from, offset + to);
-        return aggregator.line(bytes.toString(), true, bytes.length, undefined, bytes);
+        return perLine(chunk, offset + from, offset + to, countLine);
       }
-      const bytes = chunk.subarray(offset + from, offset + to);
-      onLine(bytes, bytes.length, bytes.toString());
+      perLine(chunk, offset + from, offset + to, onLine);
     };
     return { onLine, inText, windowEnd: () => aggregator.windowEnd() };
   }
@@ -52,9 +52,13 @@ export function lineFeed(checker: ChainChecker | undefined, aggregator: LineAggr
   if (!windowed || !report.takesWindows) return { onLine };
   const inText = (text: string, from: number, to: number, chunk: Buffer, offset: number) => {
     const m = matchReportLineAt(text, from, chunk, offset + from);
-    if (m && report.lineIn(m)) return;
-    const bytes = chunk.subarray(offset + from, offset + to);
-    report.line(bytes.toString(), true, bytes.length, undefined, bytes);
+    if (!m || !report.lineIn(m)) perLine(chunk, offset + from, offset + to, onLine);
   };
   return { onLine, inText, windowEnd: () => report.windowEnd() };
+}
+
+/** A line the window did not settle, handed to a per-line consumer with its bytes and its own string. */
+function perLine(chunk: Buffer, start: number, end: number, onLine: LineFeed["onLine"]): void {
+  const bytes = chunk.subarray(start, end);
+  onLine(bytes, bytes.length, bytes.toString());
 }
