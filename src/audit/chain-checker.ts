@@ -1,6 +1,6 @@
 import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
-import { createLineDigester, findHashMember, type LineDigester } from "./line-digest.js";
+import { createLineDigester, findHashMember, type ByteCut, type LineDigester } from "./line-digest.js";
 import { HASH_MEMBER_LENGTH, hasAt, isLowerHex64, matchChainLine, matchChainLineAt, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { isTornPrefix, parseAuditLine } from "./parse-line.js";
@@ -10,6 +10,8 @@ import type { AnchorLink, IssueKind, IssueSeverity, SegmentResult, VerifyIssue, 
 const HEAD_HASHES = 8;
 const MAX_KEPT_ISSUES = 200;
 const CR = 0x0d;
+/** Characters of `,"hash":"` before a hash member's first digit. */
+const HASH_DIGITS_AT = ',"hash":"'.length;
 
 /**
  * A writer's chain so far. Every hash in it matches `^[0-9a-f]{64}$`: they come from schema-valid
@@ -56,6 +58,8 @@ export class ChainChecker {
   /** Anchors named by entries (chain.started prev_anchor, day.sealed anchor), checked against the directory later. */
   private readonly anchorLinks: AnchorLink[] = [];
   private readonly digester: LineDigester;
+  /** settleIn's cut, reused: the digester reads it only during the call. */
+  private readonly cut: ByteCut = { from: 0, to: 0 };
   private crlfSeen = false;
   private added: VerifyIssue[] = NO_ISSUES as VerifyIssue[];
   /**
@@ -169,9 +173,17 @@ export class ChainChecker {
     const state = fields && fields.action !== CHAIN_STARTED_ACTION && fields.action !== DAY_SEALED_ACTION ? this.writers.get(fields.writer) : undefined;
     const alg = state?.span.alg ?? (this.options.key === undefined ? "sha256" : "hmac-sha256");
     if (!fields || !state || (alg === "hmac-sha256" && this.options.key === undefined)) return false;
-    // ASCII: character and byte offsets agree.
-    const hash = this.digester.digest(chunk.subarray(start, end), { from: fields.hashAt, to: fields.hashAt + HASH_MEMBER_LENGTH }, alg);
-    if (hash !== fields.hash || fields.seq !== state.span.last.seq + 1 || fields.prev !== state.span.last.hash || !this.onDay(fields.ts)) return false;
+    if (fields.seq !== state.span.last.seq + 1 || fields.prev !== state.span.last.hash || !this.onDay(fields.ts) || fields.hash.length !== 64) return false;
+    // ASCII: character and byte offsets agree, so the hash's digits follow `,"hash":"` in the bytes
+    // too, and are compared there with the digest (lower-case hex digits only, as `===` with the
+    // hex digest would).
+    const cut = this.cut;
+    cut.from = fields.hashAt;
+    cut.to = fields.hashAt + HASH_MEMBER_LENGTH;
+    const hexAt = start + fields.hashAt + HASH_DIGITS_AT;
+    if (!this.digester.matches(chunk.subarray(start, end), cut, alg, chunk, hexAt)) return false;
+    // A string of its own (not a slice of the window's text), so keeping it keeps no window.
+    const hash = chunk.toString("latin1", hexAt, hexAt + 64);
     this.added = NO_ISSUES as VerifyIssue[];
     this.provedFields = true;
     this.entries += 1;

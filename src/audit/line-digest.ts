@@ -1,5 +1,6 @@
 import { createHash, hash as oneShotHash } from "node:crypto";
 import type { HashAlgorithm } from "./chain.js";
+import { binaryMatchesHex, HmacOuter } from "./hmac-outer.js";
 import { hasAt } from "./line-pattern.js";
 
 /**
@@ -8,11 +9,18 @@ import { hasAt } from "./line-pattern.js";
  * exactly the bytes the writer hashed: no re-serialisation per line, which is what makes
  * `mon verify` fast. HMAC is built from two one-shot SHA-256 calls over preallocated buffers
  * (RFC 2104) because creating an Hmac object per line costs more than hashing the line; the
- * inner digest travels as a latin1 string, which is cheaper than a Buffer result.
+ * inner digest travels as a latin1 string, which is cheaper than a Buffer result. `matches`,
+ * the hot path's form, compares with the hex digits in the line's own bytes instead of making
+ * a hex string, and computes HMAC's outer hash in JavaScript (hmac-outer.ts).
  */
 export interface LineDigester {
   /** Hex digest of `bytes` without the bytes in [cut.from, cut.to), with SHA-256 or (keyed) HMAC-SHA256. */
   digest(bytes: Buffer, cut: ByteCut, alg: HashAlgorithm): string;
+  /**
+   * Whether digest(bytes, cut, alg) equals the 64 characters at hex[at, at + 64) read as latin1,
+   * i.e. exactly when those bytes are the lower-case hex digest (upper case is a mismatch).
+   */
+  matches(bytes: Buffer, cut: ByteCut, alg: HashAlgorithm, hex: Uint8Array, at: number): boolean;
 }
 
 /** A byte range removed from a line before hashing it. */
@@ -42,6 +50,7 @@ class ScratchDigester implements LineDigester {
   private bodies: Buffer[] = [];
   private readonly ipad: Buffer | undefined;
   private readonly outer: Buffer | undefined;
+  private readonly outerHash: HmacOuter | undefined;
 
   constructor(key: string | undefined) {
     if (key === undefined) return;
@@ -53,10 +62,39 @@ class ScratchDigester implements LineDigester {
     this.ipad = Buffer.from(padded.map((b) => b ^ 0x36));
     this.outer = Buffer.alloc(BLOCK + 32);
     Buffer.from(padded.map((b) => b ^ 0x5c)).copy(this.outer);
+    this.outerHash = new HmacOuter(this.outer.subarray(0, BLOCK));
     this.ipad.copy(this.scratch);
   }
 
   digest(bytes: Buffer, cut: ByteCut, alg: HashAlgorithm): string {
+    const offset = this.place(bytes, cut);
+    if (alg === "sha256") return oneShotHash("sha256", this.body(offset), "hex");
+    const outer = this.outer;
+    if (!outer) throw new Error("HMAC-SHA256 needs a key");
+    outer.write(oneShotHash("sha256", this.keyed(offset), "binary"), BLOCK, "latin1");
+    return oneShotHash("sha256", outer, "hex");
+  }
+
+  matches(bytes: Buffer, cut: ByteCut, alg: HashAlgorithm, hex: Uint8Array, at: number): boolean {
+    const offset = this.place(bytes, cut);
+    if (alg === "sha256") return binaryMatchesHex(oneShotHash("sha256", this.body(offset), "binary"), hex, at);
+    const outerHash = this.outerHash;
+    if (!outerHash) throw new Error("HMAC-SHA256 needs a key");
+    return outerHash.matchesHex(oneShotHash("sha256", this.keyed(offset), "binary"), hex, at);
+  }
+
+  /** The SHA-256 input placed by place(): scratch[BLOCK, offset). */
+  private body(offset: number): Buffer {
+    return (this.bodies[offset - BLOCK] ??= this.scratch.subarray(BLOCK, offset));
+  }
+
+  /** The inner HMAC input placed by place(): ipad and the line, scratch[0, offset). */
+  private keyed(offset: number): Buffer {
+    return (this.views[offset] ??= this.scratch.subarray(0, offset));
+  }
+
+  /** Copies `bytes` without the cut after the ipad block in the scratch buffer; returns where it ends. */
+  private place(bytes: Buffer, cut: ByteCut): number {
     const length = bytes.length - (cut.to - cut.from);
     if (this.scratch.length < BLOCK + bytes.length) {
       this.scratch = Buffer.allocUnsafe(BLOCK + bytes.length * 2);
@@ -69,12 +107,7 @@ class ScratchDigester implements LineDigester {
     // Buffer#copy of a sub-range (which builds a view per call).
     scratch.set(bytes, BLOCK);
     scratch.copyWithin(BLOCK + cut.from, BLOCK + cut.to, BLOCK + bytes.length);
-    const offset = BLOCK + length;
-    if (alg === "sha256") return oneShotHash("sha256", (this.bodies[length] ??= scratch.subarray(BLOCK, offset)), "hex");
-    const outer = this.outer;
-    if (!outer) throw new Error("HMAC-SHA256 needs a key");
-    outer.write(oneShotHash("sha256", (this.views[offset] ??= scratch.subarray(0, offset)), "binary"), BLOCK, "latin1");
-    return oneShotHash("sha256", outer, "hex");
+    return BLOCK + length;
   }
 }
 
