@@ -1,7 +1,7 @@
 import { ChainChecker } from "./chain-checker.js";
 import { ContentDigest } from "./content-digest.js";
 import { LineSplitter, openDayStream, readPlainChunksSync } from "./lines.js";
-import { LineAggregator, type AggregatePart, type AggregateResult } from "./scan-aggregate.js";
+import type { AggregatePart, AggregateResult } from "./scan-aggregate.js";
 import { lineFeed } from "./scan-feed.js";
 import type { SegmentResult } from "./verify-types.js";
 
@@ -50,7 +50,8 @@ const CHUNK_BYTES = 1024 * 1024;
 export async function scanPiece(task: ScanTask): Promise<ScanResult> {
   const checker = task.verify ? new ChainChecker({ key: task.verify.key, fileStart: task.fileStart, day: task.day }) : undefined;
   const digest = task.verify?.hashFile ? new ContentDigest(task.verify.prefixBytes) : undefined;
-  const aggregator = task.aggregate ? new LineAggregator(task.aggregate, task.fileStart) : undefined;
+  // Loaded only for a report: a verify worker then boots without the aggregator's dozen modules.
+  const aggregator = task.aggregate ? new (await import("./scan-aggregate.js")).LineAggregator(task.aggregate, task.fileStart) : undefined;
   const splitter = new LineSplitter();
   const feed = lineFeed(checker, aggregator);
   let bytes = 0;
