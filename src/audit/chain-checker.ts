@@ -171,8 +171,11 @@ export class ChainChecker {
    */
   settleIn(fields: PlainEntryFields | undefined, chunk: Buffer, start: number, end: number): boolean {
     const state = fields && fields.action !== CHAIN_STARTED_ACTION && fields.action !== DAY_SEALED_ACTION ? this.writers.get(fields.writer) : undefined;
-    const alg = state?.span.alg ?? (this.options.key === undefined ? "sha256" : "hmac-sha256");
-    if (!fields || !state || (alg === "hmac-sha256" && this.options.key === undefined)) return false;
+    // A writer's first line here (no state yet) returns before anything else is read: the
+    // optimised code then keeps no branch that a piece's first lines would deoptimise.
+    if (!fields || !state) return false;
+    const alg = state.span.alg ?? (this.options.key === undefined ? "sha256" : "hmac-sha256");
+    if (alg === "hmac-sha256" && this.options.key === undefined) return false;
     if (fields.seq !== state.span.last.seq + 1 || fields.prev !== state.span.last.hash || !this.onDay(fields.ts) || fields.hash.length !== 64) return false;
     // ASCII: character and byte offsets agree, so the hash's digits follow `,"hash":"` in the bytes
     // too, and are compared there with the digest (lower-case hex digits only, as `===` with the
