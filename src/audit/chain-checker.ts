@@ -4,7 +4,8 @@ import { createLineDigester, findHashMember, type ByteCut, type LineDigester } f
 import { HASH_MEMBER_LENGTH, hasAt, isLowerHex64, matchChainLine, matchChainLineAt, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { isTornPrefix, parseAuditLine } from "./parse-line.js";
-import { RecentHashes } from "./recent-hashes.js";
+import { ownString } from "./own-string.js";
+import { RecentHashes, TAIL_HASHES } from "./recent-hashes.js";
 import type { AnchorLink, IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
 
 const HEAD_HASHES = 8;
@@ -23,6 +24,8 @@ interface WriterState {
   recent: RecentHashes;
   /** The last gap reported, so an entry filling it reads as a reordering, not a duplicate. */
   gap?: { from: number; to: number; issue: VerifyIssue };
+  /** How many of its newest hashes settleIn took from the current window (at most TAIL_HASHES): see windowEnd. */
+  fromWindow: number;
 }
 
 /** What line() returns when it found nothing: shared, so a clean line allocates no array. */
@@ -58,6 +61,8 @@ export class ChainChecker {
   /** Anchors named by entries (chain.started prev_anchor, day.sealed anchor), checked against the directory later. */
   private readonly anchorLinks: AnchorLink[] = [];
   private readonly digester: LineDigester;
+  /** Writers whose newest hashes include slices of the current window (see windowEnd). */
+  private readonly fromWindow: WriterState[] = [];
   /** settleIn's cut, reused: the digester reads it only during the call. */
   private readonly cut: ByteCut = { from: 0, to: 0 };
   private crlfSeen = false;
@@ -153,7 +158,8 @@ export class ChainChecker {
    * next link of a known writer whose hash verifies at the first try, is settled here without a
    * string of its own, by the same pattern (its form for a line in a text) and the same tests as
    * line()'s hot path; every other line is handed to line() with its bytes, so it gets exactly
-   * the verdict it always had. Nothing taken from `text` is kept (only the computed digest is).
+   * the verdict it always had. The one thing kept from `text`, the line's hash, is copied at
+   * windowEnd(), which the caller runs after each window.
    */
   lineIn(text: string, from: number, to: number, chunk: Buffer, offset: number): void {
     const fields = isFileEventAt(text, from) ? undefined : matchChainLineAt(text, from);
@@ -185,13 +191,34 @@ export class ChainChecker {
     cut.to = fields.hashAt + HASH_MEMBER_LENGTH;
     const hexAt = start + fields.hashAt + HASH_DIGITS_AT;
     if (!this.digester.matches(chunk.subarray(start, end), cut, alg, chunk, hexAt)) return false;
-    // A string of its own (not a slice of the window's text), so keeping it keeps no window.
-    const hash = chunk.toString("latin1", hexAt, hexAt + 64);
+    // The hash is kept as the window's slice that it is, and copied at windowEnd() only if it is
+    // still among the writer's newest: most are pushed out of the ring before their window ends.
+    // The head hashes are kept for good, so those few are copied at once.
+    const hash = state.span.headHashes.length < HEAD_HASHES ? ownString(fields.hash) : fields.hash;
     this.added = NO_ISSUES as VerifyIssue[];
     this.provedFields = true;
     this.entries += 1;
     this.step(state, fields.seq, hash, ++this.lines);
+    if (state.fromWindow === 0) this.fromWindow.push(state);
+    if (state.fromWindow < TAIL_HASHES) state.fromWindow += 1;
     return true;
+  }
+
+  /**
+   * Ends a window of lineIn/settleIn lines: every hash still held that was taken from the
+   * window's text is replaced by a copy of its own, so no window outlives its lines (V8 keeps a
+   * whole string alive for a slice of it). The scan calls it after each window; result() too.
+   */
+  windowEnd(): void {
+    for (const state of this.fromWindow) {
+      const span = state.span;
+      const last = ownString(span.last.hash);
+      if (span.fileLast.hash === span.last.hash) span.fileLast.hash = last;
+      span.last.hash = last;
+      state.recent.ownNewest(state.fromWindow, ownString);
+      state.fromWindow = 0;
+    }
+    this.fromWindow.length = 0;
   }
 
   /**
@@ -213,6 +240,7 @@ export class ChainChecker {
 
   /** Everything checked so far, in the form segments report it. */
   result(): CheckedLines {
+    this.windowEnd();
     const writers = [...this.writers.values()].map(({ span, recent }) => ({ ...span, tailHashes: recent.pairs() }));
     return {
       lines: this.lines, entries: this.entries, issues: this.issues, issueCount: this.issueCount, writers, links: this.links,
@@ -314,6 +342,7 @@ export class ChainChecker {
           last: { seq: e.seq, hash: e.hash, line: n }, fileLast: { seq: e.seq, hash: e.hash },
         },
         recent: new RecentHashes(),
+        fromWindow: 0,
       };
       this.writers.set(e.writer, state);
       this.advance(state, e.seq, e.hash, n);

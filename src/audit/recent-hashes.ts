@@ -22,6 +22,14 @@ export class RecentHashes {
     if (this.size < TAIL_HASHES) this.size += 1;
   }
 
+  /** Replaces the newest `count` hashes with `own(hash)` (a copy that shares no memory with a window). */
+  ownNewest(count: number, own: (hash: string) => string): void {
+    for (let i = 1; i <= Math.min(count, this.size); i++) {
+      const at = (this.next - i + TAIL_HASHES) % TAIL_HASHES;
+      this.hashes[at] = own(this.hashes[at] as string);
+    }
+  }
+
   get(seq: number): { hash: string; line: number } | undefined {
     for (let i = 0; i < this.size; i++) if (this.seqs[i] === seq) return { hash: this.hashes[i] as string, line: this.lines[i] as number };
     return undefined;

@@ -40,12 +40,16 @@ export function lineFeed(checker: ChainChecker | undefined, aggregator: LineAggr
       }
       perLine(chunk, offset + from, offset + to, onLine);
     };
-    return { onLine, inText, windowEnd: () => aggregator.windowEnd() };
+    const windowEnd = () => {
+      checker.windowEnd();
+      aggregator.windowEnd();
+    };
+    return { onLine, inText, windowEnd };
   }
   if (checker) {
     const onLine = (bytes: Buffer, length: number, text: string) => void checker.line(bytes, true, length, text);
     if (!windowed) return { onLine };
-    return { onLine, inText: (text, from, to, chunk, offset) => checker.lineIn(text, from, to, chunk, offset) };
+    return { onLine, inText: (text, from, to, chunk, offset) => checker.lineIn(text, from, to, chunk, offset), windowEnd: () => checker.windowEnd() };
   }
   const report = aggregator as LineAggregator;
   const onLine = (bytes: Buffer, length: number, text: string) => report.line(text, true, length, undefined, bytes);
