@@ -61,8 +61,8 @@ export class ChainChecker {
   /** Anchors named by entries (chain.started prev_anchor, day.sealed anchor), checked against the directory later. */
   private readonly anchorLinks: AnchorLink[] = [];
   private readonly digester: LineDigester;
-  /** Writers whose newest hashes include slices of the current window (see windowEnd). */
-  private readonly fromWindow: WriterState[] = [];
+  /** Whether some writer's newest hashes include slices of the current window (see windowEnd). */
+  private windowHeld = false;
   /** settleIn's cut, reused: the digester reads it only during the call. */
   private readonly cut: ByteCut = { from: 0, to: 0 };
   private crlfSeen = false;
@@ -199,8 +199,8 @@ export class ChainChecker {
     this.provedFields = true;
     this.entries += 1;
     this.step(state, fields.seq, hash, ++this.lines);
-    if (state.fromWindow === 0) this.fromWindow.push(state);
     if (state.fromWindow < TAIL_HASHES) state.fromWindow += 1;
+    this.windowHeld = true;
     return true;
   }
 
@@ -210,7 +210,12 @@ export class ChainChecker {
    * whole string alive for a slice of it). The scan calls it after each window; result() too.
    */
   windowEnd(): void {
-    for (const state of this.fromWindow) {
+    if (!this.windowHeld) return;
+    this.windowHeld = false;
+    // All writers, not a list of those touched: pushing onto an array that each piece starts
+    // empty changes its elements kind, which threw away the optimised scan loop once per thread.
+    for (const state of this.writers.values()) {
+      if (state.fromWindow === 0) continue;
       const span = state.span;
       const last = ownString(span.last.hash);
       if (span.fileLast.hash === span.last.hash) span.fileLast.hash = last;
@@ -218,7 +223,6 @@ export class ChainChecker {
       state.recent.ownNewest(state.fromWindow, ownString);
       state.fromWindow = 0;
     }
-    this.fromWindow.length = 0;
   }
 
   /**

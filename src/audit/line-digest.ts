@@ -42,12 +42,14 @@ export function createLineDigester(key: string | undefined): LineDigester {
 class ScratchDigester implements LineDigester {
   private scratch = Buffer.allocUnsafe(BLOCK + 64 * 1024);
   /**
-   * Views of the scratch buffer by length (`views[n]` is scratch[0, n)): line lengths repeat, so
-   * the HMAC input takes one view per distinct length instead of one per line.
+   * Views of the scratch buffer by where they end (`views.get(n)` is scratch[0, n)): line lengths
+   * repeat, so the HMAC input takes one view per distinct length instead of one per line. A Map,
+   * not an array indexed by length: such an array is sparse, and its change to dictionary
+   * elements threw away the optimised code that read it.
    */
-  private views: Buffer[] = [];
-  /** The same for the SHA-256 input, scratch[BLOCK, BLOCK + n) at `bodies[n]`. */
-  private bodies: Buffer[] = [];
+  private views = new Map<number, Buffer>();
+  /** The same for the SHA-256 input, scratch[BLOCK, n) at `bodies.get(n)`. */
+  private bodies = new Map<number, Buffer>();
   private readonly ipad: Buffer | undefined;
   private readonly outer: Buffer | undefined;
   private readonly outerHash: HmacOuter | undefined;
@@ -85,12 +87,16 @@ class ScratchDigester implements LineDigester {
 
   /** The SHA-256 input placed by place(): scratch[BLOCK, offset). */
   private body(offset: number): Buffer {
-    return (this.bodies[offset - BLOCK] ??= this.scratch.subarray(BLOCK, offset));
+    let view = this.bodies.get(offset);
+    if (view === undefined) this.bodies.set(offset, (view = this.scratch.subarray(BLOCK, offset)));
+    return view;
   }
 
   /** The inner HMAC input placed by place(): ipad and the line, scratch[0, offset). */
   private keyed(offset: number): Buffer {
-    return (this.views[offset] ??= this.scratch.subarray(0, offset));
+    let view = this.views.get(offset);
+    if (view === undefined) this.views.set(offset, (view = this.scratch.subarray(0, offset)));
+    return view;
   }
 
   /** Copies `bytes` without the cut after the ipad block in the scratch buffer; returns where it ends. */
@@ -99,8 +105,8 @@ class ScratchDigester implements LineDigester {
     if (this.scratch.length < BLOCK + bytes.length) {
       this.scratch = Buffer.allocUnsafe(BLOCK + bytes.length * 2);
       this.ipad?.copy(this.scratch);
-      this.views = [];
-      this.bodies = [];
+      this.views = new Map();
+      this.bodies = new Map();
     }
     const scratch = this.scratch;
     // One TypedArray set + copyWithin over the gap: builtins that allocate nothing, unlike
