@@ -101,6 +101,7 @@ function buildMetrics(): MonwireMetrics {
       registry.removeSingleMetric(entry.name);
       families.set(entry.name, createFamily(entry, registry, buckets));
     }
+    exposeFamilies();
   };
 
   const setDefaultMetrics = (enabled: boolean) => {
@@ -124,10 +125,15 @@ function buildMetrics(): MonwireMetrics {
       if (settings.defaultMetrics !== undefined) setDefaultMetrics(settings.defaultMetrics);
     },
   };
-  // Getters, not copies: a histogram rebuilt for new buckets is seen by every holder of `metrics`.
-  for (const [accessor, name] of Object.entries(ACCESSORS)) {
-    Object.defineProperty(metrics, accessor, { enumerable: true, get: () => families.get(name) });
+  // Data properties, re-pointed whenever a histogram is rebuilt for new buckets: every holder of
+  // `metrics` sees the new family, and reading one on the request and query paths is a field load
+  // (a getter cost a call and a Map look-up per request and per query).
+  function exposeFamilies(): void {
+    for (const [accessor, name] of Object.entries(ACCESSORS)) {
+      Object.defineProperty(metrics, accessor, { value: families.get(name), enumerable: true, configurable: true, writable: false });
+    }
   }
+  exposeFamilies();
   return metrics as unknown as MonwireMetrics;
 }
 
