@@ -38,4 +38,50 @@ describe("createObserve", () => {
     expect(await registry.metrics()).toContain('q_seconds_count{operation="select",tenant="EUR"} 2');
     expect(await registry.metrics()).toContain('q_seconds_bucket{le="0.1",operation="select",tenant="EUR"} 2');
   });
+
+  it("holds observations until a reader collects, and adds each exactly once", async () => {
+    const { registry, histogram } = make();
+    const observe = createObserve(histogram, { operation: "select", tenant: "EUR" });
+    observe(0.0005);
+    observe(0.05);
+    const count = async () => (await histogram.get()).values.find((v) => v.metricName === "q_seconds_count")?.value;
+    expect(await count()).toBe(2);
+    expect(await count()).toBe(2);
+    observe(2);
+    expect(await registry.metrics()).toContain('q_seconds_count{operation="select",tenant="EUR"} 3');
+    expect(await registry.metrics()).toContain('q_seconds_bucket{le="1",operation="select",tenant="EUR"} 2');
+    expect(await registry.metrics()).toContain('q_seconds_sum{operation="select",tenant="EUR"} 2.0505');
+    const json = await registry.getMetricsAsJSON();
+    expect(json[0]?.values.find((v) => v.metricName === "q_seconds_count")?.value).toBe(3);
+  });
+
+  it("drops what was observed before reset() even when no reader collected it", async () => {
+    const { registry, histogram } = make();
+    const observe = createObserve(histogram, { operation: "select", tenant: "EUR" });
+    observe(0.5);
+    histogram.reset();
+    observe(0.05);
+    observe(0.05);
+    expect(await registry.metrics()).toContain('q_seconds_count{operation="select",tenant="EUR"} 2');
+    expect(await registry.metrics()).toContain('q_seconds_bucket{le="0.1",operation="select",tenant="EUR"} 2');
+  });
+
+  it("recreates a removed series and keeps the histogram's own collect()", async () => {
+    const registry = new Registry();
+    let collected = 0;
+    const histogram = new Histogram({
+      name: "q_seconds", help: "q", labelNames: ["operation", "tenant"], buckets: [0.001, 0.01, 0.1, 1], registers: [registry],
+      collect() {
+        collected += 1;
+      },
+    });
+    const observe = createObserve(histogram, { operation: "select", tenant: "EUR" });
+    observe(0.5);
+    await registry.metrics();
+    histogram.remove({ operation: "select", tenant: "EUR" });
+    expect(await registry.metrics()).not.toContain('tenant="EUR"');
+    observe(0.005);
+    expect(await registry.metrics()).toContain('q_seconds_count{operation="select",tenant="EUR"} 1');
+    expect(collected).toBe(3);
+  });
 });
