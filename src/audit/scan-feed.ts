@@ -1,4 +1,5 @@
-import { ChainChecker, isFileEventAt } from "./chain-checker.js";
+import { ChainChecker } from "./chain-checker.js";
+import { isFileEventAt } from "./file-event.js";
 import { chainFieldsOf, matchReportLineAt, matchReportShape, matchReportShapeAt } from "./line-pattern.js";
 import type { LineAggregator } from "./scan-aggregate.js";
 
