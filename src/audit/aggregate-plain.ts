@@ -1,11 +1,11 @@
 // The report's per-line fast path over plain lines: the pass that counts a matched line into the
 // aggregate, the per-string look-ups it keeps, and the current hour held aside. What each
-// category adds beyond its counts is in plain-counts.ts, the rows it keeps in plain-rows.ts.
+// category adds beyond its counts is in plain-counts.ts, the shapes of what it keeps in plain-rows.ts.
 import {
-  KEY_SEPARATOR, actionRow, countPastCutoff, countRow, increment, listEvent,
+  KEY_SEPARATOR, NO_CURRENCY, actionRow, countPastCutoff, countRow, increment, listEvent,
   type Aggregate, type AggregateMemo, type MoneyRow,
 } from "./aggregate.js";
-import { authKindOf, licenseKindOf, userManagementKindOf, walletTypeOfAction, walletTypeOfData } from "./aggregate-rules.js";
+import { authKindOf, licenseKindOf, userManagementKindOf, walletTypeOfAction, walletTypeOfData, type WalletType } from "./aggregate-rules.js";
 import { AUDIT_CATEGORIES } from "./categories.js";
 import type { AuditEntry } from "./entry.js";
 import type { RangeFilter } from "./filters.js";
@@ -14,7 +14,7 @@ import { CURRENCY_AT, matchedAmountMinor } from "./plain-amount.js";
 import { SUCCESS, bump, countAuthentication, countLicense, countUserManagement } from "./plain-counts.js";
 import { ownString } from "./own-string.js";
 import { ParsedMembers } from "./plain-members.js";
-import { NO_CURRENCY_CODE, currencyCode, moneyRowOf, type ActionInfo, type CategoryInfo, type TenantInfo } from "./plain-rows.js";
+import type { ActionInfo, CategoryInfo, TenantInfo } from "./plain-rows.js";
 import { HOUR, matchedTimeKey, timeKeyOf } from "./plain-time.js";
 
 /** Categories by their length, which tells the six apart; a clash disables the shortcut for that length. */
@@ -29,6 +29,7 @@ const RECENT = 4;
  * the same result, so memory stays that of the aggregate.
  */
 export const KEPT_DISTINCT = 4096;
+const NO_CURRENCY_CODE = currencyCode(NO_CURRENCY, 0);
 
 /**
  * addEntry for a plain line's match, without building an entry: what addEntry derives from a
@@ -115,7 +116,7 @@ export class PlainAggregate {
         code = currencyCode(amountText, CURRENCY_AT);
         minor = matchedAmountMinor(amountText);
       }
-      money = moneyRowOf(this.agg, tenant, code, action.wallet ?? walletTypeOfData(this.members.object(m[G.data]) as AuditEntry["data"]));
+      money = this.moneyRow(tenant, code, action.wallet ?? walletTypeOfData(this.members.object(m[G.data]) as AuditEntry["data"]));
     }
     const agg = this.agg;
     this.taken += 1;
@@ -214,4 +215,26 @@ export class PlainAggregate {
     }
     return action;
   }
+
+  private moneyRow(tenant: TenantInfo, code: number, type: WalletType): MoneyRow {
+    let byType = tenant.money.get(code);
+    if (byType === undefined) tenant.money.set(code, (byType = new Map()));
+    let row = byType.get(type);
+    if (row === undefined) {
+      const key = `${tenant.name}${KEY_SEPARATOR}${currencyText(code)}${KEY_SEPARATOR}${type}`;
+      row = this.agg.financial.get(key);
+      if (row === undefined) this.agg.financial.set(key, (row = { success: 0, failure: 0, unknown: 0, minor: 0 }));
+      byType.set(type, row);
+    }
+    return row;
+  }
+}
+
+/** Three upper-case letters at `at` as one number: a currency compared without a string. */
+function currencyCode(text: string, at: number): number {
+  return (text.charCodeAt(at) << 16) | (text.charCodeAt(at + 1) << 8) | text.charCodeAt(at + 2);
+}
+
+function currencyText(code: number): string {
+  return String.fromCharCode(code >> 16, (code >> 8) & 0xff, code & 0xff);
 }

@@ -1,7 +1,6 @@
 import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
-import { hasChainFields } from "./entry-chain-data.js";
-import { ACTION_AT, FILE_EVENT_PREFIX, fileEventNote, isFileEventAt } from "./file-event.js";
+import { fileEventNote, hasChainFields } from "./entry-chain-data.js";
 import type { ByteCut } from "./line-digest.js";
 import { HASH_MEMBER_LENGTH, hasAt, isLowerHex64, matchChainLine, matchChainLineAt, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
@@ -14,6 +13,10 @@ import { HEAD_HASHES, NO_ISSUES, WriterChains } from "./writer-chains.js";
 const CR = 0x0d;
 /** Characters of `,"hash":"` before a hash member's first digit. */
 const HASH_DIGITS_AT = ',"hash":"'.length;
+/** How the line of a writer's day-file event starts (see noteFileEvent). */
+const FILE_EVENT_PREFIX = '{"action":"audit.file.';
+/** Where a canonical line's action value starts. */
+const ACTION_AT = '{"action":"'.length;
 
 /**
  * Checks lines one at a time, in file order: parse, schema, hash recomputed from the raw bytes,
@@ -222,4 +225,12 @@ export class ChainChecker extends WriterChains {
     const day = this.options.day;
     return day === undefined || hasAt(ts, day, 0);
   }
+}
+
+/**
+ * Whether the line starting at `at` in `text` is a writer's day-file event, which line() passes
+ * on as a note; no other line starting with `{` differs between line() and settleIn.
+ */
+export function isFileEventAt(text: string, at: number): boolean {
+  return text.charCodeAt(at + ACTION_AT) === 0x61 /* a */ && hasAt(text, FILE_EVENT_PREFIX, at);
 }

@@ -1,6 +1,7 @@
-// What an entry's members say about its chain, read defensively: the full path of the chain
-// checker asks these of entries that may be schema-invalid or forged, so each test accepts only
-// the exact shape it names. Pure functions, no state; none of them runs on the hot path.
+// What an entry's members say about its chain (and a writer's day-file event, its note), read
+// defensively: the full path of the chain checker asks these of entries that may be
+// schema-invalid or forged, so each test accepts only the exact shape it names. Pure functions,
+// no state; none of them runs on the hot path.
 import type { HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import type { VerifyIssue } from "./verify-types.js";
@@ -47,4 +48,21 @@ export function isAnchorRef(value: unknown): value is { day: string; hash: strin
 export function isLink(value: unknown): value is { writer: string; seq: number; hash: string } {
   const v = value as { writer?: unknown; seq?: unknown; hash?: unknown } | null;
   return typeof v === "object" && v !== null && typeof v.writer === "string" && Number.isSafeInteger(v.seq) && typeof v.hash === "string";
+}
+
+/**
+ * The note for a day-file event's line: its writer's day file was deleted or swapped while it ran
+ * and it restored its lines into a new file, so the operator learns what happened and when.
+ * Undefined when the line is not JSON (the line's own check then says what is wrong with it).
+ */
+export function fileEventNote(text: string): string | undefined {
+  let entry: { action?: unknown; ts?: unknown; writer?: unknown; data?: { note?: unknown; restored_lines?: unknown } };
+  try {
+    entry = JSON.parse(text) as typeof entry;
+  } catch {
+    return undefined;
+  }
+  const restored = typeof entry.data?.restored_lines === "number" ? ` (${entry.data.restored_lines} line(s) restored)` : "";
+  const note = typeof entry.data?.note === "string" ? `: ${entry.data.note.slice(0, 300)}` : "";
+  return `writer ${String(entry.writer)} recorded ${String(entry.action)} at ${String(entry.ts)}${note}${restored}`;
 }

@@ -1,5 +1,4 @@
-import { ChainChecker } from "./chain-checker.js";
-import { isFileEventAt } from "./file-event.js";
+import { ChainChecker, isFileEventAt } from "./chain-checker.js";
 import { chainFieldsOf, matchReportLineAt, matchReportShape, matchReportShapeAt } from "./line-pattern.js";
 import type { LineAggregator } from "./scan-aggregate.js";
 
