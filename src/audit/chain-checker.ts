@@ -1,3 +1,5 @@
+// The chain checker's line paths: how each line is framed and parsed, and which lines the hot
+// path settles with one digest; writer-chains.ts holds the chains and the full entry check.
 import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
 import { fileEventNote, hasChainFields } from "./entry-chain-data.js";
