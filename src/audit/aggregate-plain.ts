@@ -1,19 +1,35 @@
+// The report's per-line fast path over plain lines: the pass that counts a matched line into the
+// aggregate, the per-string look-ups it keeps, and the current hour held aside. What each
+// category adds beyond its counts is in plain-counts.ts, the shapes of what it keeps in plain-rows.ts.
 import {
-  KEY_SEPARATOR, NO_CURRENCY, actionRow, countPastCutoff, countRow, increment, incrementBounded, listEvent,
-  type Aggregate, type AggregateMemo, type LicenseRow, type MoneyRow, type OutcomeCounts,
+  KEY_SEPARATOR, NO_CURRENCY, actionRow, countPastCutoff, countRow, increment, listEvent,
+  type Aggregate, type AggregateMemo, type MoneyRow,
 } from "./aggregate.js";
-import {
-  accountOf, authKindOf, keyCountOf, licenseKindOf, productOf, userManagementKindOf, walletTypeOfAction, walletTypeOfData,
-  type AuthKind, type LicenseKind, type UserManagementKind, type WalletType,
-} from "./aggregate-rules.js";
+import { authKindOf, licenseKindOf, userManagementKindOf, walletTypeOfAction, walletTypeOfData, type WalletType } from "./aggregate-rules.js";
 import { AUDIT_CATEGORIES } from "./categories.js";
 import type { AuditEntry } from "./entry.js";
 import type { RangeFilter } from "./filters.js";
 import { REPORT_GROUPS as G } from "./line-pattern.js";
 import { CURRENCY_AT, matchedAmountMinor } from "./plain-amount.js";
+import { SUCCESS, bump, countAuthentication, countLicense, countUserManagement } from "./plain-counts.js";
 import { ownString } from "./own-string.js";
 import { ParsedMembers } from "./plain-members.js";
+import type { ActionInfo, CategoryInfo, TenantInfo } from "./plain-rows.js";
 import { HOUR, matchedTimeKey, timeKeyOf } from "./plain-time.js";
+
+/** Categories by their length, which tells the six apart; a clash disables the shortcut for that length. */
+const BY_LENGTH = new Map<number, string | null>();
+for (const name of AUDIT_CATEGORIES) BY_LENGTH.set(name.length, BY_LENGTH.has(name.length) ? null : name);
+
+/** Actions or tenants tried by equality before the Map. */
+const RECENT = 4;
+/**
+ * Distinct tenants (and actions per category) whose look-ups are kept. Beyond it (a trail whose
+ * tenant values are attacker-chosen) each line looks its rows up in the aggregate's own maps, with
+ * the same result, so memory stays that of the aggregate.
+ */
+export const KEPT_DISTINCT = 4096;
+const NO_CURRENCY_CODE = currencyCode(NO_CURRENCY, 0);
 
 /**
  * addEntry for a plain line's match, without building an entry: what addEntry derives from a
@@ -30,50 +46,6 @@ import { HOUR, matchedTimeKey, timeKeyOf } from "./plain-time.js";
  * and action names) is an ownString copy, made when it is first kept, and the first and last
  * `ts` are copied by detach() at each window's end.
  */
-interface CategoryInfo {
-  name: string;
-  index: number;
-  row: OutcomeCounts | undefined;
-  actions: Map<string, ActionInfo>;
-  /** The first few actions seen: an equality test on a captured string is cheaper than a Map look-up. */
-  recent: ActionInfo[];
-}
-
-interface ActionInfo {
-  name: string;
-  row: OutcomeCounts;
-  wallet: WalletType | undefined;
-  license: LicenseKind;
-  auth: AuthKind;
-  users: UserManagementKind;
-}
-
-interface TenantInfo {
-  name: string;
-  accepted: boolean;
-  row: OutcomeCounts | undefined;
-  /** Financial rows by currency (three letters as a number), then wallet type. */
-  money: Map<number, Map<WalletType, MoneyRow>>;
-  /** License rows by product. */
-  license: Map<string, LicenseRow>;
-}
-
-/** Categories by their length, which tells the six apart; a clash disables the shortcut for that length. */
-const BY_LENGTH = new Map<number, string | null>();
-for (const name of AUDIT_CATEGORIES) BY_LENGTH.set(name.length, BY_LENGTH.has(name.length) ? null : name);
-
-/** Actions or tenants tried by equality before the Map. */
-const RECENT = 4;
-/**
- * Distinct tenants (and actions per category) whose look-ups are kept. Beyond it (a trail whose
- * tenant values are attacker-chosen) each line looks its rows up in the aggregate's own maps, with
- * the same result, so memory stays that of the aggregate.
- */
-export const KEPT_DISTINCT = 4096;
-const SUCCESS = 0x73; // "s"
-const FAILURE = 0x66; // "f"
-const NO_CURRENCY_CODE = currencyCode(NO_CURRENCY, 0);
-
 export class PlainAggregate {
   private readonly categories: (CategoryInfo | undefined)[] = [];
   private readonly tenants = new Map<string, TenantInfo>();
@@ -177,13 +149,13 @@ export class PlainAggregate {
         if (outcome === SUCCESS) (money as MoneyRow).minor += minor;
         break;
       case "license":
-        this.license(m, tenant, action, outcome);
+        countLicense(agg, this.members, m, tenant, action, outcome);
         break;
       case "authentication":
-        this.authentication(m, action, outcome);
+        countAuthentication(agg, this.members, m, action, outcome);
         break;
       case "user_management":
-        this.userManagement(action, outcome);
+        countUserManagement(agg, action, outcome);
         break;
       case "security":
       case "admin": {
@@ -256,55 +228,6 @@ export class PlainAggregate {
     }
     return row;
   }
-
-  private license(m: RegExpExecArray, tenant: TenantInfo, action: ActionInfo, outcome: number): void {
-    const entry = this.members.licensed(m);
-    const product = productOf(entry);
-    let row = tenant.license.get(product);
-    if (row === undefined) {
-      const key = `${tenant.name}${KEY_SEPARATOR}${product}`;
-      row = this.agg.license.get(key);
-      if (row === undefined) this.agg.license.set(key, (row = { keys: 0, events: 0, revoked: 0, failures: 0 }));
-      tenant.license.set(product, row);
-    }
-    if (outcome === FAILURE) row.failures += 1;
-    else if (outcome === SUCCESS && action.license === "generated") {
-      row.keys += keyCountOf(entry);
-      row.events += 1;
-    } else if (outcome === SUCCESS && action.license === "revoked") row.revoked += 1;
-  }
-
-  private authentication(m: RegExpExecArray, action: ActionInfo, outcome: number): void {
-    const auth = this.agg.auth;
-    if (action.auth === "lockout") auth.lockouts += 1;
-    else if (action.auth === "logout") auth.logouts += 1;
-    else if (action.auth === "session") {
-      // Counted per action only (see authKindOf).
-    } else if (outcome === SUCCESS) auth.successes += 1;
-    else if (outcome !== FAILURE) auth.unknown += 1;
-    else {
-      auth.failures += 1;
-      const ip = m[G.ip];
-      if (ip) incrementBounded(auth.failingIps, auth.failingIps.has(ip) ? ip : ownString(ip));
-      const account = accountOf(this.members.accountable(m));
-      if (account) incrementBounded(auth.failingAccounts, account);
-    }
-  }
-
-  private userManagement(action: ActionInfo, outcome: number): void {
-    const users = this.agg.users;
-    if (action.users === "branch_created" && outcome === SUCCESS) users.branchesCreated += 1;
-    else if (action.users === "branch_created" && outcome === FAILURE) users.branchFailures += 1;
-    else if (action.users === "role_changed" && outcome === SUCCESS) users.roleChanges += 1;
-    else if (action.users === "role_changed" && outcome === FAILURE) users.roleChangeFailures += 1;
-  }
-}
-
-/** counts[outcome] += 1 by the outcome's first letter (the pattern admits only the three outcomes). */
-function bump(counts: OutcomeCounts, outcome: number): void {
-  if (outcome === SUCCESS) counts.success += 1;
-  else if (outcome === FAILURE) counts.failure += 1;
-  else counts.unknown += 1;
 }
 
 /** Three upper-case letters at `at` as one number: a currency compared without a string. */

@@ -1,72 +1,39 @@
-import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, GENESIS_HASH, computeEntryHash, type HashAlgorithm } from "./chain.js";
+// The chain checker's line paths: how each line is framed and parsed, and which lines the hot
+// path settles with one digest; writer-chains.ts holds the chains and the full entry check.
+import { CHAIN_STARTED_ACTION, DAY_SEALED_ACTION, type HashAlgorithm } from "./chain.js";
 import type { AuditEntry } from "./entry.js";
-import { createLineDigester, findHashMember, type ByteCut, type LineDigester } from "./line-digest.js";
+import { fileEventNote, hasChainFields } from "./entry-chain-data.js";
+import type { ByteCut } from "./line-digest.js";
 import { HASH_MEMBER_LENGTH, hasAt, isLowerHex64, matchChainLine, matchChainLineAt, type PlainEntryFields } from "./line-pattern.js";
 import { hasByteOrderMark } from "./lines.js";
 import { isTornPrefix, parseAuditLine } from "./parse-line.js";
 import { ownString } from "./own-string.js";
-import { RecentHashes, TAIL_HASHES } from "./recent-hashes.js";
-import type { AnchorLink, IssueKind, IssueSeverity, SegmentResult, VerifyIssue, WriterLink, WriterSpan } from "./verify-types.js";
+import { TAIL_HASHES } from "./recent-hashes.js";
+import type { VerifyIssue } from "./verify-types.js";
+import { HEAD_HASHES, NO_ISSUES, WriterChains } from "./writer-chains.js";
 
-const HEAD_HASHES = 8;
-const MAX_KEPT_ISSUES = 200;
 const CR = 0x0d;
 /** Characters of `,"hash":"` before a hash member's first digit. */
 const HASH_DIGITS_AT = ',"hash":"'.length;
-
-/**
- * A writer's chain so far. Every hash in it matches `^[0-9a-f]{64}$`: they come from schema-valid
- * entries, from schema-invalid ones only when hasChainFields checked that, and from the fast
- * path only as computed digests. checkPlainFields relies on it for prev.
- */
-interface WriterState {
-  span: WriterSpan;
-  recent: RecentHashes;
-  /** The last gap reported, so an entry filling it reads as a reordering, not a duplicate. */
-  gap?: { from: number; to: number; issue: VerifyIssue };
-  /** How many of its newest hashes settleIn took from the current window (at most TAIL_HASHES): see windowEnd. */
-  fromWindow: number;
-}
-
-/** What line() returns when it found nothing: shared, so a clean line allocates no array. */
-const NO_ISSUES: readonly VerifyIssue[] = Object.freeze([]);
-
-export type CheckedLines = Omit<SegmentResult, "bytes" | "sha256" | "prefixSha256">;
+/** How the line of a writer's day-file event starts (see noteFileEvent). */
+const FILE_EVENT_PREFIX = '{"action":"audit.file.';
+/** Where a canonical line's action value starts. */
+const ACTION_AT = '{"action":"'.length;
 
 /**
  * Checks lines one at a time, in file order: parse, schema, hash recomputed from the raw bytes,
  * and each writer's chain (seq + 1, prev = previous hash). It sees only what it is given, so a
  * writer's first entry here is recorded (WriterSpan.first) for the caller to join with what came
  * before; `mon verify` does that across segments and files, `mon tail --verify` can use it as is.
+ *
+ * This file owns the line paths: framing (CR, byte-order mark, torn and blank lines), the hot
+ * path that settles the usual line with one digest, and the hand-over of every other line to the
+ * full entry check of WriterChains (writer-chains.ts), whose state it shares.
  */
-/** How the line of a writer's day-file event starts (see noteFileEvent). */
-const FILE_EVENT_PREFIX = '{"action":"audit.file.';
-/** Where a canonical line's action value starts. */
-const ACTION_AT = '{"action":"'.length;
-
-export class ChainChecker {
-  readonly issues: VerifyIssue[] = [];
-  issueCount = 0;
-  lines = 0;
-  entries = 0;
-  tornLine: number | undefined;
-  keyRequired: { line: number; writer: string } | undefined;
-  private readonly writers = new Map<string, WriterState>();
-  private readonly links: WriterLink[] = [];
-  private readonly signed = { checked: 0, failed: 0 };
-  /** Key ids declared by signed writers' chain.started entries (a handful per trail). */
-  private readonly keyIds = new Set<string>();
-  /** Line of the first chain.started, verified with the key, that says signing with it began. */
-  private signingBegan: number | undefined;
-  /** Anchors named by entries (chain.started prev_anchor, day.sealed anchor), checked against the directory later. */
-  private readonly anchorLinks: AnchorLink[] = [];
-  private readonly digester: LineDigester;
-  /** Whether some writer's newest hashes include slices of the current window (see windowEnd). */
-  private windowHeld = false;
+export class ChainChecker extends WriterChains {
   /** settleIn's cut, reused: the digester reads it only during the call. */
   private readonly cut: ByteCut = { from: 0, to: 0 };
   private crlfSeen = false;
-  private added: VerifyIssue[] = NO_ISSUES as VerifyIssue[];
   /**
    * Whether the last line() took the hot path with the `plain` fields its caller gave: its hash
    * then equalled the hex digest computed here and its prev a hash held (or isLowerHex64), so
@@ -74,14 +41,6 @@ export class ChainChecker {
    * entry. False for every other line, whatever the caller passed.
    */
   provedFields = false;
-
-  /**
-   * `day`: the UTC day of the file being checked; entries dated otherwise were moved between
-   * files (writers put every entry in the file of its own UTC date).
-   */
-  constructor(private readonly options: { key?: string; fileStart?: boolean; day?: string } = {}) {
-    this.digester = createLineDigester(options.key);
-  }
 
   /**
    * Checks the next line (bytes without "\n"); `terminated` is false for a final line without one,
@@ -205,51 +164,13 @@ export class ChainChecker {
   }
 
   /**
-   * Ends a window of lineIn/settleIn lines: every hash still held that was taken from the
-   * window's text is replaced by a copy of its own, so no window outlives its lines (V8 keeps a
-   * whole string alive for a slice of it). The scan calls it after each window; result() too.
-   */
-  windowEnd(): void {
-    if (!this.windowHeld) return;
-    this.windowHeld = false;
-    // All writers, not a list of those touched: pushing onto an array that each piece starts
-    // empty changes its elements kind, which threw away the optimised scan loop once per thread.
-    for (const state of this.writers.values()) {
-      if (state.fromWindow === 0) continue;
-      const span = state.span;
-      const last = ownString(span.last.hash);
-      if (span.fileLast.hash === span.last.hash) span.fileLast.hash = last;
-      span.last.hash = last;
-      state.recent.ownNewest(state.fromWindow, ownString);
-      state.fromWindow = 0;
-    }
-  }
-
-  /**
    * A writer's `audit.file.deleted` / `audit.file.replaced` entry: its day file was deleted or
    * swapped while it ran and it restored its lines into a new file. Verify passes it on as a note
    * (the entry itself is checked like any other), so the operator learns what happened and when.
    */
   private noteFileEvent(text: string, n: number): void {
-    let entry: { action?: unknown; ts?: unknown; writer?: unknown; data?: { note?: unknown; restored_lines?: unknown } };
-    try {
-      entry = JSON.parse(text) as typeof entry;
-    } catch {
-      return;
-    }
-    const restored = typeof entry.data?.restored_lines === "number" ? ` (${entry.data.restored_lines} line(s) restored)` : "";
-    const note = typeof entry.data?.note === "string" ? `: ${entry.data.note.slice(0, 300)}` : "";
-    this.report("note", "file_event", `writer ${String(entry.writer)} recorded ${String(entry.action)} at ${String(entry.ts)}${note}${restored}`, { line: n });
-  }
-
-  /** Everything checked so far, in the form segments report it. */
-  result(): CheckedLines {
-    this.windowEnd();
-    const writers = [...this.writers.values()].map(({ span, recent }) => ({ ...span, tailHashes: recent.pairs() }));
-    return {
-      lines: this.lines, entries: this.entries, issues: this.issues, issueCount: this.issueCount, writers, links: this.links,
-      tornLine: this.tornLine, keyRequired: this.keyRequired, signed: this.signed, keyIds: [...this.keyIds], signingBegan: this.signingBegan, anchorLinks: this.anchorLinks,
-    };
+    const note = fileEventNote(text);
+    if (note !== undefined) this.report("note", "file_event", note, { line: n });
   }
 
   /**
@@ -292,15 +213,6 @@ export class ChainChecker {
   }
 
   /**
-   * The usual line, already verified: the next link of a writer's chain, dated on this file's day.
-   * What checkEntry would do for it, without its questions.
-   */
-  private step(state: WriterState, seq: number, hash: string, n: number): void {
-    if (state.span.alg === "hmac-sha256" && this.options.key !== undefined) this.signed.checked += 1;
-    this.advance(state, seq, hash, n);
-  }
-
-  /**
    * The digest of a line without its hash member (which starts at character `hashAt`). The
    * result is the digest's own string, so keeping it keeps no reference to the line's text.
    */
@@ -315,154 +227,6 @@ export class ChainChecker {
     const day = this.options.day;
     return day === undefined || hasAt(ts, day, 0);
   }
-
-  /** `verified`: the algorithm the hash was already checked with on the hot path. */
-  private checkEntry(e: AuditEntry, bytes: Buffer, text: string, n: number, verified?: HashAlgorithm): void {
-    const started = e.action === CHAIN_STARTED_ACTION;
-    const declared = started ? declaredAlgorithm(e) : undefined;
-    let state = this.writers.get(e.writer);
-    const expected = declared ?? state?.span.alg;
-    if (expected === "hmac-sha256" && this.options.key === undefined) {
-      this.keyRequired ??= { line: n, writer: e.writer };
-    }
-    const alg = verified ?? this.checkHash(e, bytes, text, n, expected);
-    if (expected === "hmac-sha256" && this.options.key !== undefined) {
-      this.signed.checked += 1;
-      if (alg !== "hmac-sha256") this.signed.failed += 1;
-    }
-    const day = this.options.day;
-    if (day !== undefined && typeof e.ts === "string" && isLate(e.ts, day)) {
-      this.report("note", "late", `seq ${e.seq} of writer ${e.writer} (line ${n}) is dated ${e.ts}, in the file of ${day}: its writer's clock lagged and that day was already sealed`, entryAt(e, n));
-    } else if (day !== undefined && typeof e.ts === "string" && !e.ts.startsWith(day)) {
-      this.report("tamper", "misplaced", `seq ${e.seq} of writer ${e.writer} (line ${n}) is dated ${e.ts.slice(0, 10)} but sits in the file of ${day}: moved between files`, entryAt(e, n));
-    }
-    if (!state) {
-      if (e.seq === 1 && !started) this.report("tamper", "chain_start", `writer ${e.writer} starts at line ${n} without an audit.chain.started entry`, entryAt(e, n));
-      if (e.seq === 1 && e.prev !== GENESIS_HASH) this.report("tamper", "chain_broken", `seq 1 of writer ${e.writer} (line ${n}) does not start from the genesis hash`, entryAt(e, n));
-      state = {
-        span: {
-          writer: e.writer, alg: expected ?? alg, count: 0, headHashes: [], tailHashes: [],
-          first: { seq: e.seq, prev: e.prev, line: n, started: started && e.seq === 1 },
-          last: { seq: e.seq, hash: e.hash, line: n }, fileLast: { seq: e.seq, hash: e.hash },
-        },
-        recent: new RecentHashes(),
-        fromWindow: 0,
-      };
-      this.writers.set(e.writer, state);
-      this.advance(state, e.seq, e.hash, n);
-    } else this.checkSequence(state, e, n);
-    const anchor = started ? (e.data as { prev_anchor?: unknown } | undefined)?.prev_anchor : e.action === DAY_SEALED_ACTION ? (e.data as { anchor?: unknown } | undefined)?.anchor : undefined;
-    if (isAnchorRef(anchor) && this.anchorLinks.length < 10_000) this.anchorLinks.push({ line: n, writer: e.writer, day: anchor.day, hash: anchor.hash });
-    if (started) {
-      this.checkLink(e, n);
-      if (declared === "hmac-sha256") this.noteKey(e, alg === "hmac-sha256", n);
-    }
-  }
-
-  /** Records a signed writer's key id, and where signing began (only from a verified entry). */
-  private noteKey(e: AuditEntry, verified: boolean, n: number): void {
-    const data = e.data as { key_id?: unknown; signing_began?: unknown } | undefined;
-    if (typeof data?.key_id === "string" && this.keyIds.size < 16) this.keyIds.add(data.key_id);
-    if (verified && this.options.key !== undefined && data?.signing_began === true) this.signingBegan ??= n;
-  }
-
-  private checkSequence(state: WriterState, e: AuditEntry, n: number): void {
-    const last = state.span.last;
-    if (e.seq === last.seq + 1) {
-      if (e.prev !== last.hash) {
-        this.report("tamper", "chain_broken", `chain broken at seq ${e.seq} (line ${n}): prev is not the hash of seq ${last.seq} (line ${last.line}) — an entry was changed, inserted or removed`, entryAt(e, n));
-      }
-      this.advance(state, e.seq, e.hash, n);
-    } else if (e.seq > last.seq + 1) {
-      const missing = e.seq - last.seq - 1;
-      const issue = this.report("tamper", "seq_gap", `seq gap in writer ${e.writer}: seq ${last.seq} (line ${last.line}) is followed by seq ${e.seq} (line ${n}) — ${missing} ${missing === 1 ? "entry" : "entries"} missing`, entryAt(e, n));
-      state.gap = { from: last.seq + 1, to: e.seq - 1, issue };
-      this.advance(state, e.seq, e.hash, n);
-    } else {
-      const seen = state.recent.get(e.seq);
-      const gap = state.gap;
-      if (seen && seen.hash === e.hash) {
-        this.report("tamper", "duplicate_seq", `duplicate line: seq ${e.seq} of writer ${e.writer} at line ${n} repeats line ${seen.line}`, entryAt(e, n));
-      } else if (gap && e.seq >= gap.from && e.seq <= gap.to) {
-        // The entry reported missing turned up later: the lines were reordered, not deleted.
-        gap.issue.kind = "out_of_order";
-        gap.issue.message = `lines reordered in writer ${e.writer}: seq ${e.seq} is at line ${n}, after seq ${last.seq} (line ${last.line})`;
-        state.gap = undefined;
-      } else {
-        this.report("tamper", "duplicate_seq", `duplicate seq ${e.seq} of writer ${e.writer} at line ${n}${seen ? ` (also at line ${seen.line}, with different content)` : ""}: the chain was already at seq ${last.seq}`, entryAt(e, n));
-      }
-      state.span.fileLast = { seq: e.seq, hash: e.hash };
-      state.span.count += 1;
-    }
-  }
-
-  /** Moves a writer's chain on to `seq`; updates its records in place (this runs for nearly every line). */
-  private advance(state: WriterState, seq: number, hash: string, n: number): void {
-    const span = state.span;
-    span.last.seq = seq;
-    span.last.hash = hash;
-    span.last.line = n;
-    span.fileLast.seq = seq;
-    span.fileLast.hash = hash;
-    span.count += 1;
-    if (span.headHashes.length < HEAD_HASHES) span.headHashes.push([seq, hash]);
-    state.recent.add(seq, hash, n);
-  }
-
-  /** Returns the algorithm the entry's hash was made with, or undefined after reporting a mismatch. */
-  private checkHash(e: AuditEntry, bytes: Buffer, text: string, n: number, expected: HashAlgorithm | undefined): HashAlgorithm | undefined {
-    const key = this.options.key;
-    if (expected === "hmac-sha256" && key === undefined) return undefined;
-    const cut = findHashMember(bytes, text, e.hash);
-    // The common case, decided with one digest: the algorithm the writer is known (or likely) to use.
-    const likely: HashAlgorithm = expected ?? (key === undefined ? "sha256" : "hmac-sha256");
-    if (cut && this.digester.digest(bytes, cut, likely) === e.hash) return likely;
-    const candidates: HashAlgorithm[] = expected ? [expected] : [];
-    for (const alg of key === undefined ? (["sha256"] as const) : (["hmac-sha256", "sha256"] as const)) if (!candidates.includes(alg)) candidates.push(alg);
-    const at = { line: n, seq: e.seq, writer: e.writer };
-    let matched: HashAlgorithm | undefined;
-    if (cut) matched = candidates.find((alg) => alg !== likely && this.digester.digest(bytes, cut, alg) === e.hash);
-    if (!matched) {
-      matched = candidates.find((alg) => computeEntryHash(e, alg === "sha256" ? undefined : key) === e.hash);
-      if (!matched) {
-        this.report("tamper", "hash_mismatch", `hash mismatch at seq ${e.seq} (line ${n})`, at);
-        return undefined;
-      }
-      this.report("tamper", "not_canonical", `seq ${e.seq} (line ${n}) is not in canonical form: the line was rewritten after it was written`, at);
-    }
-    if (expected && matched !== expected) {
-      const what = expected === "hmac-sha256" ? "is not signed with the key (plain SHA-256): forged without the key" : "is signed with HMAC although its writer declared plain SHA-256";
-      this.report("tamper", expected === "hmac-sha256" ? "unsigned" : "alg_changed", `seq ${e.seq} of writer ${e.writer} (line ${n}) ${what}`, at);
-    }
-    return matched;
-  }
-
-  /** A chain.started entry names the head of the previous writer; check it when that writer is known here. */
-  private checkLink(e: AuditEntry, n: number): void {
-    const ref = (e.data as { prev_writer?: unknown } | undefined)?.prev_writer;
-    if (!isLink(ref) || ref.writer === e.writer) return;
-    const target = this.writers.get(ref.writer);
-    const seen = target?.recent.get(ref.seq);
-    if (seen) {
-      if (seen.hash !== ref.hash) {
-        this.report("tamper", "link_broken", `audit.chain.started of writer ${e.writer} (line ${n}) links seq ${ref.seq} of writer ${ref.writer} (line ${seen.line}), whose hash differs — that entry was changed`, { line: n, writer: e.writer });
-      }
-      return;
-    }
-    // Older than the hashes kept here: nothing left to compare with.
-    if (target && ref.seq <= target.span.last.seq) return;
-    this.links.push({ line: n, from: e.writer, writer: ref.writer, seq: ref.seq, hash: ref.hash });
-  }
-
-  /** Records an issue found outside line checking (e.g. the file could not be read to its end). */
-  report(severity: IssueSeverity, kind: IssueKind, message: string, at: Partial<VerifyIssue> = {}): VerifyIssue {
-    const issue: VerifyIssue = { kind, severity, message, ...at };
-    this.issueCount += 1;
-    if (this.added === NO_ISSUES) this.added = [];
-    this.added.push(issue);
-    if (this.issues.length < MAX_KEPT_ISSUES) this.issues.push(issue);
-    return issue;
-  }
 }
 
 /**
@@ -471,43 +235,4 @@ export class ChainChecker {
  */
 export function isFileEventAt(text: string, at: number): boolean {
   return text.charCodeAt(at + ACTION_AT) === 0x61 /* a */ && hasAt(text, FILE_EVENT_PREFIX, at);
-}
-
-/** Where an entry's issue is; built only when one is reported (the hot path reports none). */
-function entryAt(e: AuditEntry, line: number): Partial<VerifyIssue> {
-  return { line, seq: e.seq, writer: e.writer };
-}
-
-/**
- * How late an entry may be filed in the next day's file: a writer whose clock lags writes entries
- * dated on a day another writer has sealed into the next day's file (it never appends to a sealed
- * day). The documented clock skew between writers must stay below the seal grace (10 minutes by
- * default); an hour leaves room for a longer grace.
- */
-export const LATE_ENTRY_MS = 3_600_000;
-
-function isLate(ts: string, day: string): boolean {
-  const start = Date.parse(`${day}T00:00:00.000Z`);
-  const at = Date.parse(ts);
-  return at < start && at >= start - LATE_ENTRY_MS;
-}
-
-function declaredAlgorithm(e: AuditEntry): HashAlgorithm | undefined {
-  const alg = (e.data as { alg?: unknown } | undefined)?.alg;
-  return alg === "sha256" || alg === "hmac-sha256" ? alg : undefined;
-}
-
-function hasChainFields(value: unknown): boolean {
-  const v = value as Partial<AuditEntry> | null;
-  return typeof v === "object" && v !== null && typeof v.writer === "string" && Number.isSafeInteger(v.seq) && typeof v.prev === "string" && typeof v.hash === "string" && /^[0-9a-f]{64}$/.test(v.hash);
-}
-
-function isAnchorRef(value: unknown): value is { day: string; hash: string } {
-  const v = value as { day?: unknown; hash?: unknown } | null;
-  return typeof v === "object" && v !== null && typeof v.day === "string" && typeof v.hash === "string";
-}
-
-function isLink(value: unknown): value is { writer: string; seq: number; hash: string } {
-  const v = value as { writer?: unknown; seq?: unknown; hash?: unknown } | null;
-  return typeof v === "object" && v !== null && typeof v.writer === "string" && Number.isSafeInteger(v.seq) && typeof v.hash === "string";
 }
