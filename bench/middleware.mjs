@@ -7,7 +7,7 @@
 // - CPU µs per request: several server processes per cell (identical processes differ by up to
 //   15 % on this host: JIT decisions and memory layout), each measured in rounds interleaved with
 //   all the others; a cell's figure is the median of its processes' medians. Each process first
-//   runs SETTLE unmeasured rounds: on Node 24 the first three rounds after the warm-up cost 1.3–1.9×
+//   runs SETTLE unmeasured rounds: on Node 24 the first three rounds after the warm-up cost 1.2–2×
 //   the steady state (V8's worker threads busy and the main thread slower, however long the
 //   warm-up), and with them counted the median of 8 rounds sat on that boundary, so one more slow
 //   round decided a cell's figure (bench/notes.md, the perf-sampling heading).
