@@ -44,7 +44,7 @@ describe("createObserve", () => {
     const observe = createObserve(histogram, { operation: "select", tenant: "EUR" });
     observe(0.0005);
     observe(0.05);
-    const count = async () => (await histogram.get()).values.find((v) => v.metricName === "q_seconds_count")?.value;
+    const count = async () => (await histogram.get()).values.find((v) => (v as { metricName?: string }).metricName === "q_seconds_count")?.value;
     expect(await count()).toBe(2);
     expect(await count()).toBe(2);
     observe(2);
@@ -52,7 +52,7 @@ describe("createObserve", () => {
     expect(await registry.metrics()).toContain('q_seconds_bucket{le="1",operation="select",tenant="EUR"} 2');
     expect(await registry.metrics()).toContain('q_seconds_sum{operation="select",tenant="EUR"} 2.0505');
     const json = await registry.getMetricsAsJSON();
-    expect(json[0]?.values.find((v) => v.metricName === "q_seconds_count")?.value).toBe(3);
+    expect(json[0]?.values.find((v) => (v as { metricName?: string }).metricName === "q_seconds_count")?.value).toBe(3);
   });
 
   it("drops what was observed before reset() even when no reader collected it", async () => {
