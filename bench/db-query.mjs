@@ -37,10 +37,25 @@ import { machine, median } from "./lib/util.mjs";
 
 const DRIVER = fileURLToPath(new URL("./lib/db-driver.mjs", import.meta.url));
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 8);
+// pg runs its variants twice over, each time in fresh processes: its monitored processes differ
+// from each other by up to 2.6 µs a query (the bare ones by 0.8), as much as the target, so its
+// median needs more of them; more processes alive at once would instead make every round colder
+// (16 per variant side by side put the bare query at 60 µs instead of 46).
+const BATCHES = { pg: Number(process.env.BENCH_PG_BATCHES ?? 2), drizzle: 1, sqlite: 1 };
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 16);
+// Unmeasured rounds after the warm-up: the first command read from stdin deoptimizes the stream
+// and promise code the warm-up optimized (--trace-deopt), and pg processes take about five rounds
+// of 1,000 queries to compile it all again.
+const SETTLE = Number(process.env.BENCH_SETTLE_ROUNDS ?? 5);
 const PER_ROUND = { pg: Number(process.env.BENCH_PER_ROUND ?? 1000), drizzle: Number(process.env.BENCH_PER_ROUND ?? 1000), sqlite: 50_000 };
 const COUNTED = { pg: Number(process.env.BENCH_COUNTED ?? 5000), sqlite: 50_000 };
 const WARM = { pg: Number(process.env.BENCH_PG_WARM ?? 3000), drizzle: Number(process.env.BENCH_PG_WARM ?? 3000), sqlite: 200_000 };
+// Under callgrind (one thread, so compilation runs in the counted process's own time) monwire's
+// query wrapper is optimized only after about 6,000 pg queries (--trace-opt): counted after
+// 3,000, the monitored process's column carried ~4,300 instructions a query of one-off TurboFan
+// work that the bare one had finished. Counting starts after 20,000 and 5,000 more.
+const COUNT_WARM = { pg: Number(process.env.BENCH_COUNT_WARM ?? 20_000), sqlite: 200_000 };
+const COUNT_SETTLE = { pg: 5000, sqlite: 25_000 };
 const ALLOC_COUNT = Number(process.env.BENCH_ALLOC_COUNT ?? 5000);
 const STUB_CALLS = 100_000;
 const STUB_ROUNDS = 8;
@@ -82,11 +97,24 @@ function startMode(client, mode, env) {
   return { ...driver, mode, run: async (n) => (await driver.run(n)).micros };
 }
 
-/** CPU µs per query of each mode of one client: median over processes of each process's median round. */
+/**
+ * CPU µs per query of each mode of one client: each process's median round, in as many batches of
+ * fresh processes as the client has, then the median over a variant's processes.
+ */
 async function cpuPerQuery(client, env) {
+  const perProcess = Object.fromEntries(modesFor(client).map((mode) => [mode, []]));
+  for (let batch = 0; batch < BATCHES[client]; batch++) {
+    for (const [mode, medians] of Object.entries(await cpuBatch(client, env))) perProcess[mode].push(...medians);
+  }
+  return Object.fromEntries(Object.entries(perProcess).map(([mode, medians]) => [mode, { micros: median(medians), perProcess: medians }]));
+}
+
+/** One batch: PROCESSES fresh processes per mode, rounds rotated across all of them; each process's median round. */
+async function cpuBatch(client, env) {
   const drivers = modesFor(client).flatMap((mode) => Array.from({ length: PROCESSES }, () => startMode(client, mode, env)));
   try {
     for (const driver of drivers) if ((await driver.ready) !== "ready") throw new Error(`${client}:${driver.mode} driver did not start`);
+    for (let round = 0; round < SETTLE; round++) for (const driver of drivers) await driver.run(PER_ROUND[client]);
     const samples = drivers.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
       // Rotated each round, so no variant always runs right after the same neighbour.
@@ -95,10 +123,7 @@ async function cpuPerQuery(client, env) {
         samples[at].push(await drivers[at].run(PER_ROUND[client]));
       }
     }
-    return Object.fromEntries(modesFor(client).map((mode) => {
-      const perProcess = drivers.flatMap((d, i) => (d.mode === mode ? [median(samples[i])] : []));
-      return [mode, { micros: median(perProcess), perProcess }];
-    }));
+    return Object.fromEntries(modesFor(client).map((mode) => [mode, drivers.flatMap((d, i) => (d.mode === mode ? [median(samples[i])] : []))]));
   } finally {
     for (const driver of drivers) driver.stop();
   }
@@ -126,7 +151,7 @@ function countInstructions(client, mode, env, dir) {
   const count = COUNTED[client];
   return new Promise((resolve, reject) => {
     const child = spawn("valgrind", ["--tool=callgrind", "--instr-atstart=no", `--callgrind-out-file=${out}`, process.execPath, "--single-threaded", DRIVER], {
-      env: driverEnv(client, mode, { ...env, BENCH_COUNT: String(count), BENCH_WARM: String(WARM[client]), BENCH_SETTLE: String(Math.round(count / 2)) }),
+      env: driverEnv(client, mode, { ...env, BENCH_COUNT: String(count), BENCH_WARM: String(COUNT_WARM[client]), BENCH_SETTLE: String(COUNT_SETTLE[client]) }),
       stdio: "ignore",
     });
     child.on("error", reject);
@@ -231,9 +256,13 @@ const table = [];
 const targets = [];
 const NAMES = { pg: "pg Pool", drizzle: "drizzle over a pg Pool", sqlite: "better-sqlite3 (memory)" };
 const MODE_NAMES = { bare: "bare", monwire: "+ monitorDatabase", passthrough: "+ pass-through wrappers only", baseline: "+ monitorDatabase (baseline build)" };
-const cluster = postgresAvailable() ? await startPostgres() : undefined;
+// Every pg or drizzle driver holds one connection while its client's variants run; the probe one more.
+const connections = PROCESSES * MODES.length + 10;
+const cluster = postgresAvailable() ? await startPostgres({ maxConnections: connections }) : undefined;
 pinned = cluster !== undefined && pinServer(cluster);
-const clients = cluster ? ["pg", "drizzle", "sqlite"] : ["sqlite"];
+// BENCH_CLIENTS=pg,sqlite runs only those (a partial run is for investigating, not for RESULTS.md).
+const wanted = process.env.BENCH_CLIENTS?.split(",");
+const clients = (cluster ? ["pg", "drizzle", "sqlite"] : ["sqlite"]).filter((c) => !wanted || wanted.includes(c));
 const env = cluster ? { BENCH_PG_URL: cluster.url } : {};
 try {
   const cpu = {};
@@ -297,7 +326,7 @@ targets.push({ name: "the pool path alone (pg-pool over an instant client) ≤ 2
 process.stdout.write(`${JSON.stringify({
   title: "Database instrumentation cost per query",
   machine: machine(),
-  method: `SELECT 1, sequential, inside a request context: through a pg Pool (max 1) on a throwaway PostgreSQL 15 on 127.0.0.1, through drizzle-orm over such a pool (db.execute), and a prepared statement's get() on an in-memory better-sqlite3 database; bare vs the same client given to monitorDatabase(), and (pg, drizzle) vs the pool and client shapes monitorDatabase() makes with wrappers that only pass their arguments on (the floor of wrapping the instances at all)${BASELINE ? ", and monitorDatabase() from a baseline build of the runtime" : ""}. Each variant in ${PROCESSES} processes of its own${pinned ? ", all on one core with the PostgreSQL server pinned to the other (taskset)" : ""}; ${ROUNDS} rounds (pg, drizzle: ${PER_ROUND.pg.toLocaleString("en")} queries; sqlite: ${PER_ROUND.sqlite.toLocaleString("en")}) rotated across all processes after a warm-up; client CPU from process.cpuUsage() (user+system ÷ queries), a process's median round, then the median of a variant's processes; added = variant − bare. Instructions: valgrind's callgrind in the client process only (node --single-threaded), pg and sqlite only, counting ${COUNTED.pg.toLocaleString("en")} (sqlite ${COUNTED.sqlite.toLocaleString("en")}) queries after a warm-up of ${WARM.pg.toLocaleString("en")} (sqlite ${WARM.sqlite.toLocaleString("en")}) and half as many again with counting on then zeroed; \"without JIT & GC\" subtracts the inclusive cost of V8's optimizing and lazy compilation and of garbage collections, which fall into a short counted stretch unevenly. Heap bytes: the growth of V8's young generation (64 MB semi-spaces, --expose-gc) over ${ALLOC_COUNT.toLocaleString("en")} queries (drizzle ${Math.round(ALLOC_COUNT / 2.5).toLocaleString("en")}, sqlite 50,000) started right after a full collection, one process per variant, median of 5 stretches, none with a collection inside. The verdict lines hold the added client CPU to max(2 µs, 3 % of the bare query's), the target's own measure; the instruction columns count user space only (most of a loopback query's client time is the kernel's socket work, which callgrind does not see), so their share of the bare query is shown beside it, not judged. Instant-client rows: the wrapper alone over a client whose query() returns a resolved promise, and pg-pool's own Pool over a client that answers in a microtask; ${STUB_CALLS.toLocaleString("en")} awaited calls per round, ${2 * STUB_ROUNDS} interleaved rounds, CPU time, median.`,
+  method: `SELECT 1, sequential, inside a request context: through a pg Pool (max 1) on a throwaway PostgreSQL 15 on 127.0.0.1, through drizzle-orm over such a pool (db.execute), and a prepared statement's get() on an in-memory better-sqlite3 database; bare vs the same client given to monitorDatabase(), and (pg, drizzle) vs the pool and client shapes monitorDatabase() makes with wrappers that only pass their arguments on (the floor of wrapping the instances at all)${BASELINE ? ", and monitorDatabase() from a baseline build of the runtime" : ""}. Each variant in ${PROCESSES} processes of its own (pg: ${BATCHES.pg} batches of fresh processes, ${PROCESSES * BATCHES.pg} in all)${pinned ? ", all on one core with the PostgreSQL server pinned to the other (taskset)" : ""}; ${ROUNDS} rounds (pg, drizzle: ${PER_ROUND.pg.toLocaleString("en")} queries; sqlite: ${PER_ROUND.sqlite.toLocaleString("en")}) rotated across all processes after a warm-up and ${SETTLE} unmeasured rounds; client CPU from process.cpuUsage() (user+system ÷ queries), a process's median round, then the median of a variant's processes; added = variant − bare. Instructions: valgrind's callgrind in the client process only (node --single-threaded), pg and sqlite only, counting ${COUNTED.pg.toLocaleString("en")} (sqlite ${COUNTED.sqlite.toLocaleString("en")}) queries after a warm-up of ${COUNT_WARM.pg.toLocaleString("en")} (sqlite ${COUNT_WARM.sqlite.toLocaleString("en")}) and ${COUNT_SETTLE.pg.toLocaleString("en")} (sqlite ${COUNT_SETTLE.sqlite.toLocaleString("en")}) more with counting on then zeroed; \"without JIT & GC\" subtracts the inclusive cost of V8's optimizing and lazy compilation and of garbage collections, which fall into a short counted stretch unevenly. Heap bytes: the growth of V8's young generation (64 MB semi-spaces, --expose-gc) over ${ALLOC_COUNT.toLocaleString("en")} queries (drizzle ${Math.round(ALLOC_COUNT / 2.5).toLocaleString("en")}, sqlite 50,000) started right after a full collection, one process per variant, median of 5 stretches, none with a collection inside. The verdict lines hold the added client CPU to max(2 µs, 3 % of the bare query's), the target's own measure; the instruction columns count user space only (most of a loopback query's client time is the kernel's socket work, which callgrind does not see), so their share of the bare query is shown beside it, not judged. ${wanted ? `Partial run (BENCH_CLIENTS): ${clients.join(", ")} only. ` : ""}Instant-client rows: the wrapper alone over a client whose query() returns a resolved promise, and pg-pool's own Pool over a client that answers in a microtask; ${STUB_CALLS.toLocaleString("en")} awaited calls per round, ${2 * STUB_ROUNDS} interleaved rounds, CPU time, median.`,
   table,
   targets,
 })}\n`);

@@ -61,7 +61,8 @@ function asOwner(bin: string, args: string[]): [string, string[]] {
   return isRoot() ? ["runuser", ["-u", "nobody", "--", bin, ...args]] : [bin, args];
 }
 
-export async function startPostgres(): Promise<PostgresCluster> {
+/** `maxConnections`: the server's max_connections (default 30; the benches open more). */
+export async function startPostgres(settings: { maxConnections?: number } = {}): Promise<PostgresCluster> {
   const bin = findPgBin();
   if (!bin) throw new Error("PostgreSQL binaries not found under /usr/lib/postgresql");
   const dir = mkdtempSync(join(tmpdir(), "monwire-pg-"));
@@ -78,7 +79,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
     await run(command, argv, { cwd: dir, timeout: 60_000 });
   };
   await exec("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
-  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=30`;
+  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=${settings.maxConnections ?? 30}`;
   const start = () => exec("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-o", options, "-w", "-t", "30", "start"]);
   // Fast mode: connected clients are disconnected at once, the way a crash looks to the app.
   const stop = () => exec("pg_ctl", ["-D", data, "-m", "fast", "-w", "-t", "30", "stop"]);

@@ -1,6 +1,12 @@
 import { Histogram, Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { createObserve } from "../../src/runtime/db/fast-observe.js";
+import { createSeries, observe, type Series } from "../../src/runtime/db/fast-observe.js";
+
+/** A series as a function, the way the recorder uses it. */
+const createObserve = (histogram: Histogram<string>, labels: Record<string, string>) => {
+  const series: Series = createSeries(histogram, labels);
+  return (seconds: number) => observe(series, seconds);
+};
 
 /** The fast path writes prom-client's own series entry: it must render exactly like observe(). */
 describe("createObserve", () => {
@@ -64,6 +70,19 @@ describe("createObserve", () => {
     observe(0.05);
     expect(await registry.metrics()).toContain('q_seconds_count{operation="select",tenant="EUR"} 2');
     expect(await registry.metrics()).toContain('q_seconds_bucket{le="0.1",operation="select",tenant="EUR"} 2');
+  });
+
+  it("drops what was pending at the registry's resetMetrics() too, and is a typed-array series", async () => {
+    const { registry, histogram } = make();
+    const series = createSeries(histogram, { operation: "select", tenant: "EUR" });
+    expect(series).toBeInstanceOf(Float64Array);
+    observe(series, 0.5);
+    observe(series, 0.5);
+    registry.resetMetrics();
+    observe(series, 0.005);
+    expect(await registry.metrics()).toContain('q_seconds_count{operation="select",tenant="EUR"} 1');
+    expect(await registry.metrics()).toContain('q_seconds_bucket{le="0.01",operation="select",tenant="EUR"} 1');
+    expect(await registry.metrics()).toContain('q_seconds_bucket{le="0.001",operation="select",tenant="EUR"} 0');
   });
 
   it("recreates a removed series and keeps the histogram's own collect()", async () => {

@@ -1,18 +1,20 @@
 import type { Histogram } from "prom-client";
 
 /**
- * A per-series observe for the query histogram that costs a few typed-array writes instead of
- * prom-client's `observe()` (several µs under load: it rebuilds and validates the label object,
- * hashes it and stringifies the float bucket bound on every call). Observations wait in the
- * series' own Float64Array (count, sum, one slot per bucket) and are added to the entry
- * prom-client renders — `{ bucketValues, sum, count }` in the histogram's `hashMap` — when the
- * histogram is collected, which every reader does first (`get()`, so scrapes, the registry's JSON
- * and the cluster aggregator). A query then touches no prom-client object at all: after a round
- * trip to the database the caches are cold, and each object the observe reads costs a miss.
+ * A series of the query histogram that costs a few typed-array writes instead of prom-client's
+ * `observe()` (several µs under load: it rebuilds and validates the label object, hashes it and
+ * stringifies the float bucket bound on every call). A series is one Float64Array holding its
+ * observations not yet collected: count, sum, then each bucket's upper bound beside its count.
+ * They are added to the entry prom-client renders — `{ bucketValues, sum, count }` in the
+ * histogram's `hashMap` — when the histogram is collected, which every reader does first
+ * (`get()`, so scrapes, the registry's JSON and the cluster aggregator); `reset()` drops them.
+ * A query then touches one array and no prom-client object: after a round trip to the database
+ * the caches are cold, and each object the observe reads costs a miss (the bound beside the
+ * count puts a sub-millisecond query's whole update in the array's first cache line).
  * With any other prom-client internals it falls back to the public `observe()`.
  * test/unit/db-fast-observe.test.ts pins that both render identically.
  */
-export type Observe = (seconds: number) => void;
+export type Series = Float64Array | ((seconds: number) => void);
 
 interface SeriesEntry {
   bucketValues: Record<string, number>;
@@ -25,12 +27,31 @@ interface HistogramInternals {
   hashMap?: Record<string, SeriesEntry | undefined>;
   upperBounds?: number[];
   collect?: () => unknown;
+  reset?: () => unknown;
 }
 
-/** Slots of a series' pending array before the buckets. */
+/** Slots of a series before its (bound, count) pairs. */
 const COUNT = 0;
 const SUM = 1;
-const BUCKETS = 2;
+const FIRST_BUCKET = 2;
+
+/** Counts one observation into a series made by createSeries(). */
+export function observeInto(values: Float64Array, seconds: number): void {
+  values[COUNT]! += 1;
+  values[SUM]! += seconds;
+  for (let i = FIRST_BUCKET; i < values.length; i += 2) {
+    if (seconds <= values[i]!) {
+      values[i + 1]! += 1;
+      return;
+    }
+  }
+}
+
+/** Counts one observation into any series. */
+export function observe(series: Series, seconds: number): void {
+  if (typeof series === "function") series(seconds);
+  else observeInto(series, seconds);
+}
 
 /** One series' observations not yet added to prom-client's entry. */
 interface Pending {
@@ -38,39 +59,30 @@ interface Pending {
   /** prom-client's key of the series in hashMap (the same string for the same labels after a reset). */
   key: string;
   values: Float64Array;
-  /** The histogram's hashMap these observations belong to: reset() replaces it and drops them. */
+  /** The hashMap these observations belong to: a map replaced other than by reset() drops them at the next flush. */
   map: object;
 }
 
-/** The pending series of each histogram that has fast observers, flushed by its collect(). */
+/** The pending series of each histogram that has fast series, flushed by its collect(). */
 const pendingByHistogram = new WeakMap<object, Pending[]>();
 
-export function createObserve(histogram: Histogram<string>, labels: Record<string, string>): Observe {
+export function createSeries(histogram: Histogram<string>, labels: Record<string, string>): Series {
   const child = histogram.labels(labels);
   const internals = histogram as unknown as HistogramInternals;
   const bounds = internals.upperBounds;
   const key = knownShapeKey(histogram, internals, bounds, labels);
   if (key === undefined || !bounds) return (v) => child.observe(v);
-  const series = pendingFor(histogram, internals);
-  const values = new Float64Array(BUCKETS + bounds.length);
-  const upper = Float64Array.from(bounds);
-  const pending: Pending = { labels, key, values, map: internals.hashMap! };
-  series.push(pending);
-  return (seconds) => {
-    // reset() replaces the map: what was observed before it is dropped, as prom-client would.
-    if (internals.hashMap !== pending.map) {
-      values.fill(0);
-      pending.map = internals.hashMap!;
-    }
-    values[COUNT]! += 1;
-    values[SUM]! += seconds;
-    for (let i = 0; i < upper.length; i += 1) {
-      if (seconds <= upper[i]!) {
-        values[BUCKETS + i]! += 1;
-        return;
-      }
-    }
-  };
+  const values = new Float64Array(FIRST_BUCKET + 2 * bounds.length);
+  bounds.forEach((bound, i) => (values[FIRST_BUCKET + 2 * i] = bound));
+  pendingFor(histogram, internals).push({ labels, key, values, map: internals.hashMap! });
+  return values;
+}
+
+/** Zeroes a series' count, sum and bucket counts (the bounds stay). */
+function clearCounts(values: Float64Array): void {
+  values[COUNT] = 0;
+  values[SUM] = 0;
+  for (let i = FIRST_BUCKET + 1; i < values.length; i += 2) values[i] = 0;
 }
 
 /**
@@ -87,29 +99,41 @@ function knownShapeKey(histogram: Histogram<string>, internals: HistogramInterna
   return known ? key : undefined;
 }
 
-/** This histogram's pending list; the first call chains a flush in front of its own collect(). */
+/**
+ * This histogram's pending list. The first call chains a flush in front of its own collect(), and
+ * in front of its reset() the dropping of what is pending, as prom-client drops its own values.
+ */
 function pendingFor(histogram: Histogram<string>, internals: HistogramInternals): Pending[] {
   let series = pendingByHistogram.get(histogram);
   if (series) return series;
   const list: Pending[] = [];
   series = list;
   pendingByHistogram.set(histogram, list);
-  const own = internals.collect;
+  const ownCollect = internals.collect;
   internals.collect = function collectPending(this: unknown) {
     flush(histogram, internals, list);
-    return own?.call(this);
+    return ownCollect?.call(this);
+  };
+  const ownReset = internals.reset;
+  internals.reset = function resetPending(this: unknown) {
+    const result = ownReset?.call(this);
+    for (const pending of list) {
+      clearCounts(pending.values);
+      pending.map = internals.hashMap!;
+    }
+    return result;
   };
   return series;
 }
 
 /** Adds every series' pending observations to prom-client's entries and clears them. */
 function flush(histogram: Histogram<string>, internals: HistogramInternals, list: Pending[]): void {
-  const bounds = internals.upperBounds ?? [];
   for (const pending of list) {
     const { values } = pending;
     if (values[COUNT] === 0) continue;
     if (internals.hashMap !== pending.map) {
-      values.fill(0);
+      // Replaced without reset(): what was pending belonged to the old map.
+      clearCounts(values);
       pending.map = internals.hashMap!;
       continue;
     }
@@ -122,12 +146,12 @@ function flush(histogram: Histogram<string>, internals: HistogramInternals, list
     if (entry) {
       entry.count += values[COUNT]!;
       entry.sum += values[SUM]!;
-      for (let i = 0; i < bounds.length; i += 1) {
-        const n = values[BUCKETS + i]!;
-        if (n > 0) entry.bucketValues[String(bounds[i])]! += n;
+      for (let i = FIRST_BUCKET; i < values.length; i += 2) {
+        const n = values[i + 1]!;
+        if (n > 0) entry.bucketValues[String(values[i])]! += n;
       }
     }
-    values.fill(0);
+    clearCounts(values);
   }
 }
 

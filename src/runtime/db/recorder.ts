@@ -3,7 +3,7 @@ import { DB_OPERATIONS, TENANT_NONE } from "../../metrics/catalog.js";
 import { getRequestContext } from "../context.js";
 import { getMetrics, type MonwireMetrics } from "../metrics.js";
 import { getActiveSentry } from "../sentry/sdk.js";
-import { createObserve, type Observe } from "./fast-observe.js";
+import { createSeries, observe, type Series } from "./fast-observe.js";
 import { errorCode, statementShape, type DbOperation } from "./statement.js";
 
 /**
@@ -18,11 +18,12 @@ export interface QueryRecorderSettings {
 }
 
 
-const settings: QueryRecorderSettings = { slowQueryMs: 200 };
+/** The slow-query threshold (ms), a module variable: the query path already reads this module's. */
+let slowQueryMs = 200;
 
 /** Applied by createMonitoring() from the `database` section of mon.config.json. */
 export function configureQueryRecorder(next: Partial<QueryRecorderSettings>): void {
-  if (next.slowQueryMs !== undefined) settings.slowQueryMs = next.slowQueryMs;
+  if (next.slowQueryMs !== undefined) slowQueryMs = next.slowQueryMs;
 }
 
 const OPERATION_INDEX = new Map(DB_OPERATIONS.map((op, i) => [op, i]));
@@ -49,41 +50,38 @@ export function currentTenant(): string {
 }
 
 export function createQueryRecorder(metrics: MonwireMetrics = getMetrics()): QueryRecorder {
-  let histogram: Histogram<string> | undefined;
-  let children = new Map<string, Observe[]>();
+  // db_query_duration_seconds has its own buckets in the catalog, so configure() never rebuilds
+  // it (test/unit/db-recorder.test.ts): the family is read once, not on every query.
+  const histogram = metrics.dbQueryDuration as Histogram<string>;
+  const rows = new Map<string, (Series | undefined)[]>();
   // The last series used: an app's queries mostly come in runs of one tenant and verb, and this
   // check is cheaper than the two map look-ups.
   let lastTenant: string | undefined;
   let lastOperation: DbOperation | undefined;
-  let lastObserve: Observe | undefined;
+  let lastSeries: Series | undefined;
 
-  const observerFor = (tenant: string, operation: DbOperation): Observe => {
-    const current = metrics.dbQueryDuration as Histogram<string>;
-    if (current !== histogram) {
-      histogram = current;
-      children = new Map();
-      lastTenant = undefined;
-    } else if (tenant === lastTenant && operation === lastOperation) return lastObserve!;
-    let row = children.get(tenant);
+  const seriesFor = (tenant: string, operation: DbOperation): Series => {
+    if (tenant === lastTenant && operation === lastOperation) return lastSeries!;
+    let row = rows.get(tenant);
     if (!row) {
       row = [];
-      children.set(tenant, row);
+      rows.set(tenant, row);
     }
     const index = OPERATION_INDEX.get(operation)!;
-    const observe = (row[index] ??= createObserve(current, { operation, tenant }));
+    const series = (row[index] ??= createSeries(histogram, { operation, tenant }));
     lastTenant = tenant;
     lastOperation = operation;
-    lastObserve = observe;
-    return observe;
+    lastSeries = series;
+    return series;
   };
 
   return {
     record(operation, tenant, started, error, text) {
       try {
         const seconds = (now() - started) / 1000;
-        observerFor(tenant, operation)(seconds);
+        observe(seriesFor(tenant, operation), seconds);
         if (error !== undefined) (metrics.dbQueryErrors as Counter<string>).inc({ operation, tenant, code: errorCode(error) });
-        if (settings.slowQueryMs > 0 && seconds * 1000 >= settings.slowQueryMs) reportSlow(operation, tenant, seconds, text);
+        if (slowQueryMs > 0 && seconds * 1000 >= slowQueryMs) reportSlow(operation, tenant, seconds, text);
       } catch {
         // A broken metric must never break the app's query.
       }
@@ -99,6 +97,6 @@ function reportSlow(operation: DbOperation, tenant: string, seconds: number, tex
     category: "db.slow_query",
     level: "warning",
     message: statementShape(text),
-    data: { operation, tenant, duration_ms: Math.round(seconds * 1000), threshold_ms: settings.slowQueryMs },
+    data: { operation, tenant, duration_ms: Math.round(seconds * 1000), threshold_ms: slowQueryMs },
   });
 }
