@@ -57,7 +57,9 @@ async function instancePids(base: string, count: number): Promise<Set<number>> {
   const seen = new Set<number>();
   while (Date.now() < end) {
     try {
-      const res = await fetch(`${base}/pid`, { headers: { connection: "close" } });
+      // Bounded: on Node 24 a request the cluster hands to the instance just killed is never
+      // answered (it hung this loop past the test's timeout); the next request reaches a live one.
+      const res = await fetch(`${base}/pid`, { headers: { connection: "close" }, signal: AbortSignal.timeout(2000) });
       seen.add(((await res.json()) as { pid: number }).pid);
       if (seen.size >= count) return seen;
     } catch {
