@@ -256,7 +256,7 @@ const table = [];
 const targets = [];
 const NAMES = { pg: "pg Pool", drizzle: "drizzle over a pg Pool", sqlite: "better-sqlite3 (memory)" };
 const MODE_NAMES = { bare: "bare", monwire: "+ monitorDatabase", passthrough: "+ pass-through wrappers only", baseline: "+ monitorDatabase (baseline build)" };
-// Every pg or drizzle driver holds one connection while its client's variants run; the probe one more.
+// Every pg or drizzle driver holds one connection while its client's variants run; ten to spare.
 const connections = PROCESSES * MODES.length + 10;
 const cluster = postgresAvailable() ? await startPostgres({ maxConnections: connections }) : undefined;
 pinned = cluster !== undefined && pinServer(cluster);

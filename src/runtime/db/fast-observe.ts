@@ -67,11 +67,13 @@ interface Pending {
 const pendingByHistogram = new WeakMap<object, Pending[]>();
 
 export function createSeries(histogram: Histogram<string>, labels: Record<string, string>): Series {
-  const child = histogram.labels(labels);
   const internals = histogram as unknown as HistogramInternals;
   const bounds = internals.upperBounds;
   const key = knownShapeKey(histogram, internals, bounds, labels);
-  if (key === undefined || !bounds) return (v) => child.observe(v);
+  if (key === undefined || !bounds) {
+    const child = histogram.labels(labels);
+    return (v) => child.observe(v);
+  }
   const values = new Float64Array(FIRST_BUCKET + 2 * bounds.length);
   bounds.forEach((bound, i) => (values[FIRST_BUCKET + 2 * i] = bound));
   pendingFor(histogram, internals).push({ labels, key, values, map: internals.hashMap! });
@@ -83,6 +85,12 @@ function clearCounts(values: Float64Array): void {
   values[COUNT] = 0;
   values[SUM] = 0;
   for (let i = FIRST_BUCKET + 1; i < values.length; i += 2) values[i] = 0;
+}
+
+/** Drops what a series has pending: it belonged to a map that is gone; `map` is the new one. */
+function dropPending(pending: Pending, map: object): void {
+  clearCounts(pending.values);
+  pending.map = map;
 }
 
 /**
@@ -117,10 +125,7 @@ function pendingFor(histogram: Histogram<string>, internals: HistogramInternals)
   const ownReset = internals.reset;
   internals.reset = function resetPending(this: unknown) {
     const result = ownReset?.call(this);
-    for (const pending of list) {
-      clearCounts(pending.values);
-      pending.map = internals.hashMap!;
-    }
+    for (const pending of list) dropPending(pending, internals.hashMap!);
     return result;
   };
   return series;
@@ -133,8 +138,7 @@ function flush(histogram: Histogram<string>, internals: HistogramInternals, list
     if (values[COUNT] === 0) continue;
     if (internals.hashMap !== pending.map) {
       // Replaced without reset(): what was pending belonged to the old map.
-      clearCounts(values);
-      pending.map = internals.hashMap!;
+      dropPending(pending, internals.hashMap!);
       continue;
     }
     let entry = internals.hashMap?.[pending.key];
